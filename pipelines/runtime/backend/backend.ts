@@ -1,0 +1,133 @@
+// The log a pipeline reads from and writes to. Two implementations: `kafka` (kafkajs against a real
+// cluster) and `embedded` (a file-backed partitioned log under the data dir). Nothing above this
+// interface knows which one it runs on.
+
+export type Headers = Record<string, string>;
+
+/** A record as stored in a topic partition. Offsets are per partition, starting at 0. */
+export interface LogRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  key: Buffer | null;
+  value: Buffer | null;
+  /** Record timestamp, UTC ms (producers set it to the event's event_time). */
+  timestamp: number;
+  headers: Headers;
+}
+
+/** A record to append. Without `partition`, the partition is murmur2(key) like Kafka's default partitioner. */
+export interface ProduceRecord {
+  topic: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  partition?: number;
+  timestamp?: number;
+  headers?: Headers;
+}
+
+export interface TopicPartition {
+  topic: string;
+  partition: number;
+}
+
+/** `offset` is the next offset to read (Kafka's committed-offset convention). */
+export interface TopicPartitionOffset extends TopicPartition {
+  offset: number;
+}
+
+export interface TopicConfig {
+  name: string;
+  partitions: number;
+  /** Changelog topics are compacted: the latest value per key is all a restore needs. */
+  compacted?: boolean;
+}
+
+export interface TopicInfo {
+  name: string;
+  partitions: number;
+  /** Records per partition (end offset; for transactional topics the last stable offset). */
+  endOffsets: number[];
+}
+
+export interface LogAdmin {
+  /** Creates the topics that do not exist yet; an existing topic with another partition count is an error. */
+  createTopics(topics: TopicConfig[]): Promise<void>;
+  listTopics(): Promise<TopicInfo[]>;
+  /** undefined when the topic does not exist. */
+  partitionCount(topic: string): Promise<number | undefined>;
+  /** Next offset to be written per partition, counting only committed (read_committed visible) data. */
+  endOffsets(topic: string): Promise<number[]>;
+  /** Per partition, the earliest offset whose timestamp is >= ts (end offset when none). */
+  offsetsForTimestamp(topic: string, ts: number): Promise<number[]>;
+  /** Committed offsets of a consumer group for a topic; null where nothing is committed. */
+  committedOffsets(groupId: string, topic: string): Promise<(number | null)[]>;
+  /** Overwrites a group's committed offsets. The group must have no active members. */
+  setCommittedOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void>;
+  deleteTopics(topics: string[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A plain (non-transactional) producer, for connectors and tools. */
+export interface LogProducer {
+  send(records: ProduceRecord[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** What a group consumer tells its owner when partitions move between workers. */
+export interface RebalanceListener {
+  /** Called before partitions are taken away: the owner commits and closes their tasks. */
+  onRevoked(partitions: TopicPartition[]): Promise<void>;
+  /** Called when partitions are given to this worker: the owner restores their tasks. */
+  onAssigned(partitions: TopicPartition[]): Promise<void>;
+}
+
+/**
+ * One member of a consumer group, pull style (like Kafka's Java consumer). Reads with
+ * read_committed isolation. Starts each assigned partition at the group's committed offset, or at
+ * the earliest offset when nothing is committed.
+ */
+export interface GroupConsumer {
+  subscribe(topics: string[], listener: RebalanceListener): Promise<void>;
+  /** Up to maxRecords records from assigned partitions, waiting at most timeoutMs for the first. */
+  poll(maxRecords: number, timeoutMs: number): Promise<LogRecord[]>;
+  /** Next offset poll() will return per assigned partition. */
+  positions(): TopicPartitionOffset[];
+  /** True when every assigned partition has been read to its end offset (nothing more to poll now). */
+  caughtUp(): Promise<boolean>;
+  seek(tp: TopicPartitionOffset): void;
+  close(): Promise<void>;
+}
+
+/**
+ * The atomic unit of the commit loop: output records, changelog records and input offsets.
+ * exactly_once: all become visible together or not at all, even across kill -9.
+ */
+export interface CommitBatch {
+  records: ProduceRecord[];
+  offsets: TopicPartitionOffset[];
+  groupId: string;
+}
+
+export interface TransactionalProducer {
+  commit(batch: CommitBatch): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Reads a partition range outside any group (state restore, tools). */
+export interface PartitionReader {
+  /** Records of [fromOffset, toOffset) in batches, committed data only. */
+  read(tp: TopicPartition, fromOffset: number, toOffset: number): AsyncIterable<LogRecord[]>;
+  close(): Promise<void>;
+}
+
+export interface Backend {
+  readonly kind: 'embedded' | 'kafka';
+  admin(): LogAdmin;
+  producer(): Promise<LogProducer>;
+  /** transactionalId identifies the writer for zombie fencing (Kafka) / the commit lock (embedded). */
+  transactionalProducer(transactionalId: string): Promise<TransactionalProducer>;
+  groupConsumer(groupId: string): Promise<GroupConsumer>;
+  partitionReader(): Promise<PartitionReader>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,110 @@
+// Confluent wire format: magic byte 0, 4-byte big-endian schema id, Avro binary body.
+// Schemas are looked up once and cached, so encode/decode are synchronous on the hot path.
+import avro from 'avsc';
+import type { SchemaRegistryClient } from './registry/registry-client.ts';
+import { avroSchemaOf, subjectOf } from './topics.ts';
+import type { TopicName, TopicRecords } from './types.ts';
+
+const MAGIC = 0;
+const HEADER_BYTES = 5;
+
+export class SerdeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SerdeError';
+  }
+}
+
+export function parseAvroType(schema: Record<string, unknown>): avro.Type {
+  // wrapUnions false: a ["null", T] union reads and writes as plain `T | null`.
+  return avro.Type.forSchema(schema as avro.Schema, { wrapUnions: false });
+}
+
+export class AvroSerde {
+  private readonly writerByTopic = new Map<string, { id: number; type: avro.Type }>();
+  private readonly typeById = new Map<number, avro.Type>();
+  private readonly resolverCache = new Map<string, avro.Type>();
+
+  constructor(private readonly registry: SchemaRegistryClient) {}
+
+  /** Registers (idempotently) the project's schema for each topic and caches it for encode(). */
+  async prepare(topics: readonly TopicName[]): Promise<void> {
+    for (const topic of topics) {
+      if (this.writerByTopic.has(topic)) continue;
+      const schema = avroSchemaOf(topic);
+      const id = await this.registry.register(subjectOf(topic), schema);
+      const type = parseAvroType(schema);
+      this.writerByTopic.set(topic, { id, type });
+      this.typeById.set(id, type);
+    }
+  }
+
+  schemaIdOf(topic: TopicName): number {
+    return this.writer(topic).id;
+  }
+
+  /** Encodes with the topic's current schema; prepare() must have run for the topic. */
+  encode<T extends TopicName>(topic: T, record: TopicRecords[T]): Buffer {
+    const { id, type } = this.writer(topic);
+    const body = type.toBuffer(record);
+    const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+    out.writeUInt8(MAGIC, 0);
+    out.writeUInt32BE(id, 1);
+    body.copy(out, HEADER_BYTES);
+    return out;
+  }
+
+  /** Throws a SerdeError naming the problem when the bytes are not a valid record of a known schema. */
+  decode<T extends TopicName>(topic: T, buf: Buffer | null): TopicRecords[T] {
+    const id = schemaIdFromWire(buf);
+    const writer = this.typeById.get(id);
+    if (!writer) throw new SerdeError(`unknown schema id ${id}: call decodeAsync first`);
+    return this.decodeWith(topic, id, writer, buf as Buffer);
+  }
+
+  /** Like decode, fetching an unknown writer schema from the registry first. */
+  async decodeAsync<T extends TopicName>(topic: T, buf: Buffer | null): Promise<TopicRecords[T]> {
+    const id = schemaIdFromWire(buf);
+    if (!this.typeById.has(id)) {
+      this.typeById.set(id, parseAvroType(await this.registry.schemaById(id)));
+    }
+    return this.decode(topic, buf);
+  }
+
+  private decodeWith<T extends TopicName>(topic: T, id: number, writer: avro.Type, buf: Buffer): TopicRecords[T] {
+    // Read with the topic's current schema, resolving from the writer's (BACKWARD evolution).
+    const current = this.writerByTopic.get(topic);
+    let reader = writer;
+    if (current && current.id !== id) {
+      const cacheKey = `${topic}:${id}`;
+      let resolver = this.resolverCache.get(cacheKey);
+      if (!resolver) {
+        resolver = current.type.createResolver(writer) as unknown as avro.Type;
+        this.resolverCache.set(cacheKey, resolver);
+      }
+      reader = current.type;
+      try {
+        return current.type.fromBuffer(buf.subarray(HEADER_BYTES), resolver as never) as TopicRecords[T];
+      } catch (err) {
+        throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
+      }
+    }
+    try {
+      return reader.fromBuffer(buf.subarray(HEADER_BYTES)) as TopicRecords[T];
+    } catch (err) {
+      throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
+    }
+  }
+
+  private writer(topic: TopicName): { id: number; type: avro.Type } {
+    const w = this.writerByTopic.get(topic);
+    if (!w) throw new SerdeError(`no schema prepared for topic ${topic}`);
+    return w;
+  }
+}
+
+export function schemaIdFromWire(buf: Buffer | null): number {
+  if (!buf || buf.length < HEADER_BYTES) throw new SerdeError(`record too short for the Confluent wire format (${buf?.length ?? 0} bytes)`);
+  if (buf.readUInt8(0) !== MAGIC) throw new SerdeError(`bad magic byte ${buf.readUInt8(0)} (expected 0: Confluent wire format)`);
+  return buf.readUInt32BE(1);
+}
