@@ -1,0 +1,94 @@
+// The per-customer aggregate of one hopping window (CONTRACTS §4), built from day slices.
+// Every field combines associatively (sums, counts, maxima), so a window = merge of its 30 slices.
+import type { Repayment, Transaction } from '../../schemas/types.ts';
+import { SPENDING_CATEGORIES, type SpendingCategory } from '../../connectors/categorizer/categories.ts';
+
+export const DAY_MS = 86_400_000;
+
+export interface FeatureAggregate {
+  /** The smallest tenant_id seen: deterministic under any merge order. */
+  tenantId: string;
+  txnCount: number;
+  debitTotalCents: number;
+  creditTotalCents: number;
+  maxDebitCents: number;
+  /** DEBIT sums indexed like SPENDING_CATEGORIES. */
+  spendCents: number[];
+  repaymentsDue: number;
+  repaymentsLate: number;
+  maxDaysLate: number;
+}
+
+export function emptyAggregate(): FeatureAggregate {
+  return {
+    tenantId: '',
+    txnCount: 0,
+    debitTotalCents: 0,
+    creditTotalCents: 0,
+    maxDebitCents: 0,
+    spendCents: SPENDING_CATEGORIES.map(() => 0),
+    repaymentsDue: 0,
+    repaymentsLate: 0,
+    maxDaysLate: 0,
+  };
+}
+
+const categoryIndex = new Map<SpendingCategory, number>(SPENDING_CATEGORIES.map((c, i) => [c, i]));
+
+/** Adds a transaction whose category has already been assigned by the categorizer. Mutates and returns agg. */
+export function addTransaction(agg: FeatureAggregate, txn: Transaction, category: SpendingCategory): FeatureAggregate {
+  agg.tenantId = minTenant(agg.tenantId, txn.tenant_id);
+  agg.txnCount += 1;
+  if (txn.direction === 'DEBIT') {
+    agg.debitTotalCents += txn.amount_cents;
+    if (txn.amount_cents > agg.maxDebitCents) agg.maxDebitCents = txn.amount_cents;
+    agg.spendCents[categoryIndex.get(category) ?? categoryIndex.get('other')!] += txn.amount_cents;
+  } else {
+    agg.creditTotalCents += txn.amount_cents;
+  }
+  return agg;
+}
+
+export function isLate(r: Repayment): boolean {
+  return r.paid_at === null || r.paid_at > r.due_at;
+}
+
+export function daysLate(r: Repayment): number {
+  const settledAt = r.paid_at ?? r.event_time;
+  return Math.max(0, Math.floor((settledAt - r.due_at) / DAY_MS));
+}
+
+export function addRepayment(agg: FeatureAggregate, r: Repayment): FeatureAggregate {
+  agg.tenantId = minTenant(agg.tenantId, r.tenant_id);
+  agg.repaymentsDue += 1;
+  if (isLate(r)) {
+    agg.repaymentsLate += 1;
+    const days = daysLate(r);
+    if (days > agg.maxDaysLate) agg.maxDaysLate = days;
+  }
+  return agg;
+}
+
+/** into += from. Mutates and returns into. */
+export function mergeAggregates(into: FeatureAggregate, from: FeatureAggregate): FeatureAggregate {
+  into.tenantId = minTenant(into.tenantId, from.tenantId);
+  into.txnCount += from.txnCount;
+  into.debitTotalCents += from.debitTotalCents;
+  into.creditTotalCents += from.creditTotalCents;
+  into.maxDebitCents = Math.max(into.maxDebitCents, from.maxDebitCents);
+  for (let i = 0; i < into.spendCents.length; i++) into.spendCents[i] += from.spendCents[i];
+  into.repaymentsDue += from.repaymentsDue;
+  into.repaymentsLate += from.repaymentsLate;
+  into.maxDaysLate = Math.max(into.maxDaysLate, from.maxDaysLate);
+  return into;
+}
+
+/** Only windows holding at least one transaction or repayment are emitted. */
+export function hasActivity(agg: FeatureAggregate): boolean {
+  return agg.txnCount > 0 || agg.repaymentsDue > 0;
+}
+
+function minTenant(a: string, b: string): string {
+  if (a === '') return b;
+  return b !== '' && b < a ? b : a;
+}
