@@ -1,0 +1,144 @@
+// A cross-process lock file: created atomically with its owner inside (write a temp file, then
+// link() it into place, which fails if the lock exists). A lock whose owner process is gone is
+// stale and gets broken, so a kill -9 never blocks the next run. Breaking goes through a second,
+// short-lived lock so two processes cannot both break and then both take the lock.
+import fs from 'node:fs';
+import os from 'node:os';
+
+interface LockOwner {
+  pid: number;
+  host: string;
+  /** Process start time from /proc (Linux), so a reused pid is not mistaken for the owner. */
+  start: string;
+}
+
+const BREAKER_STALE_MS = 2_000;
+let tempCounter = 0;
+
+function processStart(pid: number): string {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Field 22 (starttime), counted after the parenthesised command name which may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return fields[19] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+const self: LockOwner = { pid: process.pid, host: os.hostname(), start: processStart(process.pid) };
+
+function isAlive(owner: LockOwner): boolean {
+  if (owner.host !== self.host) return true; // cannot tell: assume alive
+  try {
+    process.kill(owner.pid, 0);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  if (owner.start !== '') {
+    const start = processStart(owner.pid);
+    if (start !== '' && start !== owner.start) return false;
+  }
+  return true;
+}
+
+function readOwner(path: string): LockOwner | undefined {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(path, 'utf8')) as LockOwner;
+    return typeof parsed.pid === 'number' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class FileLock {
+  private held = false;
+
+  constructor(readonly path: string) {}
+
+  get isHeld(): boolean {
+    return this.held;
+  }
+
+  /** The live process holding the lock, if any (undefined when free or stale). */
+  liveOwner(): { pid: number; host: string } | undefined {
+    const owner = readOwner(this.path);
+    return owner !== undefined && isAlive(owner) ? { pid: owner.pid, host: owner.host } : undefined;
+  }
+
+  /** Takes the lock if it is free or stale; never waits. */
+  tryAcquire(): boolean {
+    if (this.held) throw new Error(`lock ${this.path} is already held by this object`);
+    const temp = `${this.path}.${process.pid}.${tempCounter++}.tmp`;
+    fs.writeFileSync(temp, JSON.stringify(self));
+    try {
+      for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+          fs.linkSync(temp, this.path);
+          this.held = true;
+          return true;
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        if (!this.breakIfStale()) return false;
+      }
+      return false;
+    } finally {
+      fs.rmSync(temp, { force: true });
+    }
+  }
+
+  /** Waits (polling) until the lock is ours. */
+  async acquire(timeoutMs = 30_000, describe: () => string = () => this.path): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    let wait = 0;
+    while (!this.tryAcquire()) {
+      if (Date.now() > deadline) {
+        const owner = this.liveOwner();
+        throw new Error(`timed out after ${timeoutMs} ms waiting for ${describe()} (held by pid ${owner?.pid ?? '?'})`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, wait));
+      wait = Math.min(wait + 1, 10);
+    }
+  }
+
+  release(): void {
+    if (!this.held) return;
+    this.held = false;
+    fs.rmSync(this.path, { force: true });
+  }
+
+  /** Removes the lock file when its owner is dead. True when the lock may now be free. */
+  private breakIfStale(): boolean {
+    const owner = readOwner(this.path);
+    if (owner === undefined) {
+      // Vanished between link() and read: free again. (An unreadable file cannot exist: link is atomic.)
+      return !fs.existsSync(this.path);
+    }
+    if (isAlive(owner)) return false;
+    const breaker = `${this.path}.break`;
+    let fd: number;
+    try {
+      fd = fs.openSync(breaker, 'wx');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      try {
+        if (Date.now() - fs.statSync(breaker).mtimeMs > BREAKER_STALE_MS) fs.rmSync(breaker, { force: true });
+      } catch {
+        // breaker vanished: someone finished breaking
+      }
+      return false;
+    }
+    try {
+      // Re-check under the breaker: someone may have broken it and taken it meanwhile.
+      const again = readOwner(this.path);
+      if (again !== undefined && again.pid === owner.pid && again.start === owner.start && again.host === owner.host) {
+        fs.rmSync(this.path, { force: true });
+      }
+      return true;
+    } finally {
+      fs.closeSync(fd);
+      fs.rmSync(breaker, { force: true });
+    }
+  }
+}

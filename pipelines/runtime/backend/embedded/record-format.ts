@@ -1,0 +1,116 @@
+// The on-disk layout of one record in a partition file (little endian):
+//   u32 size (bytes after this field) | f64 offset | f64 timestamp
+//   | i32 keyLength (-1 = null) | key | i32 valueLength (-1 = null) | value
+//   | u16 headerCount | per header: u16 nameLength | name | u32 valueLength | value (UTF-8)
+// The offset is stored although it follows from the position, so a reader can tell a torn or
+// misplaced record from a good one.
+import type { Headers, LogRecord } from '../backend.ts';
+import { LogCorruptError } from '../errors.ts';
+
+export interface RecordToWrite {
+  key: Buffer | null;
+  value: Buffer | null;
+  timestamp: number;
+  headers?: Headers;
+}
+
+const FIXED_BYTES = 4 + 8 + 8 + 4 + 4 + 2;
+
+export function encodedSize(record: RecordToWrite): number {
+  let size = FIXED_BYTES + (record.key?.length ?? 0) + (record.value?.length ?? 0);
+  if (record.headers !== undefined) {
+    for (const name in record.headers) {
+      size += 6 + Buffer.byteLength(name) + Buffer.byteLength(record.headers[name]);
+    }
+  }
+  return size;
+}
+
+/** Writes the record at `pos` (buffer sized with encodedSize); returns the position after it. */
+export function encodeRecord(buf: Buffer, pos: number, offset: number, record: RecordToWrite, size: number): number {
+  buf.writeUInt32LE(size - 4, pos);
+  buf.writeDoubleLE(offset, pos + 4);
+  buf.writeDoubleLE(record.timestamp, pos + 12);
+  pos += 20;
+  pos = writeBytes(buf, pos, record.key);
+  pos = writeBytes(buf, pos, record.value);
+  const countAt = pos;
+  pos += 2;
+  let count = 0;
+  if (record.headers !== undefined) {
+    for (const name in record.headers) {
+      const nameLength = buf.write(name, pos + 2);
+      buf.writeUInt16LE(nameLength, pos);
+      pos += 2 + nameLength;
+      const valueLength = buf.write(record.headers[name], pos + 4);
+      buf.writeUInt32LE(valueLength, pos);
+      pos += 4 + valueLength;
+      count++;
+    }
+  }
+  buf.writeUInt16LE(count, countAt);
+  return pos;
+}
+
+function writeBytes(buf: Buffer, pos: number, bytes: Buffer | null): number {
+  if (bytes === null) {
+    buf.writeInt32LE(-1, pos);
+    return pos + 4;
+  }
+  buf.writeInt32LE(bytes.length, pos);
+  bytes.copy(buf, pos + 4);
+  return pos + 4 + bytes.length;
+}
+
+/** Size of the record starting at `pos`, or -1 when its size field is not fully in the buffer. */
+export function recordSizeAt(buf: Buffer, pos: number, end: number): number {
+  return pos + 4 <= end ? buf.readUInt32LE(pos) + 4 : -1;
+}
+
+export function offsetAt(buf: Buffer, pos: number): number {
+  return buf.readDoubleLE(pos + 4);
+}
+
+export function timestampAt(buf: Buffer, pos: number): number {
+  return buf.readDoubleLE(pos + 12);
+}
+
+/**
+ * Decodes the complete record at `pos` (the caller checked it is all in the buffer). Key, value
+ * and headers are copied out so a record kept in a state store does not pin the read buffer.
+ */
+export function decodeRecord(buf: Buffer, pos: number, topic: string, partition: number, where: string): LogRecord {
+  const end = pos + 4 + buf.readUInt32LE(pos);
+  const offset = buf.readDoubleLE(pos + 4);
+  const timestamp = buf.readDoubleLE(pos + 12);
+  pos += 20;
+  let key: Buffer | null = null;
+  const keyLength = buf.readInt32LE(pos);
+  pos += 4;
+  if (keyLength >= 0) {
+    key = Buffer.from(buf.subarray(pos, pos + keyLength));
+    pos += keyLength;
+  }
+  let value: Buffer | null = null;
+  const valueLength = buf.readInt32LE(pos);
+  pos += 4;
+  if (valueLength >= 0) {
+    value = Buffer.from(buf.subarray(pos, pos + valueLength));
+    pos += valueLength;
+  }
+  const headerCount = buf.readUInt16LE(pos);
+  pos += 2;
+  const headers: Headers = {};
+  if (headerCount > 0) {
+    for (let i = 0; i < headerCount; i++) {
+      const nameLength = buf.readUInt16LE(pos);
+      const name = buf.toString('utf8', pos + 2, pos + 2 + nameLength);
+      pos += 2 + nameLength;
+      const valueLength = buf.readUInt32LE(pos);
+      headers[name] = buf.toString('utf8', pos + 4, pos + 4 + valueLength);
+      pos += 4 + valueLength;
+    }
+  }
+  if (pos !== end) throw new LogCorruptError(`record at offset ${offset} of ${where} is malformed`);
+  return { topic, partition, offset, key, value, timestamp, headers };
+}
