@@ -37,13 +37,16 @@ export function clickhouseMessage(raw: string): string {
   return firstLine
     .replace(/^Query failed:\s*/, '')
     .replace(/^Code: \d+\.\s*DB::Exception:\s*/, '')
+    // ClickHouse before 20.x: "Code: 60, e.displayText() = DB::Exception: ..., e.what() = DB::Exception"
+    .replace(/^Code: \d+, e\.displayText\(\) = DB::Exception:\s*/, '')
+    .replace(/, e\.what\(\) = DB::Exception$/, '')
     .replace(/^[\w.-]+: (?=Cannot execute query in readonly mode)/, '')
     .trim();
 }
 
 /** ClickHouse's numeric error code from an exception text, if any. */
 export function clickhouseCode(raw: string): number | undefined {
-  const m = /Code: (\d+)\./.exec(raw);
+  const m = /Code: (\d+)[.,]/.exec(raw);
   return m ? Number(m[1]) : undefined;
 }
 
