@@ -1,0 +1,382 @@
+// The application object: one worker of a stream-processing application (Kafka Streams'
+// KafkaStreams, Quix Streams' Application). Consumes every input topic of the topology in one
+// consumer group (= applicationId), runs tasks, and commits every commitIntervalMs.
+import type http from 'node:http';
+import type { Backend, GroupConsumer, TopicConfig } from '../backend/backend.ts';
+import type { ProcessingGuarantee } from '../commit/partition-committer.ts';
+import { SerialLock } from '../commit/serial-lock.ts';
+import { logger as rootLogger, type Logger } from '../observability/logger.ts';
+import { StreamsMetrics } from '../observability/metrics.ts';
+import { startObservabilityServer } from '../observability/http-server.ts';
+import type { Serde } from '../serdes/serde.ts';
+import { changelogTopicOf } from '../state/state-store.ts';
+import type { RestoreProgress } from '../state/state-restorer.ts';
+import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
+import { TaskManager } from '../tasks/task-manager.ts';
+import { resolveTopic, type Topology } from '../topology/topology.ts';
+import { PartitionPauser } from './partition-pauser.ts';
+
+export interface StreamsAppOptions {
+  applicationId: string;
+  topology: Topology;
+  backend: Backend;
+  /** Local state copies live under <stateDir>/<applicationId>/<task>/. */
+  stateDir: string;
+  guarantee?: ProcessingGuarantee;
+  /** Default 100 ms (exactly_once) / 1000 ms (at_least_once). */
+  commitIntervalMs?: number;
+  /** Serves /metrics and /health when set (0 = any free port). */
+  metricsPort?: number;
+  /** Records per poll (default 5000). */
+  maxPollRecords?: number;
+  /** Buffered records per input partition before the worker stops fetching it (default 20000). */
+  maxBufferedPerPartition?: number;
+  /** Partition count for output and dead-letter topics the app creates (default: the inputs'). */
+  logger?: Logger;
+  onProgress?: (p: StreamsProgress) => void;
+  onRestoreProgress?: (p: RestoreProgress) => void;
+}
+
+export interface StreamsProgress {
+  state: AppState;
+  tasks: number;
+  recordsIn: number;
+  recordsOut: number;
+  dlq: number;
+  late: number;
+  recordsInPerSecond: number;
+  buffered: number;
+  commits: number;
+}
+
+export type AppState = 'created' | 'starting' | 'running' | 'stopping' | 'stopped' | 'failed';
+
+export class StreamsAppError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'StreamsAppError';
+  }
+}
+
+export class StreamsApp {
+  readonly applicationId: string;
+  readonly metrics: StreamsMetrics;
+  private readonly o: StreamsAppOptions;
+  private readonly log: Logger;
+  private readonly guarantee: ProcessingGuarantee;
+  private readonly commitIntervalMs: number;
+  private state: AppState = 'created';
+  private consumer: GroupConsumer | undefined;
+  private tasks!: TaskManager;
+  private readonly lock = new SerialLock();
+  private loop: Promise<void> | undefined;
+  private failure: Error | undefined;
+  private server: http.Server | undefined;
+  private internalTopics = new Set<string>();
+  private sourceTopics: string[] = [];
+  private idleWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
+  private lastEndCheck = 0;
+  private totals = { in: 0, out: 0, dlq: 0, late: 0, commits: 0 };
+  private rateWindow = { at: Date.now(), in: 0, out: 0, rate: 0 };
+  private readonly pauser: PartitionPauser;
+
+  constructor(options: StreamsAppOptions) {
+    this.o = options;
+    this.applicationId = options.applicationId;
+    this.guarantee = options.guarantee ?? 'exactly_once';
+    this.commitIntervalMs = options.commitIntervalMs ?? (this.guarantee === 'exactly_once' ? 100 : 1000);
+    this.log = (options.logger ?? rootLogger).child({ app: options.applicationId });
+    this.metrics = new StreamsMetrics(options.applicationId);
+    this.pauser = new PartitionPauser(options.maxBufferedPerPartition ?? 20_000);
+  }
+
+  get currentState(): AppState {
+    return this.state;
+  }
+
+  /** Serves /metrics and /health if asked, creates internal topics, joins the group, starts the loop. */
+  async start(): Promise<void> {
+    if (this.state !== 'created') throw new StreamsAppError(`cannot start application ${this.applicationId}: it is ${this.state}`);
+    this.state = 'starting';
+    try {
+      await this.prepareSerdes();
+      await this.createTopics();
+      if (this.o.metricsPort !== undefined) this.server = await startObservabilityServer(this.o.metricsPort, this.metrics.registry, this);
+      this.tasks = new TaskManager({
+        applicationId: this.applicationId,
+        topology: this.o.topology,
+        backend: this.o.backend,
+        stateDir: this.o.stateDir,
+        guarantee: this.guarantee,
+        logger: this.log,
+        isInternalTopic: (t) => this.internalTopics.has(t),
+        onRestoreProgress: (p) => {
+          this.metrics.restoreProgress.set({ task: p.taskId, store: p.store }, p.total - p.restored);
+          this.o.onRestoreProgress?.(p);
+        },
+      });
+      this.consumer = await this.o.backend.groupConsumer(this.applicationId);
+      await this.consumer.subscribe(this.sourceTopics, {
+        onAssigned: (tps) => this.lock.run(() => this.tasks.onAssigned(tps)),
+        onRevoked: (tps) => this.lock.run(() => this.tasks.onRevoked(tps)),
+      });
+      this.state = 'running';
+      this.log.info({ guarantee: this.guarantee, commitIntervalMs: this.commitIntervalMs, inputs: this.sourceTopics }, 'streams application started');
+      this.loop = this.runLoop().catch((err: unknown) => this.fail(err));
+    } catch (err) {
+      this.state = 'failed';
+      await this.consumer?.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Resolves once every input partition is consumed and committed and nothing is buffered. */
+  async runUntilIdle(): Promise<void> {
+    if (this.state === 'created') await this.start();
+    if (this.failure) throw this.failure;
+    if (this.state !== 'running') throw new StreamsAppError(`application ${this.applicationId} is ${this.state}`);
+    await new Promise<void>((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+  }
+
+  /** Commits, writes checkpoints and closes (within 10 s). */
+  async stop(): Promise<void> {
+    if (this.state === 'stopped' || this.state === 'created') {
+      this.state = 'stopped';
+      return;
+    }
+    if (this.state === 'running' || this.state === 'starting') this.state = 'stopping';
+    await this.loop;
+    const failed = this.failure !== undefined;
+    await this.lock.run(async () => {
+      await this.tasks?.closeAll(!failed).catch((err: unknown) => this.log.error({ err }, 'commit on stop failed'));
+    });
+    await this.consumer?.close().catch(() => undefined);
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    this.state = failed ? 'failed' : 'stopped';
+    this.log.info({ recordsIn: this.totals.in, recordsOut: this.totals.out }, 'streams application stopped');
+  }
+
+  health(): { ok: boolean; state: string; tasks: number } {
+    let n = 0;
+    if (this.tasks) for (const _ of this.tasks.tasks()) n++;
+    return { ok: this.state === 'running', state: this.state, tasks: n };
+  }
+
+  progress(): StreamsProgress {
+    let buffered = 0;
+    let n = 0;
+    if (this.tasks) {
+      for (const t of this.tasks.tasks()) {
+        buffered += t.buffered();
+        n++;
+      }
+    }
+    return {
+      state: this.state,
+      tasks: n,
+      recordsIn: this.totals.in,
+      recordsOut: this.totals.out,
+      dlq: this.totals.dlq,
+      late: this.totals.late,
+      recordsInPerSecond: this.rateWindow.rate,
+      buffered,
+      commits: this.totals.commits,
+    };
+  }
+
+  // ---- the loop ---------------------------------------------------------------------------------
+
+  private async runLoop(): Promise<void> {
+    const consumer = this.consumer!;
+    const maxPoll = this.o.maxPollRecords ?? 5000;
+    let lastCommit = Date.now();
+    while (this.state === 'running') {
+      const hasWork = this.bufferedTotal() > 0;
+      const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
+      if (this.state !== 'running') break;
+      const startedAt = process.hrtime.bigint();
+      this.pauser.route(records, this.tasks, consumer);
+      const processed = this.processAll();
+      if (processed > 0) this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
+      const now = Date.now();
+      for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
+      const blocked = this.blockedQueues();
+      if (blocked.length > 0 && processed === 0) await this.resolveBlocked(blocked);
+      if (now - lastCommit >= this.commitIntervalMs || this.idleWaiters.length > 0) {
+        await this.commit();
+        lastCommit = Date.now();
+      }
+      if (this.idleWaiters.length > 0 && records.length === 0 && processed === 0) await this.checkIdle();
+    }
+  }
+
+  private processAll(): number {
+    let n = 0;
+    for (const t of this.tasks.tasks()) {
+      const before = t.dlqCount + t.lateCount;
+      const dlq0 = t.dlqCount;
+      n += t.process(Infinity);
+      const late = t.dlqCount + t.lateCount - before - (t.dlqCount - dlq0);
+      if (t.dlqCount > dlq0) this.metrics.dlqRecords.inc(t.dlqCount - dlq0);
+      if (late > 0) this.metrics.lateRecords.inc(late);
+      this.totals.dlq += t.dlqCount - dlq0;
+      this.totals.late += late;
+    }
+    if (n > 0) {
+      this.totals.in += n;
+      this.metrics.recordsIn.inc(n);
+    }
+    return n;
+  }
+
+  private bufferedTotal(): number {
+    let n = 0;
+    if (this.tasks) for (const t of this.tasks.tasks()) n += t.buffered();
+    return n;
+  }
+
+  private blockedQueues(): { task: StreamTask; topic: string; partition: number }[] {
+    const out: { task: StreamTask; topic: string; partition: number }[] = [];
+    for (const t of this.tasks.tasks()) for (const q of t.blockedOn()) out.push({ task: t, topic: q.topic, partition: q.partition });
+    return out;
+  }
+
+  /** A task waits on an empty partition: find out whether that partition is really at its end. */
+  private async resolveBlocked(blocked: { task: StreamTask; topic: string; partition: number }[]): Promise<void> {
+    const consumer = this.consumer!;
+    if (Date.now() - this.lastEndCheck < 20) return;
+    this.lastEndCheck = Date.now();
+    if (await consumer.caughtUp()) {
+      for (const t of this.tasks.tasks()) for (const q of t.queues) if (q.length === 0) q.atEnd = true;
+      return;
+    }
+    const positions = new Map(consumer.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
+    const ends = new Map<string, number[]>();
+    for (const b of blocked) {
+      if (!ends.has(b.topic)) ends.set(b.topic, await this.o.backend.admin().endOffsets(b.topic));
+      const end = ends.get(b.topic)![b.partition] ?? 0;
+      const pos = positions.get(`${b.topic}\u0000${b.partition}`) ?? 0;
+      const q = b.task.queueFor(b.topic);
+      if (q && q.length === 0 && pos >= end && !this.pauser.isPaused(b.topic, b.partition)) q.atEnd = true;
+    }
+  }
+
+  private async commit(): Promise<void> {
+    if (!this.tasks.hasPendingCommit()) return;
+    const started = process.hrtime.bigint();
+    const outcome = await this.lock.run(() => this.tasks.commitAll());
+    this.metrics.commitLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    this.totals.commits++;
+    this.totals.out += outcome.outputs;
+    this.metrics.recordsOut.inc(outcome.outputs);
+    this.lastCommitWroteInternal = outcome.internalRecords > 0;
+    this.updateRates();
+    this.o.onProgress?.(this.progress());
+  }
+
+  private lastCommitWroteInternal = false;
+
+  private updateRates(): void {
+    const now = Date.now();
+    const dt = (now - this.rateWindow.at) / 1000;
+    if (dt < 1) return;
+    this.rateWindow.rate = Math.round((this.totals.in - this.rateWindow.in) / dt);
+    this.metrics.recordsInRate.set(this.rateWindow.rate);
+    this.metrics.recordsOutRate.set((this.totals.out - this.rateWindow.out) / dt);
+    this.rateWindow = { at: now, in: this.totals.in, out: this.totals.out, rate: this.rateWindow.rate };
+  }
+
+  private async checkIdle(): Promise<void> {
+    if (this.bufferedTotal() > 0 || this.tasks.hasPendingCommit() || this.lastCommitWroteInternal || this.pauser.anyPaused()) {
+      this.lastCommitWroteInternal = false;
+      return;
+    }
+    if (!(await this.consumer!.caughtUp())) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w.resolve();
+  }
+
+  private fail(err: unknown): void {
+    this.failure = err instanceof Error ? err : new Error(String(err));
+    this.state = 'failed';
+    this.log.error({ err: this.failure }, 'streams application failed');
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w.reject(this.failure);
+  }
+
+  // ---- set-up -----------------------------------------------------------------------------------
+
+  private async prepareSerdes(): Promise<void> {
+    const seen = new Set<Serde<unknown>>();
+    for (const n of this.o.topology.nodes.values()) {
+      if (n.kind === 'processor') continue;
+      for (const s of [n.keySerde, n.valueSerde]) {
+        if (seen.has(s)) continue;
+        seen.add(s);
+        await s.prepare?.();
+      }
+    }
+  }
+
+  /** Checks the inputs are co-partitioned and creates changelog, repartition, DLQ, late and output topics. */
+  private async createTopics(): Promise<void> {
+    const admin = this.o.backend.admin();
+    const appId = this.applicationId;
+    const subs = this.o.topology.subTopologies();
+    const partitionsOf = new Map<number, number>();
+    const repartition = new Map<string, number>();
+    const sources = new Set<string>();
+    // Sub-topologies reading only user topics first: they fix the partition counts of repartition topics.
+    const pending = [...subs];
+    const toCreate: TopicConfig[] = [];
+    for (let guard = 0; pending.length > 0 && guard < subs.length + 1; guard++) {
+      for (const st of [...pending]) {
+        const counts: number[] = [];
+        let unknown = false;
+        for (const t of st.sourceTopics) {
+          const name = resolveTopic(t, appId);
+          sources.add(name);
+          if (t.internal) {
+            const n = repartition.get(name);
+            if (n === undefined) unknown = true;
+            else counts.push(n);
+          } else {
+            const n = await admin.partitionCount(name);
+            if (n === undefined) throw new StreamsAppError(`input topic ${name} of application ${appId} does not exist: create it first`);
+            counts.push(n);
+          }
+        }
+        if (unknown) continue;
+        if (new Set(counts).size > 1) {
+          throw new StreamsAppError(`input topics ${st.sourceTopics.map((t) => resolveTopic(t, appId)).join(', ')} of application ${appId} are not co-partitioned (partition counts ${counts.join(', ')})`);
+        }
+        const partitions = counts[0];
+        partitionsOf.set(st.id, partitions);
+        for (const t of st.sinkTopics) {
+          const name = resolveTopic(t, appId);
+          if (t.internal) {
+            repartition.set(name, partitions);
+            this.internalTopics.add(name);
+          }
+        }
+        pending.splice(pending.indexOf(st), 1);
+      }
+    }
+    for (const [name, partitions] of repartition) toCreate.push({ name, partitions });
+    for (const st of subs) {
+      const partitions = partitionsOf.get(st.id)!;
+      const storeNames = st.stores.map((s) => s.name);
+      if (storeNames.length > 0) storeNames.push(streamTimeStoreName(st.id));
+      for (const s of storeNames) toCreate.push({ name: changelogTopicOf(appId, s), partitions, compacted: true });
+      for (const t of st.sourceTopics) toCreate.push({ name: `${resolveTopic(t, appId)}.dlq`, partitions });
+      for (const t of st.sinkTopics) if (!t.internal && (await admin.partitionCount(t.name)) === undefined) toCreate.push({ name: t.name, partitions });
+    }
+    const defaultPartitions = Math.max(1, ...partitionsOf.values());
+    for (const late of this.o.topology.lateTopics) if ((await admin.partitionCount(late)) === undefined) toCreate.push({ name: late, partitions: defaultPartitions });
+    const unique = new Map(toCreate.map((t) => [t.name, t]));
+    await admin.createTopics([...unique.values()]);
+    this.sourceTopics = [...sources];
+  }
+}

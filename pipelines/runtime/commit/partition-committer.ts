@@ -1,0 +1,98 @@
+// Commits the tasks of one partition number: flush their write caches, then write changelog records,
+// output records and input offsets (exactly_once: one transaction, transactional id
+// `<applicationId>-<partition>`, so a task that moved fences its zombie; at_least_once: produce,
+// then commit offsets), then append the committed changelog entries to the local copies and write
+// the checkpoints.
+import type { LogProducer, ProduceRecord, TransactionalProducer } from '../backend/backend.ts';
+import type { LocalTaskState } from '../state/local-state.ts';
+import type { StreamTask } from '../tasks/stream-task.ts';
+
+export type ProcessingGuarantee = 'exactly_once' | 'at_least_once';
+
+export class CommitFailedError extends Error {
+  constructor(readonly partition: number, cause: unknown) {
+    super(`commit of partition ${partition} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'CommitFailedError';
+  }
+}
+
+/** Rewrite a local store file once it holds this many bytes more than after its last rewrite. */
+const LOCAL_REWRITE_SLACK_BYTES = 64 * 1024 * 1024;
+
+export interface ManagedTask {
+  task: StreamTask;
+  local: LocalTaskState;
+  /** store -> changelog offset the local copy reflects (a lower bound: EOS markers take offsets). */
+  changelogNext: Map<string, number>;
+  /** store -> local file bytes right after its last rewrite. */
+  baseBytes: Map<string, number>;
+}
+
+export interface CommitOutcome {
+  records: number;
+  outputs: number;
+  /** Records written to internal (repartition) topics, which this app reads back. */
+  internalRecords: number;
+}
+
+export class PartitionCommitter {
+  readonly tasks: ManagedTask[] = [];
+
+  constructor(
+    readonly partition: number,
+    private readonly groupId: string,
+    private readonly guarantee: ProcessingGuarantee,
+    private readonly transactional: TransactionalProducer,
+    private readonly plain: LogProducer | undefined,
+    private readonly isInternalTopic: (topic: string) => boolean,
+  ) {}
+
+  hasPending(): boolean {
+    return this.tasks.some((t) => t.task.hasPendingCommit());
+  }
+
+  async commit(): Promise<CommitOutcome> {
+    const prepared = this.tasks.map((m) => ({ m, data: m.task.prepareCommit() }));
+    const records: ProduceRecord[] = [];
+    const offsets = [];
+    for (const { data } of prepared) {
+      for (const r of data.records) records.push(r);
+      for (const o of data.offsets) offsets.push(o);
+    }
+    if (records.length === 0 && offsets.length === 0) return { records: 0, outputs: 0, internalRecords: 0 };
+    try {
+      if (this.guarantee === 'exactly_once') {
+        await this.transactional.commit({ records, offsets, groupId: this.groupId });
+      } else {
+        if (records.length > 0) await this.plain!.send(records);
+        await this.transactional.commit({ records: [], offsets, groupId: this.groupId });
+      }
+    } catch (err) {
+      throw new CommitFailedError(this.partition, err);
+    }
+    let changelogRecords = 0;
+    for (const { m, data } of prepared) {
+      m.task.markCommitted();
+      if (data.changelog.size === 0) continue;
+      for (const [store, list] of data.changelog) {
+        changelogRecords += list.length;
+        m.local.append(store, list);
+        m.changelogNext.set(store, (m.changelogNext.get(store) ?? 0) + list.length);
+        const base = m.baseBytes.get(store) ?? 0;
+        if (m.local.fileBytes(store) > 2 * base + LOCAL_REWRITE_SLACK_BYTES) {
+          m.local.rewrite(m.task.stores.get(store)!);
+          m.baseBytes.set(store, m.local.fileBytes(store));
+        }
+      }
+      m.local.writeCheckpoint({ offsets: Object.fromEntries(m.changelogNext) });
+    }
+    let internalRecords = 0;
+    for (const r of records) if (this.isInternalTopic(r.topic)) internalRecords++;
+    return { records: records.length, outputs: records.length - changelogRecords - internalRecords, internalRecords };
+  }
+
+  async close(): Promise<void> {
+    for (const m of this.tasks) m.local.closeFiles();
+    await this.transactional.close();
+  }
+}

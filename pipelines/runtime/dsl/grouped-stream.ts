@@ -1,0 +1,111 @@
+// A stream grouped by its (string) key: the entry to aggregations, plain or windowed.
+import { keyValueStore, type KeyValueStore } from '../state/key-value-store.ts';
+import { sliceStore } from '../state/slice-store.ts';
+import { sessionStore } from '../state/session-store.ts';
+import type { Processor, ProcessorContext } from '../processors/processor.ts';
+import type { Serde } from '../serdes/serde.ts';
+import { SlicedWindowAggregateProcessor } from '../windows/sliced-window-aggregate.ts';
+import { SessionWindowAggregateProcessor } from '../windows/session-window-aggregate.ts';
+import { SessionWindows, TimeWindows, type Aggregator, type EmitMode } from '../windows/window-specs.ts';
+import { WindowedTable } from './windowed-table.ts';
+import { KStream } from './kstream.ts';
+import type { StreamsBuilder } from './streams-builder.ts';
+
+export interface AggregateOptions<A> {
+  /** Store name (and changelog `<applicationId>-<storeName>-changelog`); default generated. */
+  storeName?: string;
+  /** Serde of the aggregate in the store and changelog (default v8). */
+  aggregateSerde?: Serde<A>;
+  /** Where records that fit no open window go (default `<output topic>.late`). */
+  lateTopic?: string;
+}
+
+export class GroupedStream<V> {
+  constructor(private readonly builder: StreamsBuilder, private readonly node: string) {}
+
+  windowedBy(windows: TimeWindows): TimeWindowedStream<V>;
+  windowedBy(windows: SessionWindows): SessionWindowedStream<V>;
+  windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedStream<V> | SessionWindowedStream<V> {
+    return windows instanceof TimeWindows ? new TimeWindowedStream<V>(this.builder, this.node, windows) : new SessionWindowedStream<V>(this.builder, this.node, windows);
+  }
+
+  /** A running aggregate per key; emits the new aggregate on every record. */
+  aggregate<A>(aggregator: Pick<Aggregator<string, V, A>, 'init' | 'add'>, options: AggregateOptions<A> = {}): KStream<string, A> {
+    const b = this.builder;
+    const storeName = options.storeName ?? b.nameFor('AGGREGATE-STATE-STORE');
+    b.addStateStore(keyValueStore<A>(storeName, options.aggregateSerde));
+    const name = b.nameFor('AGGREGATE');
+    b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new KeyAggregateProcessor<V, A>(storeName, aggregator) as never });
+    return new KStream<string, A>(b, name, false);
+  }
+
+  count(options: AggregateOptions<number> = {}): KStream<string, number> {
+    return this.aggregate<number>({ init: () => 0, add: (n) => n + 1 }, options);
+  }
+}
+
+class KeyAggregateProcessor<V, A> implements Processor<string, V, string, A> {
+  private ctx!: ProcessorContext<string, A>;
+  private store!: KeyValueStore<A>;
+  constructor(private readonly storeName: string, private readonly aggregator: Pick<Aggregator<string, V, A>, 'init' | 'add'>) {}
+  init(ctx: ProcessorContext<string, A>): void {
+    this.ctx = ctx;
+    this.store = ctx.getStateStore<KeyValueStore<A>>(this.storeName);
+  }
+  process(key: string, value: V, timestamp: number): void {
+    if (key === null || key === undefined) throw new Error('aggregation needs a non-null key');
+    const next = this.aggregator.add(this.store.get(key) ?? this.aggregator.init(), value, key);
+    this.store.put(key, next);
+    this.ctx.forward(key, next, timestamp);
+  }
+}
+
+export class TimeWindowedStream<V> {
+  constructor(private readonly builder: StreamsBuilder, private readonly node: string, private readonly windows: TimeWindows) {}
+
+  /**
+   * Aggregates into slices of the advance and combines them when a window is read: O(1) state work
+   * per record however many windows overlap. Emits on every update until suppress() says otherwise.
+   */
+  aggregate<A>(aggregator: Aggregator<string, V, A>, options: AggregateOptions<A> = {}): WindowedTable<A> {
+    const b = this.builder;
+    const storeName = options.storeName ?? b.nameFor('WINDOW-SLICES-STATE-STORE');
+    b.addStateStore(sliceStore<A>(storeName, options.aggregateSerde));
+    const name = b.nameFor('WINDOW-AGGREGATE');
+    const opts = { windows: this.windows, aggregator, storeName, emit: 'update' as EmitMode, lateTopic: options.lateTopic };
+    b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new SlicedWindowAggregateProcessor<V, A>({ ...opts, lateTopic: opts.lateTopic! }) as never });
+    b.requestLateTopic({ node: name, options: opts });
+    return new WindowedTable<A>(b, name, opts);
+  }
+
+  count(options: AggregateOptions<number> = {}): WindowedTable<number> {
+    return this.aggregate<number>({ init: () => 0, add: (n) => n + 1, merge: (a, b) => a + b }, options);
+  }
+
+  /** reduce with an associative combiner; windows hold the combination of their values. */
+  reduce(combine: (a: V, b: V) => V, options: AggregateOptions<V | null> = {}): WindowedTable<V | null> {
+    return this.aggregate<V | null>(
+      { init: () => null, add: (a, v) => (a === null ? v : combine(a, v)), merge: (a, b) => (a === null ? b : b === null ? a : combine(a, b)) },
+      options,
+    );
+  }
+}
+
+export class SessionWindowedStream<V> {
+  constructor(private readonly builder: StreamsBuilder, private readonly node: string, private readonly windows: SessionWindows) {}
+
+  aggregate<A>(aggregator: Aggregator<string, V, A>, options: AggregateOptions<A> = {}): WindowedTable<A> {
+    const b = this.builder;
+    const storeName = options.storeName ?? b.nameFor('SESSION-STATE-STORE');
+    b.addStateStore(sessionStore<A>(storeName, options.aggregateSerde));
+    const name = b.nameFor('SESSION-AGGREGATE');
+    const opts = { windows: this.windows, aggregator, storeName, emit: 'update' as EmitMode, lateTopic: options.lateTopic };
+    b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new SessionWindowAggregateProcessor<V, A>({ ...opts, lateTopic: opts.lateTopic! }) as never });
+    b.requestLateTopic({ node: name, options: opts });
+    return new WindowedTable<A>(b, name, opts);
+  }
+
+  count(options: AggregateOptions<number> = {}): WindowedTable<number> {
+    return this.aggregate<number>({ init: () => 0, add: (n) => n + 1, merge: (a, b) => a + b }, options);
+  }
+}

@@ -1,0 +1,129 @@
+// The entry point of the DSL, in the spirit of Kafka Streams' StreamsBuilder: declare input streams
+// and tables, chain operations on them, then build() the processor graph (a Topology).
+import { nullableStringSerde, stringSerde, type Serde } from '../serdes/serde.ts';
+import type { StoreSpec } from '../state/state-store.ts';
+import { versionedStore } from '../state/versioned-store.ts';
+import { VersionedTableSourceProcessor } from '../joins/stream-table-join.ts';
+import { Topology, TopologyError, resolveTopic, type NodeSpec, type SourceNodeSpec, type TopicRef } from '../topology/topology.ts';
+import { KStream } from './kstream.ts';
+import { VersionedTable } from './versioned-table.ts';
+
+export interface StreamOptions<V> {
+  valueSerde: Serde<V>;
+  /** Default: UTF-8 string keys. */
+  keySerde?: Serde<string>;
+  /** Event time of a record; default: the log record's timestamp (= event_time for project topics). */
+  timestampOf?: (value: V, logTimestamp: number) => number;
+}
+
+export interface VersionedTableOptions<V> extends StreamOptions<V> {
+  /** Store name (and changelog `<applicationId>-<storeName>-changelog`). Default: `<topic>-versioned`. */
+  storeName?: string;
+  historyRetentionMs?: number;
+  /** Serde of stored values (default v8). */
+  storeSerde?: Serde<V>;
+}
+
+export interface BuilderOptions {
+  /** Where every windowed operation sends late records unless it names its own topic. */
+  lateTopic?: string;
+}
+
+/** A stateful node waiting for its late topic to be decided at build(). */
+export interface LateTopicRequest {
+  node: string;
+  options: { lateTopic?: string };
+}
+
+export class StreamsBuilder {
+  readonly topology = new Topology();
+  private counter = 0;
+  private readonly lateRequests: LateTopicRequest[] = [];
+  private built = false;
+
+  constructor(readonly options: BuilderOptions = {}) {}
+
+  /** One stream over one or more topics (their records are merged in event-time order). */
+  stream<V>(topics: string | string[], options: StreamOptions<V>): KStream<string, V> {
+    const list = Array.isArray(topics) ? topics : [topics];
+    const name = this.nameFor('SOURCE');
+    this.addNode(this.sourceSpec(name, list.map((t): TopicRef => ({ name: t, internal: false })), options));
+    return new KStream<string, V>(this, name, false);
+  }
+
+  /**
+   * A versioned table over a topic: every version of every key is kept (within the retention), so
+   * joins look values up as of a record's event time.
+   */
+  versionedTable<V>(topic: string, options: VersionedTableOptions<V>): VersionedTable<V> {
+    const storeName = options.storeName ?? `${topic}-versioned`;
+    this.addStateStore(versionedStore<V>(storeName, { serde: options.storeSerde, historyRetentionMs: options.historyRetentionMs }));
+    const source = this.nameFor('TABLE-SOURCE');
+    this.addNode(this.sourceSpec(source, [{ name: topic, internal: false }], options));
+    const writer = this.nameFor('TABLE-MATERIALIZE');
+    this.addNode({ kind: 'processor', name: writer, parents: [source], stores: [storeName], create: () => new VersionedTableSourceProcessor<V>(storeName) as never });
+    return new VersionedTable<V>(storeName, writer);
+  }
+
+  addStateStore(spec: StoreSpec): this {
+    this.topology.addStore(spec);
+    return this;
+  }
+
+  build(): Topology {
+    if (this.built) return this.topology;
+    this.built = true;
+    for (const req of this.lateRequests) {
+      if (req.options.lateTopic) continue;
+      req.options.lateTopic = this.options.lateTopic ?? this.defaultLateTopic(req.node);
+    }
+    for (const req of this.lateRequests) this.topology.lateTopics.add(req.options.lateTopic!);
+    this.topology.subTopologies(); // validates
+    return this.topology;
+  }
+
+  // ---- for the DSL classes ----------------------------------------------------------------------
+
+  nameFor(kind: string): string {
+    return `${kind}-${String(this.counter++).padStart(10, '0')}`;
+  }
+
+  addNode(node: NodeSpec): void {
+    if (this.built) throw new TopologyError('cannot add to a topology after build()');
+    this.topology.addNode(node);
+  }
+
+  requestLateTopic(req: LateTopicRequest): void {
+    this.lateRequests.push(req);
+  }
+
+  sourceSpec<V>(name: string, topics: TopicRef[], options: StreamOptions<V>): SourceNodeSpec {
+    return {
+      kind: 'source',
+      name,
+      topics,
+      keySerde: (options.keySerde ?? stringSerde) as Serde<unknown>,
+      valueSerde: options.valueSerde as Serde<unknown>,
+      timestampOf: options.timestampOf as SourceNodeSpec['timestampOf'],
+    };
+  }
+
+  /** `<output topic>.late` of the first sink downstream of a node, else `<first input topic>.late`. */
+  private defaultLateTopic(node: string): string {
+    const seen = new Set<string>();
+    const queue = [node];
+    while (queue.length > 0) {
+      const n = queue.shift()!;
+      if (seen.has(n)) continue;
+      seen.add(n);
+      const spec = this.topology.nodes.get(n)!;
+      if (spec.kind === 'sink' && !spec.topic.internal) return `${spec.topic.name}.late`;
+      queue.push(...this.topology.children(n));
+    }
+    const st = this.topology.subTopologies().find((s) => s.nodes.some((x) => x.name === node))!;
+    const first = st.sourceTopics[0];
+    return `${first.internal ? resolveTopic(first, 'app') : first.name}.late`;
+  }
+}
+
+export { nullableStringSerde };

@@ -1,0 +1,60 @@
+// How the engine turns keys and values into bytes and back. Avro topics use the project's AvroSerde
+// (Confluent wire format); internal topics (changelogs, repartition) use v8 structured clone, which
+// is fast, lossless for plain data and needs no schema.
+import { deserialize, serialize } from 'node:v8';
+import type { AvroSerde } from '../../../schemas/serde.ts';
+import type { TopicName, TopicRecords } from '../../../schemas/types.ts';
+
+export interface Serde<T> {
+  serialize(value: T): Buffer | null;
+  /** Throws on bytes that are not a valid T; the task sends such records to the DLQ. */
+  deserialize(bytes: Buffer | null): T;
+  /** Async set-up run once before the application starts (e.g. registering an Avro schema). */
+  prepare?(): Promise<void>;
+}
+
+export class SerdeDecodeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SerdeDecodeError';
+  }
+}
+
+/** UTF-8 strings; null stays null. */
+export const stringSerde: Serde<string> = {
+  serialize: (v) => (v === null || v === undefined ? null : Buffer.from(v, 'utf8')),
+  deserialize: (b) => {
+    if (b === null) throw new SerdeDecodeError('null key where a string was expected');
+    return b.toString('utf8');
+  },
+};
+
+/** A key that may be absent (null), e.g. for keyless input topics. */
+export const nullableStringSerde: Serde<string | null> = {
+  serialize: (v) => (v === null ? null : Buffer.from(v, 'utf8')),
+  deserialize: (b) => (b === null ? null : b.toString('utf8')),
+};
+
+/** Any structured-cloneable value via v8 serialize (internal topics and state). */
+export function v8Serde<T>(): Serde<T> {
+  return {
+    serialize: (v) => (v === null || v === undefined ? null : serialize(v)),
+    deserialize: (b) => (b === null ? (null as T) : (deserialize(b) as T)),
+  };
+}
+
+export function jsonSerde<T>(): Serde<T> {
+  return {
+    serialize: (v) => (v === null || v === undefined ? null : Buffer.from(JSON.stringify(v), 'utf8')),
+    deserialize: (b) => (b === null ? (null as T) : (JSON.parse(b.toString('utf8')) as T)),
+  };
+}
+
+/** The Avro value serde of one project topic; prepare() registers its schema. */
+export function avroSerde<T extends TopicName>(avro: AvroSerde, topic: T): Serde<TopicRecords[T]> {
+  return {
+    serialize: (v) => avro.encode(topic, v),
+    deserialize: (b) => avro.decode(topic, b),
+    prepare: () => avro.prepare([topic]),
+  };
+}

@@ -1,0 +1,31 @@
+// What a task needs from every state store: changes since the last commit as changelog entries
+// (the write cache: a key changed many times between commits is written once), restore from those
+// same entries, and a full dump for the local persistent copy.
+
+export interface ChangelogEntry {
+  key: Buffer;
+  /** null = tombstone (the key was deleted). */
+  value: Buffer | null;
+}
+
+export interface StateStore {
+  readonly name: string;
+  /** Entries changed since the previous call; clears the dirty set. */
+  takeChanges(): ChangelogEntry[];
+  /** Applies one changelog entry (restore from the changelog or from the local copy). */
+  restore(key: Buffer, value: Buffer | null): void;
+  /** Every live entry, in changelog form (to rewrite the local copy). */
+  dump(): Iterable<ChangelogEntry>;
+  /** Number of live entries (metrics, local-copy compaction). */
+  size(): number;
+}
+
+/** How a topology declares a store; the task creates one instance per task. */
+export interface StoreSpec {
+  name: string;
+  create(): StateStore;
+}
+
+export function changelogTopicOf(applicationId: string, storeName: string): string {
+  return `${applicationId}-${storeName}-changelog`;
+}

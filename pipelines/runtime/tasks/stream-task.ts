@@ -1,0 +1,312 @@
+// A task: partition p of every input topic of one sub-topology, its processors and its state
+// stores. Records are taken in event-time order of the partitions' head records (Kafka Streams'
+// PartitionGroup), so the result does not depend on which topic was loaded first. Processing is
+// synchronous; a failing record goes to `<topic>.dlq` and the task carries on.
+import type { LogRecord, ProduceRecord, TopicPartitionOffset } from '../backend/backend.ts';
+import type { Processor, PunctuationType, RecordOrigin } from '../processors/processor.ts';
+import { SinkProcessor } from '../processors/sink-processor.ts';
+import { KeyValueStore } from '../state/key-value-store.ts';
+import { changelogTopicOf, type StateStore } from '../state/state-store.ts';
+import { resolveTopic, type SourceNodeSpec, type SubTopology } from '../topology/topology.ts';
+import { NodeContext, type TaskServices } from './node-context.ts';
+import { PartitionQueue } from './partition-queue.ts';
+
+interface SourceRuntime {
+  spec: SourceNodeSpec;
+  ctx: NodeContext;
+}
+
+interface StreamTimePunctuator {
+  interval: number;
+  next: number;
+  callback: (time: number) => void;
+}
+
+interface WallClockPunctuator {
+  interval: number;
+  next: number;
+  callback: (time: number) => void;
+}
+
+export function streamTimeStoreName(subTopologyId: number): string {
+  return `stream-time-${subTopologyId}`;
+}
+
+export function taskIdOf(subTopologyId: number, partition: number): string {
+  return `${subTopologyId}_${partition}`;
+}
+
+export interface TaskCommitData {
+  records: ProduceRecord[];
+  offsets: TopicPartitionOffset[];
+  /** Changelog entries per store, in the order they are in `records`. */
+  changelog: Map<string, ProduceRecord[]>;
+}
+
+export class StreamTask implements TaskServices {
+  readonly taskId: string;
+  streamTime = -Infinity;
+  readonly queues: PartitionQueue[] = [];
+  readonly stores = new Map<string, StateStore>();
+  private readonly sources: SourceRuntime[] = [];
+  private readonly processors: { name: string; processor: Processor<unknown, unknown, unknown, unknown> }[] = [];
+  private readonly streamTimeListeners: ((t: number) => void)[] = [];
+  private readonly streamTimePunctuators: StreamTimePunctuator[] = [];
+  private readonly wallClockPunctuators: WallClockPunctuator[] = [];
+  private outbox: ProduceRecord[] = [];
+  private current: LogRecord | undefined;
+  private committedStreamTime = -Infinity;
+  private readonly streamTimeStore: KeyValueStore<number> | undefined;
+  /** Records processed since the task started (metrics). */
+  processedCount = 0;
+  dlqCount = 0;
+  lateCount = 0;
+  private offsetsDirty = false;
+
+  constructor(
+    readonly applicationId: string,
+    readonly subTopology: SubTopology,
+    readonly partition: number,
+  ) {
+    this.taskId = taskIdOf(subTopology.id, partition);
+    for (const s of subTopology.stores) this.stores.set(s.name, s.create());
+    if (subTopology.stores.length > 0) {
+      this.streamTimeStore = new KeyValueStore<number>(streamTimeStoreName(subTopology.id));
+      this.stores.set(this.streamTimeStore.name, this.streamTimeStore);
+    }
+    let sourceIndex = 0;
+    for (const node of subTopology.nodes) {
+      if (node.kind !== 'source') continue;
+      for (const t of node.topics) this.queues.push(new PartitionQueue(resolveTopic(t, applicationId), partition, sourceIndex));
+      sourceIndex++;
+    }
+  }
+
+  /** Changelog topic of each store of the task (including the stream-time store). */
+  changelogTopics(): Map<string, string> {
+    const m = new Map<string, string>();
+    for (const name of this.stores.keys()) m.set(name, changelogTopicOf(this.applicationId, name));
+    return m;
+  }
+
+  /** Builds the processors; call after the stores are restored. */
+  initialize(): void {
+    const restored = this.streamTimeStore?.get('t');
+    if (restored !== undefined) this.streamTime = this.committedStreamTime = restored;
+    const contexts = new Map<string, NodeContext>();
+    const instances = new Map<string, Processor<unknown, unknown, unknown, unknown>>();
+    for (const node of this.subTopology.nodes) {
+      const ctx = new NodeContext(this, node.name, node.kind === 'processor' ? node.stores : []);
+      contexts.set(node.name, ctx);
+      if (node.kind === 'source') this.sources.push({ spec: node, ctx });
+      else if (node.kind === 'sink') instances.set(node.name, new SinkProcessor(resolveTopic(node.topic, this.applicationId), node.keySerde, node.valueSerde));
+      else instances.set(node.name, node.create());
+    }
+    for (const node of this.subTopology.nodes) {
+      if (node.kind === 'source') continue;
+      for (const p of node.parents) contexts.get(p)!.children.push(instances.get(node.name)!);
+    }
+    // Children first, so a parent's init may already forward to initialised children.
+    const ordered = [...this.subTopology.nodes].reverse();
+    for (const node of ordered) {
+      const inst = instances.get(node.name);
+      if (!inst) continue;
+      inst.init?.(contexts.get(node.name)!);
+      this.processors.push({ name: node.name, processor: inst });
+    }
+  }
+
+  queueFor(topic: string): PartitionQueue | undefined {
+    for (const q of this.queues) if (q.topic === topic) return q;
+    return undefined;
+  }
+
+  buffered(): number {
+    let n = 0;
+    for (const q of this.queues) n += q.length;
+    return n;
+  }
+
+  /** True when an empty queue not known to be at its end stops processing. */
+  blockedOn(): PartitionQueue[] {
+    const out: PartitionQueue[] = [];
+    let anyData = false;
+    for (const q of this.queues) {
+      if (q.length > 0) anyData = true;
+      else if (!q.atEnd) out.push(q);
+    }
+    return anyData ? out : [];
+  }
+
+  /** Processes up to `max` records in timestamp-synchronised order; returns how many. */
+  process(max: number): number {
+    const queues = this.queues;
+    const single = queues.length === 1;
+    let n = 0;
+    while (n < max) {
+      let best: PartitionQueue | undefined;
+      if (single) {
+        if (queues[0].length === 0) break;
+        best = queues[0];
+      } else {
+        let bestTs = Infinity;
+        let blocked = false;
+        for (let i = 0; i < queues.length; i++) {
+          const q = queues[i];
+          if (q.length === 0) {
+            if (!q.atEnd) {
+              blocked = true;
+              break;
+            }
+            continue;
+          }
+          const ts = q.headTimestamp();
+          if (ts < bestTs) {
+            bestTs = ts;
+            best = q;
+          }
+        }
+        if (blocked || !best) break;
+      }
+      this.processRecord(best, best.shift());
+      n++;
+    }
+    if (n > 0) this.offsetsDirty = true;
+    return n;
+  }
+
+  private processRecord(queue: PartitionQueue, record: LogRecord): void {
+    const source = this.sources[queue.sourceIndex];
+    this.current = record;
+    try {
+      const spec = source.spec;
+      const key = spec.keySerde.deserialize(record.key);
+      const value = spec.valueSerde.deserialize(record.value);
+      const ts = spec.timestampOf ? spec.timestampOf(value, record.timestamp) : record.timestamp;
+      const advanced = ts > this.streamTime;
+      if (advanced) this.streamTime = ts;
+      source.ctx.forward(key, value, ts);
+      if (advanced) this.streamTimeAdvanced();
+    } catch (err) {
+      this.toDeadLetters(record, err);
+    } finally {
+      this.current = undefined;
+      this.processedCount++;
+    }
+  }
+
+  private streamTimeAdvanced(): void {
+    const t = this.streamTime;
+    const ls = this.streamTimeListeners;
+    for (let i = 0; i < ls.length; i++) ls[i](t);
+    for (const p of this.streamTimePunctuators) {
+      if (p.next === -Infinity) p.next = t + p.interval;
+      else if (t >= p.next) {
+        p.next = t + p.interval;
+        p.callback(t);
+      }
+    }
+  }
+
+  private toDeadLetters(record: LogRecord, err: unknown): void {
+    this.dlqCount++;
+    this.outbox.push({
+      topic: `${record.topic}.dlq`,
+      key: record.key,
+      value: record.value,
+      timestamp: record.timestamp,
+      headers: {
+        ...record.headers,
+        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
+        source_topic: record.topic,
+        source_partition: String(record.partition),
+        source_offset: String(record.offset),
+      },
+    });
+  }
+
+  punctuateWallClock(now: number): void {
+    for (const p of this.wallClockPunctuators) {
+      if (now >= p.next) {
+        p.next = now + p.interval;
+        p.callback(now);
+      }
+    }
+  }
+
+  // ---- TaskServices -------------------------------------------------------------------------
+
+  store(name: string): StateStore {
+    const s = this.stores.get(name);
+    if (!s) throw new Error(`task ${this.taskId} has no state store ${name}`);
+    return s;
+  }
+
+  schedule(intervalMs: number, type: PunctuationType, callback: (time: number) => void): void {
+    if (type === 'stream-time') this.streamTimePunctuators.push({ interval: intervalMs, next: this.streamTime === -Infinity ? -Infinity : this.streamTime + intervalMs, callback });
+    else this.wallClockPunctuators.push({ interval: intervalMs, next: Date.now() + intervalMs, callback });
+  }
+
+  onStreamTimeAdvance(callback: (streamTime: number) => void): void {
+    this.streamTimeListeners.push(callback);
+  }
+
+  currentOrigin(): RecordOrigin | undefined {
+    const r = this.current;
+    return r ? { topic: r.topic, partition: r.partition, offset: r.offset } : undefined;
+  }
+
+  sendCurrentRecordTo(topic: string, reason: string): void {
+    const r = this.current;
+    if (!r) return;
+    this.lateCount++;
+    this.outbox.push({
+      topic,
+      key: r.key,
+      value: r.value,
+      timestamp: r.timestamp,
+      headers: { ...r.headers, reason, source_topic: r.topic, source_partition: String(r.partition), source_offset: String(r.offset) },
+    });
+  }
+
+  send(record: ProduceRecord): void {
+    this.outbox.push(record);
+  }
+
+  // ---- commit ---------------------------------------------------------------------------------
+
+  /** True when a commit would write anything. */
+  hasPendingCommit(): boolean {
+    return this.offsetsDirty || this.outbox.length > 0 || this.streamTime !== this.committedStreamTime;
+  }
+
+  /** Flushes the write caches and takes the outbox: what the next commit must write atomically. */
+  prepareCommit(): TaskCommitData {
+    if (this.streamTimeStore && this.streamTime !== this.committedStreamTime) this.streamTimeStore.put('t', this.streamTime);
+    const records = this.outbox;
+    this.outbox = [];
+    const changelog = new Map<string, ProduceRecord[]>();
+    for (const [name, store] of this.stores) {
+      const topic = changelogTopicOf(this.applicationId, name);
+      const entries = store.takeChanges();
+      if (entries.length === 0) continue;
+      const list: ProduceRecord[] = new Array(entries.length);
+      for (let i = 0; i < entries.length; i++) list[i] = { topic, partition: this.partition, key: entries[i].key, value: entries[i].value };
+      changelog.set(name, list);
+      for (const r of list) records.push(r);
+    }
+    const offsets: TopicPartitionOffset[] = [];
+    for (const q of this.queues) if (q.processedNext >= 0) offsets.push({ topic: q.topic, partition: q.partition, offset: q.processedNext });
+    return { records, offsets, changelog };
+  }
+
+  markCommitted(): void {
+    this.committedStreamTime = this.streamTime;
+    this.offsetsDirty = false;
+  }
+
+  close(): void {
+    for (const p of this.processors) p.processor.close?.();
+    for (const q of this.queues) q.clear();
+  }
+}

@@ -1,0 +1,149 @@
+// Creates tasks when their partitions are assigned (restoring their state first) and commits and
+// closes them when their partitions are revoked. A task for partition p of a sub-topology exists
+// once p of every input topic of that sub-topology is assigned to this worker (co-partitioning).
+import type { Backend, LogProducer, TopicPartition } from '../backend/backend.ts';
+import { PartitionCommitter, type ProcessingGuarantee } from '../commit/partition-committer.ts';
+import { LocalTaskState } from '../state/local-state.ts';
+import { restoreTaskStores, type RestoreProgress } from '../state/state-restorer.ts';
+import { resolveTopic, type Topology } from '../topology/topology.ts';
+import type { Logger } from '../observability/logger.ts';
+import { StreamTask } from './stream-task.ts';
+
+export interface TaskManagerOptions {
+  applicationId: string;
+  topology: Topology;
+  backend: Backend;
+  stateDir: string;
+  guarantee: ProcessingGuarantee;
+  logger: Logger;
+  isInternalTopic: (topic: string) => boolean;
+  onRestoreProgress?: (p: RestoreProgress) => void;
+}
+
+export class TaskManager {
+  /** partition number -> its committer (which owns the partition's tasks). */
+  readonly units = new Map<number, PartitionCommitter>();
+  /** "topic\0partition" -> the task consuming it. */
+  private readonly byTopicPartition = new Map<string, StreamTask>();
+  private readonly assigned = new Set<string>();
+  private plainProducer: LogProducer | undefined;
+
+  constructor(private readonly o: TaskManagerOptions) {}
+
+  taskFor(topic: string, partition: number): StreamTask | undefined {
+    return this.byTopicPartition.get(`${topic}\u0000${partition}`);
+  }
+
+  *tasks(): Iterable<StreamTask> {
+    for (const u of this.units.values()) for (const m of u.tasks) yield m.task;
+  }
+
+  async onAssigned(partitions: TopicPartition[]): Promise<void> {
+    for (const tp of partitions) this.assigned.add(`${tp.topic}\u0000${tp.partition}`);
+    const candidates = new Set(partitions.map((tp) => tp.partition));
+    for (const st of this.o.topology.subTopologies()) {
+      const topics = st.sourceTopics.map((t) => resolveTopic(t, this.o.applicationId));
+      for (const p of candidates) {
+        if (!topics.every((t) => this.assigned.has(`${t}\u0000${p}`))) continue;
+        if (topics.some((t) => this.byTopicPartition.has(`${t}\u0000${p}`))) continue;
+        await this.createTask(st.id, p);
+      }
+    }
+  }
+
+  async onRevoked(partitions: TopicPartition[]): Promise<void> {
+    const affected = new Set<number>();
+    for (const tp of partitions) {
+      this.assigned.delete(`${tp.topic}\u0000${tp.partition}`);
+      if (this.taskFor(tp.topic, tp.partition)) affected.add(tp.partition);
+    }
+    for (const p of affected) {
+      const unit = this.units.get(p)!;
+      await unit.commit();
+      const revoked = unit.tasks.filter((m) => m.task.queues.some((q) => !this.assigned.has(`${q.topic}\u0000${q.partition}`)));
+      for (const m of revoked) {
+        this.o.logger.info({ task: m.task.taskId }, 'closing revoked task');
+        m.task.close();
+        m.local.closeFiles();
+        for (const q of m.task.queues) this.byTopicPartition.delete(`${q.topic}\u0000${q.partition}`);
+        unit.tasks.splice(unit.tasks.indexOf(m), 1);
+      }
+      if (unit.tasks.length === 0) {
+        await unit.close();
+        this.units.delete(p);
+      }
+    }
+  }
+
+  private async createTask(subTopologyId: number, partition: number): Promise<void> {
+    const { applicationId, backend, topology } = this.o;
+    const st = topology.subTopologies()[subTopologyId];
+    const task = new StreamTask(applicationId, st, partition);
+    const local = new LocalTaskState(this.o.stateDir, applicationId, task.taskId);
+    const started = Date.now();
+    let changelogNext = new Map<string, number>();
+    if (task.stores.size > 0) {
+      const reader = await backend.partitionReader();
+      try {
+        const result = await restoreTaskStores({
+          taskId: task.taskId,
+          partition,
+          stores: task.stores,
+          changelogTopics: task.changelogTopics(),
+          local,
+          admin: backend.admin(),
+          reader,
+          onProgress: this.o.onRestoreProgress,
+        });
+        changelogNext = result.changelogOffsets;
+        this.o.logger.info({ task: task.taskId, fromLocal: result.fromLocal, replayed: result.replayed, ms: Date.now() - started }, 'task state restored');
+      } finally {
+        await reader.close();
+      }
+    }
+    task.initialize();
+    let unit = this.units.get(partition);
+    if (!unit) {
+      const transactional = await backend.transactionalProducer(`${applicationId}-${partition}`);
+      if (this.o.guarantee === 'at_least_once' && !this.plainProducer) this.plainProducer = await backend.producer();
+      unit = new PartitionCommitter(partition, applicationId, this.o.guarantee, transactional, this.plainProducer, this.o.isInternalTopic);
+      this.units.set(partition, unit);
+    }
+    const baseBytes = new Map<string, number>();
+    for (const name of task.stores.keys()) baseBytes.set(name, local.fileBytes(name));
+    unit.tasks.push({ task, local, changelogNext, baseBytes });
+    for (const q of task.queues) this.byTopicPartition.set(`${q.topic}\u0000${q.partition}`, task);
+  }
+
+  /** Commits every partition; returns totals. */
+  async commitAll(): Promise<{ records: number; outputs: number; internalRecords: number }> {
+    const outcomes = await Promise.all([...this.units.values()].map((u) => u.commit()));
+    let records = 0;
+    let outputs = 0;
+    let internalRecords = 0;
+    for (const o of outcomes) {
+      records += o.records;
+      outputs += o.outputs;
+      internalRecords += o.internalRecords;
+    }
+    return { records, outputs, internalRecords };
+  }
+
+  hasPendingCommit(): boolean {
+    for (const u of this.units.values()) if (u.hasPending()) return true;
+    return false;
+  }
+
+  /** Closes everything; with commit=false (after a failure) nothing more is written. */
+  async closeAll(commit: boolean): Promise<void> {
+    if (commit) await this.commitAll();
+    for (const u of this.units.values()) {
+      for (const m of u.tasks) m.task.close();
+      await u.close();
+    }
+    this.units.clear();
+    this.byTopicPartition.clear();
+    if (this.plainProducer) await this.plainProducer.close();
+    this.plainProducer = undefined;
+  }
+}
