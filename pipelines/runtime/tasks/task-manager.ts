@@ -117,7 +117,11 @@ export class TaskManager {
 
   /** Commits every partition; returns totals. */
   async commitAll(): Promise<{ records: number; outputs: number; internalRecords: number }> {
-    const outcomes = await Promise.all([...this.units.values()].map((u) => u.commit()));
+    const units = [...this.units.values()];
+    // Kafka: partitions commit in parallel (one transaction each). The embedded log takes one
+    // commit at a time per process, so there they go one after the other.
+    const outcomes =
+      this.o.backend.kind === 'kafka' ? await Promise.all(units.map((u) => u.commit())) : await sequential(units.map((u) => () => u.commit()));
     let records = 0;
     let outputs = 0;
     let internalRecords = 0;
@@ -146,4 +150,10 @@ export class TaskManager {
     if (this.plainProducer) await this.plainProducer.close();
     this.plainProducer = undefined;
   }
+}
+
+async function sequential<T>(fns: (() => Promise<T>)[]): Promise<T[]> {
+  const out: T[] = [];
+  for (const f of fns) out.push(await f());
+  return out;
 }
