@@ -1,4 +1,5 @@
-// Typed rows of every topic. A test (types.test.ts) holds them equal to the .avsc files.
+// Typed rows of every topic, generated from schemas/avro/*.avsc by schemas/generate-types.ts: do not edit by hand.
+// schemas/types.test.ts holds this file equal to the generator output.
 // Money is integer minor units (`*_cents`); times are UTC epoch milliseconds.
 
 export interface EventEnvelope {
