@@ -10,6 +10,8 @@ export default defineConfig({
     setupFiles: ['dev/vitest-worker-env.ts'],
     // Forks, not threads: chDB, Kafka clients and child processes behave as in a normal Node process.
     pool: 'forks',
+    // The default output, then one plain 'N passed, N failed' line (dev/plain-summary-reporter.ts).
+    reporters: ['default', './dev/plain-summary-reporter.ts'],
     // Integration tests talk to real brokers and servers on a shared 2-core machine.
     testTimeout: 120_000,
     // The first run may fetch Kafka's jars with Maven and apt-get install clickhouse-server.

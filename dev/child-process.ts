@@ -1,6 +1,6 @@
 // Runs a server process (Kafka's JVM, clickhouse-server) so that it never outlives us:
 // - it leads its own process group, and stop() signals the whole group;
-// - an 'exit' handler and SIGINT/SIGTERM/SIGHUP handlers kill every live group when we end normally or are asked to;
+// - an 'exit' handler (and SIGINT/SIGTERM/SIGHUP handlers when nobody else handles them) kill every live group;
 // - `setpriv --pdeathsig KILL` makes the kernel kill it if we are killed outright (SIGKILL, OOM), where no handler runs.
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
@@ -39,12 +39,12 @@ function installExitHandlers(): void {
   process.on('exit', killAllNow);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     const onSignal = (): void => {
+      // Another listener (vitest, dev/cli.ts) owns shutdown and stops services gracefully; the 'exit'
+      // handler is the backstop. Alone, we end the children and re-raise so the signal still ends us.
+      if (process.listenerCount(signal) > 1) return;
       killAllNow();
-      // When we are the only listener, Node would otherwise swallow the signal: re-raise it to end as asked.
-      if (process.listenerCount(signal) === 1) {
-        process.removeListener(signal, onSignal);
-        process.kill(process.pid, signal);
-      }
+      process.removeListener(signal, onSignal);
+      process.kill(process.pid, signal);
     };
     process.on(signal, onSignal);
   }

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfluentRegistryClient } from './registry/confluent-client.ts';
 import { SchemaIncompatibleError } from './registry/registry-client.ts';
 import { ALL_TOPICS, avroSchemaOf } from './topics.ts';
+import type { TopicName } from './types.ts';
 
 const url = (): string => {
   const value = process.env.SCHEMA_REGISTRY_URL;
@@ -25,7 +26,7 @@ describe('registry server through @kafkajs/confluent-schema-registry', () => {
   it('registers and resolves the seven project schemas', async () => {
     const registry = new SchemaRegistry({ host: url() });
     expect(ALL_TOPICS).toHaveLength(7);
-    const ids = new Map<string, number>();
+    const ids = new Map<TopicName, number>();
     for (const topic of ALL_TOPICS) {
       const subject = `${prefix}-${topic}-value`;
       const schema = avroSchemaOf(topic);
@@ -38,7 +39,7 @@ describe('registry server through @kafkajs/confluent-schema-registry', () => {
       expect(await registry.getRegistryIdBySchema(subject, { type: SchemaType.AVRO, schema: JSON.stringify(schema) })).toBe(id);
       // A record written with the library decodes to the same values.
       const type = avro.Type.forSchema(schema as avro.Schema, { wrapUnions: false });
-      const record = type.random() as Record<string, unknown>;
+      const record = type.random() as unknown as Record<string, unknown>;
       const decoded = (await registry.decode(await registry.encode(id, record))) as Record<string, unknown>;
       expect(type.toBuffer(decoded).equals(type.toBuffer(record))).toBe(true);
     }
