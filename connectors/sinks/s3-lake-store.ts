@@ -1,0 +1,77 @@
+// The lake in an S3 bucket (kafka mode). Multipart Upload (@aws-sdk/lib-storage) for large files;
+// S3_ENDPOINT (MinIO, s3rver, ...) with path-style addressing; credentials from the AWS default chain.
+import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import type { LakeStore } from './lake-store.ts';
+
+export interface S3LakeStoreOptions {
+  bucket: string;
+  endpoint?: string;
+  region?: string;
+}
+
+export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3LakeStoreOptions {
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new Error('S3_BUCKET is not set (the kafka backend writes the lake to S3)');
+  return { bucket, endpoint: env.S3_ENDPOINT, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION };
+}
+
+const RETRIABLE_S3 = new Set(['TimeoutError', 'RequestTimeout', 'SlowDown', 'InternalError', 'ServiceUnavailable', 'ThrottlingException']);
+const RETRIABLE_NET = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+
+/** Unreachable endpoint, 5xx, throttling: worth retrying. */
+export function isRetriableS3Error(err: unknown): boolean {
+  const e = err as { name?: string; code?: string; $metadata?: { httpStatusCode?: number }; cause?: unknown; message?: string };
+  if (!e) return false;
+  if (e.code && RETRIABLE_NET.has(e.code)) return true;
+  if (e.name && RETRIABLE_S3.has(e.name)) return true;
+  if ((e.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+  if (/ECONNREFUSED|ECONNRESET|socket hang up|EPIPE/.test(e.message ?? '')) return true;
+  return e.cause !== undefined && e.cause !== err && isRetriableS3Error(e.cause);
+}
+
+export class S3LakeStore implements LakeStore {
+  readonly root: string;
+  private readonly client: S3Client;
+
+  constructor(private readonly opts: S3LakeStoreOptions) {
+    this.root = `s3://${opts.bucket}`;
+    this.client = new S3Client({
+      endpoint: opts.endpoint,
+      forcePathStyle: opts.endpoint !== undefined,
+      region: opts.region ?? 'us-east-1',
+      // The sink retries with its own backoff (and stops at shutdown); one SDK retry is enough.
+      maxAttempts: 2,
+    });
+  }
+
+  async put(key: string, body: Buffer): Promise<void> {
+    await new Upload({
+      client: this.client,
+      params: { Bucket: this.opts.bucket, Key: key, Body: body, ContentType: 'application/vnd.apache.parquet' },
+      partSize: 8 * 1024 * 1024,
+      queueSize: 2,
+    }).done();
+  }
+
+  async list(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.client.send(
+        new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: prefix, ContinuationToken: token }),
+      );
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      token = page.IsTruncated ? page.NextContinuationToken : undefined;
+    } while (token);
+    return keys;
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    for (const key of keys) await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }));
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy();
+  }
+}

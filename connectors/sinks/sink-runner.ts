@@ -1,0 +1,298 @@
+// Runs sinks: each consumes its topics in its own consumer group (riskstream-sink-<name>), decodes
+// Avro (unknown schema ids fetched from the registry), applies the per-topic row transform, writes,
+// and commits input offsets only up to what the sink has acknowledged. A record that cannot be decoded
+// or transformed goes to `<topic>.dlq` (headers error, source_topic, source_partition, source_offset),
+// committed together with the offsets; it is never dropped and never stops the sink.
+import type { Backend, GroupConsumer, LogRecord, ProduceRecord, TopicPartition, TopicPartitionOffset, TransactionalProducer } from '../../pipelines/runtime/backend/backend.ts';
+import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
+import type { AvroSerde } from '../../schemas/serde.ts';
+import type { TopicName } from '../../schemas/types.ts';
+import { SinkError, tpKey, type RowTransforms, type Sink, type SinkRecord } from './sink.ts';
+
+export interface RunSinkOptions {
+  backend: Backend;
+  serde: AvroSerde;
+  sink: Sink;
+  topics: TopicName[];
+  transforms?: RowTransforms;
+  /** Records per poll (default 10,000). */
+  pollRecords?: number;
+  logger?: Logger;
+}
+
+export interface PartitionProgress {
+  topic: string;
+  partition: number;
+  /** Next offset to read. */
+  position: number;
+  /** Committed offset of the sink's group (null: nothing yet). */
+  committed: number | null;
+  end: number;
+  /** Records not yet committed: end - committed. */
+  lag: number;
+}
+
+export interface SinkProgress {
+  sink: string;
+  groupId: string;
+  rowsWritten: number;
+  deadLettered: number;
+  idle: boolean;
+  partitions: PartitionProgress[];
+}
+
+export interface RunningSink {
+  readonly name: string;
+  readonly groupId: string;
+  /** Resolves once every assigned partition is read to its end, written, and committed as far as the sink allows. */
+  untilIdle(): Promise<void>;
+  /** Flushes, commits and closes; resolves within seconds even when the sink's target is down. */
+  stop(): Promise<void>;
+  progress(): Promise<SinkProgress>;
+}
+
+export function sinkGroupId(sinkName: string): string {
+  return `riskstream-sink-${sinkName}`;
+}
+
+export function dlqTopicOf(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+const POLL_TIMEOUT_MS = 100;
+/** How long stop() lets a flush retry an unreachable target before giving up (offsets then stay uncommitted). */
+const STOP_GRACE_MS = 5_000;
+
+class SinkLoop implements RunningSink {
+  readonly groupId: string;
+  private readonly stopController = new AbortController();
+  private readonly deadLetters: ProduceRecord[] = [];
+  private readonly committed = new Map<string, number>();
+  private readonly aligned = new Set<string>();
+  private deadLettered = 0;
+  private idle = false;
+  private failure: Error | undefined;
+  private idleWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private loop: Promise<void> = Promise.resolve();
+  private stopping = false;
+
+  constructor(
+    private readonly opts: RunSinkOptions,
+    private readonly consumer: GroupConsumer,
+    private readonly producer: TransactionalProducer,
+  ) {
+    this.groupId = sinkGroupId(opts.sink.name);
+  }
+
+  get name(): string {
+    return this.opts.sink.name;
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.subscribe(this.opts.topics, {
+      onRevoked: async (partitions) => {
+        await this.opts.sink.flush(this.stopController.signal);
+        await this.commit();
+        this.opts.sink.release(partitions);
+        for (const tp of partitions) this.aligned.delete(tpKey(tp));
+      },
+      onAssigned: async () => undefined,
+    });
+    this.loop = this.run();
+  }
+
+  untilIdle(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.stopping) return Promise.reject(new SinkError(`sink ${this.name} is stopping`));
+    // Re-check even when idle before: records may have arrived since.
+    this.idle = false;
+    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopping) return this.loop;
+    this.stopping = true;
+    await this.loop;
+    const timer = setTimeout(() => this.stopController.abort(), STOP_GRACE_MS);
+    try {
+      await this.opts.sink.flush(this.stopController.signal);
+      await this.commit();
+    } catch (err) {
+      this.opts.logger?.warn({ err: String(err), sink: this.name }, 'sink stopped without a final flush; the records will be re-read');
+    } finally {
+      clearTimeout(timer);
+      this.stopController.abort();
+      await this.consumer.close();
+      await this.producer.close();
+      await this.opts.sink.close();
+      this.settleWaiters(new SinkError(`sink ${this.name} stopped before it was idle`));
+    }
+  }
+
+  async progress(): Promise<SinkProgress> {
+    const admin = this.opts.backend.admin();
+    try {
+      const positions = new Map(this.consumer.positions().map((p) => [tpKey(p), p.offset]));
+      const partitions: PartitionProgress[] = [];
+      for (const topic of this.opts.topics) {
+        const ends = await admin.endOffsets(topic).catch(() => [] as number[]);
+        const committed = await admin.committedOffsets(this.groupId, topic).catch(() => [] as (number | null)[]);
+        ends.forEach((end, partition) => {
+          const c = committed[partition] ?? null;
+          partitions.push({ topic, partition, end, committed: c, position: positions.get(tpKey({ topic, partition })) ?? c ?? 0, lag: end - (c ?? 0) });
+        });
+      }
+      return { sink: this.name, groupId: this.groupId, rowsWritten: this.opts.sink.rowsWritten, deadLettered: this.deadLettered, idle: this.idle, partitions };
+    } finally {
+      await admin.close();
+    }
+  }
+
+  private async run(): Promise<void> {
+    const max = this.opts.pollRecords ?? 10_000;
+    while (!this.stopping) {
+      try {
+        const records = await this.consumer.poll(max, POLL_TIMEOUT_MS);
+        if (records.length > 0) {
+          this.idle = false;
+          const accepted = this.align(records);
+          await this.opts.sink.write(await this.decode(accepted), this.stopController.signal);
+          await this.commit();
+        } else if (!this.idle && (await this.consumer.caughtUp())) {
+          await this.opts.sink.flush(this.stopController.signal);
+          await this.commit();
+          this.idle = true;
+          this.settleWaiters();
+        }
+      } catch (err) {
+        if (this.stopping) break;
+        // A sink that cannot write (beyond its retries) stops this loop; the error reaches untilIdle().
+        this.failure = err instanceof Error ? err : new Error(String(err));
+        this.opts.logger?.error({ err: this.failure.message, sink: this.name }, 'sink failed');
+        this.settleWaiters(this.failure);
+        return;
+      }
+    }
+  }
+
+  /**
+   * The first records of a partition: if the sink needs to start earlier (a chunk boundary, after a
+   * replay to an arbitrary offset), seek there once and drop what was read from later.
+   */
+  private align(records: LogRecord[]): LogRecord[] {
+    const skip = new Set<string>();
+    for (const r of records) {
+      const key = tpKey(r);
+      if (this.aligned.has(key) || skip.has(key)) continue;
+      const start = this.opts.sink.alignStart(r, r.offset);
+      this.aligned.add(key);
+      if (start < r.offset) {
+        this.consumer.seek({ topic: r.topic, partition: r.partition, offset: start });
+        skip.add(key);
+      }
+    }
+    return skip.size === 0 ? records : records.filter((r) => !skip.has(tpKey(r)));
+  }
+
+  private async decode(records: LogRecord[]): Promise<SinkRecord[]> {
+    const out: SinkRecord[] = [];
+    for (const r of records) {
+      const topic = r.topic as TopicName;
+      try {
+        let row: Record<string, unknown>;
+        try {
+          row = this.opts.serde.decode(topic, r.value) as unknown as Record<string, unknown>;
+        } catch {
+          row = (await this.opts.serde.decodeAsync(topic, r.value)) as unknown as Record<string, unknown>;
+        }
+        const transform = this.opts.transforms?.[topic];
+        out.push({ topic, partition: r.partition, offset: r.offset, row: transform ? transform(row) : row });
+      } catch (err) {
+        this.deadLetter(r, err);
+      }
+    }
+    return out;
+  }
+
+  private deadLetter(r: LogRecord, err: unknown): void {
+    const reason = (err as Error)?.message ?? String(err);
+    this.deadLetters.push({
+      topic: dlqTopicOf(r.topic),
+      key: r.key,
+      value: r.value,
+      timestamp: r.timestamp,
+      headers: { ...r.headers, error: reason, source_topic: r.topic, source_partition: String(r.partition), source_offset: String(r.offset) },
+    });
+    this.deadLettered++;
+    this.opts.logger?.warn({ topic: r.topic, partition: r.partition, offset: r.offset, error: reason }, 'record sent to the dead-letter topic');
+  }
+
+  /** Commits offsets the sink acknowledged beyond the last commit, with pending dead letters, atomically. */
+  private async commit(): Promise<void> {
+    const offsets: TopicPartitionOffset[] = this.opts.sink
+      .committable()
+      .filter((o) => (this.committed.get(tpKey(o)) ?? -1) < o.offset);
+    if (offsets.length === 0 && this.deadLetters.length === 0) return;
+    const records = this.deadLetters.splice(0);
+    try {
+      await this.producer.commit({ records, offsets, groupId: this.groupId });
+    } catch (err) {
+      this.deadLetters.unshift(...records);
+      throw err;
+    }
+    for (const o of offsets) this.committed.set(tpKey(o), o.offset);
+  }
+
+  private settleWaiters(err?: Error): void {
+    const waiters = this.idleWaiters.splice(0);
+    for (const w of waiters) (err ? w.reject(err) : w.resolve());
+  }
+}
+
+/** Starts one sink on its topics; creates the dead-letter topics it may need. */
+export async function runSink(opts: RunSinkOptions): Promise<RunningSink> {
+  await opts.serde.prepare(opts.topics);
+  const admin = opts.backend.admin();
+  try {
+    for (const topic of opts.topics) {
+      const dlq = dlqTopicOf(topic);
+      if ((await admin.partitionCount(dlq)) === undefined) await admin.createTopics([{ name: dlq, partitions: 1 }]);
+    }
+  } finally {
+    await admin.close();
+  }
+  const groupId = sinkGroupId(opts.sink.name);
+  const consumer = await opts.backend.groupConsumer(groupId);
+  const producer = await opts.backend.transactionalProducer(groupId);
+  const loop = new SinkLoop(opts, consumer, producer);
+  await loop.start();
+  return loop;
+}
+
+/** Several sinks as one, for the run command. */
+export interface RunningSinks {
+  readonly sinks: RunningSink[];
+  untilIdle(): Promise<void>;
+  stop(): Promise<void>;
+  progress(): Promise<SinkProgress[]>;
+}
+
+export async function runSinks(common: Omit<RunSinkOptions, 'sink'>, sinks: Sink[]): Promise<RunningSinks> {
+  const running: RunningSink[] = [];
+  try {
+    for (const sink of sinks) running.push(await runSink({ ...common, sink }));
+  } catch (err) {
+    await Promise.allSettled(running.map((r) => r.stop()));
+    throw err;
+  }
+  return {
+    sinks: running,
+    untilIdle: async () => {
+      await Promise.all(running.map((r) => r.untilIdle()));
+    },
+    stop: async () => {
+      await Promise.all(running.map((r) => r.stop()));
+    },
+    progress: () => Promise.all(running.map((r) => r.progress())),
+  };
+}

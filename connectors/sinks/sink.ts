@@ -1,0 +1,47 @@
+// What a sink is to the sink runner: it takes decoded records in offset order per partition, writes
+// them (now or buffered), and says up to which input offset everything is durably written. The runner
+// commits exactly that, so a crash re-delivers what was not acknowledged, and an idempotent sink turns
+// at-least-once delivery into effectively-once results.
+import type { TopicPartition, TopicPartitionOffset } from '../../pipelines/runtime/backend/backend.ts';
+import type { TopicName } from '../../schemas/types.ts';
+
+/** A decoded (and transformed) Avro record with its origin. `row` keeps Avro shapes: times as epoch ms. */
+export interface SinkRecord {
+  topic: TopicName;
+  partition: number;
+  offset: number;
+  row: Record<string, unknown>;
+}
+
+export interface Sink {
+  /** Names the consumer group: riskstream-sink-<name>. */
+  readonly name: string;
+  /** Accepts records (offset order within each partition). `signal` aborts retries at shutdown. */
+  write(records: SinkRecord[], signal: AbortSignal): Promise<void>;
+  /** Writes everything buffered (the input is idle, or the runner is stopping). */
+  flush(signal: AbortSignal): Promise<void>;
+  /** Per partition, the next input offset below which everything is durably written. */
+  committable(): TopicPartitionOffset[];
+  /** Where reading a partition must start when the group's position is `offset` (e.g. a chunk boundary). */
+  alignStart(tp: TopicPartition, offset: number): number;
+  /** Forgets buffered state of partitions taken away from this worker (after a final flush). */
+  release(partitions: TopicPartition[]): void;
+  /** Rows written so far (for progress). */
+  readonly rowsWritten: number;
+  close(): Promise<void>;
+}
+
+/** A per-topic change applied to each decoded record before it is written (e.g. the assigned category). */
+export type RowTransform = (row: Record<string, unknown>) => Record<string, unknown>;
+export type RowTransforms = Partial<Record<TopicName, RowTransform>>;
+
+export class SinkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SinkError';
+  }
+}
+
+export function tpKey(tp: TopicPartition): string {
+  return `${tp.topic}\u0000${tp.partition}`;
+}
