@@ -1,0 +1,145 @@
+// LogAdmin over the kafkajs admin client. End offsets come from ListOffsets with read_committed
+// isolation (kafkajs's default), i.e. the last stable offset, which counts transaction markers.
+import type { Admin, Kafka } from 'kafkajs';
+import type { LogAdmin, TopicConfig, TopicInfo, TopicPartitionOffset } from '../backend.ts';
+import { GroupActiveError, TopicConflictError, UnknownTopicError } from '../errors.ts';
+import { hasErrorType, translated } from './kafka-client.ts';
+
+export class KafkaAdmin implements LogAdmin {
+  private connected: Promise<void> | undefined;
+  private readonly admin: Admin;
+
+  constructor(
+    kafka: Kafka,
+    private readonly brokers: string[],
+  ) {
+    this.admin = kafka.admin();
+  }
+
+  /** The connected kafkajs admin (other parts of the backend share it). */
+  async client(): Promise<Admin> {
+    this.connected ??= translated(this.brokers, 'connect admin', () => this.admin.connect()).catch((err: unknown) => {
+      this.connected = undefined;
+      throw err;
+    });
+    await this.connected;
+    return this.admin;
+  }
+
+  private run<T>(what: string, action: (admin: Admin) => Promise<T>): Promise<T> {
+    return translated(this.brokers, what, async () => action(await this.client()));
+  }
+
+  async createTopics(topics: TopicConfig[]): Promise<void> {
+    await this.run('createTopics', async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((t) => existing.has(t.name));
+      if (present.length > 0) {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
+        for (const t of present) {
+          const count = metadata.find((m) => m.name === t.name)?.partitions.length;
+          if (count !== t.partitions) throw new TopicConflictError(`topic "${t.name}" exists with ${count} partitions, not ${t.partitions}`);
+        }
+      }
+      const missing = topics.filter((t) => !existing.has(t.name));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((t) => ({
+          topic: t.name,
+          numPartitions: t.partitions,
+          configEntries: t.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+    });
+  }
+
+  async listTopics(): Promise<TopicInfo[]> {
+    return this.run('listTopics', async (admin) => {
+      const names = (await admin.listTopics()).filter((n) => !n.startsWith('__')).sort();
+      const out: TopicInfo[] = [];
+      for (const name of names) {
+        const endOffsets = await this.endOffsetsWith(admin, name);
+        out.push({ name, partitions: endOffsets.length, endOffsets });
+      }
+      return out;
+    });
+  }
+
+  async partitionCount(topic: string): Promise<number | undefined> {
+    return this.run('partitionCount', async (admin) => {
+      if (!(await admin.listTopics()).includes(topic)) return undefined;
+      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+      return topics[0]?.partitions.length;
+    });
+  }
+
+  async endOffsets(topic: string): Promise<number[]> {
+    return this.run('endOffsets', (admin) => this.endOffsetsWith(admin, topic));
+  }
+
+  private async endOffsetsWith(admin: Admin, topic: string): Promise<number[]> {
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return byPartition(offsets.map((o) => ({ partition: o.partition, value: Number(o.high) })));
+    } catch (err) {
+      if (hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new UnknownTopicError(topic, 'endOffsets');
+      throw err;
+    }
+  }
+
+  async offsetsForTimestamp(topic: string, ts: number): Promise<number[]> {
+    return this.run('offsetsForTimestamp', async (admin) => {
+      const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, ts);
+      return byPartition(offsets.map((o) => ({ partition: o.partition, value: Number(o.offset) })));
+    });
+  }
+
+  async committedOffsets(groupId: string, topic: string): Promise<(number | null)[]> {
+    return this.run('committedOffsets', async (admin) => {
+      const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      return byPartition(result.partitions.map((p) => ({ partition: p.partition, value: Number(p.offset) < 0 ? null : Number(p.offset) })));
+    });
+  }
+
+  async setCommittedOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
+    const byTopic = new Map<string, { partition: number; offset: string }[]>();
+    for (const o of offsets) {
+      const list = byTopic.get(o.topic) ?? [];
+      list.push({ partition: o.partition, offset: String(o.offset) });
+      byTopic.set(o.topic, list);
+    }
+    await this.run('setCommittedOffsets', async (admin) => {
+      for (const [topic, partitions] of byTopic) {
+        try {
+          await admin.setOffsets({ groupId, topic, partitions });
+        } catch (err) {
+          if (/no running instances/.test((err as Error).message)) {
+            throw new GroupActiveError(`cannot reset offsets of consumer group "${groupId}": it has active members; stop them first`);
+          }
+          throw err;
+        }
+      }
+    });
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    await this.run('deleteTopics', async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const present = topics.filter((t) => existing.has(t));
+      if (present.length > 0) await admin.deleteTopics({ topics: present });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.connected === undefined) return;
+    this.connected = undefined;
+    await this.admin.disconnect();
+  }
+}
+
+function byPartition<T>(entries: { partition: number; value: T }[]): T[] {
+  const out = new Array<T>(entries.length);
+  for (const e of entries) out[e.partition] = e.value;
+  return out;
+}

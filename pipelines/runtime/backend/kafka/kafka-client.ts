@@ -1,0 +1,108 @@
+// The kafkajs client shared by one Kafka backend, its config type, and the translation of
+// kafkajs errors into the backend's named errors (one line, naming the brokers).
+import { Kafka, logLevel, type LogEntry, type SASLOptions } from 'kafkajs';
+import { logger } from '../../observability/logger.ts';
+import { BackendError, BrokerConnectionError, ProducerFencedError } from '../errors.ts';
+
+export interface KafkaBackendConfig {
+  brokers: string[];
+  clientId?: string;
+  ssl?: boolean;
+  sasl?: { mechanism: 'plain' | 'scram-sha-256' | 'scram-sha-512'; username: string; password: string };
+}
+
+const kafkajsLog = logger.child({ component: 'kafkajs' });
+
+export function createKafkaClient(config: KafkaBackendConfig): Kafka {
+  if (config.brokers.length === 0) throw new BrokerConnectionError('no Kafka brokers configured (set KAFKA_BROKERS)');
+  return new Kafka({
+    clientId: config.clientId ?? 'riskstream',
+    brokers: config.brokers,
+    ssl: config.ssl,
+    sasl: config.sasl as SASLOptions | undefined,
+    connectionTimeout: 5_000,
+    retry: { initialRetryTime: 200, retries: 6, maxRetryTime: 5_000 },
+    logLevel: logLevel.WARN,
+    // kafkajs reports routine rebalances at ERROR; they are warnings for us.
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        const entry = { namespace, ...extra };
+        if (level === logLevel.ERROR || level === logLevel.WARN) kafkajsLog.warn(entry, message);
+        else kafkajsLog.debug(entry, message);
+      },
+  });
+}
+
+interface KafkaJsErrorLike {
+  name?: string;
+  type?: string;
+  code?: number | string;
+  message?: string;
+  retriable?: boolean;
+  cause?: unknown;
+  originalError?: unknown;
+}
+
+function chain(err: unknown): KafkaJsErrorLike[] {
+  const out: KafkaJsErrorLike[] = [];
+  let current: unknown = err;
+  while (current !== null && typeof current === 'object' && out.length < 10) {
+    const e = current as KafkaJsErrorLike;
+    out.push(e);
+    current = e.originalError ?? e.cause;
+  }
+  return out;
+}
+
+const CONNECTION_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSSASLAuthenticationError',
+]);
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIMEDOUT', 'ECONNRESET']);
+
+export function isConnectionError(err: unknown): boolean {
+  return chain(err).some((e) => CONNECTION_ERRORS.has(e.name ?? '') || CONNECTION_CODES.has(String(e.code ?? '')));
+}
+
+/** INVALID_PRODUCER_EPOCH (47) or PRODUCER_FENCED (90): a newer producer took our transactional id. */
+export function isFencedError(err: unknown): boolean {
+  return chain(err).some((e) => e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED' || e.code === 47 || e.code === 90 || /fenced/i.test(e.message ?? ''));
+}
+
+export function hasErrorType(err: unknown, type: string): boolean {
+  return chain(err).some((e) => e.type === type);
+}
+
+function rootMessage(err: unknown): string {
+  const all = chain(err);
+  const deepest = all[all.length - 1];
+  return (deepest?.message ?? String(err)).split('\n')[0];
+}
+
+/**
+ * Turns a kafkajs failure into a named backend error with a one-line message:
+ * "cannot reach Kafka at host:9092: Connection error: connect ECONNREFUSED ..." for connectivity,
+ * "<what> failed on Kafka at host:9092: ..." otherwise. Backend errors pass through unchanged.
+ */
+export function toBackendError(err: unknown, brokers: string[], what: string, transactionalId?: string): Error {
+  if (err instanceof BackendError) return err;
+  const where = brokers.join(',');
+  if (transactionalId !== undefined && isFencedError(err)) return new ProducerFencedError(transactionalId, rootMessage(err));
+  if (isConnectionError(err)) return new BrokerConnectionError(`cannot reach Kafka at ${where}: ${rootMessage(err)}`, { retriable: true, cause: err });
+  const retriable = chain(err).some((e) => e.retriable === true);
+  return new BackendError(`${what} failed on Kafka at ${where}: ${rootMessage(err)}`, { retriable, cause: err });
+}
+
+/** Runs `action`, translating any failure with toBackendError. */
+export async function translated<T>(brokers: string[], what: string, action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (err) {
+    throw toBackendError(err, brokers, what);
+  }
+}

@@ -1,0 +1,282 @@
+// A pull-style group member over kafkajs's push API. kafkajs's fetch loop runs eachBatch, which
+// only copies records into per-partition queues and pauses a partition whose queue is full; poll()
+// drains the queues and resumes. kafkajs keeps heartbeating from its loop however long the engine
+// takes between polls.
+//
+// Rebalances: kafkajs reports a new assignment (GROUP_JOIN) only after it has rejoined, and has
+// no callback before partitions are taken away. poll() hands the difference to the listener:
+// onRevoked after the fact, then onAssigned. A worker that lost a partition may thus still commit
+// for its task briefly; the task's transactional producer (`<applicationId>-<partition>`) is
+// re-initialised by the new owner in onAssigned, which fences the old one, so such a commit fails
+// rather than duplicating. For the same reason start positions are read from the group's
+// committed offsets after onAssigned returns, when the previous owner can no longer commit.
+//
+// Positions follow kafkajs's batch ends (lastOffset + 1), not record offsets + 1: transaction
+// markers occupy offsets, so only that way does a drained partition reach its last stable offset.
+import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { GroupConsumer, LogRecord, RebalanceListener, TopicPartition, TopicPartitionOffset } from '../backend.ts';
+import { BackendError, ClosedError, UnknownPartitionError } from '../errors.ts';
+import { toBackendError, translated } from './kafka-client.ts';
+import { toLogRecord } from './kafka-records.ts';
+
+const MAX_QUEUED_PER_PARTITION = 20_000;
+const RESUME_BELOW = 5_000;
+const FIRST_ASSIGNMENT_TIMEOUT_MS = 60_000;
+
+interface PartitionQueue {
+  tp: TopicPartition;
+  records: LogRecord[];
+  head: number;
+  /** Offset after the last batch kafkajs delivered (the position once `records` is drained). */
+  tail: number;
+  paused: boolean;
+  /** False until onAssigned has run and the start offset is set. */
+  ready: boolean;
+}
+
+function keyOf(topic: string, partition: number): string {
+  return `${topic}\u0000${partition}`;
+}
+
+export class KafkaGroupConsumer implements GroupConsumer {
+  private consumer: Consumer | undefined;
+  private listener: RebalanceListener | undefined;
+  private readonly queues = new Map<string, PartitionQueue>();
+  private pendingAssignment: Record<string, number[]> | undefined;
+  private firstAssignment: Promise<void> | undefined;
+  private crashed: Error | undefined;
+  private wake: (() => void) | undefined;
+  private nextStart = 0;
+  private closed = false;
+
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: () => Promise<Admin>,
+    private readonly brokers: string[],
+    readonly groupId: string,
+  ) {}
+
+  async subscribe(topics: string[], listener: RebalanceListener): Promise<void> {
+    if (this.consumer !== undefined) throw new BackendError(`consumer of group "${this.groupId}" is already subscribed`);
+    this.listener = listener;
+    const consumer = this.kafka.consumer({
+      groupId: this.groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 500,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    this.consumer = consumer;
+    let joined: () => void = () => {};
+    this.firstAssignment = new Promise<void>((resolve) => (joined = resolve));
+    consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      this.pendingAssignment = event.payload.memberAssignment;
+      joined();
+      this.notify();
+    });
+    consumer.on(consumer.events.END_BATCH_PROCESS, (event) => {
+      // Batches of only transaction markers or aborted records never reach eachBatch; their end
+      // still moves the position. Apply only when the batch starts where we expect (not stale).
+      const { topic, partition, batchSize, firstOffset, lastOffset } = event.payload;
+      const q = this.queues.get(keyOf(topic, partition));
+      if (q === undefined || batchSize !== 0 || firstOffset === null) return;
+      if (Number(firstOffset) === q.tail) q.tail = Math.max(q.tail, Number(lastOffset) + 1);
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (!event.payload.restart) {
+        this.crashed = toBackendError(event.payload.error, this.brokers, `consumer of group "${this.groupId}"`);
+        this.notify();
+      }
+    });
+    await translated(this.brokers, `subscribe group "${this.groupId}"`, async () => {
+      await consumer.connect();
+      await consumer.subscribe({ topics, fromBeginning: true });
+      await consumer.run({ autoCommit: false, eachBatchAutoResolve: true, eachBatch: (payload) => this.onBatch(payload) });
+    });
+    await this.waitForFirstAssignment();
+    await this.applyAssignment();
+  }
+
+  async poll(maxRecords: number, timeoutMs: number): Promise<LogRecord[]> {
+    this.ensureUsable();
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await this.applyAssignment();
+      this.ensureUsable();
+      const out = this.drain(maxRecords);
+      if (out.length > 0) return out;
+      const left = deadline - Date.now();
+      if (left <= 0) return out;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, left);
+        function done(): void {
+          clearTimeout(timer);
+          resolve();
+        }
+        this.wake = done;
+      });
+      this.wake = undefined;
+    }
+  }
+
+  positions(): TopicPartitionOffset[] {
+    return [...this.queues.values()].filter((q) => q.ready).map((q) => ({ ...q.tp, offset: this.positionOf(q) }));
+  }
+
+  async caughtUp(): Promise<boolean> {
+    this.ensureUsable();
+    await this.applyAssignment();
+    const ready = [...this.queues.values()].filter((q) => q.ready);
+    const topics = [...new Set(ready.map((q) => q.tp.topic))];
+    const admin = await this.admin();
+    for (const topic of topics) {
+      const ends = await translated(this.brokers, 'caughtUp', () => admin.fetchTopicOffsets(topic));
+      for (const q of ready.filter((r) => r.tp.topic === topic)) {
+        const end = Number(ends.find((e) => e.partition === q.tp.partition)?.high ?? 0);
+        if (this.positionOf(q) < end) return false;
+      }
+    }
+    return true;
+  }
+
+  seek(tp: TopicPartitionOffset): void {
+    const q = this.queues.get(keyOf(tp.topic, tp.partition));
+    if (q === undefined || !q.ready || this.consumer === undefined) {
+      throw new UnknownPartitionError(`cannot seek ${tp.topic}-${tp.partition}: not assigned to this member of group "${this.groupId}"`);
+    }
+    this.seekQueue(q, tp.offset);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake?.();
+    const consumer = this.consumer;
+    this.consumer = undefined;
+    this.queues.clear();
+    if (consumer !== undefined) await consumer.disconnect();
+  }
+
+  private positionOf(q: PartitionQueue): number {
+    return q.head < q.records.length ? q.records[q.head].offset : q.tail;
+  }
+
+  private seekQueue(q: PartitionQueue, offset: number): void {
+    q.records = [];
+    q.head = 0;
+    q.tail = offset;
+    this.consumer!.seek({ topic: q.tp.topic, partition: q.tp.partition, offset: String(offset) });
+    if (q.paused) this.resume(q);
+  }
+
+  private async onBatch({ batch, isStale, pause }: EachBatchPayload): Promise<void> {
+    if (isStale()) return; // fetched before a seek: the next fetch starts at the new offset
+    const q = this.queues.get(keyOf(batch.topic, batch.partition));
+    if (q === undefined) return; // revoked meanwhile, or assignment not applied yet: refetched later
+    for (const message of batch.messages) q.records.push(toLogRecord(batch.topic, batch.partition, message));
+    q.tail = Number(batch.lastOffset()) + 1;
+    if (q.records.length - q.head > MAX_QUEUED_PER_PARTITION) {
+      pause();
+      q.paused = true;
+    }
+    this.notify();
+  }
+
+  /** Round-robin over ready partitions from a rotating start: an even share each, then fill up. */
+  private drain(maxRecords: number): LogRecord[] {
+    const out: LogRecord[] = [];
+    const ready = [...this.queues.values()].filter((q) => q.ready);
+    const n = ready.length;
+    if (n === 0) return out;
+    const share = Math.max(1, Math.ceil(maxRecords / n));
+    const start = this.nextStart++ % n;
+    for (let pass = 0; pass < 2 && out.length < maxRecords; pass++) {
+      for (let i = 0; i < n && out.length < maxRecords; i++) {
+        const q = ready[(start + i) % n];
+        const take = Math.min(q.records.length - q.head, pass === 0 ? share : maxRecords, maxRecords - out.length);
+        for (let k = 0; k < take; k++) out.push(q.records[q.head + k]);
+        q.head += take;
+        if (q.head === q.records.length) {
+          q.records = [];
+          q.head = 0;
+        }
+        if (q.paused && q.records.length - q.head < RESUME_BELOW) this.resume(q);
+      }
+    }
+    return out;
+  }
+
+  private resume(q: PartitionQueue): void {
+    q.paused = false;
+    this.consumer?.resume([{ topic: q.tp.topic, partitions: [q.tp.partition] }]);
+  }
+
+  /** Hands kafkajs's latest assignment to the listener, then sets start offsets of new partitions. */
+  private async applyAssignment(): Promise<void> {
+    const assignment = this.pendingAssignment;
+    if (assignment === undefined) return;
+    this.pendingAssignment = undefined;
+    const wanted = new Set<string>();
+    const added: PartitionQueue[] = [];
+    for (const [topic, partitions] of Object.entries(assignment)) {
+      for (const partition of partitions) {
+        const key = keyOf(topic, partition);
+        wanted.add(key);
+        if (!this.queues.has(key)) {
+          const q: PartitionQueue = { tp: { topic, partition }, records: [], head: 0, tail: 0, paused: false, ready: false };
+          this.queues.set(key, q);
+          added.push(q);
+        }
+      }
+    }
+    const revoked = [...this.queues.entries()].filter(([key]) => !wanted.has(key));
+    for (const [key] of revoked) this.queues.delete(key);
+    if (revoked.length > 0) await this.listener?.onRevoked(revoked.map(([, q]) => q.tp));
+    if (added.length === 0) return;
+    await this.listener?.onAssigned(added.map((q) => q.tp));
+    await this.startPositions(added);
+  }
+
+  private async startPositions(added: PartitionQueue[]): Promise<void> {
+    const admin = await this.admin();
+    const topics = [...new Set(added.map((q) => q.tp.topic))];
+    await translated(this.brokers, `start offsets of group "${this.groupId}"`, async () => {
+      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
+      for (const topic of topics) {
+        const earliest = await admin.fetchTopicOffsets(topic);
+        for (const q of added.filter((a) => a.tp.topic === topic)) {
+          const stored = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === q.tp.partition);
+          const low = Number(earliest.find((e) => e.partition === q.tp.partition)?.low ?? 0);
+          const start = stored === undefined || Number(stored.offset) < 0 ? low : Number(stored.offset);
+          if (this.queues.get(keyOf(topic, q.tp.partition)) !== q) continue; // revoked meanwhile
+          this.seekQueue(q, start);
+          q.ready = true;
+        }
+      }
+    });
+  }
+
+  private async waitForFirstAssignment(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new BackendError(`consumer of group "${this.groupId}" got no assignment from Kafka at ${this.brokers.join(',')} within ${FIRST_ASSIGNMENT_TIMEOUT_MS} ms`, { retriable: true })),
+        FIRST_ASSIGNMENT_TIMEOUT_MS,
+      );
+    });
+    try {
+      await Promise.race([this.firstAssignment, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private notify(): void {
+    this.wake?.();
+  }
+
+  private ensureUsable(): void {
+    if (this.closed) throw new ClosedError(`consumer of group "${this.groupId}" is closed`);
+    if (this.crashed !== undefined) throw this.crashed;
+  }
+}

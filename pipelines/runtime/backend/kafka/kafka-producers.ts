@@ -1,0 +1,159 @@
+// Producers on kafkajs. Both use kafkajs 2's default partitioner, which is Kafka's (murmur2, as
+// partitioner.ts), so keys land on the same partitions as on the embedded log.
+//
+// The transactional producer is EOS-v1 style, one per task (`<applicationId>-<partition>`):
+// opening it runs InitProducerId, which bumps the epoch and fences any older instance (a zombie
+// left behind by a rebalance) and aborts its open transaction. kafkajs has no hook before
+// partitions are revoked, so this fencing is what keeps a zombie from committing.
+import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import type { CommitBatch, LogProducer, ProduceRecord, TransactionalProducer } from '../backend.ts';
+import { ClosedError, ProducerFencedError, TransactionAbortedError } from '../errors.ts';
+import { isFencedError, toBackendError, translated } from './kafka-client.ts';
+
+export function toTopicMessages(records: ProduceRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>();
+  for (const r of records) {
+    let messages = byTopic.get(r.topic);
+    if (messages === undefined) {
+      messages = [];
+      byTopic.set(r.topic, messages);
+    }
+    messages.push({
+      key: r.key,
+      value: r.value,
+      partition: r.partition,
+      timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
+      headers: r.headers,
+    });
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}
+
+export class KafkaLogProducer implements LogProducer {
+  private closed = false;
+
+  private constructor(
+    private readonly producer: Producer,
+    private readonly brokers: string[],
+  ) {}
+
+  static async open(kafka: Kafka, brokers: string[]): Promise<KafkaLogProducer> {
+    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    await translated(brokers, 'connect producer', () => producer.connect());
+    return new KafkaLogProducer(producer, brokers);
+  }
+
+  async send(records: ProduceRecord[]): Promise<void> {
+    if (this.closed) throw new ClosedError('producer is closed');
+    if (records.length === 0) return;
+    await translated(this.brokers, 'send', () => this.producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 }));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.producer.disconnect();
+  }
+}
+
+export class KafkaTransactionalProducer implements TransactionalProducer {
+  private producer: Producer;
+  private fenced: ProducerFencedError | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly kafka: Kafka,
+    private readonly brokers: string[],
+    private readonly transactionalId: string,
+  ) {
+    this.producer = this.create();
+  }
+
+  static async open(kafka: Kafka, brokers: string[], transactionalId: string): Promise<KafkaTransactionalProducer> {
+    const p = new KafkaTransactionalProducer(kafka, brokers, transactionalId);
+    await p.init();
+    return p;
+  }
+
+  private create(): Producer {
+    return this.kafka.producer({
+      transactionalId: this.transactionalId,
+      idempotent: true,
+      maxInFlightRequests: 1,
+      transactionTimeout: 60_000,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
+  }
+
+  /** Connects and runs InitProducerId now (kafkajs would defer it to the first transaction). */
+  private async init(): Promise<void> {
+    try {
+      await this.producer.connect();
+      const empty = await this.producer.transaction();
+      await empty.abort(); // no partitions added: no EndTxn is sent, only the epoch bump happened
+    } catch (err) {
+      throw toBackendError(err, this.brokers, `initialise transactional producer "${this.transactionalId}"`, this.transactionalId);
+    }
+  }
+
+  async commit(batch: CommitBatch): Promise<void> {
+    if (this.closed) throw new ClosedError(`transactional producer "${this.transactionalId}" is closed`);
+    if (this.fenced !== undefined) throw this.fenced;
+    if (batch.records.length === 0 && batch.offsets.length === 0) return;
+    let transaction;
+    try {
+      transaction = await this.producer.transaction();
+    } catch (err) {
+      throw this.noteFenced(toBackendError(err, this.brokers, `begin transaction of "${this.transactionalId}"`, this.transactionalId));
+    }
+    try {
+      if (batch.records.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(batch.records), acks: -1 });
+      if (batch.offsets.length > 0) await transaction.sendOffsets({ consumerGroupId: batch.groupId, topics: offsetTopics(batch) });
+      await transaction.commit();
+    } catch (err) {
+      if (isFencedError(err)) throw this.noteFenced(toBackendError(err, this.brokers, 'commit', this.transactionalId));
+      await this.abortAfter(transaction);
+      const cause = toBackendError(err, this.brokers, `transaction of "${this.transactionalId}"`);
+      throw new TransactionAbortedError(`transaction of "${this.transactionalId}" aborted, nothing of it is visible: ${cause.message}`, {
+        retriable: true,
+        cause: err,
+      });
+    }
+  }
+
+  /** Aborts a failed transaction; if kafkajs cannot, starts over with a fresh producer. */
+  private async abortAfter(transaction: { abort(): Promise<void> }): Promise<void> {
+    try {
+      await transaction.abort();
+    } catch (abortErr) {
+      if (isFencedError(abortErr)) throw this.noteFenced(toBackendError(abortErr, this.brokers, 'abort', this.transactionalId));
+      // kafkajs's transaction state machine is stuck after a failed abort. A new producer's
+      // InitProducerId aborts the open transaction on the broker and gives us a clean state.
+      await this.producer.disconnect().catch(() => {});
+      this.producer = this.create();
+      await this.init();
+    }
+  }
+
+  private noteFenced(err: Error): Error {
+    if (err instanceof ProducerFencedError) this.fenced = err;
+    return err;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.producer.disconnect();
+  }
+}
+
+function offsetTopics(batch: CommitBatch): { topic: string; partitions: { partition: number; offset: string }[] }[] {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>();
+  for (const o of batch.offsets) {
+    const list = byTopic.get(o.topic) ?? [];
+    list.push({ partition: o.partition, offset: String(o.offset) });
+    byTopic.set(o.topic, list);
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }));
+}

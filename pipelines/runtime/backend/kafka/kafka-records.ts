@@ -1,0 +1,24 @@
+// kafkajs message -> LogRecord.
+import type { KafkaMessage } from 'kafkajs';
+import type { Headers, LogRecord } from '../backend.ts';
+
+export function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {
+  const headers: Headers = {};
+  if (message.headers !== undefined) {
+    for (const name in message.headers) {
+      const raw = message.headers[name];
+      // A repeated header arrives as an array; like Java's lastHeader(), keep the last one.
+      const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+      if (value !== undefined) headers[name] = value.toString();
+    }
+  }
+  return {
+    topic,
+    partition,
+    offset: Number(message.offset),
+    key: message.key ?? null,
+    value: message.value ?? null,
+    timestamp: Number(message.timestamp),
+    headers,
+  };
+}
