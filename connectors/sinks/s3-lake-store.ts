@@ -8,6 +8,8 @@ export interface S3LakeStoreOptions {
   bucket: string;
   endpoint?: string;
   region?: string;
+  /** Key prefix inside the bucket ('' = the bucket root, as CONTRACTS §7 lays it out). */
+  prefix?: string;
 }
 
 export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3LakeStoreOptions {
@@ -33,9 +35,11 @@ export function isRetriableS3Error(err: unknown): boolean {
 export class S3LakeStore implements LakeStore {
   readonly root: string;
   private readonly client: S3Client;
+  private readonly prefix: string;
 
   constructor(private readonly opts: S3LakeStoreOptions) {
-    this.root = `s3://${opts.bucket}`;
+    this.prefix = opts.prefix ? opts.prefix.replace(/\/?$/, '/') : '';
+    this.root = `s3://${opts.bucket}${this.prefix ? `/${this.prefix.slice(0, -1)}` : ''}`;
     this.client = new S3Client({
       endpoint: opts.endpoint,
       forcePathStyle: opts.endpoint !== undefined,
@@ -48,7 +52,7 @@ export class S3LakeStore implements LakeStore {
   async put(key: string, body: Buffer): Promise<void> {
     await new Upload({
       client: this.client,
-      params: { Bucket: this.opts.bucket, Key: key, Body: body, ContentType: 'application/vnd.apache.parquet' },
+      params: { Bucket: this.opts.bucket, Key: this.prefix + key, Body: body, ContentType: 'application/vnd.apache.parquet' },
       partSize: 8 * 1024 * 1024,
       queueSize: 2,
     }).done();
@@ -59,16 +63,16 @@ export class S3LakeStore implements LakeStore {
     let token: string | undefined;
     do {
       const page = await this.client.send(
-        new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: prefix, ContinuationToken: token }),
+        new ListObjectsV2Command({ Bucket: this.opts.bucket, Prefix: this.prefix + prefix, ContinuationToken: token }),
       );
-      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key);
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key.slice(this.prefix.length));
       token = page.IsTruncated ? page.NextContinuationToken : undefined;
     } while (token);
     return keys;
   }
 
   async delete(keys: string[]): Promise<void> {
-    for (const key of keys) await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: key }));
+    for (const key of keys) await this.client.send(new DeleteObjectCommand({ Bucket: this.opts.bucket, Key: this.prefix + key }));
   }
 
   async close(): Promise<void> {
