@@ -184,6 +184,16 @@ export class StreamsApp {
     };
   }
 
+  /** Every entry of every store of every task, in changelog form (tests and tools compare runs). */
+  storeEntries(): { task: string; store: string; key: Buffer; value: Buffer | null }[] {
+    const out: { task: string; store: string; key: Buffer; value: Buffer | null }[] = [];
+    if (!this.tasks) return out;
+    for (const t of this.tasks.tasks()) {
+      for (const [name, store] of t.stores) for (const e of store.dump()) out.push({ task: t.taskId, store: name, key: e.key, value: e.value });
+    }
+    return out;
+  }
+
   // ---- the loop ---------------------------------------------------------------------------------
 
   private async runLoop(): Promise<void> {

@@ -31,7 +31,11 @@ let counter = 0;
 
 export async function testEnv(kind: BackendKind): Promise<TestEnv> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskstream-rt-'));
-  const prefix = `t${process.pid}-${Date.now().toString(36)}-${counter++}`;
+  return testEnvAt(kind, dir, `t${process.pid}-${Date.now().toString(36)}-${counter++}`);
+}
+
+/** A test env on an existing dir and prefix (child processes of a test share the parent's). */
+export function testEnvAt(kind: BackendKind, dir: string, prefix: string): TestEnv {
   const opened: Backend[] = [];
   const open = async (): Promise<Backend> => {
     let b: Backend;
