@@ -29,7 +29,10 @@ export function createKafkaClient(config: KafkaBackendConfig): Kafka {
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
         const entry = { namespace, ...extra };
-        if (level === logLevel.ERROR || level === logLevel.WARN) kafkajsLog.warn(entry, message);
+        // Bounded retries are deliberate (a down broker must fail, not hang); a failed
+        // transaction is aborted as a whole, so exactly-once does not rest on them.
+        const routine = message.startsWith('Limiting retries for the idempotent producer');
+        if (!routine && (level === logLevel.ERROR || level === logLevel.WARN)) kafkajsLog.warn(entry, message);
         else kafkajsLog.debug(entry, message);
       },
   });
