@@ -5,6 +5,7 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startClickHouse } from './clickhouse.ts';
+import { startKafka } from './kafka.ts';
 import { startS3 } from './s3.ts';
 import { startSchemaRegistry } from './schema-registry.ts';
 
@@ -89,6 +90,7 @@ describe('a port already in use', () => {
     ['s3', (port: number) => startS3({ port })],
     ['schema-registry', (port: number) => startSchemaRegistry({ port })],
     ['clickhouse', (port: number) => startClickHouse({ httpPort: port })],
+    ['kafka', (port: number) => startKafka({ port })],
   ])('%s fails with one line naming the port', async (service, start) => {
     const port = await blockAPort();
     const error = await start(port).then(
@@ -97,5 +99,17 @@ describe('a port already in use', () => {
     );
     expect(error?.message).toBe(`${service}: port ${port} on 127.0.0.1 is already in use (EADDRINUSE)`);
     expect(error?.message).not.toContain('\n');
+  });
+});
+
+describe('a missing tool', () => {
+  it('java missing fails with one line naming it', async () => {
+    const path = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      await expect(startKafka()).rejects.toThrow(/^kafka: 'java' not found on PATH \(install a JDK 17\+: apt-get install -y openjdk-17-jre-headless\)$/);
+    } finally {
+      process.env.PATH = path;
+    }
   });
 });
