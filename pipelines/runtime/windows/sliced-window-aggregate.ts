@@ -94,7 +94,9 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
     const keys = this.due.get(j);
     if (!keys) return;
     this.due.delete(j);
-    for (const key of keys) {
+    // Key order, not arrival order: a restored or replayed task must emit in the same order as an
+    // uninterrupted one, so output offsets (and lake file names) do not depend on history.
+    for (const key of [...keys].sort()) {
       this.nextDue.delete(key);
       if (this.options.emit === 'final') this.emit(key, j);
       this.store.removeUpTo(key, j);
