@@ -21,6 +21,8 @@ export class ClickHouseSink implements Sink {
   readonly name = 'warehouse';
   private pending: SinkRecord[] = [];
   private readonly acked = new Map<string, TopicPartitionOffset>();
+  /** Per partition, how far the runner has consumed (written or dead-lettered). */
+  private readonly consumed = new Map<string, TopicPartitionOffset>();
   private written = 0;
 
   constructor(private readonly warehouse: Warehouse, private readonly opts: ClickHouseSinkOptions = {}) {}
@@ -61,8 +63,18 @@ export class ClickHouseSink implements Sink {
     this.pending = [];
   }
 
+  advance(positions: TopicPartitionOffset[]): void {
+    for (const p of positions) this.consumed.set(tpKey(p), p);
+  }
+
   committable(): TopicPartitionOffset[] {
-    return [...this.acked.values()];
+    const waiting = new Set(this.pending.map(tpKey));
+    const out = new Map(this.acked);
+    // nothing of this partition is waiting for an insert: what the runner skipped (dead letters) counts too
+    for (const [key, position] of this.consumed) {
+      if (!waiting.has(key) && position.offset > (out.get(key)?.offset ?? -1)) out.set(key, position);
+    }
+    return [...out.values()];
   }
 
   alignStart(_tp: TopicPartition, offset: number): number {
@@ -72,7 +84,10 @@ export class ClickHouseSink implements Sink {
   release(partitions: TopicPartition[]): void {
     const gone = new Set(partitions.map(tpKey));
     this.pending = this.pending.filter((r) => !gone.has(tpKey(r)));
-    for (const k of gone) this.acked.delete(k);
+    for (const k of gone) {
+      this.acked.delete(k);
+      this.consumed.delete(k);
+    }
   }
 
   async close(): Promise<void> {

@@ -85,6 +85,9 @@ export class ParquetLakeSink implements Sink {
     }
   }
 
+  /** File boundaries follow record offsets only, so skipped (dead-lettered) offsets change nothing here. */
+  advance(_positions: TopicPartitionOffset[]): void {}
+
   committable(): TopicPartitionOffset[] {
     return [...this.open.values()].map((c) => ({ ...c.tp, offset: c.committable }));
   }

@@ -157,6 +157,7 @@ class SinkLoop implements RunningSink {
           this.idle = false;
           const accepted = this.align(records);
           await this.opts.sink.write(await this.decode(accepted), this.stopController.signal);
+          this.opts.sink.advance(consumedThrough(accepted));
           await this.commit();
         } else if (!this.idle && (await this.consumer.caughtUp())) {
           await this.opts.sink.flush(this.stopController.signal);
@@ -247,6 +248,13 @@ class SinkLoop implements RunningSink {
     const waiters = this.idleWaiters.splice(0);
     for (const w of waiters) (err ? w.reject(err) : w.resolve());
   }
+}
+
+/** Per partition, the offset after the last record of a batch. */
+function consumedThrough(records: LogRecord[]): TopicPartitionOffset[] {
+  const out = new Map<string, TopicPartitionOffset>();
+  for (const r of records) out.set(tpKey(r), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
+  return [...out.values()];
 }
 
 /** Starts one sink on its topics; creates the dead-letter topics it may need. */

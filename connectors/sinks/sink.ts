@@ -20,6 +20,11 @@ export interface Sink {
   write(records: SinkRecord[], signal: AbortSignal): Promise<void>;
   /** Writes everything buffered (the input is idle, or the runner is stopping). */
   flush(signal: AbortSignal): Promise<void>;
+  /**
+   * The runner has consumed these partitions up to (not including) `offset`, dead-lettered records
+   * included; a sink may commit that far once everything it was given before is written.
+   */
+  advance(positions: TopicPartitionOffset[]): void;
   /** Per partition, the next input offset below which everything is durably written. */
   committable(): TopicPartitionOffset[];
   /** Where reading a partition must start when the group's position is `offset` (e.g. a chunk boundary). */
