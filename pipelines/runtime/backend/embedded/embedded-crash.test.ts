@@ -63,12 +63,15 @@ it('keeps whole batches only across repeated kill -9 of a committing writer', { 
       await runAndKill(dataDir, 30 + Math.floor(random() * 300));
       const backend = createEmbeddedBackend(dataDir);
       const [committedBatches] = await backend.admin().committedOffsets(CRASH_GROUP, SEQ_TOPIC);
-      expect(committedBatches).not.toBeNull();
-      const batches = committedBatches!;
-      expect(batches).toBeGreaterThan(previous); // progress in every round
+      const batches = committedBatches ?? 0;
+      expect(batches).toBeGreaterThanOrEqual(previous); // a kill never loses a committed batch
       previous = batches;
 
       for (const topic of [TOPIC_A, TOPIC_B]) {
+        if ((await backend.admin().partitionCount(topic)) === undefined) {
+          expect(batches).toBe(0); // killed before the topics were created
+          continue;
+        }
         const perPartition = await readAll(backend, topic);
         const seen = new Map<number, number[]>();
         for (const records of perPartition) {
@@ -93,6 +96,7 @@ it('keeps whole batches only across repeated kill -9 of a committing writer', { 
       }
       await backend.close();
     }
+    expect(previous).toBeGreaterThan(0);
   } finally {
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { backendContract } from '../backend-contract.ts';
+import type { TopicPartition } from '../backend.ts';
+import { backendContract, pollAll, unique } from '../backend-contract.ts';
 import { BrokerConnectionError } from '../errors.ts';
 import { brokersFromEnv, createKafkaBackend } from './kafka-backend.ts';
 
@@ -32,6 +33,41 @@ describe('kafka backend specifics', () => {
     expect(failure).toBeInstanceOf(BrokerConnectionError);
     expect((failure as Error).message).toMatch(/^cannot reach Kafka at 127\.0\.0\.1:1: /);
     expect((failure as Error).message).not.toContain('\n');
+    await backend.close();
+  });
+});
+
+describe('kafka group rebalances', () => {
+  it('splits partitions between two members and reports revocation to the first', { timeout: 120_000 }, async () => {
+    const backend = createKafkaBackend({ brokers: brokers(), clientId: 'riskstream-rebalance-test' });
+    const topic = unique('t-rebalance');
+    const groupId = unique('g');
+    await backend.admin().createTopics([{ name: topic, partitions: 4 }]);
+    const producer = await backend.producer();
+    await producer.send(Array.from({ length: 40 }, (_, i) => ({ topic, partition: i % 4, key: null, value: Buffer.from(String(i)) })));
+    const events: string[] = [];
+    const listener = (name: string) => ({
+      onAssigned: async (tps: TopicPartition[]) => void events.push(`${name}+${tps.map((t) => t.partition).sort().join('')}`),
+      onRevoked: async (tps: TopicPartition[]) => void events.push(`${name}-${tps.map((t) => t.partition).sort().join('')}`),
+    });
+    const first = await backend.groupConsumer(groupId);
+    await first.subscribe([topic], listener('a'));
+    expect((await pollAll(first, 40)).length).toBe(40);
+    const second = await backend.groupConsumer(groupId);
+    await second.subscribe([topic], listener('b'));
+    await first.poll(10, 2000); // applies the new assignment
+    const mine = first.positions().map((p) => p.partition);
+    const theirs = second.positions().map((p) => p.partition);
+    expect(mine.length + theirs.length).toBe(4);
+    expect([...mine, ...theirs].sort()).toEqual([0, 1, 2, 3]);
+    expect(events[0]).toBe('a+0123');
+    expect(events).toContain(`a-${theirs.sort().join('')}`);
+    expect(events).toContain(`b+${theirs.sort().join('')}`);
+    // The second member starts at the group's committed offsets (none: earliest).
+    expect((await pollAll(second, 20)).length).toBe(20);
+    await second.close();
+    await first.close();
+    await producer.close();
     await backend.close();
   });
 });
