@@ -5,10 +5,10 @@
 // opening it runs InitProducerId, which bumps the epoch and fences any older instance (a zombie
 // left behind by a rebalance) and aborts its open transaction. kafkajs has no hook before
 // partitions are revoked, so this fencing is what keeps a zombie from committing.
-import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages } from 'kafkajs';
+import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
 import type { CommitBatch, LogProducer, ProduceRecord, TransactionalProducer } from '../backend.ts';
-import { ClosedError, ProducerFencedError, TransactionAbortedError } from '../errors.ts';
-import { isFencedError, toBackendError, translated } from './kafka-client.ts';
+import { BackendError, ClosedError, ProducerFencedError, TransactionAbortedError } from '../errors.ts';
+import { hasErrorType, isFencedError, toBackendError, translated } from './kafka-client.ts';
 
 export function toTopicMessages(records: ProduceRecord[]): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
@@ -109,8 +109,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     }
     try {
       if (batch.records.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(batch.records), acks: -1 });
-      if (batch.offsets.length > 0) await transaction.sendOffsets({ consumerGroupId: batch.groupId, topics: offsetTopics(batch) });
-      await transaction.commit();
+      if (batch.offsets.length > 0) await sendOffsetsRetrying(transaction, batch);
     } catch (err) {
       if (isFencedError(err)) throw this.noteFenced(toBackendError(err, this.brokers, 'commit', this.transactionalId));
       await this.abortAfter(transaction);
@@ -119,6 +118,16 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
         retriable: true,
         cause: err,
       });
+    }
+    try {
+      await transaction.commit();
+    } catch (err) {
+      if (isFencedError(err)) throw this.noteFenced(toBackendError(err, this.brokers, 'commit', this.transactionalId));
+      // EndTxn may or may not have reached the coordinator: the outcome is unknown, so the caller
+      // must reload committed offsets and state rather than resend.
+      await this.abortAfter(transaction).catch(() => {});
+      const cause = toBackendError(err, this.brokers, `commit of "${this.transactionalId}"`);
+      throw new BackendError(`commit of transaction "${this.transactionalId}" has an unknown outcome: ${cause.message}`, { retriable: false, cause: err });
     }
   }
 
@@ -145,6 +154,25 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     if (this.closed) return;
     this.closed = true;
     await this.producer.disconnect();
+  }
+}
+
+const CONCURRENT_RETRIES = 30;
+
+/**
+ * kafkajs sends AddOffsetsToTxn without retrying, and right after the previous transaction's
+ * EndTxn the coordinator answers CONCURRENT_TRANSACTIONS until its markers are written (the Java
+ * client retries this). AddOffsetsToTxn is idempotent, so retrying it is safe.
+ */
+async function sendOffsetsRetrying(transaction: { sendOffsets: Transaction['sendOffsets'] }, batch: CommitBatch): Promise<void> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await transaction.sendOffsets({ consumerGroupId: batch.groupId, topics: offsetTopics(batch) });
+      return;
+    } catch (err) {
+      if (!hasErrorType(err, 'CONCURRENT_TRANSACTIONS') || attempt >= CONCURRENT_RETRIES) throw err;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(20 * (attempt + 1), 200)));
+    }
   }
 }
 
