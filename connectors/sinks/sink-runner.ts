@@ -72,7 +72,9 @@ class SinkLoop implements RunningSink {
   private deadLettered = 0;
   private idle = false;
   private failure: Error | undefined;
-  private idleWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private idleWaiters: { resolve: () => void; reject: (err: Error) => void; asked: number }[] = [];
+  /** Counts untilIdle() calls: only a caught-up check begun after a call may answer it. */
+  private idleAsks = 0;
   private loop: Promise<void> = Promise.resolve();
   private stopping = false;
 
@@ -106,7 +108,8 @@ class SinkLoop implements RunningSink {
     if (this.stopping) return Promise.reject(new SinkError(`sink ${this.name} is stopping`));
     // Re-check even when idle before: records may have arrived since.
     this.idle = false;
-    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+    const asked = ++this.idleAsks;
+    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject, asked }));
   }
 
   async stop(): Promise<void> {
@@ -159,11 +162,15 @@ class SinkLoop implements RunningSink {
           await this.opts.sink.write(await this.decode(accepted), this.stopController.signal);
           this.opts.sink.advance(consumedThrough(accepted));
           await this.commit();
-        } else if (!this.idle && (await this.consumer.caughtUp())) {
-          await this.opts.sink.flush(this.stopController.signal);
-          await this.commit();
-          this.idle = true;
-          this.settleWaiters();
+        } else if (!this.idle) {
+          const asksSeen = this.idleAsks;
+          if (await this.consumer.caughtUp()) {
+            await this.opts.sink.flush(this.stopController.signal);
+            await this.commit();
+            // An untilIdle() that arrived during the check may concern records the check did not see.
+            this.idle = asksSeen === this.idleAsks;
+            this.settleWaiters(undefined, asksSeen);
+          }
         }
       } catch (err) {
         if (this.stopping) break;
@@ -244,10 +251,12 @@ class SinkLoop implements RunningSink {
     for (const o of offsets) this.committed.set(tpKey(o), o.offset);
   }
 
-  private settleWaiters(err?: Error): void {
-    const waiters = this.idleWaiters.splice(0);
-    for (const w of waiters) (err ? w.reject(err) : w.resolve());
+  private settleWaiters(err?: Error, upToAsk = Infinity): void {
+    const ready = this.idleWaiters.filter((w) => err !== undefined || w.asked <= upToAsk);
+    this.idleWaiters = this.idleWaiters.filter((w) => !ready.includes(w));
+    for (const w of ready) (err ? w.reject(err) : w.resolve());
   }
+
 }
 
 /** Per partition, the offset after the last record of a batch. */

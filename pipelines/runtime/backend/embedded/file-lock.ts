@@ -68,7 +68,8 @@ export class FileLock {
 
   /** Takes the lock if it is free or stale; never waits. */
   tryAcquire(): boolean {
-    if (this.held) throw new Error(`lock ${this.path} is already held by this object`);
+    // Held by another caller in this process (e.g. a sink committing while a task commits): wait for it.
+    if (this.held) return false;
     const temp = `${this.path}.${process.pid}.${tempCounter++}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(self));
     try {

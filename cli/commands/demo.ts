@@ -1,0 +1,46 @@
+import { rmSync } from 'node:fs';
+import type { Command } from 'commander';
+import { PIPELINES } from '../../pipelines/catalog.ts';
+import { startPipelines } from '../../pipelines/run-pipelines.ts';
+import { formatSummary, summarize } from '../../pipelines/summary.ts';
+import { settingsOf } from '../context.ts';
+import { ProgressLine } from '../progress.ts';
+import { positiveInt, print, withEnvironment } from '../session.ts';
+import { generateInto } from './generate.ts';
+import { showProgress } from './run.ts';
+
+export default async function demo(program: Command, opts: { events: string; seed: string; keep?: boolean }): Promise<void> {
+  const events = positiveInt(opts.events, '--events');
+  const seed = positiveInt(opts.seed, '--seed');
+  const started = Date.now();
+  const settings = settingsOf(program);
+  if (!opts.keep && settings.backend === 'embedded') rmSync(settings.dataDir, { recursive: true, force: true });
+  await withEnvironment(program, async (env) => {
+    process.stderr.write(`demo: ${events} events (seed ${seed}) into ${settings.backend === 'embedded' ? settings.dataDir : settings.kafka.brokers.join(',')}\n`);
+    await generateInto(env, { events, seed });
+    const running = await startPipelines(env, { pipelines: Object.values(PIPELINES), allInputs: true, onProgress: showProgress(new ProgressLine(2_000)) });
+    let sample = '';
+    let summary;
+    try {
+      await running.untilIdle();
+      summary = await summarize(env, running.warehouse);
+      sample = await running.warehouse!.query(
+        'SELECT customer_id, window_start, txn_count, debit_total_cents, repayments_late, max_days_late, round(dti, 3) AS dti, round(utilization, 3) AS utilization FROM risk_features FINAL ORDER BY max_days_late DESC, debit_total_cents DESC, customer_id, window_start LIMIT 5',
+        { format: 'table' },
+      );
+    } finally {
+      await running.stop();
+    }
+    const dirFlag = settings.backend === 'embedded' && settings.dataDir !== process.cwd() + '/.riskstream' ? ` --data-dir ${settings.dataDir}` : '';
+    print(`riskstream demo: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    print(formatSummary(summary));
+    print('');
+    print('riskiest windows (risk_features):');
+    print(sample.trimEnd());
+    print('');
+    print('try next:');
+    print(`  npx riskstream${dirFlag} query "SELECT category, count() AS txns, sum(amount_cents) / 100 AS spent FROM transactions FINAL WHERE direction = 'DEBIT' GROUP BY category ORDER BY spent DESC"`);
+    print(`  npx riskstream${dirFlag} query --format json "SELECT customer_id, max(max_days_late) AS worst, round(avg(dti), 3) AS avg_dti FROM risk_features FINAL GROUP BY customer_id ORDER BY worst DESC LIMIT 5"`);
+    print(`  npx riskstream${dirFlag} query --format csv "SELECT toDate(window_start) AS day, count() AS windows, sum(repayments_late) AS late FROM risk_features FINAL GROUP BY day ORDER BY day"`);
+  });
+}

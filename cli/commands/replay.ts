@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+import { pipelinesNamed } from '../../pipelines/catalog.ts';
+import { parseReplayPoint, replayPipeline } from '../../pipelines/replay.ts';
+import { print, withEnvironment } from '../session.ts';
+
+export default async function replay(program: Command, pipeline: string, opts: { from: string }): Promise<void> {
+  if (pipeline === 'all') throw new Error('replay takes one pipeline name, not all');
+  const [def] = pipelinesNamed([pipeline]);
+  const point = parseReplayPoint(opts.from);
+  await withEnvironment(program, async (env) => {
+    const s = await replayPipeline(env, def, point);
+    print(`${s.pipeline}: rewound to ${new Date(s.rewindTo).toISOString()} (replay from ${s.from})`);
+    print(`  input offsets reset on ${s.inputOffsets.length} partitions; ${s.changelogsDropped.length} internal topics dropped with the state`);
+    print(`  output records kept ${s.outputRecordsKept}, to be recomputed ${s.outputRecordsDropped}`);
+    print(`next: riskstream run ${s.pipeline} --until-idle`);
+  });
+}

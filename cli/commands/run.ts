@@ -1,0 +1,78 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import type { Command } from 'commander';
+import { fileURLToPath } from 'node:url';
+import { pipelinesNamed } from '../../pipelines/catalog.ts';
+import { startPipelines, type RunProgress } from '../../pipelines/run-pipelines.ts';
+import { formatSummary, summarize } from '../../pipelines/summary.ts';
+import { formatCount, ProgressLine } from '../progress.ts';
+import { positiveInt, print, withEnvironment } from '../session.ts';
+
+/** Set on the extra processes of `run --workers N`: they process, the first process runs the sinks. */
+const WORKER_ENV = 'RISKSTREAM_EXTRA_WORKER';
+const STOP_DEADLINE_MS = 10_000;
+
+interface RunFlags {
+  untilIdle?: boolean;
+  workers: string;
+  metricsPort?: string;
+}
+
+export default async function run(program: Command, names: string[], opts: RunFlags): Promise<void> {
+  const pipelines = pipelinesNamed(names);
+  const workers = positiveInt(opts.workers, '--workers');
+  const metricsPort = opts.metricsPort === undefined ? undefined : positiveInt(opts.metricsPort, '--metrics-port');
+  const extraWorker = process.env[WORKER_ENV] === '1';
+  await withEnvironment(program, async (env) => {
+    if (workers > 1 && env.settings.backend === 'embedded') {
+      throw new Error('--workers > 1 needs --backend kafka (the embedded log serves one worker per data dir)');
+    }
+    const children = extraWorker ? [] : forkWorkers(workers - 1);
+    const running = await startPipelines(env, { pipelines, allInputs: names.includes('all'), metricsPort, withSinks: !extraWorker, onProgress: showProgress(new ProgressLine()) });
+    const stop = onceStopped(running.stop, children);
+    if (opts.untilIdle) {
+      await running.untilIdle();
+      await Promise.all(children.map(exited));
+      const summary = extraWorker ? undefined : await summarize(env, running.warehouse);
+      await stop();
+      if (summary) print(formatSummary(summary));
+      return;
+    }
+    process.stderr.write(`running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C to stop\n`);
+    await new Promise<void>((resolve) => {
+      const onSignal = () => resolve();
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
+    });
+    process.stderr.write('stopping: commit, flush, close\n');
+    const deadline = setTimeout(() => {
+      process.stderr.write('riskstream: shutdown took longer than 10 s; exiting (uncommitted work is re-read next run)\n');
+      process.exit(1);
+    }, STOP_DEADLINE_MS);
+    deadline.unref();
+    await stop();
+  });
+}
+
+function forkWorkers(n: number): ChildProcess[] {
+  const bin = fileURLToPath(new URL('../../bin/riskstream.js', import.meta.url));
+  return Array.from({ length: n }, () => fork(bin, process.argv.slice(2), { env: { ...process.env, [WORKER_ENV]: '1' }, stdio: 'inherit' }));
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+}
+
+function onceStopped(stop: () => Promise<void>, children: ChildProcess[]): () => Promise<void> {
+  return async () => {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+    await Promise.all([stop(), ...children.map(exited)]);
+  };
+}
+
+export function showProgress(line: ProgressLine): (p: RunProgress) => void {
+  return (p) => {
+    const parts = p.pipelines.map(({ name, progress: s }) => `${name}: ${formatCount(s.recordsIn)} in (${formatCount(s.recordsInPerSecond)}/s), ${formatCount(s.recordsOut)} out`);
+    for (const s of p.sinks) parts.push(`${s.sink}: ${formatCount(s.rowsWritten)} rows, lag ${formatCount(s.partitions.reduce((a, x) => a + x.lag, 0))}`);
+    line.update(parts.join(' | '));
+  };
+}

@@ -1,0 +1,15 @@
+import type { Command } from 'commander';
+import { print, withEnvironment } from '../session.ts';
+
+export default async function topicsList(program: Command): Promise<void> {
+  await withEnvironment(program, async (env) => {
+    const admin = env.backend.admin();
+    try {
+      const topics = (await admin.listTopics()).sort((a, b) => a.name.localeCompare(b.name));
+      print(['topic', 'partitions', 'records'].join('\t'));
+      for (const t of topics) print([t.name, t.partitions, t.endOffsets.reduce((a, b) => a + b, 0)].join('\t'));
+    } finally {
+      await admin.close();
+    }
+  });
+}

@@ -1,0 +1,23 @@
+// Opens the environment for a command and always closes it, whatever the command does.
+import type { Command } from 'commander';
+import { openEnvironment, type Environment } from '../pipelines/environment.ts';
+import { settingsOf } from './context.ts';
+
+export async function withEnvironment<T>(program: Command, work: (env: Environment) => Promise<T>): Promise<T> {
+  const env = openEnvironment(settingsOf(program));
+  try {
+    return await work(env);
+  } finally {
+    await env.close();
+  }
+}
+
+export function positiveInt(value: string, option: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${option} must be a non-negative integer, got '${value}'`);
+  return n;
+}
+
+export function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,66 @@
+// Opens what pipelines and commands run against, from the settings: the log backend, the schema
+// registry and serde, the warehouse and the lake. The one place that knows embedded from kafka.
+import { join } from 'node:path';
+import { LocalLakeStore, type LakeStore } from '../connectors/sinks/lake-store.ts';
+import { S3LakeStore } from '../connectors/sinks/s3-lake-store.ts';
+import { openRegistry } from '../schemas/registry/open-registry.ts';
+import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+import { openWarehouse } from '../warehouse/open-warehouse.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import type { Backend } from './runtime/backend/backend.ts';
+import { createEmbeddedBackend } from './runtime/backend/embedded/embedded-backend.ts';
+import { createKafkaBackend } from './runtime/backend/kafka/kafka-backend.ts';
+import type { Settings } from './settings.ts';
+
+export interface Environment {
+  readonly settings: Settings;
+  readonly backend: Backend;
+  readonly registry: SchemaRegistryClient;
+  readonly serde: AvroSerde;
+  /** Where pipelines keep local state copies and checkpoints. */
+  readonly stateDir: string;
+  openWarehouse(opts?: { autoMigrate?: boolean }): Promise<Warehouse>;
+  /** The lake's address for reading: a local directory or s3://bucket. */
+  readonly lakeRoot: string;
+  lakeStore(): LakeStore;
+  close(): Promise<void>;
+}
+
+export class EnvironmentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'EnvironmentError';
+  }
+}
+
+export function openEnvironment(settings: Settings): Environment {
+  const embedded = settings.backend === 'embedded';
+  const backend = embedded
+    ? createEmbeddedBackend(settings.dataDir)
+    : createKafkaBackend({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId, ssl: settings.kafka.ssl, sasl: settings.kafka.sasl });
+  const registry = embedded
+    ? openRegistry({ kind: 'embedded', dataDir: settings.dataDir })
+    : openRegistry({ kind: 'url', url: settings.schemaRegistry.url!, username: settings.schemaRegistry.username, password: settings.schemaRegistry.password });
+  const lakeRoot = embedded ? join(settings.dataDir, 'lake') : `s3://${settings.s3.bucket ?? ''}`;
+  return {
+    settings,
+    backend,
+    registry,
+    serde: new AvroSerde(registry),
+    stateDir: join(settings.dataDir, 'state'),
+    lakeRoot,
+    async openWarehouse(opts = {}) {
+      if (embedded) return openWarehouse({ kind: 'embedded', dataDir: settings.dataDir }, opts);
+      const { url, username, password, database } = settings.clickhouse;
+      if (!url) throw new EnvironmentError('--backend kafka needs CLICKHOUSE_URL for the warehouse');
+      return openWarehouse({ kind: 'server', url, username, password, database }, opts);
+    },
+    lakeStore() {
+      if (embedded) return new LocalLakeStore(lakeRoot);
+      if (!settings.s3.bucket) throw new EnvironmentError('--backend kafka needs S3_BUCKET for the lake');
+      return new S3LakeStore({ bucket: settings.s3.bucket, endpoint: settings.s3.endpoint, region: settings.s3.region });
+    },
+    close: () => backend.close(),
+  };
+}

@@ -1,0 +1,94 @@
+// The risk-features pipeline (CONTRACTS §4), in the DSL: transactions and repayments merged per
+// customer, 30-day hopping windows advancing 1 day (grace 1 day) built from day slices, one result
+// per closed window, joined as of the window's end to the customer's loan applications.
+import type { AvroSerde } from '../../schemas/serde.ts';
+import type { LoanApplication, Repayment, RiskFeatures, Transaction } from '../../schemas/types.ts';
+import { categorize } from '../../connectors/categorizer/categorizer.ts';
+import { StreamsBuilder } from '../runtime/dsl/streams-builder.ts';
+import { untilWindowCloses } from '../runtime/dsl/windowed-table.ts';
+import { avroSerde } from '../runtime/serdes/serde.ts';
+import type { Topology } from '../runtime/topology/topology.ts';
+import { TimeWindows, type Windowed } from '../runtime/windows/window-specs.ts';
+import { applicationRatios } from './application-ratios.ts';
+import {
+  DAY_MS,
+  addRepayment,
+  addTransaction,
+  emptyAggregate,
+  hasActivity,
+  mergeAggregates,
+  type FeatureAggregate,
+} from './window-aggregate.ts';
+
+export const WINDOW_SIZE_MS = 30 * DAY_MS;
+export const WINDOW_ADVANCE_MS = DAY_MS;
+export const WINDOW_GRACE_MS = DAY_MS;
+
+type Activity = { kind: 'transaction'; txn: Transaction } | { kind: 'repayment'; repayment: Repayment };
+
+export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom?: number } = {}): Topology {
+  const emitFrom = options.emitWindowsFrom ?? -Infinity;
+  const b = new StreamsBuilder();
+  const applications = b.versionedTable<LoanApplication>('loan-applications', {
+    valueSerde: avroSerde(avro, 'loan-applications'),
+    storeName: 'loan-applications-versioned',
+  });
+  const transactions = b
+    .stream<Transaction>('transactions', { valueSerde: avroSerde(avro, 'transactions') })
+    .mapValues((txn): Activity => ({ kind: 'transaction', txn }));
+  const repayments = b
+    .stream<Repayment>('repayments', { valueSerde: avroSerde(avro, 'repayments') })
+    .mapValues((repayment): Activity => ({ kind: 'repayment', repayment }));
+
+  transactions
+    .merge(repayments)
+    .groupByKey()
+    .windowedBy(TimeWindows.hopping(WINDOW_SIZE_MS, WINDOW_ADVANCE_MS).grace(WINDOW_GRACE_MS))
+    .aggregate<FeatureAggregate>(
+      {
+        init: emptyAggregate,
+        add: (agg, a) => (a.kind === 'transaction' ? addTransaction(agg, a.txn, categorize(a.txn)) : addRepayment(agg, a.repayment)),
+        merge: mergeAggregates,
+      },
+      { storeName: 'activity-slices' },
+    )
+    .suppress(untilWindowCloses())
+    .toStream()
+    // Windows before a replay's floor were emitted complete before the replay: never emit them partial.
+    .filter((window, agg) => hasActivity(agg) && window.start >= emitFrom)
+    // As of window_end - 1: the latest application with event_time < window_end.
+    .leftJoin(applications, (agg, app, window) => featuresOf(window, agg, app), {
+      tableKey: (window) => window.key,
+      asOf: (window) => window.end - 1,
+    })
+    .to('risk-features', { valueSerde: avroSerde(avro, 'risk-features') });
+  return b.build();
+}
+
+export function featuresOf(window: Windowed<string>, agg: FeatureAggregate, app: LoanApplication | null): RiskFeatures {
+  const [food, shopping, transport, housing, health, entertainment, other] = agg.spendCents;
+  return {
+    event_id: `${window.key}:${window.start}`,
+    tenant_id: agg.tenantId,
+    event_time: window.end,
+    customer_id: window.key,
+    window_start: window.start,
+    window_end: window.end,
+    txn_count: agg.txnCount,
+    debit_total_cents: agg.debitTotalCents,
+    credit_total_cents: agg.creditTotalCents,
+    max_debit_cents: agg.maxDebitCents,
+    spend_food_cents: food,
+    spend_shopping_cents: shopping,
+    spend_transport_cents: transport,
+    spend_housing_cents: housing,
+    spend_health_cents: health,
+    spend_entertainment_cents: entertainment,
+    spend_other_cents: other,
+    repayments_due: agg.repaymentsDue,
+    repayments_late: agg.repaymentsLate,
+    max_days_late: agg.maxDaysLate,
+    ...applicationRatios(app),
+    computed_at: Date.now(),
+  };
+}

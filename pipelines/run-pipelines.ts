@@ -1,0 +1,126 @@
+// Runs pipelines together with the sinks that land their inputs and outputs in the warehouse and the
+// lake: what `riskstream run` and `riskstream demo` do. Embedded mode also serves warehouse queries
+// from this process (chDB allows one process per data dir), so `riskstream query` works meanwhile.
+import { runSinks, type RunningSinks, type SinkProgress } from '../connectors/sinks/sink-runner.ts';
+import { ClickHouseSink } from '../connectors/sinks/clickhouse-sink.ts';
+import { ParquetLakeSink } from '../connectors/sinks/parquet-lake-sink.ts';
+import { SINK_TRANSFORMS } from '../connectors/sinks/transforms.ts';
+import { DEFAULT_PARTITIONS, INPUT_TOPICS } from '../schemas/topics.ts';
+import type { TopicName } from '../schemas/types.ts';
+import { startWarehouseQueryServer, type WarehouseQueryServer } from '../warehouse/query-server.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { inputsOf, type PipelineDefinition } from './catalog.ts';
+import type { Environment } from './environment.ts';
+import { readReplayFloor } from './replay.ts';
+import { StreamsApp, type StreamsProgress } from './runtime/app/streams-app.ts';
+import { logger } from './runtime/observability/logger.ts';
+
+export interface RunOptions {
+  pipelines: PipelineDefinition[];
+  /** Land every input topic, not only the pipelines' inputs (`run all`). */
+  allInputs?: boolean;
+  metricsPort?: number;
+  /** Run the sinks and the query endpoint here (default true); extra workers of `run --workers N` do not. */
+  withSinks?: boolean;
+  onProgress?: (p: RunProgress) => void;
+  progressIntervalMs?: number;
+}
+
+export interface RunProgress {
+  pipelines: { name: string; progress: StreamsProgress }[];
+  sinks: SinkProgress[];
+}
+
+export interface RunningPipelines {
+  /** Resolves once every input is consumed and committed and every sink has flushed what it read. */
+  untilIdle(): Promise<void>;
+  /** Commit, flush, close. */
+  stop(): Promise<void>;
+  progress(): Promise<RunProgress>;
+  /** Undefined for a worker without sinks. */
+  readonly warehouse: Warehouse | undefined;
+}
+
+/** Topics the sinks land for a run: the pipelines' inputs and outputs (plus every input for `all`). */
+export function sunkTopicsOf(opts: RunOptions): TopicName[] {
+  const topics = new Set<TopicName>(opts.allInputs ? INPUT_TOPICS : []);
+  for (const p of opts.pipelines) for (const t of [...inputsOf(p), ...p.outputs]) topics.add(t);
+  return [...topics];
+}
+
+export async function startPipelines(env: Environment, opts: RunOptions): Promise<RunningPipelines> {
+  await ensureTopics(env, sunkTopicsOf(opts));
+  const warehouse = opts.withSinks === false ? undefined : await env.openWarehouse({ autoMigrate: true });
+  let queryServer: WarehouseQueryServer | undefined;
+  let sinks: RunningSinks | undefined;
+  const apps: StreamsApp[] = [];
+  try {
+    if (env.settings.backend === 'embedded' && warehouse) queryServer = await startWarehouseQueryServer(warehouse, env.settings.dataDir);
+    for (const def of opts.pipelines) {
+      const floor = readReplayFloor(env.settings.dataDir, def.name);
+      apps.push(
+        new StreamsApp({
+          applicationId: def.applicationId,
+          topology: def.topology(env.serde, { emitWindowsFrom: floor }),
+          backend: env.backend,
+          stateDir: env.stateDir,
+          guarantee: env.settings.guarantee,
+          commitIntervalMs: env.settings.commitIntervalMs,
+          metricsPort: opts.metricsPort,
+        }),
+      );
+    }
+    for (const app of apps) await app.start();
+    const common = { backend: env.backend, serde: env.serde, topics: sunkTopicsOf(opts), transforms: SINK_TRANSFORMS, logger };
+    const targets = !warehouse ? [] : [new ClickHouseSink(warehouse, { logger }), new ParquetLakeSink(env.lakeStore(), { logger })];
+    sinks = await runSinks(common, targets);
+  } catch (err) {
+    await Promise.allSettled(apps.map((a) => a.stop()));
+    await sinks?.stop().catch(() => undefined);
+    await queryServer?.close().catch(() => undefined);
+    await warehouse?.close().catch(() => undefined);
+    throw err;
+  }
+  const runningSinks = sinks;
+  const progress = async (): Promise<RunProgress> => ({
+    pipelines: opts.pipelines.map((def, i) => ({ name: def.name, progress: apps[i].progress() })),
+    sinks: await runningSinks.progress(),
+  });
+  const timer = opts.onProgress
+    ? setInterval(() => {
+        progress().then(opts.onProgress!, () => undefined);
+      }, opts.progressIntervalMs ?? 500)
+    : undefined;
+  let stopped: Promise<void> | undefined;
+  return {
+    warehouse,
+    progress,
+    async untilIdle() {
+      // Pipelines first: their outputs are sink inputs, so the sinks are idle only after them.
+      await Promise.all(apps.map((a) => a.runUntilIdle()));
+      await runningSinks.untilIdle();
+    },
+    stop() {
+      stopped ??= (async () => {
+        if (timer) clearInterval(timer);
+        await Promise.all(apps.map((a) => a.stop()));
+        await runningSinks.stop();
+        await queryServer?.close();
+        await warehouse?.close();
+      })();
+      return stopped;
+    },
+  };
+}
+
+/** Input topics of a fresh data dir do not exist yet: create them so a run can start before any data. */
+async function ensureTopics(env: Environment, topics: TopicName[]): Promise<void> {
+  const admin = env.backend.admin();
+  try {
+    const missing: TopicName[] = [];
+    for (const t of topics) if ((await admin.partitionCount(t)) === undefined) missing.push(t);
+    if (missing.length > 0) await admin.createTopics(missing.map((name) => ({ name, partitions: DEFAULT_PARTITIONS })));
+  } finally {
+    await admin.close();
+  }
+}

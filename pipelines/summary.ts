@@ -1,0 +1,61 @@
+// What a run left behind: records per topic, rows per warehouse table, files in the lake.
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { ALL_TOPICS, tableOf } from '../schemas/topics.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import type { Environment } from './environment.ts';
+
+export interface RunSummary {
+  topics: { topic: string; records: number }[];
+  tables: { table: string; rows: number }[];
+  lakeFiles: number;
+}
+
+export async function summarize(env: Environment, warehouse: Warehouse | undefined): Promise<RunSummary> {
+  const admin = env.backend.admin();
+  const topics: RunSummary['topics'] = [];
+  try {
+    for (const t of (await admin.listTopics()).sort((a, b) => a.name.localeCompare(b.name))) {
+      if (!(ALL_TOPICS as string[]).includes(t.name) && !t.name.endsWith('.dlq') && !t.name.endsWith('.late')) continue;
+      topics.push({ topic: t.name, records: t.endOffsets.reduce((a, b) => a + b, 0) });
+    }
+  } finally {
+    await admin.close();
+  }
+  const tables: RunSummary['tables'] = [];
+  if (warehouse) {
+    for (const topic of ALL_TOPICS) {
+      const table = tableOf(topic);
+      const [row] = await warehouse.rows<{ n: number }>(`SELECT count() AS n FROM ${table} FINAL`);
+      tables.push({ table, rows: Number(row?.n ?? 0) });
+    }
+  }
+  return { topics, tables, lakeFiles: env.settings.backend === 'embedded' ? countFiles(env.lakeRoot, '.parquet') : -1 };
+}
+
+function countFiles(dir: string, suffix: string): number {
+  let n = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) n += countFiles(p, suffix);
+    else if (name.endsWith(suffix)) n++;
+  }
+  return n;
+}
+
+export function formatSummary(s: RunSummary): string {
+  const lines = ['topic records:'];
+  for (const t of s.topics) lines.push(`  ${t.topic.padEnd(30)} ${t.records}`);
+  if (s.tables.length > 0) {
+    lines.push('warehouse rows (FINAL):');
+    for (const t of s.tables) lines.push(`  ${t.table.padEnd(30)} ${t.rows}`);
+  }
+  if (s.lakeFiles >= 0) lines.push(`lake: ${s.lakeFiles} Parquet files`);
+  return lines.join('\n');
+}
