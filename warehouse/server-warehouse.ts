@@ -1,7 +1,7 @@
 // The warehouse on a ClickHouse server over HTTP (@clickhouse/client): kafka mode. Read-only queries
 // run with readonly=2 (reads and settings only); inserts are batched and retried with backoff while the
 // server is unreachable or overloaded.
-import { ClickHouseError, createClient, type ClickHouseClient } from '@clickhouse/client';
+import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
 import { withBackoff, type BackoffOptions } from './backoff.ts';
 import { clickhouseCode, clickhouseMessage, READONLY_CODE, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
 import { renderTsvTable } from './format-table.ts';
@@ -58,6 +58,8 @@ export class ServerWarehouse implements Warehouse {
       password: opts.password ?? '',
       database: opts.database,
       request_timeout: opts.requestTimeoutMs ?? 30_000,
+      // Failures surface as WarehouseErrors (and sink retry logs); the client's own multi-line logs would repeat them.
+      log: { level: ClickHouseLogLevel.OFF },
     });
   }
 

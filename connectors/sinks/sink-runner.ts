@@ -61,7 +61,7 @@ export function dlqTopicOf(topic: string): string {
 
 const POLL_TIMEOUT_MS = 100;
 /** How long stop() lets a flush retry an unreachable target before giving up (offsets then stay uncommitted). */
-const STOP_GRACE_MS = 5_000;
+const STOP_GRACE_MS = 3_000;
 
 class SinkLoop implements RunningSink {
   readonly groupId: string;
@@ -115,8 +115,9 @@ class SinkLoop implements RunningSink {
   async stop(): Promise<void> {
     if (this.stopping) return this.loop;
     this.stopping = true;
-    await this.loop;
+    // The grace period starts now: a write in flight, retrying an unreachable target, gives up with it.
     const timer = setTimeout(() => this.stopController.abort(), STOP_GRACE_MS);
+    await this.loop;
     try {
       await this.opts.sink.flush(this.stopController.signal);
       await this.commit();
