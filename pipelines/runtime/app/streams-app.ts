@@ -15,6 +15,7 @@ import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
+import { withRetry } from '../errors/retry.ts';
 
 export interface StreamsAppOptions {
   applicationId: string;
@@ -263,7 +264,7 @@ export class StreamsApp {
     const positions = new Map(consumer.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
     const ends = new Map<string, number[]>();
     for (const b of blocked) {
-      if (!ends.has(b.topic)) ends.set(b.topic, await this.o.backend.admin().endOffsets(b.topic));
+      if (!ends.has(b.topic)) ends.set(b.topic, await withRetry(`endOffsets ${b.topic}`, () => this.o.backend.admin().endOffsets(b.topic)));
       const end = ends.get(b.topic)![b.partition] ?? 0;
       const pos = positions.get(`${b.topic}\u0000${b.partition}`) ?? 0;
       const q = b.task.queueFor(b.topic);
@@ -272,6 +273,8 @@ export class StreamsApp {
   }
 
   private async commit(): Promise<void> {
+    const positions = new Map(this.consumer!.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
+    for (const t of this.tasks.tasks()) t.advanceDrainedQueues((topic, partition) => positions.get(`${topic}\u0000${partition}`));
     if (!this.tasks.hasPendingCommit()) return;
     const started = process.hrtime.bigint();
     const outcome = await this.lock.run(() => this.tasks.commitAll());
@@ -302,10 +305,32 @@ export class StreamsApp {
       return;
     }
     if (!(await this.consumer!.caughtUp())) return;
+    if (!(await this.groupCaughtUp())) return;
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w.resolve();
   }
+
+  /**
+   * Every partition of every input topic committed to its end by the group (whichever worker owns
+   * it): a worker that holds only part of the partitions (e.g. while a dead member's session has
+   * not expired yet) is not idle.
+   */
+  private async groupCaughtUp(): Promise<boolean> {
+    if (Date.now() - this.lastGroupCheck < 200) return false;
+    this.lastGroupCheck = Date.now();
+    const admin = this.o.backend.admin();
+    for (const topic of this.sourceTopics) {
+      const [ends, committed] = await Promise.all([
+        withRetry(`endOffsets ${topic}`, () => admin.endOffsets(topic)),
+        withRetry(`committedOffsets ${topic}`, () => admin.committedOffsets(this.applicationId, topic)),
+      ]);
+      for (let p = 0; p < ends.length; p++) if ((committed[p] ?? 0) < ends[p]) return false;
+    }
+    return true;
+  }
+
+  private lastGroupCheck = 0;
 
   private fail(err: unknown): void {
     this.failure = err instanceof Error ? err : new Error(String(err));
@@ -386,7 +411,7 @@ export class StreamsApp {
     const defaultPartitions = Math.max(1, ...partitionsOf.values());
     for (const late of this.o.topology.lateTopics) if ((await admin.partitionCount(late)) === undefined) toCreate.push({ name: late, partitions: defaultPartitions });
     const unique = new Map(toCreate.map((t) => [t.name, t]));
-    await admin.createTopics([...unique.values()]);
+    await withRetry('createTopics', () => admin.createTopics([...unique.values()]));
     this.sourceTopics = [...sources];
   }
 }

@@ -72,7 +72,7 @@ describe.each(BACKEND_KINDS)('exactly-once on %s', (kind) => {
     let kills = 0;
     // Kill anywhere from start-up (restore) to the end of processing.
     for (let i = 0; i < 6; i++) {
-      if ((await runWorker(kind, crashDir, crash, Math.floor(refMs * (0.3 + 0.7 * rnd())))) === 'killed') kills++;
+      if ((await runWorker(kind, crashDir, crash, Math.floor(refMs * (0.2 + 0.6 * rnd())))) === 'killed') kills++;
     }
     expect(await runWorker(kind, crashDir, crash)).toBe('done');
     expect(kills).toBeGreaterThan(0);

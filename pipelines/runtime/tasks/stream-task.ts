@@ -300,6 +300,21 @@ export class StreamTask implements TaskServices {
     return { records, offsets, changelog };
   }
 
+  /**
+   * For drained queues, moves the offset to commit up to the consumer's position: on Kafka,
+   * transaction markers take offsets, so "last record + 1" would never reach the end offset.
+   */
+  advanceDrainedQueues(positionOf: (topic: string, partition: number) => number | undefined): void {
+    for (const q of this.queues) {
+      if (q.length > 0) continue;
+      const pos = positionOf(q.topic, q.partition);
+      if (pos !== undefined && pos > q.processedNext) {
+        q.processedNext = pos;
+        this.offsetsDirty = true;
+      }
+    }
+  }
+
   markCommitted(): void {
     this.committedStreamTime = this.streamTime;
     this.offsetsDirty = false;

@@ -59,7 +59,13 @@ export class TaskManager {
     }
     for (const p of affected) {
       const unit = this.units.get(p)!;
-      await unit.commit();
+      try {
+        await unit.commit();
+      } catch (err) {
+        // On Kafka the new owner may already have fenced us: the uncommitted work is simply redone
+        // there from the last committed offsets (the local copy holds only committed state).
+        this.o.logger.warn({ partition: p, err: (err as Error).message }, 'commit on revocation failed; dropping uncommitted work');
+      }
       const revoked = unit.tasks.filter((m) => m.task.queues.some((q) => !this.assigned.has(`${q.topic}\u0000${q.partition}`)));
       for (const m of revoked) {
         this.o.logger.info({ task: m.task.taskId }, 'closing revoked task');
