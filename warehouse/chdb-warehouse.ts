@@ -2,12 +2,17 @@
 // the same path: a writer, and a reader fixed at readonly=2 (reads and settings only), which is how
 // read-only queries are enforced by ClickHouse itself rather than by parsing SQL.
 import { drainPending, Session } from 'chdb';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { tableOf } from '../schemas/topics.ts';
+import type { TopicName, TopicRecords } from '../schemas/types.ts';
+import { fieldsOfTopic } from './avro-fields.ts';
 import { clickhouseCode, clickhouseMessage, READONLY_CODE, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
 import { renderTsvTable } from './format-table.ts';
 import { runMigrations } from './migrations.ts';
 import { acquireOwnerLock } from './owner-lock.ts';
+import { encodeParquet } from './parquet/parquet-encode.ts';
+import { parquetSchemaOf } from './parquet/parquet-schema.ts';
 import {
   DEFAULT_INSERT_BATCH_ROWS,
   parseJsonEachRow,
@@ -40,6 +45,7 @@ export class ChdbWarehouse implements Warehouse {
   private readerQueue: Promise<unknown> = Promise.resolve();
   private migrated: Promise<string[]> | undefined;
   private closed = false;
+  private tmpFiles = 0;
 
   private constructor(
     readonly dataDir: string,
@@ -108,6 +114,32 @@ export class ChdbWarehouse implements Warehouse {
         await this.onWriter(() => this.writer.insert({ table, values: payload, format: 'JSONEachRow' }));
       } catch (err) {
         throw new WarehouseError(`insert into ${table} failed: ${clickhouseMessage((err as Error).message)}`);
+      }
+    }
+  }
+
+  /**
+   * Records go in as a Parquet file read by the engine: its Parquet reader is several times faster than
+   * its JSON parser, and INT64 TIMESTAMP_MILLIS carries times exactly with no text round trip.
+   */
+  async insertRecords<T extends TopicName>(topic: T, records: readonly TopicRecords[T][]): Promise<void> {
+    if (records.length === 0) return;
+    await this.ready();
+    const table = tableOf(topic);
+    const columns = fieldsOfTopic(topic).map((f) => f.name).join(', ');
+    const tmpDir = join(warehouseDirOf(this.dataDir), 'tmp');
+    mkdirSync(tmpDir, { recursive: true });
+    const batch = this.opts.insertBatchRows ?? DEFAULT_INSERT_BATCH_ROWS;
+    for (let i = 0; i < records.length; i += batch) {
+      const file = join(tmpDir, `insert-${process.pid}-${this.tmpFiles++}.parquet`);
+      writeFileSync(file, await encodeParquet(parquetSchemaOf(topic), records.slice(i, i + batch) as unknown as Record<string, unknown>[]));
+      const sql = `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM file('${file.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}', Parquet)`;
+      try {
+        await this.onWriter(() => this.writer.queryAsync(sql, { format: 'TSV' }));
+      } catch (err) {
+        throw new WarehouseError(`insert into ${table} failed: ${clickhouseMessage((err as Error).message)}`);
+      } finally {
+        rmSync(file, { force: true });
       }
     }
   }

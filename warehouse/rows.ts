@@ -8,10 +8,29 @@ import type { WarehouseRow } from './warehouse.ts';
 
 export type RowConverter = (record: object) => WarehouseRow;
 
-/** ClickHouse's DateTime64(3) text form of a UTC epoch-ms time. */
+const DAY_MS = 86_400_000;
+let cachedDay = NaN;
+let cachedDayText = '';
+
+function pad(n: number, width: number): string {
+  return n.toString().padStart(width, '0');
+}
+
+/** ClickHouse's DateTime64(3) text form of a UTC epoch-ms time: 'YYYY-MM-DD hh:mm:ss.fff'. */
 export function formatDateTime64(ms: number): string {
-  const iso = new Date(ms).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  // Records come roughly in time order: the date part is cached, the time part is arithmetic.
+  const day = Math.floor(ms / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDayText = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  let rest = ms - day * DAY_MS;
+  const h = Math.floor(rest / 3_600_000);
+  rest -= h * 3_600_000;
+  const m = Math.floor(rest / 60_000);
+  rest -= m * 60_000;
+  const sec = Math.floor(rest / 1000);
+  return `${cachedDayText} ${pad(h, 2)}:${pad(m, 2)}:${pad(sec, 2)}.${pad(rest - sec * 1000, 3)}`;
 }
 
 function converterOf(fields: FieldModel[]): RowConverter {
@@ -43,3 +62,4 @@ export function warehouseRowConverter(topic: TopicName): RowConverter {
   }
   return c;
 }
+

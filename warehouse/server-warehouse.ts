@@ -6,6 +6,9 @@ import { withBackoff, type BackoffOptions } from './backoff.ts';
 import { clickhouseCode, clickhouseMessage, READONLY_CODE, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
 import { renderTsvTable } from './format-table.ts';
 import { runMigrations } from './migrations.ts';
+import { warehouseRowConverter } from './rows.ts';
+import { tableOf } from '../schemas/topics.ts';
+import type { TopicName, TopicRecords } from '../schemas/types.ts';
 import {
   DEFAULT_INSERT_BATCH_ROWS,
   parseJsonEachRow,
@@ -89,6 +92,11 @@ export class ServerWarehouse implements Warehouse {
         throw new WarehouseError(`insert into ${table} at ${this.opts.url} failed: ${describe(err)}`, isRetriableServerError(err));
       }
     }
+  }
+
+  insertRecords<T extends TopicName>(topic: T, records: readonly TopicRecords[T][]): Promise<void> {
+    const convert = warehouseRowConverter(topic);
+    return this.insert(tableOf(topic), records.map((r) => convert(r)));
   }
 
   async query(sql: string, opts: QueryOptions): Promise<string> {

@@ -6,8 +6,8 @@ import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
 import { tableOf } from '../../schemas/topics.ts';
 import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
 import { WarehouseError } from '../../warehouse/errors.ts';
-import { warehouseRowConverter } from '../../warehouse/rows.ts';
-import type { Warehouse, WarehouseRow } from '../../warehouse/warehouse.ts';
+import type { TopicName } from '../../schemas/types.ts';
+import type { Warehouse } from '../../warehouse/warehouse.ts';
 import { SinkError, tpKey, type Sink, type SinkRecord } from './sink.ts';
 
 export interface ClickHouseSinkOptions {
@@ -38,15 +38,15 @@ export class ClickHouseSink implements Sink {
 
   async flush(signal: AbortSignal): Promise<void> {
     if (this.pending.length === 0) return;
-    const byTable = new Map<string, WarehouseRow[]>();
+    const byTopic = new Map<TopicName, Record<string, unknown>[]>();
     for (const r of this.pending) {
-      const table = tableOf(r.topic);
-      let rows = byTable.get(table);
-      if (!rows) byTable.set(table, (rows = []));
-      rows.push(warehouseRowConverter(r.topic)(r.row));
+      let rows = byTopic.get(r.topic);
+      if (!rows) byTopic.set(r.topic, (rows = []));
+      rows.push(r.row);
     }
-    for (const [table, rows] of byTable) {
-      await withBackoff(() => this.warehouse.insert(table, rows), (err) => err instanceof WarehouseError && err.retriable, {
+    for (const [topic, rows] of byTopic) {
+      const table = tableOf(topic);
+      await withBackoff(() => this.warehouse.insertRecords(topic, rows as never), (err) => err instanceof WarehouseError && err.retriable, {
         initialDelayMs: 200,
         maxDelayMs: 5_000,
         maxElapsedMs: Infinity,

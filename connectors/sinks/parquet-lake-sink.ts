@@ -9,10 +9,10 @@
 import type { TopicPartition, TopicPartitionOffset } from '../../pipelines/runtime/backend/backend.ts';
 import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
 import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
+import { encodeParquet } from '../../warehouse/parquet/parquet-encode.ts';
+import { parquetSchemaOf } from '../../warehouse/parquet/parquet-schema.ts';
 import { chunkStart, dtOf, lakeFileKey, lakeFilePrefix } from './lake-layout.ts';
 import type { LakeStore } from './lake-store.ts';
-import { encodeParquet } from './parquet-encode.ts';
-import { parquetSchemaOf } from './parquet-schema.ts';
 import { isRetriableS3Error } from './s3-lake-store.ts';
 import { SinkError, tpKey, type Sink, type SinkRecord } from './sink.ts';
 

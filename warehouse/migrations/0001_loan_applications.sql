@@ -1,5 +1,7 @@
 -- loan-applications → loan_applications. One row per event_id: ReplacingMergeTree collapses a
 -- redelivered record (same sort key) at merge time, and FINAL / the _latest view collapse it at read time.
+-- No PARTITION BY in any table: FINAL collapses only within a partition, and a backfill spanning
+-- more than 100 months would exceed max_partitions_per_insert_block in a single insert.
 CREATE TABLE IF NOT EXISTS loan_applications
 (
     event_id String,
@@ -19,7 +21,6 @@ CREATE TABLE IF NOT EXISTS loan_applications
     purpose String
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY toYYYYMM(event_time)
 ORDER BY (customer_id, event_id);
 
 -- The documented way to query: every record once, however often it was delivered.

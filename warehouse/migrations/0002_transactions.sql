@@ -17,7 +17,6 @@ CREATE TABLE IF NOT EXISTS transactions
     channel LowCardinality(String)
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY toYYYYMM(event_time)
 ORDER BY (customer_id, event_id);
 
 CREATE VIEW IF NOT EXISTS transactions_latest AS

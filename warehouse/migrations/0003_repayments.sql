@@ -12,7 +12,6 @@ CREATE TABLE IF NOT EXISTS repayments
     amount_paid_cents Int64
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY toYYYYMM(event_time)
 ORDER BY (customer_id, event_id);
 
 CREATE VIEW IF NOT EXISTS repayments_latest AS

@@ -20,7 +20,6 @@ CREATE TABLE IF NOT EXISTS statements
     ))
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY toYYYYMM(event_time)
 ORDER BY (customer_id, event_id);
 
 CREATE VIEW IF NOT EXISTS statements_latest AS

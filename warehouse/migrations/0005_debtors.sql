@@ -14,7 +14,6 @@ CREATE TABLE IF NOT EXISTS debtors
     status LowCardinality(String)
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY toYYYYMM(event_time)
 ORDER BY (debtor_id, event_id);
 
 CREATE VIEW IF NOT EXISTS debtors_latest AS

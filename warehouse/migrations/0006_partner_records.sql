@@ -9,7 +9,6 @@ CREATE TABLE IF NOT EXISTS partner_records
     reported_status String
 )
 ENGINE = ReplacingMergeTree
-PARTITION BY toYYYYMM(event_time)
 ORDER BY (debtor_id, event_id);
 
 CREATE VIEW IF NOT EXISTS partner_records_latest AS

@@ -29,7 +29,6 @@ CREATE TABLE IF NOT EXISTS risk_features
     computed_at DateTime64(3, 'UTC')
 )
 ENGINE = ReplacingMergeTree(computed_at)
-PARTITION BY toYYYYMM(window_start)
 ORDER BY (customer_id, window_start);
 
 CREATE VIEW IF NOT EXISTS risk_features_latest AS

@@ -4,7 +4,7 @@
 // ClickHouse reads as Array(Tuple(...)) with named elements, like the warehouse column.
 import parquet, { type ParquetFieldDefinition, type ParquetSchema } from 'parquetjs-lite';
 import type { TopicName } from '../../schemas/types.ts';
-import { fieldsOfTopic, type FieldModel } from '../../warehouse/avro-fields.ts';
+import { fieldsOfTopic, type FieldModel } from '../avro-fields.ts';
 
 const PARQUET_TYPE: Record<Exclude<FieldModel['kind'], 'array'>, string> = {
   string: 'UTF8',
