@@ -218,14 +218,12 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       expect(visible.map(seqOf).sort((a, b) => a - b)).toEqual([1, 2, 3, 6]);
       expect(await reader.caughtUp()).toBe(true);
       await reader.close();
-      const ends = [...(await admin.endOffsets(output)), ...(await admin.endOffsets(changelog))];
       const readBack: number[] = [];
       for (const [topic, count] of [[output, 2], [changelog, 2]] as const) {
         const e = await admin.endOffsets(topic);
         for (let p = 0; p < count; p++) readBack.push(...(await readRange(backend, { topic, partition: p }, 0, e[p])).map(seqOf));
       }
       expect(readBack.sort((a, b) => a - b)).toEqual([1, 2, 3, 6]);
-      expect(ends.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(4);
     });
 
     it('fences an older producer with the same transactional id', async () => {

@@ -64,6 +64,9 @@ export class KafkaGroupConsumer implements GroupConsumer {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       maxWaitTimeInMs: 500,
+      // A worker killed with -9 holds its partitions until the session times out: keep that short.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
       maxBytesPerPartition: 4 * 1024 * 1024,
     });
     this.consumer = consumer;
