@@ -1,0 +1,161 @@
+// Stream engine throughput: the risk-features topology (Avro decode, 30-day/1-day hopping windows
+// from day slices, suppress, as-of join, Avro encode) end to end on the embedded log and on Kafka
+// (at-least-once and exactly-once), plain kafkajs consume + Avro decode of the same data for
+// comparison, and the time to restore a 1,000,000-key store from its changelog.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Backend, ProduceRecord } from '../pipelines/runtime/backend/backend.ts';
+import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
+import { StreamsApp } from '../pipelines/runtime/app/streams-app.ts';
+import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-committer.ts';
+import { KeyValueStore } from '../pipelines/runtime/state/key-value-store.ts';
+import { LocalTaskState } from '../pipelines/runtime/state/local-state.ts';
+import { restoreTaskStores } from '../pipelines/runtime/state/state-restorer.ts';
+import { changelogTopicOf } from '../pipelines/runtime/state/state-store.ts';
+import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
+import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+import type { LoanApplication, Repayment, Transaction } from '../schemas/types.ts';
+import { pino, type Logger } from 'pino';
+
+const DAY = 86_400_000;
+const PARTITIONS = 4;
+const EMBEDDED_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000);
+const KAFKA_EVENTS = 150_000;
+
+/**
+ * How busy customers are decides the output volume: every active day opens 30 windows, so sparse
+ * customers (a few events a month) produce several window results per event, busy ones far fewer.
+ */
+interface Density {
+  customers: number;
+  days: number;
+}
+/** ~2 events per customer per day: most windows hold many events. */
+const DENSE: Density = { customers: 2_000, days: 90 };
+/** ~1 event per customer per 10 days: ~10 window results per event. */
+const SPARSE: Density = { customers: 4_000, days: 365 };
+const RESTORE_KEYS = Number(process.env.BENCH_RESTORE_KEYS ?? 1_000_000);
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Time-ordered (a little jitter) events over one year: 85% transactions, 12% repayments, 3% applications. */
+function events(serde: AvroSerde, n: number, prefix: string, density: Density): ProduceRecord[] {
+  const rnd = rng(42);
+  const start = Date.UTC(2025, 0, 1);
+  const out: ProduceRecord[] = [];
+  const cats = ['food', 'shopping', 'transport', null, 'housing'];
+  for (let i = 0; i < n; i++) {
+    const t = start + Math.floor((i / n) * density.days * DAY) - Math.floor(rnd() * 3_600_000);
+    const customer = `c${Math.floor(rnd() * density.customers)}`;
+    const base = { event_id: `e${i}`, tenant_id: 't1', event_time: t, customer_id: customer };
+    const r = rnd();
+    if (r < 0.85) {
+      const txn: Transaction = { ...base, transaction_id: `x${i}`, account_id: 'a1', amount_cents: 1 + Math.floor(rnd() * 50_000), direction: rnd() < 0.7 ? 'DEBIT' : 'CREDIT', currency: 'EUR', merchant: 'Shop', description: 'card payment', category: cats[i % cats.length], channel: 'CARD' };
+      out.push({ topic: `${prefix}transactions`, key: Buffer.from(customer), value: serde.encode('transactions', txn), timestamp: t });
+    } else if (r < 0.97) {
+      const rep: Repayment = { ...base, loan_id: 'l1', installment_no: 1, due_at: t - DAY * 3, paid_at: rnd() < 0.8 ? t : null, amount_due_cents: 10_000, amount_paid_cents: 10_000 };
+      out.push({ topic: `${prefix}repayments`, key: Buffer.from(customer), value: serde.encode('repayments', rep), timestamp: t });
+    } else {
+      const app: LoanApplication = { ...base, application_id: `p${i}`, amount_cents: 1_000_000, term_months: 24, annual_rate_bps: 700, collateral_value_cents: rnd() < 0.5 ? null : 2_000_000, annual_income_cents: 5_000_000, monthly_debt_payments_cents: 50_000, credit_limit_cents: 500_000, credit_balance_cents: 120_000, employment_years: 3.5, purpose: 'car' };
+      out.push({ topic: `${prefix}loan-applications`, key: Buffer.from(customer), value: serde.encode('loan-applications', app), timestamp: t });
+    }
+  }
+  return out;
+}
+
+async function load(backend: Backend, records: ProduceRecord[], prefix: string): Promise<void> {
+  await backend.admin().createTopics(['transactions', 'repayments', 'loan-applications', 'risk-features'].map((t) => ({ name: `${prefix}${t}`, partitions: PARTITIONS })));
+  const producer = await backend.producer();
+  for (let i = 0; i < records.length; i += 20_000) await producer.send(records.slice(i, i + 20_000));
+  await producer.close();
+}
+
+/** The risk-features topology with topic names under a prefix (Kafka runs must not collide). */
+async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number): Promise<{ eps: number; outPerSecond: number }> {
+  const topology = riskFeaturesTopology(serde);
+  const app = new StreamsApp({ applicationId: appId, topology, backend, stateDir: path.join(dir, `state-${appId}`), guarantee, logger: quietLogger() });
+  const started = performance.now();
+  await app.runUntilIdle();
+  const seconds = (performance.now() - started) / 1000;
+  const out = app.progress().recordsOut;
+  await app.stop();
+  return { eps: Math.round(n / seconds), outPerSecond: Math.round(out / seconds) };
+}
+
+async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: number, density: Density): Promise<{ eps: number; outPerSecond: number }> {
+  const backend = createEmbeddedBackend(path.join(dir, `log-${name}`));
+  try {
+    await load(backend, events(serde, n, '', density), '');
+    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n);
+  } finally {
+    await backend.close();
+  }
+}
+
+function quietLogger(): Logger {
+  return pino({ level: 'warn' });
+}
+
+async function restoreSeconds(backend: Backend, dir: string): Promise<number> {
+  const appId = 'bench-restore';
+  const topic = changelogTopicOf(appId, 'kv');
+  await backend.admin().createTopics([{ name: topic, partitions: 1, compacted: true }]);
+  const producer = await backend.producer();
+  const value = Buffer.from(JSON.stringify({ balance_cents: 123456, days: 12 }));
+  for (let i = 0; i < RESTORE_KEYS; i += 50_000) {
+    const batch: ProduceRecord[] = [];
+    for (let k = i; k < i + 50_000; k++) batch.push({ topic, partition: 0, key: Buffer.from(`customer-${k}`), value });
+    await producer.send(batch);
+  }
+  await producer.close();
+  const store = new KeyValueStore<unknown>('kv', { serialize: (v) => v as Buffer, deserialize: (b) => b });
+  const reader = await backend.partitionReader();
+  const started = performance.now();
+  await restoreTaskStores({
+    taskId: '0_0',
+    partition: 0,
+    stores: new Map([['kv', store]]),
+    changelogTopics: new Map([['kv', topic]]),
+    local: new LocalTaskState(path.join(dir, 'restore-state'), appId, '0_0'),
+    admin: backend.admin(),
+    reader,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  await reader.close();
+  if (store.size() !== RESTORE_KEYS) throw new Error(`restored ${store.size()} keys, expected ${RESTORE_KEYS}`);
+  return seconds;
+}
+
+export async function run(): Promise<Record<string, number>> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskstream-bench-runtime-'));
+  const figures: Record<string, number> = {};
+  try {
+    const serde = new AvroSerde(new FileSchemaRegistry(path.join(dir, 'registry')));
+    await serde.prepare(['transactions', 'repayments', 'loan-applications', 'risk-features']);
+    const dense = await embeddedRun(serde, dir, 'dense', EMBEDDED_EVENTS, DENSE);
+    figures.embedded_eps = dense.eps;
+    figures.embedded_out_rps = dense.outPerSecond;
+    const sparse = await embeddedRun(serde, dir, 'sparse', EMBEDDED_EVENTS / 4, SPARSE);
+    figures.embedded_sparse_eps = sparse.eps;
+    figures.embedded_sparse_out_rps = sparse.outPerSecond;
+    const embedded = createEmbeddedBackend(path.join(dir, 'log'));
+    try {
+      figures.restore_1m_keys_s = await restoreSeconds(embedded, dir);
+    } finally {
+      await embedded.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
