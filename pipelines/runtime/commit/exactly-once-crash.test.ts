@@ -8,7 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.ts';
-import { crashInput, crashTopics, resultSerde } from '../testing/crash-topology.ts';
+import { StreamsApp } from '../app/streams-app.ts';
+import { crashInput, crashTopics, crashTopology, resultSerde } from '../testing/crash-topology.ts';
+import { canonicalState } from '../testing/state-dump.ts';
 import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 const FIXTURE = fileURLToPath(new URL('../testing/crash-worker.fixture.ts', import.meta.url));
@@ -84,5 +86,42 @@ describe.each(BACKEND_KINDS)('exactly-once on %s', (kind) => {
     const crashState = JSON.parse(fs.readFileSync(path.join(crashDir, 'state-dump.json'), 'utf8')) as string[];
     expect(crashState.length).toBeGreaterThan(10);
     expect(crashState).toEqual(refState);
+  });
+
+  it('rebuilds deleted local state from the changelog and continues identically', async () => {
+    env = await testEnv(kind);
+    const backend = await env.open();
+    const runOnce = async (prefix: string, stateDir: string): Promise<string[]> => {
+      const app = new StreamsApp({ applicationId: `${prefix}-app`, topology: crashTopology(prefix), backend, stateDir });
+      await app.runUntilIdle();
+      const state = canonicalState(app.storeEntries());
+      await app.stop();
+      return state;
+    };
+    const input = (prefix: string) => crashInput(prefix, 8000);
+    const send = async (prefix: string, part: 0 | 1): Promise<void> => {
+      const all = input(prefix);
+      const producer = await backend.producer();
+      await producer.send(part === 0 ? all.slice(0, 4000) : all.slice(4000));
+      await producer.close();
+    };
+    for (const prefix of [`${env.prefix}-a`, `${env.prefix}-b`]) {
+      const t = crashTopics(prefix);
+      await backend.admin().createTopics([t.debits, t.credits, t.limits].map((name) => ({ name, partitions: 2 })));
+      await send(prefix, 0);
+    }
+    // a keeps its state dir; b loses it between the two halves.
+    await runOnce(`${env.prefix}-a`, path.join(env.dir, 'state-a'));
+    await runOnce(`${env.prefix}-b`, path.join(env.dir, 'state-b'));
+    fs.rmSync(path.join(env.dir, 'state-b'), { recursive: true, force: true });
+    await send(`${env.prefix}-a`, 1);
+    await send(`${env.prefix}-b`, 1);
+    const stateA = await runOnce(`${env.prefix}-a`, path.join(env.dir, 'state-a'));
+    const stateB = await runOnce(`${env.prefix}-b`, path.join(env.dir, 'state-b'));
+    expect(stateB.length).toBeGreaterThan(10);
+    expect(stateB).toEqual(stateA);
+    const outA = await outputOf(backend, `${env.prefix}-a`);
+    expect(outA.length).toBeGreaterThan(100);
+    expect(await outputOf(backend, `${env.prefix}-b`)).toEqual(outA);
   });
 });
