@@ -86,11 +86,15 @@ export async function replayPipeline(env: Environment, def: PipelineDefinition, 
       dropped += cut.dropped;
       sinkOffsets.push(...cut.offsets);
     }
+    // 4. Late records of the input records about to be re-read: the next run sends them again.
+    const rereadFrom = new Map(inputOffsets.map((o) => [`${o.topic}/${o.partition}`, o.offset]));
+    let lateDropped = 0;
+    for (const late of def.topology(env.serde, {}).lateTopics) lateDropped += await cutLateRecords(env, late, rereadFrom);
     await admin.setCommittedOffsets(def.applicationId, inputOffsets);
     for (const sink of SINK_NAMES) if (sinkOffsets.length > 0) await admin.setCommittedOffsets(sinkGroupId(sink), sinkOffsets);
     mkdirSync(join(env.settings.dataDir, 'pipelines', def.name), { recursive: true });
     writeFileSync(floorPath(env.settings.dataDir, def.name), JSON.stringify({ emitWindowsFrom: rewindTo, from: String(point), at: new Date().toISOString() }) + '\n');
-    logger.info({ pipeline: def.name, rewindTo, kept, dropped }, 'pipeline rewound');
+    logger.info({ pipeline: def.name, rewindTo, kept, dropped, lateDropped }, 'pipeline rewound');
     return {
       pipeline: def.name,
       from: point === 'earliest' ? 'earliest' : new Date(point).toISOString(),
@@ -146,6 +150,47 @@ async function cutOutput(env: Environment, topic: TopicName, rewindTo: number): 
       await producer.close();
     }
     return { kept: keep.reduce((a, k) => a + k.length, 0), dropped, offsets: keep.map((k, partition) => ({ topic, partition, offset: k.length })) };
+  } finally {
+    await reader.close();
+    await admin.close();
+  }
+}
+
+/**
+ * Rewrites a late-records topic without the records whose source record (headers source_topic,
+ * source_partition, source_offset) is at or after `rereadFrom` of its input partition. Nothing reads
+ * late topics through a group, so their offsets may move. Returns how many records it dropped.
+ */
+async function cutLateRecords(env: Environment, topic: string, rereadFrom: Map<string, number>): Promise<number> {
+  const admin = env.backend.admin();
+  const reader = await env.backend.partitionReader();
+  try {
+    const partitions = await admin.partitionCount(topic);
+    if (partitions === undefined) return 0;
+    const ends = await admin.endOffsets(topic);
+    const keep: LogRecord[] = [];
+    let total = 0;
+    for (let p = 0; p < partitions; p++) {
+      for await (const batch of reader.read({ topic, partition: p }, 0, ends[p])) {
+        for (const r of batch) {
+          total++;
+          const from = rereadFrom.get(`${r.headers.source_topic}/${r.headers.source_partition}`);
+          if (from === undefined || Number(r.headers.source_offset) < from) keep.push(r);
+        }
+      }
+    }
+    if (keep.length === total) return 0;
+    await admin.deleteTopics([topic]);
+    await recreate(env, topic, partitions);
+    if (keep.length > 0) {
+      const producer = await env.backend.producer();
+      try {
+        await producer.send(keep.map((r) => ({ topic, partition: r.partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers })));
+      } finally {
+        await producer.close();
+      }
+    }
+    return total - keep.length;
   } finally {
     await reader.close();
     await admin.close();
