@@ -132,7 +132,7 @@ export class ChdbWarehouse implements Warehouse {
     const batch = this.opts.insertBatchRows ?? DEFAULT_INSERT_BATCH_ROWS;
     for (let i = 0; i < records.length; i += batch) {
       const file = join(tmpDir, `insert-${process.pid}-${this.tmpFiles++}.parquet`);
-      writeFileSync(file, await encodeParquet(parquetSchemaOf(topic), records.slice(i, i + batch) as unknown as Record<string, unknown>[]));
+      writeFileSync(file, await encodeParquet(parquetSchemaOf(topic, 'UNCOMPRESSED'), records.slice(i, i + batch) as unknown as Record<string, unknown>[]));
       const sql = `INSERT INTO ${table} (${columns}) SELECT ${columns} FROM file('${file.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}', Parquet)`;
       try {
         await this.onWriter(() => this.writer.queryAsync(sql, { format: 'TSV' }));

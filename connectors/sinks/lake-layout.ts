@@ -3,8 +3,18 @@
 // record in the file. Files are cut from fixed chunks of offsets, so names depend only on the log.
 import { tableOf } from '../../schemas/topics.ts';
 
+const DAY_MS = 86_400_000;
+let cachedDay = NaN;
+let cachedDt = '';
+
+/** The UTC day of a time, 'YYYY-MM-DD' (cached: consecutive records mostly share a day). */
 export function dtOf(eventTimeMs: number): string {
-  return new Date(eventTimeMs).toISOString().slice(0, 10);
+  const day = Math.floor(eventTimeMs / DAY_MS);
+  if (day !== cachedDay) {
+    cachedDay = day;
+    cachedDt = new Date(day * DAY_MS).toISOString().slice(0, 10);
+  }
+  return cachedDt;
 }
 
 export function lakeFilePrefix(topic: string, dt: string, partition: number, firstOffset: number): string {

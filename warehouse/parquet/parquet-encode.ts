@@ -15,11 +15,21 @@ const plainCodec = createRequire(import.meta.url)('parquetjs-lite/lib/codec/plai
 if (!plainCodec.__riskstreamFast) {
   const original = plainCodec.encodeValues;
   plainCodec.encodeValues = (type, values, opts) => {
-    if (type === 'BYTE_ARRAY' && values.every((v) => typeof v === 'string')) return encodeStrings(values as string[]);
-    if (type === 'INT64' && values.every((v) => Number.isSafeInteger(v))) return encodeInt64s(values as number[]);
+    if (type === 'BYTE_ARRAY' && allStrings(values)) return encodeStrings(values as string[]);
+    if (type === 'INT64' && allSafeIntegers(values)) return encodeInt64s(values as number[]);
     return original(type, values, opts);
   };
   plainCodec.__riskstreamFast = true;
+}
+
+function allStrings(values: unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (typeof values[i] !== 'string') return false;
+  return true;
+}
+
+function allSafeIntegers(values: unknown[]): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isSafeInteger(values[i])) return false;
+  return true;
 }
 
 function encodeStrings(values: string[]): Buffer {

@@ -16,26 +16,30 @@ const PARQUET_TYPE: Record<Exclude<FieldModel['kind'], 'array'>, string> = {
   timestamp: 'TIMESTAMP_MILLIS',
 };
 
-function definitionOf(fields: FieldModel[]): Record<string, ParquetFieldDefinition> {
+/** SNAPPY for files that are kept (the lake); UNCOMPRESSED for files read once and deleted. */
+export type ParquetCompression = 'SNAPPY' | 'UNCOMPRESSED';
+
+function definitionOf(fields: FieldModel[], compression: ParquetCompression): Record<string, ParquetFieldDefinition> {
   const out: Record<string, ParquetFieldDefinition> = {};
   for (const f of fields) {
     if (f.kind === 'array') {
-      out[f.name] = { repeated: true, fields: definitionOf(f.items ?? []) };
+      out[f.name] = { repeated: true, fields: definitionOf(f.items ?? [], compression) };
     } else {
       // Statistics off: they cost a Set of every value per column, and readers here do not need them.
-      out[f.name] = { type: PARQUET_TYPE[f.kind], optional: f.nullable, compression: 'SNAPPY', statistics: false };
+      out[f.name] = { type: PARQUET_TYPE[f.kind], optional: f.nullable, compression, statistics: false };
     }
   }
   return out;
 }
 
-const cache = new Map<TopicName, ParquetSchema>();
+const cache = new Map<string, ParquetSchema>();
 
-export function parquetSchemaOf(topic: TopicName): ParquetSchema {
-  let schema = cache.get(topic);
+export function parquetSchemaOf(topic: TopicName, compression: ParquetCompression = 'SNAPPY'): ParquetSchema {
+  const key = `${topic}:${compression}`;
+  let schema = cache.get(key);
   if (!schema) {
-    schema = new parquet.ParquetSchema(definitionOf(fieldsOfTopic(topic)));
-    cache.set(topic, schema);
+    schema = new parquet.ParquetSchema(definitionOf(fieldsOfTopic(topic), compression));
+    cache.set(key, schema);
   }
   return schema;
 }
