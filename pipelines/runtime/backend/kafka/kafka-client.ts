@@ -31,7 +31,12 @@ export function createKafkaClient(config: KafkaBackendConfig): Kafka {
         const entry = { namespace, ...extra };
         // Bounded retries are deliberate (a down broker must fail, not hang); a failed
         // transaction is aborted as a whole, so exactly-once does not rest on them.
-        const routine = message.startsWith('Limiting retries for the idempotent producer');
+        // Connection retries end in one error line naming the brokers (toBackendError): each attempt
+        // is debug detail, not a warning a user must read.
+        const routine =
+          message.startsWith('Limiting retries for the idempotent producer') ||
+          namespace === 'Connection' ||
+          message.startsWith('Failed to connect to seed broker');
         if (!routine && (level === logLevel.ERROR || level === logLevel.WARN)) kafkajsLog.warn(entry, message);
         else kafkajsLog.debug(entry, message);
       },
