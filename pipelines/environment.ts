@@ -27,13 +27,6 @@ export interface Environment {
   close(): Promise<void>;
 }
 
-export class EnvironmentError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'EnvironmentError';
-  }
-}
-
 export function openEnvironment(settings: Settings): Environment {
   const embedded = settings.backend === 'embedded';
   const backend = embedded
@@ -42,7 +35,11 @@ export function openEnvironment(settings: Settings): Environment {
   const registry = embedded
     ? openRegistry({ kind: 'embedded', dataDir: settings.dataDir })
     : openRegistry({ kind: 'url', url: settings.schemaRegistry.url!, username: settings.schemaRegistry.username, password: settings.schemaRegistry.password });
-  const lakeRoot = embedded ? join(settings.dataDir, 'lake') : `s3://${settings.s3.bucket ?? ''}`;
+  // Kafka mode lands in ClickHouse and S3 when they are configured, else in chDB and a local lake
+  // under the data dir (a real log with an embedded warehouse is a handy development set-up).
+  const serverWarehouse = !embedded && settings.clickhouse.url !== undefined;
+  const s3Lake = !embedded && settings.s3.bucket !== undefined;
+  const lakeRoot = s3Lake ? `s3://${settings.s3.bucket}` : join(settings.dataDir, 'lake');
   return {
     settings,
     backend,
@@ -51,15 +48,13 @@ export function openEnvironment(settings: Settings): Environment {
     stateDir: join(settings.dataDir, 'state'),
     lakeRoot,
     async openWarehouse(opts = {}) {
-      if (embedded) return openWarehouse({ kind: 'embedded', dataDir: settings.dataDir }, opts);
+      if (!serverWarehouse) return openWarehouse({ kind: 'embedded', dataDir: settings.dataDir }, opts);
       const { url, username, password, database } = settings.clickhouse;
-      if (!url) throw new EnvironmentError('--backend kafka needs CLICKHOUSE_URL for the warehouse');
-      return openWarehouse({ kind: 'server', url, username, password, database }, opts);
+      return openWarehouse({ kind: 'server', url: url!, username, password, database }, opts);
     },
     lakeStore() {
-      if (embedded) return new LocalLakeStore(lakeRoot);
-      if (!settings.s3.bucket) throw new EnvironmentError('--backend kafka needs S3_BUCKET for the lake');
-      return new S3LakeStore({ bucket: settings.s3.bucket, endpoint: settings.s3.endpoint, region: settings.s3.region });
+      if (!s3Lake) return new LocalLakeStore(lakeRoot);
+      return new S3LakeStore({ bucket: settings.s3.bucket!, endpoint: settings.s3.endpoint, region: settings.s3.region });
     },
     close: () => backend.close(),
   };

@@ -1,6 +1,6 @@
 // Runs pipelines together with the sinks that land their inputs and outputs in the warehouse and the
-// lake: what `riskstream run` and `riskstream demo` do. Embedded mode also serves warehouse queries
-// from this process (chDB allows one process per data dir), so `riskstream query` works meanwhile.
+// lake: what `riskstream run` and `riskstream demo` do. With chDB as the warehouse it also serves
+// queries from this process (chDB allows one process per data dir), so `riskstream query` works meanwhile.
 import { runSinks, type RunningSinks, type SinkProgress } from '../connectors/sinks/sink-runner.ts';
 import { ClickHouseSink } from '../connectors/sinks/clickhouse-sink.ts';
 import { ParquetLakeSink } from '../connectors/sinks/parquet-lake-sink.ts';
@@ -55,7 +55,7 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
   let sinks: RunningSinks | undefined;
   const apps: StreamsApp[] = [];
   try {
-    if (env.settings.backend === 'embedded' && warehouse) queryServer = await startWarehouseQueryServer(warehouse, env.settings.dataDir);
+    if (warehouse?.kind === 'chdb') queryServer = await startWarehouseQueryServer(warehouse, env.settings.dataDir);
     for (const def of opts.pipelines) {
       const floor = readReplayFloor(env.settings.dataDir, def.name);
       apps.push(

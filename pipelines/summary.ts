@@ -30,7 +30,7 @@ export async function summarize(env: Environment, warehouse: Warehouse | undefin
       tables.push({ table, rows: Number(row?.n ?? 0) });
     }
   }
-  return { topics, tables, lakeFiles: env.settings.backend === 'embedded' ? countFiles(env.lakeRoot, '.parquet') : -1 };
+  return { topics, tables, lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet') };
 }
 
 function countFiles(dir: string, suffix: string): number {

@@ -5,8 +5,8 @@ import { settingsOf } from '../context.ts';
 
 export default async function query(program: Command, sql: string, opts: { format: QueryFormat; write?: boolean }): Promise<void> {
   const settings = settingsOf(program);
-  const target = settings.backend === 'embedded' ? settings.dataDir : settings.clickhouse.url;
-  if (!target) throw new Error('--backend kafka needs CLICKHOUSE_URL to query the warehouse');
+  // The same choice as the environment's: a ClickHouse server in kafka mode when one is configured.
+  const target = settings.backend === 'kafka' && settings.clickhouse.url ? settings.clickhouse.url : settings.dataDir;
   const out = await queryWarehouse(target, sql, { format: opts.format, write: opts.write === true });
   process.stdout.write(out.endsWith('\n') || out === '' ? out : `${out}\n`);
 }
