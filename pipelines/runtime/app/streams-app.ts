@@ -76,7 +76,6 @@ export class StreamsApp {
   private internalTopics = new Set<string>();
   private sourceTopics: string[] = [];
   private idleWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  private lastEndCheck = 0;
   private totals = { in: 0, out: 0, dlq: 0, late: 0, commits: 0 };
   private rateWindow = { at: Date.now(), in: 0, out: 0, rate: 0 };
   private readonly pauser: PartitionPauser;
@@ -212,7 +211,7 @@ export class StreamsApp {
       const now = Date.now();
       for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
       const blocked = this.blockedQueues();
-      if (blocked.length > 0 && processed === 0) await this.resolveBlocked(blocked);
+      if (blocked.length > 0 && (processed === 0 || records.length === 0)) await this.resolveBlocked(blocked);
       if (now - lastCommit >= this.commitIntervalMs || this.idleWaiters.length > 0) {
         await this.commit();
         lastCommit = Date.now();
@@ -252,25 +251,29 @@ export class StreamsApp {
     return out;
   }
 
-  /** A task waits on an empty partition: find out whether that partition is really at its end. */
+  /**
+   * A task waits on an empty partition: find out whether that partition is really at its end. A
+   * partition whose position is below its last known end offset has data on the way (no query);
+   * otherwise its end offset is fetched again (at most every 20 ms per topic).
+   */
   private async resolveBlocked(blocked: { task: StreamTask; topic: string; partition: number }[]): Promise<void> {
-    const consumer = this.consumer!;
-    if (Date.now() - this.lastEndCheck < 20) return;
-    this.lastEndCheck = Date.now();
-    if (await consumer.caughtUp()) {
-      for (const t of this.tasks.tasks()) for (const q of t.queues) if (q.length === 0) q.atEnd = true;
-      return;
-    }
-    const positions = new Map(consumer.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
-    const ends = new Map<string, number[]>();
+    const positions = new Map(this.consumer!.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
+    const now = Date.now();
     for (const b of blocked) {
-      if (!ends.has(b.topic)) ends.set(b.topic, await withRetry(`endOffsets ${b.topic}`, () => this.o.backend.admin().endOffsets(b.topic)));
-      const end = ends.get(b.topic)![b.partition] ?? 0;
-      const pos = positions.get(`${b.topic}\u0000${b.partition}`) ?? 0;
+      const id = `${b.topic}\u0000${b.partition}`;
+      const pos = positions.get(id) ?? 0;
+      let ends = this.knownEnds.get(b.topic);
+      if (ends && pos < (ends.offsets[b.partition] ?? 0)) continue;
+      if (!ends || now - ends.at >= 20) {
+        ends = { at: now, offsets: await withRetry(`endOffsets ${b.topic}`, () => this.o.backend.admin().endOffsets(b.topic)) };
+        this.knownEnds.set(b.topic, ends);
+      }
       const q = b.task.queueFor(b.topic);
-      if (q && q.length === 0 && pos >= end && !this.pauser.isPaused(b.topic, b.partition)) q.atEnd = true;
+      if (q && q.length === 0 && pos >= (ends.offsets[b.partition] ?? 0) && !this.pauser.isPaused(b.topic, b.partition)) q.atEnd = true;
     }
   }
+
+  private readonly knownEnds = new Map<string, { at: number; offsets: number[] }>();
 
   private async commit(): Promise<void> {
     const positions = new Map(this.consumer!.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
@@ -405,7 +408,12 @@ export class StreamsApp {
       const storeNames = st.stores.map((s) => s.name);
       if (storeNames.length > 0) storeNames.push(streamTimeStoreName(st.id));
       for (const s of storeNames) toCreate.push({ name: changelogTopicOf(appId, s), partitions, compacted: true });
-      for (const t of st.sourceTopics) toCreate.push({ name: `${resolveTopic(t, appId)}.dlq`, partitions });
+      // Dead-letter topics are not co-partitioned with anything: one made earlier (by a connector,
+      // a sink or `topics create`) serves as it is.
+      for (const t of st.sourceTopics) {
+        const dlq = `${resolveTopic(t, appId)}.dlq`;
+        if ((await admin.partitionCount(dlq)) === undefined) toCreate.push({ name: dlq, partitions });
+      }
       for (const t of st.sinkTopics) if (!t.internal && (await admin.partitionCount(t.name)) === undefined) toCreate.push({ name: t.name, partitions });
     }
     const defaultPartitions = Math.max(1, ...partitionsOf.values());
