@@ -1,0 +1,50 @@
+// The project's topic names are fixed (CONTRACTS §3), so a test that runs a pipeline on the shared
+// Kafka broker starts from a clean slate: it deletes the pipeline's topics (inputs, outputs, their
+// .late/.dlq companions and the application's internal topics) and re-creates the inputs empty, with
+// the application's committed offsets at 0.
+import { DEFAULT_PARTITIONS } from '../../schemas/topics.ts';
+import { inputsOf, type PipelineDefinition } from '../catalog.ts';
+import type { Environment } from '../environment.ts';
+
+export class FreshTopicsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'FreshTopicsError';
+  }
+}
+
+/** Topics that belong to a pipeline's run: its inputs, outputs and everything derived from them. */
+function belongsTo(def: PipelineDefinition, name: string): boolean {
+  const bases: string[] = [...inputsOf(def), ...def.outputs];
+  return bases.some((b) => name === b || name.startsWith(`${b}.`)) || name.startsWith(`${def.applicationId}-`);
+}
+
+export async function freshPipelineTopics(env: Environment, def: PipelineDefinition): Promise<void> {
+  const admin = env.backend.admin();
+  try {
+    const old = (await admin.listTopics()).map((t) => t.name).filter((n) => belongsTo(def, n));
+    if (old.length > 0) await admin.deleteTopics(old);
+    const inputs = inputsOf(def);
+    // Deletion completes asynchronously on the broker: retry until the new topics take.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const left = (await admin.listTopics()).map((t) => t.name).filter((n) => old.includes(n));
+        if (left.length === 0) {
+          await admin.createTopics(inputs.map((name) => ({ name, partitions: DEFAULT_PARTITIONS })));
+          const ends = await Promise.all(inputs.map((t) => admin.endOffsets(t)));
+          if (ends.every((e) => e.length === DEFAULT_PARTITIONS && e.every((o) => o === 0))) break;
+        }
+      } catch (err) {
+        if (attempt >= 60) throw new FreshTopicsError(`cannot re-create the topics of ${def.name} on Kafka: ${(err as Error).message}`);
+      }
+      if (attempt >= 60) throw new FreshTopicsError(`topics of ${def.name} still present on Kafka after deletion`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    await admin.setCommittedOffsets(
+      def.applicationId,
+      inputs.flatMap((topic) => Array.from({ length: DEFAULT_PARTITIONS }, (_, partition) => ({ topic, partition, offset: 0 }))),
+    );
+  } finally {
+    await admin.close();
+  }
+}
