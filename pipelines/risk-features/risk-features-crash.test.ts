@@ -131,24 +131,18 @@ describe('risk-features after kill -9 of run, then run --until-idle', () => {
     expect(clean.lake.rows.length).toBe(cleanOutputRecords);
   });
 
-  it('killed while the pipeline writes its output, then while the sinks land it: same results', async () => {
+  it('killed at once, while the pipeline writes its output, and while the sinks land it; then run to idle: same results', async () => {
     const dataDir = tempDir();
     await runCli(dataDir, ['generate', '--events', EVENTS, '--seed', SEED]);
-    // 1. Mid-pipeline: some windows committed to the output topic, most not yet.
-    const first = await killRunWhen(dataDir, (o) => o.outputRecords >= 0.3 * cleanOutputRecords);
-    expect(first.outputRecords).toBeLessThanOrEqual(cleanOutputRecords);
-    // 2. Mid-sinks: part of the lake files written (the warehouse sink commits around the same time).
-    const second = await killRunWhen(dataDir, (o) => o.lakeFiles >= 0.4 * clean.lake.files.length);
-    expect(second.lakeFiles).toBeGreaterThan(0);
-    // 3. The restart that finishes the job.
-    await runCli(dataDir, RUN);
-    expectSameAsClean(await snapshot(dataDir));
-  }, 300_000);
-
-  it('killed early (first output committed), then run to idle: same results', async () => {
-    const dataDir = tempDir();
-    await runCli(dataDir, ['generate', '--events', EVENTS, '--seed', SEED]);
+    // 1. Early: the first output records committed.
     await killRunWhen(dataDir, (o) => o.outputRecords > 0);
+    // 2. Mid-pipeline: part of the windows committed to the output topic, most not yet.
+    const mid = await killRunWhen(dataDir, (o) => o.outputRecords >= 0.3 * cleanOutputRecords);
+    expect(mid.outputRecords).toBeLessThanOrEqual(cleanOutputRecords);
+    // 3. Mid-sinks: part of the lake files written (the warehouse sink lands at about the same time).
+    const sinking = await killRunWhen(dataDir, (o) => o.lakeFiles >= 0.4 * clean.lake.files.length);
+    expect(sinking.lakeFiles).toBeGreaterThan(0);
+    // 4. The restart that finishes the job.
     await runCli(dataDir, RUN);
     expectSameAsClean(await snapshot(dataDir));
   }, 300_000);
