@@ -73,8 +73,9 @@ describe.each(BACKEND_KINDS)('exactly-once on %s', (kind) => {
     const rnd = seededRandom(5);
     let kills = 0;
     // Kill anywhere from start-up (restore) to the end of processing.
-    for (let i = 0; i < 6; i++) {
-      if ((await runWorker(kind, crashDir, crash, Math.floor(refMs * (0.2 + 0.6 * rnd())))) === 'killed') kills++;
+    // Until three kills landed (a run may finish before its kill time on a loaded machine).
+    for (let i = 0; i < 12 && kills < 3; i++) {
+      if ((await runWorker(kind, crashDir, crash, Math.floor(refMs * (0.15 + 0.5 * rnd())))) === 'killed') kills++;
     }
     expect(await runWorker(kind, crashDir, crash)).toBe('done');
     expect(kills).toBeGreaterThan(0);
