@@ -70,4 +70,29 @@ describe('kafka group rebalances', () => {
     await producer.close();
     await backend.close();
   });
+
+  it('keeps partition p of co-partitioned topics on one member, whatever the member count', { timeout: 120_000 }, async () => {
+    const backend = createKafkaBackend({ brokers: brokers(), clientId: 'riskstream-copartition-test' });
+    const topics = [unique('t-left'), unique('t-right')];
+    const groupId = unique('g');
+    await backend.admin().createTopics(topics.map((name) => ({ name, partitions: 4 })));
+    const noop = { onAssigned: async () => undefined, onRevoked: async () => undefined };
+    const members = [];
+    for (let i = 0; i < 3; i++) {
+      const m = await backend.groupConsumer(groupId);
+      await m.subscribe(topics, noop);
+      members.push(m);
+    }
+    // Let every member see the final generation's assignment.
+    for (let round = 0; round < 3; round++) for (const m of members) await m.poll(10, 1000);
+    const byMember = members.map((m) => {
+      const byTopic = topics.map((t) => m.positions().filter((p) => p.topic === t).map((p) => p.partition).sort());
+      return byTopic;
+    });
+    for (const [left, right] of byMember) expect(left).toEqual(right);
+    expect(byMember.flatMap(([left]) => left).sort()).toEqual([0, 1, 2, 3]);
+    expect(byMember.filter(([left]) => left.length > 0).length).toBe(3);
+    for (const m of members) await m.close();
+    await backend.close();
+  });
 });

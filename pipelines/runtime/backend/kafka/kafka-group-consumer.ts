@@ -13,6 +13,7 @@
 //
 // Positions follow kafkajs's batch ends (lastOffset + 1), not record offsets + 1: transaction
 // markers occupy offsets, so only that way does a drained partition reach its last stable offset.
+import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
 import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { GroupConsumer, LogRecord, RebalanceListener, TopicPartition, TopicPartitionOffset } from '../backend.ts';
 import { BackendError, ClosedError, UnknownPartitionError } from '../errors.ts';
@@ -63,6 +64,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       groupId: this.groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
+      partitionAssigners: [coPartitionedAssigner],
       maxWaitTimeInMs: 500,
       // A worker killed with -9 holds its partitions until the session times out: keep that short.
       sessionTimeout: 10_000,
