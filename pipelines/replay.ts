@@ -11,6 +11,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sinkGroupId } from '../connectors/sinks/sink-runner.ts';
+import { tableOf } from '../schemas/topics.ts';
 import type { TopicName } from '../schemas/types.ts';
 import { inputsOf, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
@@ -91,7 +92,14 @@ export async function replayPipeline(env: Environment, def: PipelineDefinition, 
     let lateDropped = 0;
     for (const late of def.topology(env.serde, {}).lateTopics) lateDropped += await cutLateRecords(env, late, rereadFrom);
     await admin.setCommittedOffsets(def.applicationId, inputOffsets);
-    for (const sink of SINK_NAMES) if (sinkOffsets.length > 0) await admin.setCommittedOffsets(sinkGroupId(sink), sinkOffsets);
+    // On Kafka, transaction markers take offsets of their own: the rewritten prefix and the
+    // recomputed records sit at other offsets than the ones the lake file names carry, so the old
+    // names would stay next to the new ones. There the lake is rewritten from each output's start.
+    const lakeOffsets = env.backend.kind === 'kafka' ? await restartLake(env, def.outputs, sinkOffsets) : sinkOffsets;
+    for (const sink of SINK_NAMES) {
+      const offsets = sink === 'lake' ? lakeOffsets : sinkOffsets;
+      if (offsets.length > 0) await admin.setCommittedOffsets(sinkGroupId(sink), offsets);
+    }
     mkdirSync(join(env.settings.dataDir, 'pipelines', def.name), { recursive: true });
     writeFileSync(floorPath(env.settings.dataDir, def.name), JSON.stringify({ emitWindowsFrom: rewindTo, from: String(point), at: new Date().toISOString() }) + '\n');
     logger.info({ pipeline: def.name, rewindTo, kept, dropped, lateDropped }, 'pipeline rewound');
@@ -154,6 +162,28 @@ async function cutOutput(env: Environment, topic: TopicName, rewindTo: number): 
     await reader.close();
     await admin.close();
   }
+}
+
+/** Deletes the lake files of the outputs; returns the lake sink's offsets: each output partition from 0. */
+async function restartLake(env: Environment, outputs: readonly TopicName[], cut: TopicPartitionOffset[]): Promise<TopicPartitionOffset[]> {
+  const store = env.lakeStore();
+  try {
+    for (const topic of outputs) {
+      const table = tableOf(topic);
+      const keys: string[] = [];
+      // A local store lists one directory level (dt=... folders), S3 every key under the prefix.
+      for (const entry of await store.list(`${table}/`)) {
+        for (const key of entry.endsWith('.parquet') ? [entry] : await store.list(`${entry}/`)) {
+          if (key.slice(key.lastIndexOf('/') + 1).startsWith(`${topic}-`) && key.endsWith('.parquet')) keys.push(key);
+        }
+      }
+      if (keys.length > 0) await store.delete(keys);
+      logger.info({ topic, files: keys.length, lake: store.root }, 'lake files of the output deleted (rewritten from the start)');
+    }
+  } finally {
+    await store.close();
+  }
+  return cut.map((o) => ({ ...o, offset: 0 }));
 }
 
 /**
