@@ -49,6 +49,7 @@ function expectSameAsClean(actual: RunResult): void {
   expect(rowDiff(clean.lake.files, actual.lake.files)).toEqual(sameRows(clean.lake.files.length));
   expect(rowDiff(clean.lake.rows, actual.lake.rows)).toEqual(sameRows(clean.lake.rows.length));
   expect(rowDiff(clean.late, actual.late)).toEqual(sameRows(clean.late.length));
+  expect(actual.lake.hidden).toEqual([]);
 }
 
 async function generateAndRun(dataDir: string): Promise<void> {

@@ -44,16 +44,24 @@ export async function warehouseSnapshot(dataDir: string, opts: CliOptions = {}):
 }
 
 export interface LakeSnapshot {
-  /** Every file under lake/risk_features, relative to it (Parquet or not: leftovers count too). */
+  /** Every visible file under lake/risk_features, relative to it (Parquet or not). */
   files: string[];
+  /**
+   * Hidden files (a local lake writes `.<pid>-<n>.tmp` and renames it into place; a kill -9 in
+   * between leaves one behind). Kept apart: no Parquet reader globbing `*.parquet` sees them.
+   */
+  hidden: string[];
   /** `file canonical-row` for every row of every Parquet file, read back by chDB's file(). */
   rows: string[];
 }
 
 export async function lakeSnapshot(dataDir: string, opts: CliOptions = {}): Promise<LakeSnapshot> {
   const root = join(dataDir, 'lake', 'risk_features');
-  const files = listFiles(root).map((f) => relative(root, f)).sort();
-  if (files.length === 0) return { files, rows: [] };
+  const all = listFiles(root).map((f) => relative(root, f)).sort();
+  const isHidden = (f: string) => f.split('/').some((part) => part.startsWith('.'));
+  const files = all.filter((f) => !isHidden(f));
+  const hidden = all.filter(isHidden);
+  if (files.length === 0) return { files, hidden, rows: [] };
   const sql =
     `SELECT replaceOne(_path, '${root}/', '') AS file, * EXCEPT (computed_at) ` +
     `FROM file('${root}/*/*.parquet', Parquet) ORDER BY file, customer_id, window_start`;
@@ -62,7 +70,7 @@ export async function lakeSnapshot(dataDir: string, opts: CliOptions = {}): Prom
     const { file, ...row } = JSON.parse(line) as { file: string } & Record<string, unknown>;
     return `${file} ${JSON.stringify(row)}`;
   });
-  return { files, rows: rows.sort() };
+  return { files, hidden, rows: rows.sort() };
 }
 
 function listFiles(dir: string): string[] {

@@ -48,7 +48,10 @@ export class KafkaAdmin implements LogAdmin {
         topics: missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
-          configEntries: t.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+          // Records carry their event time as timestamp, often months old (backfills, the generator);
+          // time-based retention (broker default 7 days, judged by record timestamps) would delete them
+          // within minutes of arrival. Replays and as-of joins read from the earliest offset: keep all.
+          configEntries: t.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: '-1' }],
         })),
       });
     });
