@@ -86,6 +86,16 @@ export class TaskManager {
     const st = topology.subTopologies()[subTopologyId];
     const task = new StreamTask(applicationId, st, partition);
     const local = new LocalTaskState(this.o.stateDir, applicationId, task.taskId);
+    // Fence the previous owner first: opening the transactional producer bumps its epoch and lets a
+    // commit it had in flight finish or abort. Restoring before that could read a changelog that a
+    // zombie's last transaction then extends, while the committed offsets already include it.
+    let unit = this.units.get(partition);
+    if (!unit) {
+      const transactional = await backend.transactionalProducer(`${applicationId}-${partition}`);
+      if (this.o.guarantee === 'at_least_once' && !this.plainProducer) this.plainProducer = await backend.producer();
+      unit = new PartitionCommitter(partition, applicationId, this.o.guarantee, transactional, this.plainProducer, this.o.isInternalTopic);
+      this.units.set(partition, unit);
+    }
     const started = Date.now();
     let changelogNext = new Map<string, number>();
     if (task.stores.size > 0) {
@@ -108,13 +118,6 @@ export class TaskManager {
       }
     }
     task.initialize();
-    let unit = this.units.get(partition);
-    if (!unit) {
-      const transactional = await backend.transactionalProducer(`${applicationId}-${partition}`);
-      if (this.o.guarantee === 'at_least_once' && !this.plainProducer) this.plainProducer = await backend.producer();
-      unit = new PartitionCommitter(partition, applicationId, this.o.guarantee, transactional, this.plainProducer, this.o.isInternalTopic);
-      this.units.set(partition, unit);
-    }
     const baseBytes = new Map<string, number>();
     for (const name of task.stores.keys()) baseBytes.set(name, local.fileBytes(name));
     unit.tasks.push({ task, local, changelogNext, baseBytes });
