@@ -16,7 +16,7 @@ import { runCli } from '../testing/cli-process.ts';
 import { lakeSnapshot, outputTopicSnapshot, rowDiff, sameRows, warehouseSnapshot, type LakeSnapshot, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
 import { readTopic } from '../runtime/testing/test-backends.ts';
 
-const EVENTS = '12000';
+const EVENTS = '9000';
 const SEED = '5';
 
 interface RunResult {
@@ -79,16 +79,13 @@ describe('risk-features replay leaves what a single clean run leaves', () => {
   });
 
   it('the clean run has results in all three places, one per window', () => {
-    expect(clean.topic.rows.length).toBeGreaterThan(10_000);
+    expect(clean.topic.rows.length).toBeGreaterThan(8_000);
     expect(clean.warehouse.length).toBe(clean.topic.rows.length);
+    // Some records arrive too late for any open window: the replays must not send them to .late twice.
+    expect(clean.late.length).toBeGreaterThan(0);
     expect(clean.lake.rows.length).toBe(clean.topic.rows.length);
     expect(clean.lake.files.every((f) => /^dt=\d{4}-\d{2}-\d{2}\/risk-features-\d+-\d+-\d+\.parquet$/.test(f))).toBe(true);
   });
-
-  it('a second run over the same data dir changes nothing', async () => {
-    await runCli(replayed, ['run', 'risk-features', '--until-idle']);
-    expectSameAsClean(await snapshot(replayed));
-  }, 300_000);
 
   it('replay from earliest (module API), then run --until-idle', async () => {
     const summary = await withEnv(replayed, (env) => replayPipeline(env, PIPELINES['risk-features'], 'earliest'));
