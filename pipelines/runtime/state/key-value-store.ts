@@ -21,6 +21,10 @@ export class KeyValueStore<V> implements StateStore {
     if (this.data.delete(key)) this.dirty.add(key);
   }
 
+  keys(): IterableIterator<string> {
+    return this.data.keys();
+  }
+
   entries(): IterableIterator<[string, V]> {
     return this.data.entries();
   }
