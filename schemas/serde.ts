@@ -5,6 +5,9 @@ import type { SchemaRegistryClient } from './registry/registry-client.ts';
 import { avroSchemaOf, subjectOf } from './topics.ts';
 import type { TopicName, TopicRecords } from './types.ts';
 
+/** avsc declares its Resolver class without exporting it. */
+type AvroResolver = ReturnType<avro.Type['createResolver']>;
+
 const MAGIC = 0;
 const HEADER_BYTES = 5;
 
@@ -23,7 +26,7 @@ export function parseAvroType(schema: Record<string, unknown>): avro.Type {
 export class AvroSerde {
   private readonly writerByTopic = new Map<string, { id: number; type: avro.Type }>();
   private readonly typeById = new Map<number, avro.Type>();
-  private readonly resolverCache = new Map<string, avro.Type>();
+  private readonly resolverCache = new Map<string, AvroResolver>();
 
   constructor(private readonly registry: SchemaRegistryClient) {}
 
@@ -72,28 +75,25 @@ export class AvroSerde {
   }
 
   private decodeWith<T extends TopicName>(topic: T, id: number, writer: avro.Type, buf: Buffer): TopicRecords[T] {
-    // Read with the topic's current schema, resolving from the writer's (BACKWARD evolution).
+    // A record written with another schema than the topic's current one is read with the current
+    // one, resolving from the writer's (BACKWARD evolution).
     const current = this.writerByTopic.get(topic);
-    let reader = writer;
-    if (current && current.id !== id) {
-      const cacheKey = `${topic}:${id}`;
-      let resolver = this.resolverCache.get(cacheKey);
-      if (!resolver) {
-        resolver = current.type.createResolver(writer) as unknown as avro.Type;
-        this.resolverCache.set(cacheKey, resolver);
-      }
-      reader = current.type;
-      try {
-        return current.type.fromBuffer(buf.subarray(HEADER_BYTES), resolver as never) as TopicRecords[T];
-      } catch (err) {
-        throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
-      }
-    }
     try {
-      return reader.fromBuffer(buf.subarray(HEADER_BYTES)) as TopicRecords[T];
+      if (!current || current.id === id) return writer.fromBuffer(buf.subarray(HEADER_BYTES)) as TopicRecords[T];
+      return current.type.fromBuffer(buf.subarray(HEADER_BYTES), this.resolver(topic, id, current.type, writer)) as TopicRecords[T];
     } catch (err) {
       throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
     }
+  }
+
+  private resolver(topic: TopicName, id: number, reader: avro.Type, writer: avro.Type): AvroResolver {
+    const cacheKey = `${topic}:${id}`;
+    let resolver = this.resolverCache.get(cacheKey);
+    if (!resolver) {
+      resolver = reader.createResolver(writer);
+      this.resolverCache.set(cacheKey, resolver);
+    }
+    return resolver;
   }
 
   private writer(topic: TopicName): { id: number; type: avro.Type } {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
+import type { Environment } from '../../pipelines/environment.ts';
 import { runGenerator } from '../../connectors/sources/generator/run-generator.ts';
 import { formatCount, ProgressLine } from '../progress.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';
@@ -15,7 +16,7 @@ export default async function generate(program: Command, opts: { events: string;
 }
 
 export async function generateInto(
-  env: import('../../pipelines/environment.ts').Environment,
+  env: Environment,
   opts: { events: number; seed: number; rate?: number },
 ): Promise<Record<string, number>> {
   const producer = await env.backend.producer();
