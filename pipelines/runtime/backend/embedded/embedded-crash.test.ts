@@ -8,22 +8,12 @@ import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import type { LogRecord } from '../backend.ts';
 import { createEmbeddedBackend } from './embedded-backend.ts';
+// A fixed seed gives the same kill delays on every run.
+import { seededRandom } from '../../testing/test-backends.ts';
 import { batchShape, CRASH_GROUP, recordValue, SEQ_TOPIC, TOPIC_A, TOPIC_B } from './crash-writer.fixture.ts';
 
 const KILLS = 6;
 const writerScript = fileURLToPath(new URL('./crash-writer.fixture.ts', import.meta.url));
-
-/** mulberry32: a fixed seed gives the same kill delays on every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Starts the writer, waits until it commits, lets it run `delayMs`, then SIGKILLs it. */
 async function runAndKill(dataDir: string, delayMs: number): Promise<void> {
