@@ -309,6 +309,8 @@ export class StreamsApp {
     }
     if (!(await this.consumer!.caughtUp())) return;
     if (!(await this.groupCaughtUp())) return;
+    // Idle means downstream readers (sinks, the next pipeline) can see everything we wrote.
+    await this.tasks.awaitVisible();
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w.resolve();

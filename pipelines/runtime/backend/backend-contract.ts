@@ -242,6 +242,7 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       expect(failure).toBeInstanceOf(ProducerFencedError);
       expect((failure as ProducerFencedError).retriable).toBe(false);
       await successor.commit({ groupId, records: [record(topic, 3, { partition: 0 })], offsets: [] });
+      await successor.awaitVisible();
       const got = await readRange(backend, { topic, partition: 0 }, 0, 100);
       expect(got.map(seqOf)).toEqual([1, 3]);
       await successor.close();

@@ -111,6 +111,12 @@ export interface CommitBatch {
 
 export interface TransactionalProducer {
   commit(batch: CommitBatch): Promise<void>;
+  /**
+   * Resolves once everything committed so far is visible to read_committed readers. Kafka answers
+   * a commit once it is decided but writes the partition markers afterwards, so a reader asking
+   * straight away can see the partition's end short of the last transaction.
+   */
+  awaitVisible(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -91,6 +91,11 @@ export class PartitionCommitter {
     return { records: records.length, outputs: records.length - changelogRecords - internalRecords, internalRecords };
   }
 
+  /** Waits until what this partition committed can be read by read_committed consumers. */
+  async awaitVisible(): Promise<void> {
+    await this.transactional.awaitVisible();
+  }
+
   async close(): Promise<void> {
     for (const m of this.tasks) m.local.closeFiles();
     await this.transactional.close();

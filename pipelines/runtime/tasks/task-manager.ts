@@ -142,6 +142,11 @@ export class TaskManager {
     return { records, outputs, internalRecords };
   }
 
+  /** Waits until every partition's committed output is readable downstream (see TransactionalProducer). */
+  async awaitVisible(): Promise<void> {
+    await Promise.all([...this.units.values()].map((u) => u.awaitVisible()));
+  }
+
   hasPendingCommit(): boolean {
     for (const u of this.units.values()) if (u.hasPending()) return true;
     return false;

@@ -247,6 +247,9 @@ class EmbeddedTransactionalProducer implements TransactionalProducer {
     });
   }
 
+  /** The manifest rename that commits also makes the batch visible. */
+  async awaitVisible(): Promise<void> {}
+
   async close(): Promise<void> {
     this.closed = true;
   }

@@ -23,7 +23,7 @@ export function createKafkaBackend(config: KafkaBackendConfig): Backend {
     kind: 'kafka',
     admin: () => track(new KafkaAdmin(kafka, brokers)),
     producer: async () => track(await KafkaLogProducer.open(kafka, brokers)),
-    transactionalProducer: async (transactionalId) => track(await KafkaTransactionalProducer.open(kafka, brokers, transactionalId)),
+    transactionalProducer: async (transactionalId) => track(await KafkaTransactionalProducer.open(kafka, adminClient, brokers, transactionalId)),
     groupConsumer: async (groupId) => track(new KafkaGroupConsumer(kafka, adminClient, brokers, groupId)),
     partitionReader: async () => track(new KafkaPartitionReader(kafka, adminClient, brokers)),
     close: async () => {

@@ -5,7 +5,7 @@
 // opening it runs InitProducerId, which bumps the epoch and fences any older instance (a zombie
 // left behind by a rebalance) and aborts its open transaction. kafkajs has no hook before
 // partitions are revoked, so this fencing is what keeps a zombie from committing.
-import { type Kafka, type Message, Partitioners, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
+import { type Admin, type Kafka, type Message, Partitioners, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
 import type { CommitBatch, LogProducer, ProduceRecord, TransactionalProducer } from '../backend.ts';
 import { BackendError, ClosedError, ProducerFencedError, TransactionAbortedError } from '../errors.ts';
 import { hasErrorType, isFencedError, toBackendError, translated } from './kafka-client.ts';
@@ -56,21 +56,26 @@ export class KafkaLogProducer implements LogProducer {
   }
 }
 
+const VISIBLE_TIMEOUT_MS = 30_000;
+
 export class KafkaTransactionalProducer implements TransactionalProducer {
   private producer: Producer;
   private fenced: ProducerFencedError | undefined;
   private closed = false;
+  /** Per topic, per partition: the first offset of the newest committed transaction. */
+  private readonly committedLast = new Map<string, Map<number, number>>();
 
   private constructor(
     private readonly kafka: Kafka,
+    private readonly admin: () => Promise<Admin>,
     private readonly brokers: string[],
     private readonly transactionalId: string,
   ) {
     this.producer = this.create();
   }
 
-  static async open(kafka: Kafka, brokers: string[], transactionalId: string): Promise<KafkaTransactionalProducer> {
-    const p = new KafkaTransactionalProducer(kafka, brokers, transactionalId);
+  static async open(kafka: Kafka, admin: () => Promise<Admin>, brokers: string[], transactionalId: string): Promise<KafkaTransactionalProducer> {
+    const p = new KafkaTransactionalProducer(kafka, admin, brokers, transactionalId);
     await p.init();
     return p;
   }
@@ -107,8 +112,14 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     } catch (err) {
       throw this.noteFenced(toBackendError(err, this.brokers, `begin transaction of "${this.transactionalId}"`, this.transactionalId));
     }
+    const written: { topic: string; partition: number; first: number }[] = [];
     try {
-      if (batch.records.length > 0) await transaction.sendBatch({ topicMessages: toTopicMessages(batch.records), acks: -1 });
+      if (batch.records.length > 0) {
+        const sent = await transaction.sendBatch({ topicMessages: toTopicMessages(batch.records), acks: -1 });
+        // While a transaction is open the last stable offset stays at or below its first record,
+        // so "LSO past the base offset" means this transaction's markers are written.
+        for (const m of sent) written.push({ topic: m.topicName, partition: m.partition, first: Number(m.baseOffset) });
+      }
       if (batch.offsets.length > 0) await sendOffsetsRetrying(transaction, batch);
     } catch (err) {
       if (isFencedError(err)) throw this.noteFenced(toBackendError(err, this.brokers, 'commit', this.transactionalId));
@@ -121,6 +132,11 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     }
     try {
       await transaction.commit();
+      for (const w of written) {
+        const partitions = this.committedLast.get(w.topic) ?? new Map<number, number>();
+        partitions.set(w.partition, Math.max(w.first, partitions.get(w.partition) ?? -1));
+        this.committedLast.set(w.topic, partitions);
+      }
     } catch (err) {
       if (isFencedError(err)) throw this.noteFenced(toBackendError(err, this.brokers, 'commit', this.transactionalId));
       // EndTxn may or may not have reached the coordinator: the outcome is unknown, so the caller
@@ -129,6 +145,24 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
       const cause = toBackendError(err, this.brokers, `commit of "${this.transactionalId}"`);
       throw new BackendError(`commit of transaction "${this.transactionalId}" has an unknown outcome: ${cause.message}`, { retriable: false, cause: err });
     }
+  }
+
+  async awaitVisible(): Promise<void> {
+    const admin = await this.admin();
+    const deadline = Date.now() + VISIBLE_TIMEOUT_MS;
+    for (const [topic, partitions] of this.committedLast) {
+      for (;;) {
+        const offsets = await translated(this.brokers, `wait for commit markers on ${topic}`, () => admin.fetchTopicOffsets(topic));
+        // fetchTopicOffsets answers the last stable offset (read_committed).
+        const pending = [...partitions].filter(([p, first]) => Number(offsets.find((o) => o.partition === p)?.high ?? 0) <= first);
+        if (pending.length === 0) break;
+        if (Date.now() > deadline) {
+          throw new BackendError(`commit markers of "${this.transactionalId}" did not reach ${topic} within ${VISIBLE_TIMEOUT_MS} ms`, { retriable: true });
+        }
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }
+    this.committedLast.clear();
   }
 
   /** Aborts a failed transaction; if kafkajs cannot, starts over with a fresh producer. */
