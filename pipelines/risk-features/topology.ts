@@ -10,6 +10,7 @@ import { avroSerde } from '../runtime/serdes/serde.ts';
 import type { Topology } from '../runtime/topology/topology.ts';
 import { TimeWindows, type Windowed } from '../runtime/windows/window-specs.ts';
 import { applicationRatios } from './application-ratios.ts';
+import { featureAggregateSerde } from './feature-aggregate-serde.ts';
 import {
   DAY_MS,
   addRepayment,
@@ -32,6 +33,9 @@ export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom
   const applications = b.versionedTable<LoanApplication>('loan-applications', {
     valueSerde: avroSerde(avro, 'loan-applications'),
     storeName: 'loan-applications-versioned',
+    // Lookups ask as of window_end - 1 of windows still open, which end after stream time - grace;
+    // older superseded versions can never be asked for again (the one in force is always kept).
+    historyRetentionMs: WINDOW_GRACE_MS + WINDOW_ADVANCE_MS,
   });
   const transactions = b
     .stream<Transaction>('transactions', { valueSerde: avroSerde(avro, 'transactions') })
@@ -50,7 +54,7 @@ export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom
         add: (agg, a) => (a.kind === 'transaction' ? addTransaction(agg, a.txn, categorize(a.txn)) : addRepayment(agg, a.repayment)),
         merge: mergeAggregates,
       },
-      { storeName: 'activity-slices' },
+      { storeName: 'activity-slices', aggregateSerde: featureAggregateSerde },
     )
     .suppress(untilWindowCloses())
     .toStream()

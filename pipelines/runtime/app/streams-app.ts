@@ -212,11 +212,14 @@ export class StreamsApp {
       for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
       const blocked = this.blockedQueues();
       if (blocked.length > 0 && (processed === 0 || records.length === 0)) await this.resolveBlocked(blocked);
-      if (now - lastCommit >= this.commitIntervalMs || this.idleWaiters.length > 0) {
+      // Waiting for idle commits as soon as the input runs dry, not after every poll: a commit per
+      // poll made catch-up runs (`run --until-idle`, replays) several times slower.
+      const drained = this.idleWaiters.length > 0 && records.length === 0 && processed === 0;
+      if (now - lastCommit >= this.commitIntervalMs || drained) {
         await this.commit();
         lastCommit = Date.now();
       }
-      if (this.idleWaiters.length > 0 && records.length === 0 && processed === 0) await this.checkIdle();
+      if (drained) await this.checkIdle();
     }
   }
 

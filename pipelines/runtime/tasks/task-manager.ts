@@ -127,10 +127,9 @@ export class TaskManager {
   /** Commits every partition; returns totals. */
   async commitAll(): Promise<{ records: number; outputs: number; internalRecords: number }> {
     const units = [...this.units.values()];
-    // Kafka: partitions commit in parallel (one transaction each). The embedded log takes one
-    // commit at a time per process, so there they go one after the other.
-    const outcomes =
-      this.o.backend.kind === 'kafka' ? await Promise.all(units.map((u) => u.commit())) : await sequential(units.map((u) => () => u.commit()));
+    // Partitions commit in parallel, one transaction each: Kafka runs them side by side, the
+    // embedded log writes them as one group commit.
+    const outcomes = await Promise.all(units.map((u) => u.commit()));
     let records = 0;
     let outputs = 0;
     let internalRecords = 0;
@@ -164,10 +163,4 @@ export class TaskManager {
     if (this.plainProducer) await this.plainProducer.close();
     this.plainProducer = undefined;
   }
-}
-
-async function sequential<T>(fns: (() => Promise<T>)[]): Promise<T[]> {
-  const out: T[] = [];
-  for (const f of fns) out.push(await f());
-  return out;
 }

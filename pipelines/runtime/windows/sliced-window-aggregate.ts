@@ -7,6 +7,10 @@
 import type { Processor, ProcessorContext } from '../processors/processor.ts';
 import type { SliceStore } from '../state/slice-store.ts';
 import type { Aggregator, EmitMode, TimeWindows, Windowed } from './window-specs.ts';
+import { WindowPartials } from './window-partials.ts';
+
+/** Below this many slices a key's windows are merged slice by slice (cheaper than keeping partials). */
+const PARTIALS_MIN_SLICES = 8;
 
 export interface SlicedWindowAggregateOptions<V, A> {
   windows: TimeWindows;
@@ -30,6 +34,8 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
   private readonly due = new Map<number, Set<string>>();
   private readonly nextDue = new Map<string, number>();
   private readonly newAgg: () => A;
+  /** Keys with many slices: cached partial merges (memory only, rebuilt lazily after a restore). */
+  private readonly partials = new Map<string, WindowPartials<A>>();
 
   constructor(private readonly options: SlicedWindowAggregateOptions<V, A>) {
     this.size = options.windows.sizeMs;
@@ -63,6 +69,7 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
     const slice = this.store.slice(key, index, this.newAgg);
     slice.agg = this.options.aggregator.add(slice.agg, value, key);
     this.store.touch(key, slice);
+    this.partials.get(key)?.changed(index);
     const first = Math.max(index - this.n + 1, this.closedThrough + 1);
     const scheduled = this.nextDue.get(key);
     if (scheduled === undefined || first < scheduled) this.schedule(key, first);
@@ -102,6 +109,7 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
       this.store.removeUpTo(key, j);
       const ks = this.store.keyState(key);
       if (ks) this.schedule(key, Math.max(j + 1, ks.slices[0].index - this.n + 1));
+      else this.partials.delete(key);
     }
   }
 
@@ -121,18 +129,30 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
   private emit(key: string, j: number): void {
     const ks = this.store.keyState(key);
     if (!ks) return;
-    const last = j + this.n - 1;
-    const agg0 = this.options.aggregator;
-    let agg = agg0.init();
-    let any = false;
-    for (const s of ks.slices) {
-      if (s.index < j) continue;
-      if (s.index > last) break;
-      agg = agg0.merge(agg, s.agg);
-      any = true;
-    }
-    if (!any) return;
+    const agg = ks.slices.length >= Math.min(PARTIALS_MIN_SLICES, this.n) ? this.partialsOf(key).window(ks, j) : this.mergeSlices(ks.slices, j);
+    if (agg === undefined) return;
     const start = j * this.advance;
     this.ctx.forward({ key, start, end: start + this.size }, agg, start + this.size - 1);
+  }
+
+  private partialsOf(key: string): WindowPartials<A> {
+    let p = this.partials.get(key);
+    if (p === undefined) {
+      p = new WindowPartials(this.n, this.options.aggregator);
+      this.partials.set(key, p);
+    }
+    return p;
+  }
+
+  private mergeSlices(slices: { index: number; agg: A }[], j: number): A | undefined {
+    const last = j + this.n - 1;
+    const aggregator = this.options.aggregator;
+    let agg: A | undefined;
+    for (const s of slices) {
+      if (s.index < j) continue;
+      if (s.index > last) break;
+      agg = aggregator.merge(agg ?? aggregator.init(), s.agg);
+    }
+    return agg;
   }
 }

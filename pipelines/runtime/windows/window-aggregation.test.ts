@@ -134,6 +134,9 @@ describe.each(BACKEND_KINDS)('windowed aggregation on %s', (kind) => {
   const cases: [string, Mode, number, number][] = [
     ['tumbling', { kind: 'time', size: 500, advance: 500, grace: 100 }, 11, 400],
     ['hopping', { kind: 'time', size: 1000, advance: 250, grace: 150 }, 12, 1800],
+    // 30 slices per window with most slices filled: closing goes through the cached partial merges,
+    // and records within grace change slices those partials were built from.
+    ['hopping (30 slices per window)', { kind: 'time', size: 3000, advance: 100, grace: 400 }, 14, 4500],
     ['session', { kind: 'session', gap: 120, grace: 80 }, 13, 300],
   ];
 

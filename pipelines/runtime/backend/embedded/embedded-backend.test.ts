@@ -92,3 +92,35 @@ describe('embedded backend specifics', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('embedded group commit', () => {
+  it('writes concurrent transactions together, and a failing member leaves no trace while the others land', async () => {
+    const dir = tempDataDir();
+    const backend = createEmbeddedBackend(dir);
+    try {
+      await backend.admin().createTopics([{ name: 'out', partitions: 2 }]);
+      const producers = await Promise.all(['t0', 't1', 't2'].map((id) => backend.transactionalProducer(id)));
+      const value = (s: string) => Buffer.from(s);
+      const outcomes = await Promise.allSettled([
+        producers[0].commit({ groupId: 'g', records: [{ topic: 'out', partition: 0, key: null, value: value('a1') }, { topic: 'out', partition: 1, key: null, value: value('a2') }], offsets: [] }),
+        // Fails after appending to partition 0 (unknown topic): none of it may show.
+        producers[1].commit({ groupId: 'g', records: [{ topic: 'out', partition: 0, key: null, value: value('b1') }, { topic: 'no-such-topic', key: null, value: value('b2') }], offsets: [] }),
+        producers[2].commit({ groupId: 'g', records: [{ topic: 'out', partition: 0, key: null, value: value('c1') }], offsets: [{ topic: 'out', partition: 1, offset: 5 }] }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      const reader = await backend.partitionReader();
+      const read = async (partition: number) => {
+        const got: string[] = [];
+        for await (const batch of reader.read({ topic: 'out', partition }, 0, 100)) for (const r of batch) got.push(`${r.offset}:${r.value!.toString()}`);
+        return got;
+      };
+      expect(await read(0)).toEqual(['0:a1', '1:c1']);
+      expect(await read(1)).toEqual(['0:a2']);
+      await reader.close();
+      expect(await backend.admin().committedOffsets('g', 'out')).toEqual([null, 5]);
+    } finally {
+      await backend.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
