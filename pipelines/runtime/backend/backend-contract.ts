@@ -226,6 +226,20 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       expect(readBack.sort((a, b) => a - b)).toEqual([1, 2, 3, 6]);
     });
 
+    it('commits a transaction larger than the broker\'s 1 MiB batch limit, in order', async () => {
+      const admin = backend.admin();
+      const topic = unique('t-large');
+      await admin.createTopics([{ name: topic, partitions: 1 }]);
+      const tx = await backend.transactionalProducer(unique('tx-large'));
+      const padding = 'x'.repeat(1000);
+      const records = Array.from({ length: 3000 }, (_, i) => ({ ...record(topic, i, { partition: 0 }), value: Buffer.from(JSON.stringify({ i, padding })) }));
+      await tx.commit({ groupId: unique('g'), records, offsets: [] });
+      await tx.awaitVisible();
+      const got = await readRange(backend, { topic, partition: 0 }, 0, Number.MAX_SAFE_INTEGER);
+      expect(got.map(seqOf)).toEqual(records.map((_, i) => i));
+      await tx.close();
+    });
+
     it('fences an older producer with the same transactional id', async () => {
       const admin = backend.admin();
       const topic = unique('t-fence');

@@ -29,6 +29,33 @@ export function toTopicMessages(records: ProduceRecord[]): TopicMessages[] {
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
 
+/**
+ * Bytes of records per produce request. kafkajs puts everything handed to one send into one record
+ * batch per partition and does not split it, while the broker refuses a batch over
+ * message.max.bytes (1 MiB by default): a large commit (a catch-up run) must go in several sends.
+ */
+const MAX_SEND_BYTES = 512 * 1024;
+
+/** Splits records into consecutive runs of at most MAX_SEND_BYTES (estimated), order kept. */
+export function sendChunks(records: ProduceRecord[]): ProduceRecord[][] {
+  const chunks: ProduceRecord[][] = [];
+  let current: ProduceRecord[] = [];
+  let bytes = 0;
+  for (const r of records) {
+    let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
+    if (r.headers !== undefined) for (const [k, v] of Object.entries(r.headers)) size += k.length + String(v).length + 2;
+    if (current.length > 0 && bytes + size > MAX_SEND_BYTES) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(r);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 export class KafkaLogProducer implements LogProducer {
   private closed = false;
 
@@ -46,7 +73,9 @@ export class KafkaLogProducer implements LogProducer {
   async send(records: ProduceRecord[]): Promise<void> {
     if (this.closed) throw new ClosedError('producer is closed');
     if (records.length === 0) return;
-    await translated(this.brokers, 'send', () => this.producer.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 }));
+    for (const chunk of sendChunks(records)) {
+      await translated(this.brokers, 'send', () => this.producer.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 }));
+    }
   }
 
   async close(): Promise<void> {
@@ -115,10 +144,12 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     const written: { topic: string; partition: number; first: number }[] = [];
     try {
       if (batch.records.length > 0) {
-        const sent = await transaction.sendBatch({ topicMessages: toTopicMessages(batch.records), acks: -1 });
-        // While a transaction is open the last stable offset stays at or below its first record,
-        // so "LSO past the base offset" means this transaction's markers are written.
-        for (const m of sent) written.push({ topic: m.topicName, partition: m.partition, first: Number(m.baseOffset) });
+        for (const chunk of sendChunks(batch.records)) {
+          const sent = await transaction.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
+          // While a transaction is open the last stable offset stays at or below its first record,
+          // so "LSO past the base offset" means this transaction's markers are written.
+          for (const m of sent) written.push({ topic: m.topicName, partition: m.partition, first: Number(m.baseOffset) });
+        }
       }
       if (batch.offsets.length > 0) await sendOffsetsRetrying(transaction, batch);
     } catch (err) {
