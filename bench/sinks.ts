@@ -1,5 +1,6 @@
-// Sink throughput: Parquet lake files (encode + write, 100k-row chunks), chDB inserts (row conversion +
-// JSONEachRow insert, 100k-row batches), and ClickHouse-server inserts over HTTP when CLICKHOUSE_URL is set.
+// Sink throughput: Parquet lake files (encode + write, 100k-row chunks), chDB inserts (ClickHouseSink →
+// ChdbWarehouse.insertRecords: a Native-format block per 100k-row batch), and ClickHouse-server inserts over
+// HTTP when CLICKHOUSE_URL is set.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

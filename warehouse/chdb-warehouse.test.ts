@@ -108,14 +108,14 @@ describe('ChdbWarehouse', () => {
     ]);
   });
 
-  it('insertRecords (Parquet path) stores exactly what insert (JSON path) stores', async () => {
+  it('insertRecords (Native path) stores exactly what insert (JSON path) stores', async () => {
     const st = (id: string, i: number): Statement => ({
       event_id: id, tenant_id: 't', event_time: Date.UTC(2023, 11, 31, 23, 59, 59, 999), statement_id: `st-${i}`, customer_id: 'c-9',
       account_id: 'a', period_start: 0, period_end: 1, opening_balance_cents: -(2 ** 50), closing_balance_cents: 2 ** 52 + 1,
       lines: i ? [{ line_no: 1, posted_at: 1, description: 'ü "q"\n', amount_cents: -1, direction: 'CREDIT' }] : [],
     });
     for (const i of [0, 1]) {
-      await wh.insertRecords('statements', [st(`parquet-${i}`, i)]);
+      await wh.insertRecords('statements', [st(`native-${i}`, i)]);
       await wh.insert('statements', [warehouseRowConverter('statements')(st(`json-${i}`, i))]);
     }
     const rows = await wh.rows<Record<string, unknown>>("SELECT * EXCEPT event_id FROM statements_latest WHERE customer_id = 'c-9' ORDER BY event_id");
@@ -124,9 +124,9 @@ describe('ChdbWarehouse', () => {
     expect(rows[3]).toEqual(rows[1]);
     expect(rows[1]).toMatchObject({ opening_balance_cents: -(2 ** 50), closing_balance_cents: 2 ** 52 + 1, event_time: '2023-12-31 23:59:59.999' });
 
-    const tx = { ...txn(999), event_id: 'parquet-tx' };
+    const tx = { ...txn(999), event_id: 'native-tx' };
     await wh.insertRecords('transactions', [tx]);
-    const [a, b] = await wh.rows("SELECT * EXCEPT event_id FROM transactions_latest WHERE event_id IN ('parquet-tx', 'evt-999') ORDER BY event_id");
+    const [a, b] = await wh.rows("SELECT * EXCEPT event_id FROM transactions_latest WHERE event_id IN ('native-tx', 'evt-999') ORDER BY event_id");
     await wh.insert('transactions', [warehouseRowConverter('transactions')(txn(999))]);
     expect(a).toBeDefined();
     expect(await wh.rows("SELECT * EXCEPT event_id FROM transactions_latest WHERE event_id = 'evt-999'")).toEqual([a]);
