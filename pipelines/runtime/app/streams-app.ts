@@ -333,10 +333,24 @@ export class StreamsApp {
         withRetry(`endOffsets ${topic}`, () => admin.endOffsets(topic)),
         withRetry(`committedOffsets ${topic}`, () => admin.committedOffsets(this.applicationId, topic)),
       ]);
-      for (let p = 0; p < ends.length; p++) if ((committed[p] ?? 0) < ends[p]) return false;
+      const behind = [...ends.keys()].filter((p) => (committed[p] ?? 0) < ends[p]);
+      if (behind.length === 0) continue;
+      // Records deleted (retention) before the group read them can never be committed past:
+      // measure from the earliest offset still in the log, and say what was lost.
+      const starts = await withRetry(`startOffsets ${topic}`, () => admin.startOffsets(topic));
+      for (const p of behind) {
+        const from = committed[p] ?? 0;
+        if (Math.max(from, starts[p]) < ends[p]) return false;
+        if (!this.reportedDeleted.has(`${topic}-${p}`)) {
+          this.reportedDeleted.add(`${topic}-${p}`);
+          this.log.warn({ topic, partition: p, from, to: starts[p] }, `records ${from}..${starts[p] - 1} of ${topic}-${p} were deleted before this application read them`);
+        }
+      }
     }
     return true;
   }
+
+  private readonly reportedDeleted = new Set<string>();
 
   private lastGroupCheck = 0;
 

@@ -58,6 +58,8 @@ export interface LogAdmin {
   partitionCount(topic: string): Promise<number | undefined>;
   /** Next offset to be written per partition, counting only committed (read_committed visible) data. */
   endOffsets(topic: string): Promise<number[]>;
+  /** Earliest offset still in the log per partition (Kafka: after retention deleted older records). */
+  startOffsets(topic: string): Promise<number[]>;
   /** Per partition, the earliest offset whose timestamp is >= ts (end offset when none). */
   offsetsForTimestamp(topic: string, ts: number): Promise<number[]>;
   /** Committed offsets of a consumer group for a topic; null where nothing is committed. */

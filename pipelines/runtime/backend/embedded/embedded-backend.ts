@@ -150,6 +150,12 @@ class EmbeddedAdmin implements LogAdmin {
     return requireTopic(this.log.manifest, topic, 'endOffsets').partitions.map((p) => p.end);
   }
 
+  /** The embedded log never deletes records. */
+  async startOffsets(topic: string): Promise<number[]> {
+    this.log.refresh();
+    return requireTopic(this.log.manifest, topic, 'startOffsets').partitions.map(() => 0);
+  }
+
   async offsetsForTimestamp(topic: string, ts: number): Promise<number[]> {
     this.log.refresh();
     const state = requireTopic(this.log.manifest, topic, 'offsetsForTimestamp');

@@ -81,6 +81,18 @@ export class KafkaAdmin implements LogAdmin {
     return this.run('endOffsets', (admin) => this.endOffsetsWith(admin, topic));
   }
 
+  async startOffsets(topic: string): Promise<number[]> {
+    return this.run('startOffsets', async (admin) => {
+      try {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return byPartition(offsets.map((o) => ({ partition: o.partition, value: Number(o.low) })));
+      } catch (err) {
+        if (hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new UnknownTopicError(topic, 'startOffsets');
+        throw err;
+      }
+    });
+  }
+
   private async endOffsetsWith(admin: Admin, topic: string): Promise<number[]> {
     try {
       const offsets = await admin.fetchTopicOffsets(topic);
