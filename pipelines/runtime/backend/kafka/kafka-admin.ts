@@ -82,23 +82,20 @@ export class KafkaAdmin implements LogAdmin {
   }
 
   async startOffsets(topic: string): Promise<number[]> {
-    return this.run('startOffsets', async (admin) => {
-      try {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        return byPartition(offsets.map((o) => ({ partition: o.partition, value: Number(o.low) })));
-      } catch (err) {
-        if (hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new UnknownTopicError(topic, 'startOffsets');
-        throw err;
-      }
-    });
+    return this.run('startOffsets', (admin) => this.boundsWith(admin, topic, 'low', 'startOffsets'));
   }
 
-  private async endOffsetsWith(admin: Admin, topic: string): Promise<number[]> {
+  private endOffsetsWith(admin: Admin, topic: string): Promise<number[]> {
+    return this.boundsWith(admin, topic, 'high', 'endOffsets');
+  }
+
+  /** Per partition, the log start (low) or the last stable offset (high, read_committed). */
+  private async boundsWith(admin: Admin, topic: string, bound: 'low' | 'high', op: string): Promise<number[]> {
     try {
       const offsets = await admin.fetchTopicOffsets(topic);
-      return byPartition(offsets.map((o) => ({ partition: o.partition, value: Number(o.high) })));
+      return byPartition(offsets.map((o) => ({ partition: o.partition, value: Number(o[bound]) })));
     } catch (err) {
-      if (hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new UnknownTopicError(topic, 'endOffsets');
+      if (hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw new UnknownTopicError(topic, op);
       throw err;
     }
   }
