@@ -341,9 +341,10 @@ export class StreamsApp {
       for (const p of behind) {
         const from = committed[p] ?? 0;
         if (Math.max(from, starts[p]) < ends[p]) return false;
-        if (!this.reportedDeleted.has(`${topic}-${p}`)) {
-          this.reportedDeleted.add(`${topic}-${p}`);
-          this.log.warn({ topic, partition: p, from, to: starts[p] }, `records ${from}..${starts[p] - 1} of ${topic}-${p} were deleted before this application read them`);
+        const tp = `${topic}-${p}`;
+        if (!this.reportedDeleted.has(tp)) {
+          this.reportedDeleted.add(tp);
+          this.log.warn({ topic, partition: p, from, to: starts[p] }, `records ${from}..${starts[p] - 1} of ${tp} were deleted before this application read them`);
         }
       }
     }
