@@ -200,8 +200,12 @@ export class StreamsApp {
     const consumer = this.consumer!;
     const maxPoll = this.o.maxPollRecords ?? 5000;
     let lastCommit = Date.now();
+    let processedBefore = 0;
     while (this.state === 'running') {
-      const hasWork = this.bufferedTotal() > 0;
+      // Buffered records that could not be processed last time wait on a partition whose data is
+      // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
+      // the event loop that would deliver that data.
+      const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
       const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
       if (this.state !== 'running') break;
       const startedAt = process.hrtime.bigint();
@@ -220,6 +224,7 @@ export class StreamsApp {
         lastCommit = Date.now();
       }
       if (drained) await this.checkIdle();
+      processedBefore = processed;
     }
   }
 
