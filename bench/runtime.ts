@@ -8,6 +8,8 @@ import path from 'node:path';
 import type { Backend, ProduceRecord } from '../pipelines/runtime/backend/backend.ts';
 import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
 import { StreamsApp } from '../pipelines/runtime/app/streams-app.ts';
+import { StreamThreads } from '../pipelines/runtime/app/stream-threads.ts';
+import type { BenchThreadArgs } from './runtime-thread.ts';
 import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-committer.ts';
 import { KeyValueStore } from '../pipelines/runtime/state/key-value-store.ts';
 import { LocalTaskState } from '../pipelines/runtime/state/local-state.ts';
@@ -80,11 +82,27 @@ async function load(backend: Backend, records: ProduceRecord[], prefix: string):
   await producer.close();
 }
 
+const THREADS = Number(process.env.BENCH_THREADS ?? 1);
+
 /** The risk-features topology with topic names under a prefix (Kafka runs must not collide). */
-async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number): Promise<{ eps: number; outPerSecond: number }> {
+async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log?: BenchThreadArgs['log']): Promise<{ eps: number; outPerSecond: number }> {
   const topology = riskFeaturesTopology(serde);
-  const app = new StreamsApp({ applicationId: appId, topology, backend, stateDir: path.join(dir, `state-${appId}`), guarantee, logger: quietLogger() });
+  const stateDir = path.join(dir, `state-${appId}`);
+  const app =
+    THREADS > 1 && log
+      ? new StreamThreads({
+          applicationId: appId,
+          threads: THREADS,
+          backend,
+          logger: quietLogger(),
+          factory: { module: new URL('./runtime-thread.ts', import.meta.url).href, exportName: 'benchRiskFeaturesApp', args: { log, registryDir: path.join(dir, 'registry'), stateDir, applicationId: appId, guarantee } satisfies BenchThreadArgs },
+        })
+      : new StreamsApp({ applicationId: appId, topology, backend, stateDir, guarantee, logger: quietLogger() });
   const started = performance.now();
+  if (process.env.BENCH_DEBUG && app instanceof StreamThreads) {
+    await app.start();
+    console.error(`threads started in ${Math.round(performance.now() - started)} ms`);
+  }
   await app.runUntilIdle();
   const seconds = (performance.now() - started) / 1000;
   const out = app.progress().recordsOut;
@@ -96,7 +114,7 @@ async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: numbe
   const backend = createEmbeddedBackend(path.join(dir, `log-${name}`));
   try {
     await load(backend, events(serde, n, '', density), '');
-    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n);
+    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n, { kind: 'embedded', dataDir: path.join(dir, `log-${name}`) });
   } finally {
     await backend.close();
   }
@@ -151,7 +169,7 @@ async function kafkaRun(serde: AvroSerde, dir: string, records: ProduceRecord[],
     await admin.deleteTopics([...PIPELINE_TOPICS, ...PIPELINE_TOPICS.map((t) => `${t}.dlq`), 'risk-features.late'].filter((t) => existing.has(t)));
     await new Promise((r) => setTimeout(r, 2000));
     await load(backend, records, '');
-    return await runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, records.length);
+    return await runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, records.length, { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') });
   } finally {
     await backend.close();
   }

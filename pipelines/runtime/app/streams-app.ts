@@ -2,7 +2,7 @@
 // KafkaStreams, Quix Streams' Application). Consumes every input topic of the topology in one
 // consumer group (= applicationId), runs tasks, and commits every commitIntervalMs.
 import type http from 'node:http';
-import type { Backend, GroupConsumer, TopicConfig } from '../backend/backend.ts';
+import type { Backend, GroupConsumer, StreamThreadSlot, TopicConfig } from '../backend/backend.ts';
 import type { ProcessingGuarantee } from '../commit/partition-committer.ts';
 import { SerialLock } from '../commit/serial-lock.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
@@ -32,8 +32,9 @@ export interface StreamsAppOptions {
   maxPollRecords?: number;
   /** Buffered records per input partition before the worker stops fetching it (default 20000). */
   maxBufferedPerPartition?: number;
-  /** Partition count for output and dead-letter topics the app creates (default: the inputs'). */
   logger?: Logger;
+  /** Set when this app is one of a process's stream threads (see stream-threads.ts). */
+  thread?: StreamThreadSlot;
   onProgress?: (p: StreamsProgress) => void;
   onRestoreProgress?: (p: RestoreProgress) => void;
 }
@@ -76,7 +77,7 @@ export class StreamsApp {
   private internalTopics = new Set<string>();
   private sourceTopics: string[] = [];
   private idleWaiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
-  private totals = { in: 0, out: 0, dlq: 0, late: 0, commits: 0 };
+  private totals = { in: 0, out: 0, internal: 0, dlq: 0, late: 0, commits: 0 };
   private rateWindow = { at: Date.now(), in: 0, out: 0, rate: 0 };
   private readonly pauser: PartitionPauser;
 
@@ -115,7 +116,7 @@ export class StreamsApp {
           this.o.onRestoreProgress?.(p);
         },
       });
-      this.consumer = await this.o.backend.groupConsumer(this.applicationId);
+      this.consumer = await this.o.backend.groupConsumer(this.applicationId, { thread: this.o.thread });
       await this.consumer.subscribe(this.sourceTopics, {
         onAssigned: (tps) => this.lock.run(() => this.tasks.onAssigned(tps)),
         onRevoked: (tps) => this.lock.run(() => this.tasks.onRevoked(tps)),
@@ -182,6 +183,11 @@ export class StreamsApp {
       buffered,
       commits: this.totals.commits,
     };
+  }
+
+  /** Records written to internal (repartition) topics so far: what other workers of the group read. */
+  get internalRecordsWritten(): number {
+    return this.totals.internal;
   }
 
   /** Every entry of every store of every task, in changelog form (tests and tools compare runs). */
@@ -294,6 +300,7 @@ export class StreamsApp {
     this.totals.out += outcome.outputs;
     this.metrics.recordsOut.inc(outcome.outputs);
     this.lastCommitWroteInternal = outcome.internalRecords > 0;
+    this.totals.internal += outcome.internalRecords;
     this.updateRates();
     this.o.onProgress?.(this.progress());
   }

@@ -129,13 +129,38 @@ export interface PartitionReader {
   close(): Promise<void>;
 }
 
+/** One of `count` stream threads of a process, all members of the same group. */
+export interface StreamThreadSlot {
+  index: number;
+  count: number;
+}
+
+export interface GroupConsumerOptions {
+  /**
+   * Set for the stream threads of one process. Kafka: each thread is an ordinary group member and
+   * the group coordinator assigns. Embedded: the process holds the group (`holdGroup`) and thread
+   * `index` takes the partitions p with p % count === index.
+   */
+  thread?: StreamThreadSlot;
+}
+
+/** The group reserved for this process's stream threads, until released. */
+export interface GroupHold {
+  release(): void;
+}
+
 export interface Backend {
   readonly kind: 'embedded' | 'kafka';
   admin(): LogAdmin;
   producer(): Promise<LogProducer>;
   /** transactionalId identifies the writer for zombie fencing (Kafka) / the commit lock (embedded). */
   transactionalProducer(transactionalId: string): Promise<TransactionalProducer>;
-  groupConsumer(groupId: string): Promise<GroupConsumer>;
+  groupConsumer(groupId: string, options?: GroupConsumerOptions): Promise<GroupConsumer>;
+  /**
+   * Reserves a consumer group for the stream threads of this process. Embedded: takes the group's
+   * single member slot (fails if another process has it). Kafka: nothing to reserve.
+   */
+  holdGroup(groupId: string): Promise<GroupHold>;
   partitionReader(): Promise<PartitionReader>;
   close(): Promise<void>;
 }

@@ -28,7 +28,7 @@ import {
 } from '../errors.ts';
 import { partitionFor } from '../partitioner.ts';
 import { EmbeddedLog, type EmbeddedLogOptions, type LogWriter } from './embedded-log.ts';
-import { EmbeddedGroupConsumer } from './group-consumer.ts';
+import { EmbeddedGroupConsumer, groupTaken } from './group-consumer.ts';
 import { emptyPartition, type Manifest, type PartitionState, type TopicState } from './manifest.ts';
 import { PartitionCursor } from './partition-cursor.ts';
 import { topicDir } from './partition-files.ts';
@@ -50,7 +50,12 @@ export function createEmbeddedBackend(dataDir: string, options: EmbeddedLogOptio
     admin: () => new EmbeddedAdmin(log),
     producer: async () => track(new EmbeddedProducer(log)),
     transactionalProducer: async (transactionalId) => track(await EmbeddedTransactionalProducer.open(log, transactionalId)),
-    groupConsumer: async (groupId) => track(new EmbeddedGroupConsumer(log, groupId)),
+    groupConsumer: async (groupId, options) => track(new EmbeddedGroupConsumer(log, groupId, options?.thread)),
+    holdGroup: async (groupId) => {
+      const member = log.groupMemberLock(groupId);
+      if (!member.tryAcquire()) throw groupTaken(log, groupId, member);
+      return { release: () => member.release() };
+    },
     partitionReader: async () => track(new EmbeddedPartitionReader(log)),
     close: async () => {
       for (const c of closables) await c.close();

@@ -2,7 +2,11 @@
 // it subscribes to. Membership is a lock file held for the consumer's lifetime, so a second
 // member in any process fails fast instead of double-processing. Topics created after subscribe
 // are assigned (and deleted ones revoked) as the manifest changes, as a Kafka rebalance would.
-import type { GroupConsumer, LogRecord, RebalanceListener, TopicPartition, TopicPartitionOffset } from '../backend.ts';
+//
+// Stream threads: the process holds the member lock (Backend.holdGroup) and each of its N threads
+// runs a consumer for a fixed share, the partitions p with p % N === its index. Inputs of a task
+// share a partition number, so a task never straddles two threads.
+import type { GroupConsumer, LogRecord, RebalanceListener, StreamThreadSlot, TopicPartition, TopicPartitionOffset } from '../backend.ts';
 import { ClosedError, GroupMemberConflictError, UnknownPartitionError } from '../errors.ts';
 import type { EmbeddedLog } from './embedded-log.ts';
 import type { FileLock } from './file-lock.ts';
@@ -19,6 +23,14 @@ interface Assigned {
   pendingSeek: number | undefined;
 }
 
+export function groupTaken(log: EmbeddedLog, groupId: string, member: FileLock): GroupMemberConflictError {
+  const owner = member.liveOwner();
+  return new GroupMemberConflictError(
+    `consumer group "${groupId}" already has an active member (pid ${owner?.pid ?? '?'}) on ${log.dir}; ` +
+      'the embedded backend allows one member process per group (use stream threads to use more cores)',
+  );
+}
+
 export class EmbeddedGroupConsumer implements GroupConsumer {
   private readonly member: FileLock;
   private topics: string[] = [];
@@ -32,18 +44,20 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
   constructor(
     private readonly log: EmbeddedLog,
     readonly groupId: string,
+    private readonly thread?: StreamThreadSlot,
   ) {
     this.member = log.groupMemberLock(groupId);
   }
 
   async subscribe(topics: string[], listener: RebalanceListener): Promise<void> {
     this.ensureOpen();
-    if (!this.member.isHeld && !this.member.tryAcquire()) {
-      const owner = this.member.liveOwner();
-      throw new GroupMemberConflictError(
-        `consumer group "${this.groupId}" already has an active member (pid ${owner?.pid ?? '?'}) on ${this.log.dir}; ` +
-          'the embedded backend allows one member per group',
-      );
+    if (this.thread !== undefined) {
+      // The member lock belongs to the process, taken by holdGroup before its threads started.
+      if (this.member.liveOwner()?.pid !== process.pid) {
+        throw new GroupMemberConflictError(`stream thread ${this.thread.index + 1} of ${this.thread.count} of consumer group "${this.groupId}" needs the group held by its process (Backend.holdGroup) on ${this.log.dir}`);
+      }
+    } else if (!this.member.isHeld && !this.member.tryAcquire()) {
+      throw groupTaken(this.log, this.groupId, this.member);
     }
     this.topics = [...new Set(topics)];
     this.listener = listener;
@@ -129,7 +143,9 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     for (const topic of this.topics) {
       const state = manifest.topics[topic];
       if (state === undefined) continue;
-      for (let p = 0; p < state.partitions.length; p++) wanted.push({ tp: { topic, partition: p }, topicId: state.id });
+      for (let p = 0; p < state.partitions.length; p++) {
+        if (this.thread === undefined || p % this.thread.count === this.thread.index) wanted.push({ tp: { topic, partition: p }, topicId: state.id });
+      }
     }
     const wantedKeys = new Set(wanted.map((w) => `${w.tp.topic}\u0000${w.tp.partition}\u0000${w.topicId}`));
     const revoked = this.assigned.filter((a) => !wantedKeys.has(`${a.tp.topic}\u0000${a.tp.partition}\u0000${a.topicId}`));

@@ -24,7 +24,9 @@ export function createKafkaBackend(config: KafkaBackendConfig): Backend {
     admin: () => track(new KafkaAdmin(kafka, brokers)),
     producer: async () => track(await KafkaLogProducer.open(kafka, brokers)),
     transactionalProducer: async (transactionalId) => track(await KafkaTransactionalProducer.open(kafka, adminClient, brokers, transactionalId)),
+    // Stream threads are ordinary members: the co-partitioned assigner spreads tasks over them.
     groupConsumer: async (groupId) => track(new KafkaGroupConsumer(kafka, adminClient, brokers, groupId)),
+    holdGroup: async () => ({ release: () => undefined }),
     partitionReader: async () => track(new KafkaPartitionReader(kafka, adminClient, brokers)),
     close: async () => {
       for (const c of closables) await c.close().catch(() => {});

@@ -1,0 +1,165 @@
+// Stream threads (Kafka Streams' num.stream.threads): one application run by N worker threads of
+// this process, each a StreamsApp with its own share of the tasks, its own commits and its own V8
+// heap, so a worker uses N cores instead of one. Kafka: every thread is a group member. Embedded:
+// this process holds the group and thread i takes the partitions p with p % N === i.
+//
+// A topology holds functions, which cannot cross threads: each thread builds its own StreamsApp
+// from a factory module (see StreamThreadFactory) and this class only starts, watches and stops
+// them and adds up their progress.
+import { Worker } from 'node:worker_threads';
+import type { Backend, GroupHold } from '../backend/backend.ts';
+import { logger as rootLogger, type Logger } from '../observability/logger.ts';
+import { StreamsAppError, type StreamsProgress } from './streams-app.ts';
+import type { ThreadReply, ThreadRequest, ThreadStart } from './stream-thread-protocol.ts';
+
+/**
+ * Where a thread finds its StreamsApp: `module` (a file URL) exports `exportName`, a function of
+ * (args, thread slot) returning the app's options (see stream-thread-worker.ts). `args` must be
+ * structured-cloneable (plain data).
+ */
+export interface StreamThreadFactory {
+  module: string;
+  exportName: string;
+  args: unknown;
+}
+
+export interface StreamThreadsOptions {
+  applicationId: string;
+  threads: number;
+  factory: StreamThreadFactory;
+  /** This process's handle on the log: reserves the group for the threads. */
+  backend: Backend;
+  logger?: Logger;
+}
+
+interface ThreadHandle {
+  index: number;
+  worker: Worker;
+  progress: StreamsProgress;
+  exited: Promise<void>;
+  pending: Map<number, { resolve: (r: ThreadReply) => void; reject: (e: Error) => void }>;
+}
+
+const ENTRY = new URL('./stream-thread-entry.js', import.meta.url);
+
+export class StreamThreads {
+  readonly applicationId: string;
+  private readonly o: StreamThreadsOptions;
+  private readonly log: Logger;
+  private threads: ThreadHandle[] = [];
+  private hold: GroupHold | undefined;
+  private failure: Error | undefined;
+  private nextRequest = 0;
+  private stopped: Promise<void> | undefined;
+
+  constructor(options: StreamThreadsOptions) {
+    if (!Number.isInteger(options.threads) || options.threads < 1) throw new StreamsAppError(`stream threads must be a positive integer, got ${options.threads}`);
+    this.o = options;
+    this.applicationId = options.applicationId;
+    this.log = (options.logger ?? rootLogger).child({ app: options.applicationId });
+  }
+
+  /** Reserves the group, starts every thread and resolves once all of them have joined the group. */
+  async start(): Promise<void> {
+    this.hold = await this.o.backend.holdGroup(this.applicationId);
+    try {
+      this.threads = Array.from({ length: this.o.threads }, (_, index) => this.spawn(index));
+      await Promise.all(this.threads.map((t) => this.request(t, { type: 'start' })));
+      this.log.info({ threads: this.o.threads }, 'stream threads started');
+    } catch (err) {
+      await this.stop().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /**
+   * Resolves once every thread is idle. Threads feed each other only through internal
+   * (repartition) topics; when a thread reports such writes, every thread is asked again until a
+   * round passes in which nobody processed anything.
+   */
+  async runUntilIdle(): Promise<void> {
+    if (this.threads.length === 0) await this.start();
+    for (;;) {
+      const replies = await Promise.all(this.threads.map((t) => this.request(t, { type: 'untilIdle' })));
+      if (!replies.some((r) => r.type === 'idle' && r.fedOtherThreads)) return;
+    }
+  }
+
+  progress(): StreamsProgress {
+    const all = this.threads.map((t) => t.progress);
+    const sum = (f: (p: StreamsProgress) => number): number => all.reduce((n, p) => n + f(p), 0);
+    const states = new Set(all.map((p) => p.state));
+    return {
+      state: this.failure ? 'failed' : states.size === 1 ? all[0].state : 'running',
+      tasks: sum((p) => p.tasks),
+      recordsIn: sum((p) => p.recordsIn),
+      recordsOut: sum((p) => p.recordsOut),
+      dlq: sum((p) => p.dlq),
+      late: sum((p) => p.late),
+      recordsInPerSecond: sum((p) => p.recordsInPerSecond),
+      buffered: sum((p) => p.buffered),
+      commits: sum((p) => p.commits),
+    };
+  }
+
+  /** Commits and closes every thread, then releases the group. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      await Promise.all(
+        this.threads.map(async (t) => {
+          await this.request(t, { type: 'stop' }).catch((err: unknown) => this.log.error({ err, thread: t.index }, 'stream thread failed to stop cleanly'));
+          await t.worker.terminate();
+          await t.exited;
+        }),
+      );
+      this.hold?.release();
+      this.hold = undefined;
+    })();
+    return this.stopped;
+  }
+
+  private spawn(index: number): ThreadHandle {
+    const start: ThreadStart = { factory: this.o.factory, thread: { index, count: this.o.threads } };
+    const worker = new Worker(ENTRY, { workerData: start });
+    const handle: ThreadHandle = {
+      index,
+      worker,
+      progress: { state: 'starting', tasks: 0, recordsIn: 0, recordsOut: 0, dlq: 0, late: 0, recordsInPerSecond: 0, buffered: 0, commits: 0 },
+      pending: new Map(),
+      exited: new Promise((resolve) => worker.once('exit', () => resolve())),
+    };
+    worker.on('message', (reply: ThreadReply) => {
+      handle.progress = reply.progress;
+      if (reply.type === 'failed') this.failed(handle, new StreamsAppError(`stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId} failed: ${reply.message}`));
+      if (reply.requestId === undefined) return;
+      const waiter = handle.pending.get(reply.requestId);
+      handle.pending.delete(reply.requestId);
+      if (reply.type === 'failed') waiter?.reject(this.failure!);
+      else waiter?.resolve(reply);
+    });
+    worker.on('error', (err) => this.failed(handle, new StreamsAppError(`stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId} crashed: ${err.message}`, { cause: err })));
+    worker.on('exit', (code) => {
+      if (this.stopped === undefined) this.failed(handle, new StreamsAppError(`stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId} exited (code ${code})`));
+    });
+    return handle;
+  }
+
+  private request(t: ThreadHandle, req: Omit<ThreadRequest, 'requestId'>): Promise<ThreadReply> {
+    if (this.failure) return Promise.reject(this.failure);
+    const requestId = this.nextRequest++;
+    return new Promise((resolve, reject) => {
+      t.pending.set(requestId, { resolve, reject });
+      t.worker.postMessage({ ...req, requestId } as ThreadRequest);
+    });
+  }
+
+  /** One thread failing fails the application, as in Kafka Streams without a replace-thread handler. */
+  private failed(t: ThreadHandle, err: Error): void {
+    this.failure ??= err;
+    this.log.error({ err, thread: t.index }, 'stream thread failed');
+    for (const other of this.threads) {
+      for (const w of other.pending.values()) w.reject(this.failure);
+      other.pending.clear();
+    }
+  }
+}
