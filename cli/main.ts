@@ -59,6 +59,7 @@ program
   .argument('<pipelines...>', 'pipeline names, or all')
   .option('--until-idle', 'exit once every input is consumed, committed and every sink flushed')
   .option('--workers <n>', 'worker processes in one consumer group', '1')
+  .option('--threads <n>', 'stream threads per pipeline in each process (default: streamThreads setting, 1)')
   .option('--metrics-port <port>', 'serve /metrics and /health on this port')
   .action(action(() => import('./commands/run.ts')));
 

@@ -13,6 +13,8 @@ import { inputsOf, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
 import { readReplayFloor } from './replay.ts';
 import { StreamsApp, type StreamsProgress } from './runtime/app/streams-app.ts';
+import { StreamThreads } from './runtime/app/stream-threads.ts';
+import { pipelineThreadFactory } from './pipeline-thread.ts';
 import { logger } from './runtime/observability/logger.ts';
 
 export interface RunOptions {
@@ -41,6 +43,9 @@ export interface RunningPipelines {
   readonly warehouse: Warehouse | undefined;
 }
 
+/** A pipeline runs as one StreamsApp, or as several stream threads of this process. */
+type PipelineApp = Pick<StreamsApp, 'start' | 'runUntilIdle' | 'stop' | 'progress'>;
+
 /** Topics the sinks land for a run: the pipelines' inputs and outputs (plus every input for `all`). */
 export function sunkTopicsOf(opts: RunOptions): TopicName[] {
   const topics = new Set<TopicName>(opts.allInputs ? INPUT_TOPICS : []);
@@ -53,11 +58,18 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
   const warehouse = opts.withSinks === false ? undefined : await env.openWarehouse({ autoMigrate: true });
   let queryServer: WarehouseQueryServer | undefined;
   let sinks: RunningSinks | undefined;
-  const apps: StreamsApp[] = [];
+  const apps: PipelineApp[] = [];
   try {
     if (warehouse?.kind === 'chdb') queryServer = await startWarehouseQueryServer(warehouse, env.settings.dataDir);
     for (const def of opts.pipelines) {
       const floor = readReplayFloor(env.settings.dataDir, def.name);
+      const threads = env.settings.streamThreads;
+      if (threads > 1 && opts.metricsPort !== undefined) throw new Error('--metrics-port serves one stream thread; run with streamThreads 1 (RISKSTREAM_STREAM_THREADS) to use it');
+      if (threads > 1) {
+        const factory = pipelineThreadFactory({ settings: env.settings, pipeline: def.name, emitWindowsFrom: floor });
+        apps.push(new StreamThreads({ applicationId: def.applicationId, threads, factory, backend: env.backend, logger }));
+        continue;
+      }
       apps.push(
         new StreamsApp({
           applicationId: def.applicationId,

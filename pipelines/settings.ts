@@ -10,6 +10,8 @@ const settingsSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   guarantee: z.enum(['exactly_once', 'at_least_once']),
   commitIntervalMs: z.number().int().positive(),
+  /** Worker threads per pipeline in one process (Kafka Streams' num.stream.threads). */
+  streamThreads: z.number().int().positive(),
   kafka: z.object({
     brokers: z.array(z.string().min(1)),
     clientId: z.string(),
@@ -59,6 +61,7 @@ export function resolveSettings(flags: SettingsOverrides = {}, env: Env = proces
     logLevel: flags.logLevel ?? env.RISKSTREAM_LOG_LEVEL ?? fromFile('logLevel') ?? 'info',
     guarantee: env.RISKSTREAM_GUARANTEE ?? fromFile('guarantee') ?? 'exactly_once',
     commitIntervalMs: numberOr(env.RISKSTREAM_COMMIT_INTERVAL_MS, fromFile('commitIntervalMs'), 100),
+    streamThreads: numberOr(env.RISKSTREAM_STREAM_THREADS, fromFile('streamThreads'), 1),
     kafka: {
       brokers: splitList(env.KAFKA_BROKERS) ?? (fileKafka.brokers as string[] | undefined) ?? [],
       clientId: env.KAFKA_CLIENT_ID ?? (fileKafka.clientId as string | undefined) ?? 'riskstream',

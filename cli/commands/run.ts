@@ -14,17 +14,20 @@ const STOP_DEADLINE_MS = 10_000;
 interface RunFlags {
   untilIdle?: boolean;
   workers: string;
+  threads?: string;
   metricsPort?: string;
 }
 
 export default async function run(program: Command, names: string[], opts: RunFlags): Promise<void> {
   const pipelines = pipelinesNamed(names);
   const workers = positiveInt(opts.workers, '--workers');
+  const threads = opts.threads === undefined ? undefined : positiveInt(opts.threads, '--threads');
+  if (threads === 0) throw new Error('--threads must be at least 1');
   const metricsPort = opts.metricsPort === undefined ? undefined : positiveInt(opts.metricsPort, '--metrics-port');
   const extraWorker = process.env[WORKER_ENV] === '1';
   await withEnvironment(program, async (env) => {
     if (workers > 1 && env.settings.backend === 'embedded') {
-      throw new Error('--workers > 1 needs --backend kafka (the embedded log serves one worker per data dir)');
+      throw new Error('--workers > 1 needs --backend kafka (the embedded log serves one worker process per data dir; use --threads N for more cores)');
     }
     const children = extraWorker ? [] : forkWorkers(workers - 1);
     const running = await startPipelines(env, { pipelines, allInputs: names.includes('all'), metricsPort, withSinks: !extraWorker, onProgress: showProgress(new ProgressLine()) });
@@ -50,7 +53,7 @@ export default async function run(program: Command, names: string[], opts: RunFl
     }, STOP_DEADLINE_MS);
     deadline.unref();
     await stop();
-  });
+  }, threads === undefined ? {} : { streamThreads: threads });
 }
 
 function forkWorkers(n: number): ChildProcess[] {

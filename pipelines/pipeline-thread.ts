@@ -1,0 +1,39 @@
+// A pipeline's stream thread (run with streamThreads > 1): each thread opens its own environment
+// (backend, registry, serde) from the settings and builds the pipeline's topology itself.
+import type { StreamThreadSlot } from './runtime/backend/backend.ts';
+import type { StreamThreadApp } from './runtime/app/stream-thread-worker.ts';
+import type { StreamThreadFactory } from './runtime/app/stream-threads.ts';
+import { logger, setLogLevel } from './runtime/observability/logger.ts';
+import { pipelinesNamed } from './catalog.ts';
+import { openEnvironment } from './environment.ts';
+import type { Settings } from './settings.ts';
+
+export interface PipelineThreadArgs {
+  settings: Settings;
+  pipeline: string;
+  /** The replay floor read by the main thread (windows before it are not emitted). */
+  emitWindowsFrom: number | undefined;
+}
+
+export function pipelineThreadFactory(args: PipelineThreadArgs): StreamThreadFactory {
+  return { module: import.meta.url, exportName: 'pipelineThreadApp', args };
+}
+
+export async function pipelineThreadApp(raw: unknown, _thread: StreamThreadSlot): Promise<StreamThreadApp> {
+  const args = raw as PipelineThreadArgs;
+  setLogLevel(args.settings.logLevel);
+  const env = openEnvironment(args.settings);
+  const [def] = pipelinesNamed([args.pipeline]);
+  return {
+    options: {
+      applicationId: def.applicationId,
+      topology: def.topology(env.serde, { emitWindowsFrom: args.emitWindowsFrom }),
+      backend: env.backend,
+      stateDir: env.stateDir,
+      guarantee: args.settings.guarantee,
+      commitIntervalMs: args.settings.commitIntervalMs,
+      logger,
+    },
+    close: () => env.close(),
+  };
+}
