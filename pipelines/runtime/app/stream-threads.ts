@@ -85,8 +85,13 @@ export class StreamThreads {
     }
   }
 
+  /** Each thread's own progress, in thread order (as of its last report, at most 0.5 s old). */
+  threadProgress(): StreamsProgress[] {
+    return this.threads.map((t) => t.progress);
+  }
+
   progress(): StreamsProgress {
-    const all = this.threads.map((t) => t.progress);
+    const all = this.threadProgress();
     const sum = (f: (p: StreamsProgress) => number): number => all.reduce((n, p) => n + f(p), 0);
     const states = new Set(all.map((p) => p.state));
     return {
