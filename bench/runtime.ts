@@ -23,21 +23,25 @@ import { pino, type Logger } from 'pino';
 
 const DAY = 86_400_000;
 const PARTITIONS = 4;
-const EMBEDDED_EVENTS = Number(process.env.BENCH_EVENTS ?? 400_000);
-const KAFKA_EVENTS = 150_000;
+// A million events: thread start-up (~0.7 s) and JIT warm-up are a small share of the run.
+const EMBEDDED_EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
+const KAFKA_EVENTS = Number(process.env.BENCH_KAFKA_EVENTS ?? 300_000);
+/** Stream threads per run (Kafka Streams' num.stream.threads): one per core by default. */
+const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 
 /**
  * How busy customers are decides the output volume: every active day opens 30 windows, so sparse
  * customers (a few events a month) produce several window results per event, busy ones far fewer.
  */
 interface Density {
-  customers: number;
+  /** Events per customer per day; the customer count follows from the number of events. */
+  perCustomerDay: number;
   days: number;
 }
 /** ~2 events per customer per day: most windows hold many events. */
-const DENSE: Density = { customers: 2_000, days: 90 };
-/** ~1 event per customer per 10 days: ~10 window results per event. */
-const SPARSE: Density = { customers: 4_000, days: 365 };
+const DENSE: Density = { perCustomerDay: 2.2, days: 90 };
+/** ~1 event per customer per 15 days: ~10 window results per event. */
+const SPARSE: Density = { perCustomerDay: 0.068, days: 365 };
 const RESTORE_KEYS = Number(process.env.BENCH_RESTORE_KEYS ?? 1_000_000);
 
 function rng(seed: number): () => number {
@@ -55,10 +59,11 @@ function events(serde: AvroSerde, n: number, prefix: string, density: Density): 
   const rnd = rng(42);
   const start = Date.UTC(2025, 0, 1);
   const out: ProduceRecord[] = [];
+  const customers = Math.max(1, Math.round(n / (density.perCustomerDay * density.days)));
   const cats = ['food', 'shopping', 'transport', null, 'housing'];
   for (let i = 0; i < n; i++) {
     const t = start + Math.floor((i / n) * density.days * DAY) - Math.floor(rnd() * 3_600_000);
-    const customer = `c${Math.floor(rnd() * density.customers)}`;
+    const customer = `c${Math.floor(rnd() * customers)}`;
     const base = { event_id: `e${i}`, tenant_id: 't1', event_time: t, customer_id: customer };
     const r = rnd();
     if (r < 0.85) {
@@ -82,27 +87,21 @@ async function load(backend: Backend, records: ProduceRecord[], prefix: string):
   await producer.close();
 }
 
-const THREADS = Number(process.env.BENCH_THREADS ?? 1);
-
 /** The risk-features topology with topic names under a prefix (Kafka runs must not collide). */
-async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log?: BenchThreadArgs['log']): Promise<{ eps: number; outPerSecond: number }> {
+async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log: BenchThreadArgs['log'], threads: number): Promise<{ eps: number; outPerSecond: number }> {
   const topology = riskFeaturesTopology(serde);
   const stateDir = path.join(dir, `state-${appId}`);
   const app =
-    THREADS > 1 && log
+    threads > 1
       ? new StreamThreads({
           applicationId: appId,
-          threads: THREADS,
+          threads,
           backend,
           logger: quietLogger(),
           factory: { module: new URL('./runtime-thread.ts', import.meta.url).href, exportName: 'benchRiskFeaturesApp', args: { log, registryDir: path.join(dir, 'registry'), stateDir, applicationId: appId, guarantee } satisfies BenchThreadArgs },
         })
       : new StreamsApp({ applicationId: appId, topology, backend, stateDir, guarantee, logger: quietLogger() });
   const started = performance.now();
-  if (process.env.BENCH_DEBUG && app instanceof StreamThreads) {
-    await app.start();
-    console.error(`threads started in ${Math.round(performance.now() - started)} ms`);
-  }
   await app.runUntilIdle();
   const seconds = (performance.now() - started) / 1000;
   const out = app.progress().recordsOut;
@@ -110,11 +109,11 @@ async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appI
   return { eps: Math.round(n / seconds), outPerSecond: Math.round(out / seconds) };
 }
 
-async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: number, density: Density): Promise<{ eps: number; outPerSecond: number }> {
+async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: number, density: Density, threads: number): Promise<{ eps: number; outPerSecond: number }> {
   const backend = createEmbeddedBackend(path.join(dir, `log-${name}`));
   try {
     await load(backend, events(serde, n, '', density), '');
-    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n, { kind: 'embedded', dataDir: path.join(dir, `log-${name}`) });
+    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n, { kind: 'embedded', dataDir: path.join(dir, `log-${name}`) }, threads);
   } finally {
     await backend.close();
   }
@@ -136,7 +135,7 @@ async function restoreSeconds(backend: Backend, dir: string): Promise<number> {
     await producer.send(batch);
   }
   await producer.close();
-  const store = new KeyValueStore<unknown>('kv', { serialize: (v) => v as Buffer, deserialize: (b) => b });
+  const store = new KeyValueStore<unknown>('kv', { serialize: (v) => v as Buffer, deserialize: (b) => (b === null ? null : Buffer.from(b)) });
   const reader = await backend.partitionReader();
   const started = performance.now();
   await restoreTaskStores({
@@ -169,7 +168,7 @@ async function kafkaRun(serde: AvroSerde, dir: string, records: ProduceRecord[],
     await admin.deleteTopics([...PIPELINE_TOPICS, ...PIPELINE_TOPICS.map((t) => `${t}.dlq`), 'risk-features.late'].filter((t) => existing.has(t)));
     await new Promise((r) => setTimeout(r, 2000));
     await load(backend, records, '');
-    return await runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, records.length, { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') });
+    return await runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, records.length, { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') }, THREADS);
   } finally {
     await backend.close();
   }
@@ -209,10 +208,12 @@ export async function run(): Promise<Record<string, number>> {
   try {
     const serde = new AvroSerde(new FileSchemaRegistry(path.join(dir, 'registry')));
     await serde.prepare(['transactions', 'repayments', 'loan-applications', 'risk-features']);
-    const dense = await embeddedRun(serde, dir, 'dense', EMBEDDED_EVENTS, DENSE);
+    figures.stream_threads = THREADS;
+    const dense = await embeddedRun(serde, dir, 'dense', EMBEDDED_EVENTS, DENSE, THREADS);
     figures.embedded_eps = dense.eps;
     figures.embedded_out_rps = dense.outPerSecond;
-    const sparse = await embeddedRun(serde, dir, 'sparse', EMBEDDED_EVENTS / 4, SPARSE);
+    if (THREADS > 1) figures.embedded_1_thread_eps = (await embeddedRun(serde, dir, 'dense-1-thread', EMBEDDED_EVENTS, DENSE, 1)).eps;
+    const sparse = await embeddedRun(serde, dir, 'sparse', EMBEDDED_EVENTS / 10, SPARSE, THREADS);
     figures.embedded_sparse_eps = sparse.eps;
     figures.embedded_sparse_out_rps = sparse.outPerSecond;
     const embedded = createEmbeddedBackend(path.join(dir, 'log'));

@@ -10,7 +10,11 @@ import type { TopicName, TopicRecords } from '../../../schemas/types.ts';
 
 export interface Serde<T> {
   serialize(value: T): Buffer | null;
-  /** Throws on bytes that are not a valid T; the task sends such records to the DLQ. */
+  /**
+   * Throws on bytes that are not a valid T; the task sends such records to the DLQ. `bytes` may
+   * be a view into a larger read buffer (both backends hand out views): a T that keeps a Buffer
+   * (e.g. in a state store) should keep a copy, or it pins the whole read buffer.
+   */
   deserialize(bytes: Buffer | null): T;
   /** Async set-up run once before the application starts (e.g. registering an Avro schema). */
   prepare?(): Promise<void>;

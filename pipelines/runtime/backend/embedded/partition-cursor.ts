@@ -32,12 +32,15 @@ export class PartitionCursor {
     return `${this.topic}-${this.partition} (${this.paths.data})`;
   }
 
+  /** Built only for an error message: a string per record cost more than decoding it. */
+  private readonly describe = (): string => this.where;
+
   /** Appends up to `max` records below the committed end to `out`; returns how many. */
   read(committed: PartitionState, max: number, out: LogRecord[]): number {
     let count = 0;
     while (count < max && this.offset < committed.end) {
       const size = this.ensureRecord(committed);
-      const record = decodeRecord(this.buf, this.position - this.bufStart, this.topic, this.partition, this.where);
+      const record = decodeRecord(this.buf, this.position - this.bufStart, this.topic, this.partition, this.describe);
       if (record.offset !== this.offset) this.corrupt(`found offset ${record.offset}`);
       out.push(record);
       this.offset++;
@@ -120,8 +123,13 @@ export class PartitionCursor {
     return size;
   }
 
+  /**
+   * Reads from `position` into a fresh buffer: records handed out earlier are views into the old
+   * one (no copy per record), so it is never written again; it is freed once they are.
+   */
   private fill(committed: PartitionState): void {
     if (this.fd === undefined) this.fd = fs.openSync(this.paths.data, 'r');
+    this.buf = Buffer.allocUnsafeSlow(this.buf.length);
     const wanted = Math.min(this.buf.length, committed.bytes - this.position);
     let read = 0;
     while (read < wanted) {

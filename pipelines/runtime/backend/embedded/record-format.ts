@@ -75,11 +75,15 @@ export function timestampAt(buf: Buffer, pos: number): number {
   return buf.readDoubleLE(pos + 12);
 }
 
+/** Records without headers share one (frozen) empty object: most records have none. */
+const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+
 /**
- * Decodes the complete record at `pos` (the caller checked it is all in the buffer). Key, value
- * and headers are copied out so a record kept in a state store does not pin the read buffer.
+ * Decodes the complete record at `pos` (the caller checked it is all in the buffer). Key and
+ * value are views into `buf`, not copies: the reader hands out each buffer once and never
+ * overwrites it (see PartitionCursor.fill).
  */
-export function decodeRecord(buf: Buffer, pos: number, topic: string, partition: number, where: string): LogRecord {
+export function decodeRecord(buf: Buffer, pos: number, topic: string, partition: number, where: () => string): LogRecord {
   const end = pos + 4 + buf.readUInt32LE(pos);
   const offset = buf.readDoubleLE(pos + 4);
   const timestamp = buf.readDoubleLE(pos + 12);
@@ -88,20 +92,21 @@ export function decodeRecord(buf: Buffer, pos: number, topic: string, partition:
   const keyLength = buf.readInt32LE(pos);
   pos += 4;
   if (keyLength >= 0) {
-    key = Buffer.from(buf.subarray(pos, pos + keyLength));
+    key = buf.subarray(pos, pos + keyLength);
     pos += keyLength;
   }
   let value: Buffer | null = null;
   const valueLength = buf.readInt32LE(pos);
   pos += 4;
   if (valueLength >= 0) {
-    value = Buffer.from(buf.subarray(pos, pos + valueLength));
+    value = buf.subarray(pos, pos + valueLength);
     pos += valueLength;
   }
   const headerCount = buf.readUInt16LE(pos);
   pos += 2;
-  const headers: Headers = {};
+  let headers = NO_HEADERS;
   if (headerCount > 0) {
+    headers = {};
     for (let i = 0; i < headerCount; i++) {
       const nameLength = buf.readUInt16LE(pos);
       const name = buf.toString('utf8', pos + 2, pos + 2 + nameLength);
@@ -111,6 +116,6 @@ export function decodeRecord(buf: Buffer, pos: number, topic: string, partition:
       pos += 4 + valueLength;
     }
   }
-  if (pos !== end) throw new LogCorruptError(`record at offset ${offset} of ${where} is malformed`);
+  if (pos !== end) throw new LogCorruptError(`record at offset ${offset} of ${where()} is malformed`);
   return { topic, partition, offset, key, value, timestamp, headers };
 }
