@@ -72,7 +72,18 @@ describe('serde errors', () => {
   it('a body cut short', () => {
     const err = errorOf(() => serde.decode('transactions', good.subarray(0, good.length - 4)));
     expect(err).toBeInstanceOf(SerdeError);
-    expect(err.message).toMatch(/^cannot decode transactions record with schema id \d+: /);
+    expect(err.message).toMatch(/^cannot decode transactions record with schema id \d+: truncated buffer$/);
+  });
+
+  it('bytes after the record', () => {
+    const err = errorOf(() => serde.decode('transactions', Buffer.concat([good, Buffer.from([0, 1])])));
+    expect(err).toBeInstanceOf(SerdeError);
+    expect(err.message).toMatch(/^cannot decode transactions record with schema id \d+: trailing data$/);
+  });
+
+  it('a record inside a larger buffer (a view, as the log readers hand out)', () => {
+    const shared = Buffer.concat([Buffer.from('xyz'), good, Buffer.from('abc')]);
+    expect(serde.decode('transactions', shared.subarray(3, 3 + good.length))).toEqual(txn);
   });
 
   it('an unknown schema id', async () => {

@@ -79,8 +79,10 @@ export class AvroSerde {
     // one, resolving from the writer's (BACKWARD evolution).
     const current = this.writerByTopic.get(topic);
     try {
-      if (!current || current.id === id) return writer.fromBuffer(buf.subarray(HEADER_BYTES)) as TopicRecords[T];
-      return current.type.fromBuffer(buf.subarray(HEADER_BYTES), this.resolver(topic, id, current.type, writer)) as TopicRecords[T];
+      // decode at an offset rather than fromBuffer(subarray): no Buffer view per record.
+      const decoded = !current || current.id === id ? writer.decode(buf, HEADER_BYTES) : current.type.decode(buf, HEADER_BYTES, this.resolver(topic, id, current.type, writer));
+      if (decoded.offset !== buf.length) throw new Error(decoded.offset < 0 ? 'truncated buffer' : 'trailing data');
+      return decoded.value as TopicRecords[T];
     } catch (err) {
       throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
     }
