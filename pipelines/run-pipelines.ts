@@ -64,10 +64,9 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
     for (const def of opts.pipelines) {
       const floor = readReplayFloor(env.settings.dataDir, def.name);
       const threads = env.settings.streamThreads;
-      if (threads > 1 && opts.metricsPort !== undefined) throw new Error('--metrics-port serves one stream thread; run with streamThreads 1 (RISKSTREAM_STREAM_THREADS) to use it');
       if (threads > 1) {
         const factory = pipelineThreadFactory({ settings: env.settings, pipeline: def.name, emitWindowsFrom: floor });
-        apps.push(new StreamThreads({ applicationId: def.applicationId, threads, factory, backend: env.backend, logger }));
+        apps.push(new StreamThreads({ applicationId: def.applicationId, threads, factory, backend: env.backend, logger, metricsPort: opts.metricsPort }));
         continue;
       }
       apps.push(

@@ -9,7 +9,7 @@ export interface ThreadStart {
   thread: StreamThreadSlot;
 }
 
-export type ThreadRequest = { requestId: number } & ({ type: 'start' } | { type: 'untilIdle' } | { type: 'stop' });
+export type ThreadRequest = { requestId: number } & ({ type: 'start' } | { type: 'untilIdle' } | { type: 'metrics' } | { type: 'stop' });
 
 /** Unsolicited replies (no requestId) are periodic progress updates. */
 export type ThreadReplyBody = { requestId?: number } & (
@@ -17,6 +17,8 @@ export type ThreadReplyBody = { requestId?: number } & (
   | { type: 'progress' }
   /** fedOtherThreads: this round wrote to internal topics that other threads may read. */
   | { type: 'idle'; fedOtherThreads: boolean }
+  /** The thread's registry as prom-client's getMetricsAsJSON() gives it. */
+  | { type: 'metrics'; metrics: object[] }
   | { type: 'stopped' }
   | { type: 'failed'; message: string }
 );

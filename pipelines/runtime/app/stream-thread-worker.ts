@@ -38,6 +38,8 @@ async function main(port: NonNullable<typeof parentPort>, start: ThreadStart): P
         await app.runUntilIdle();
         return reply({ type: 'idle', requestId: req.requestId, fedOtherThreads: app.internalRecordsWritten > before });
       }
+      case 'metrics':
+        return reply({ type: 'metrics', requestId: req.requestId, metrics: await app.metrics.registry.getMetricsAsJSON() });
       case 'stop':
         clearInterval(timer);
         await app.stop();

@@ -43,7 +43,7 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
     const args: ThreadTestArgs = { kind, dir: env.dir, prefix, applicationId };
     const factory = { module: new URL('../testing/thread-topology.fixture.ts', import.meta.url).href, exportName: 'threadTestApp', args };
     const run = async (check?: (threads: StreamThreads) => Promise<void>) => {
-      const threads = new StreamThreads({ applicationId, threads: 2, factory, backend });
+      const threads = new StreamThreads({ applicationId, threads: 2, factory, backend, metricsPort: 0 });
       try {
         await threads.runUntilIdle();
         await check?.(threads);
@@ -64,6 +64,12 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
         if (kind === 'embedded') expect(p.recordsIn).toBeGreaterThan(0);
       }
       expect(perThread[0].tasks + perThread[1].tasks).toBe(2 * PARTITIONS);
+      // /metrics sums the threads' counters; /health reports the application.
+      const metrics = await (await fetch(`http://127.0.0.1:${threads.servedPort}/metrics`)).text();
+      expect(metrics).toContain(`riskstream_records_in_total{application_id="${applicationId}"} ${2 * first.length}`);
+      const health = await fetch(`http://127.0.0.1:${threads.servedPort}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ ok: true, state: 'running', tasks: 2 * PARTITIONS });
       if (kind === 'embedded') {
         // The process holds the group: a second member elsewhere is refused while the threads run.
         const intruder = new StreamsApp({ applicationId, topology: threadTestTopology(prefix), backend, stateDir: `${env.dir}/intruder` });

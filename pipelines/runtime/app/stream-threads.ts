@@ -6,8 +6,11 @@
 // A topology holds functions, which cannot cross threads: each thread builds its own StreamsApp
 // from a factory module (see StreamThreadFactory) and this class only starts, watches and stops
 // them and adds up their progress.
+import type http from 'node:http';
 import { Worker } from 'node:worker_threads';
+import { AggregatorRegistry, Registry } from 'prom-client';
 import type { Backend, GroupHold } from '../backend/backend.ts';
+import { startObservabilityServer } from '../observability/http-server.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
 import { StreamsAppError, type StreamsProgress } from './streams-app.ts';
 import type { ThreadReply, ThreadRequest, ThreadStart } from './stream-thread-protocol.ts';
@@ -30,6 +33,8 @@ export interface StreamThreadsOptions {
   /** This process's handle on the log: reserves the group for the threads. */
   backend: Backend;
   logger?: Logger;
+  /** Serves /metrics (every thread's metrics, summed) and /health when set (0 = any free port). */
+  metricsPort?: number;
 }
 
 interface ThreadHandle {
@@ -57,6 +62,7 @@ export class StreamThreads {
   private failure: Error | undefined;
   private nextRequest = 0;
   private stopped: Promise<void> | undefined;
+  private server: http.Server | undefined;
 
   constructor(options: StreamThreadsOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new StreamsAppError(`stream threads must be a positive integer, got ${options.threads}`);
@@ -71,6 +77,9 @@ export class StreamThreads {
     try {
       this.threads = Array.from({ length: this.o.threads }, (_, index) => this.spawn(index));
       await Promise.all(this.threads.map((t) => this.request(t, { type: 'start' })));
+      if (this.o.metricsPort !== undefined) {
+        this.server = await startObservabilityServer(this.o.metricsPort, { contentType: Registry.PROMETHEUS_CONTENT_TYPE, metrics: () => this.metrics() }, this);
+      }
       this.log.info({ threads: this.o.threads }, 'stream threads started');
     } catch (err) {
       await this.stop().catch(() => undefined);
@@ -89,6 +98,23 @@ export class StreamThreads {
       const replies = await Promise.all(this.threads.map((t) => this.request(t, { type: 'untilIdle' })));
       if (!replies.some((r) => r.type === 'idle' && r.fedOtherThreads)) return;
     }
+  }
+
+  /** The port /metrics and /health are served on (undefined without metricsPort). */
+  get servedPort(): number | undefined {
+    const address = this.server?.address();
+    return typeof address === 'object' && address !== null ? address.port : undefined;
+  }
+
+  /** Prometheus text of every thread's metrics, counters and gauges summed over the threads. */
+  async metrics(): Promise<string> {
+    const replies = await Promise.all(this.threads.map((t) => this.request(t, { type: 'metrics' })));
+    return AggregatorRegistry.aggregate(replies.map((r) => (r.type === 'metrics' ? r.metrics : []))).metrics();
+  }
+
+  health(): { ok: boolean; state: string; tasks: number } {
+    const p = this.progress();
+    return { ok: p.state === 'running', state: p.state, tasks: p.tasks };
   }
 
   /** Each thread's own progress, in thread order (as of its last report, at most 0.5 s old). */
@@ -116,6 +142,7 @@ export class StreamThreads {
   /** Commits and closes every thread, then releases the group. */
   stop(): Promise<void> {
     this.stopped ??= (async () => {
+      await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
       await Promise.all(
         this.threads.map(async (t) => {
           await this.request(t, { type: 'stop' }).catch((err: unknown) => this.log.error({ err, thread: t.index }, 'stream thread failed to stop cleanly'));

@@ -6,7 +6,10 @@ export interface HealthSource {
   health(): { ok: boolean; state: string; tasks: number };
 }
 
-export async function startObservabilityServer(port: number, registry: Registry, health: HealthSource): Promise<http.Server> {
+/** A prom-client Registry, or anything that renders metrics the same way (e.g. several threads' registries merged). */
+export type MetricsSource = Pick<Registry, 'metrics' | 'contentType'>;
+
+export async function startObservabilityServer(port: number, registry: MetricsSource, health: HealthSource): Promise<http.Server> {
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     if (url.startsWith('/metrics')) {
