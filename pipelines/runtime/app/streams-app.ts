@@ -3,7 +3,7 @@
 // consumer group (= applicationId), runs tasks, and commits every commitIntervalMs.
 import type http from 'node:http';
 import type { Backend, GroupConsumer, StreamThreadSlot, TopicConfig } from '../backend/backend.ts';
-import type { ProcessingGuarantee } from '../commit/partition-committer.ts';
+import { TaskMigratedError, type ProcessingGuarantee } from '../commit/partition-committer.ts';
 import { SerialLock } from '../commit/serial-lock.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
 import { StreamsMetrics } from '../observability/metrics.ts';
@@ -116,11 +116,7 @@ export class StreamsApp {
           this.o.onRestoreProgress?.(p);
         },
       });
-      this.consumer = await this.o.backend.groupConsumer(this.applicationId, { thread: this.o.thread });
-      await this.consumer.subscribe(this.sourceTopics, {
-        onAssigned: (tps) => this.lock.run(() => this.tasks.onAssigned(tps)),
-        onRevoked: (tps) => this.lock.run(() => this.tasks.onRevoked(tps)),
-      });
+      await this.joinGroup();
       this.state = 'running';
       this.log.info({ guarantee: this.guarantee, commitIntervalMs: this.commitIntervalMs, inputs: this.sourceTopics }, 'streams application started');
       this.loop = this.runLoop().catch((err: unknown) => this.fail(err));
@@ -129,6 +125,26 @@ export class StreamsApp {
       await this.consumer?.close().catch(() => undefined);
       throw err;
     }
+  }
+
+  private async joinGroup(): Promise<void> {
+    this.consumer = await this.o.backend.groupConsumer(this.applicationId, { thread: this.o.thread });
+    await this.consumer.subscribe(this.sourceTopics, {
+      onAssigned: (tps) => this.lock.run(() => this.tasks.onAssigned(tps)),
+      onRevoked: (tps) => this.lock.run(() => this.tasks.onRevoked(tps)),
+    });
+  }
+
+  /**
+   * A commit was fenced: this member missed a rebalance that gave some of its partitions to
+   * another member. Like Kafka Streams, commit and close what is still ours, leave and rejoin the
+   * group, and carry on with whatever the new assignment holds (tasks restore from local state).
+   */
+  private async rejoin(err: TaskMigratedError): Promise<void> {
+    this.log.warn({ partitions: err.partitions }, `${err.message}; rejoining the group`);
+    await this.lock.run(() => this.tasks.closeAll(true));
+    await this.consumer!.close();
+    await this.joinGroup();
   }
 
   /** Resolves once every input partition is consumed and committed and nothing is buffered. */
@@ -203,7 +219,6 @@ export class StreamsApp {
   // ---- the loop ---------------------------------------------------------------------------------
 
   private async runLoop(): Promise<void> {
-    const consumer = this.consumer!;
     const maxPoll = this.o.maxPollRecords ?? 5000;
     let lastCommit = Date.now();
     let processedBefore = 0;
@@ -212,6 +227,8 @@ export class StreamsApp {
       // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
       // the event loop that would deliver that data.
       const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
+      // Read each round: a rejoin replaces the consumer.
+      const consumer = this.consumer!;
       const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
       if (this.state !== 'running') break;
       const startedAt = process.hrtime.bigint();
@@ -294,7 +311,14 @@ export class StreamsApp {
     for (const t of this.tasks.tasks()) t.advanceDrainedQueues((topic, partition) => positions.get(`${topic}\u0000${partition}`));
     if (!this.tasks.hasPendingCommit()) return;
     const started = process.hrtime.bigint();
-    const outcome = await this.lock.run(() => this.tasks.commitAll());
+    let outcome: Awaited<ReturnType<TaskManager['commitAll']>>;
+    try {
+      outcome = await this.lock.run(() => this.tasks.commitAll());
+    } catch (err) {
+      if (!(err instanceof TaskMigratedError)) throw err;
+      await this.rejoin(err);
+      return;
+    }
     this.metrics.commitLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.totals.commits++;
     this.totals.out += outcome.outputs;

@@ -4,6 +4,7 @@
 // then commit offsets), then append the committed changelog entries to the local copies and write
 // the checkpoints.
 import type { LogProducer, ProduceRecord, TransactionalProducer } from '../backend/backend.ts';
+import { ProducerFencedError } from '../backend/errors.ts';
 import type { LocalTaskState } from '../state/local-state.ts';
 import type { StreamTask } from '../tasks/stream-task.ts';
 
@@ -14,6 +15,23 @@ export class CommitFailedError extends Error {
     super(`commit of partition ${partition} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'CommitFailedError';
   }
+}
+
+/**
+ * Commits were fenced: another member of the group owns these partitions now and has taken over
+ * their transactional ids (Kafka Streams' TaskMigratedException). Their uncommitted work is
+ * dropped here and redone by the new owner from the last commit; this member rejoins the group.
+ */
+export class TaskMigratedError extends Error {
+  constructor(readonly partitions: number[]) {
+    super(`partitions ${partitions.join(', ')} moved to another member of the group (their commit was fenced)`);
+    this.name = 'TaskMigratedError';
+  }
+}
+
+/** True when a commit failed because a newer producer with the same transactional id fenced it. */
+export function isFenced(err: unknown): boolean {
+  return err instanceof CommitFailedError && err.cause instanceof ProducerFencedError;
 }
 
 /** Rewrite a local store file once it holds this many bytes more than after its last rewrite. */

@@ -2,7 +2,7 @@
 // closes them when their partitions are revoked. A task for partition p of a sub-topology exists
 // once p of every input topic of that sub-topology is assigned to this worker (co-partitioning).
 import type { Backend, LogProducer, TopicPartition } from '../backend/backend.ts';
-import { PartitionCommitter, type ProcessingGuarantee } from '../commit/partition-committer.ts';
+import { isFenced, PartitionCommitter, TaskMigratedError, type ProcessingGuarantee } from '../commit/partition-committer.ts';
 import { LocalTaskState } from '../state/local-state.ts';
 import { restoreTaskStores, type RestoreProgress } from '../state/state-restorer.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
@@ -129,16 +129,40 @@ export class TaskManager {
     const units = [...this.units.values()];
     // Partitions commit in parallel, one transaction each: Kafka runs them side by side, the
     // embedded log writes them as one group commit.
-    const outcomes = await Promise.all(units.map((u) => u.commit()));
+    const settled = await Promise.allSettled(units.map((u) => u.commit()));
     let records = 0;
     let outputs = 0;
     let internalRecords = 0;
-    for (const o of outcomes) {
-      records += o.records;
-      outputs += o.outputs;
-      internalRecords += o.internalRecords;
+    const migrated: number[] = [];
+    let failure: unknown;
+    for (let i = 0; i < settled.length; i++) {
+      const s = settled[i];
+      if (s.status === 'fulfilled') {
+        records += s.value.records;
+        outputs += s.value.outputs;
+        internalRecords += s.value.internalRecords;
+      } else if (isFenced(s.reason)) {
+        await this.dropMigrated(units[i]);
+        migrated.push(units[i].partition);
+      } else failure ??= s.reason;
     }
+    if (failure !== undefined) throw failure;
+    if (migrated.length > 0) throw new TaskMigratedError(migrated);
     return { records, outputs, internalRecords };
+  }
+
+  /**
+   * Closes a fenced partition's tasks without committing: the new owner redoes their uncommitted
+   * work from the last commit, and the local copies hold only committed state.
+   */
+  private async dropMigrated(unit: PartitionCommitter): Promise<void> {
+    for (const m of unit.tasks) {
+      this.o.logger.warn({ task: m.task.taskId }, 'task moved to another member: dropping its uncommitted work');
+      m.task.close();
+      for (const q of m.task.queues) this.byTopicPartition.delete(`${q.topic}\u0000${q.partition}`);
+    }
+    await unit.close().catch(() => undefined);
+    this.units.delete(unit.partition);
   }
 
   /** Waits until every partition's committed output is readable downstream (see TransactionalProducer). */
@@ -153,13 +177,18 @@ export class TaskManager {
 
   /** Closes everything; with commit=false (after a failure) nothing more is written. */
   async closeAll(commit: boolean): Promise<void> {
-    if (commit) await this.commitAll();
+    if (commit) {
+      await this.commitAll().catch((err: unknown) => {
+        if (!(err instanceof TaskMigratedError)) throw err;
+      });
+    }
     for (const u of this.units.values()) {
       for (const m of u.tasks) m.task.close();
       await u.close();
     }
     this.units.clear();
     this.byTopicPartition.clear();
+    this.assigned.clear();
     if (this.plainProducer) await this.plainProducer.close();
     this.plainProducer = undefined;
   }
