@@ -59,8 +59,12 @@ export async function ensureKafkaLibs(): Promise<string> {
 }
 
 /** Kafka's cluster ids are 16 random bytes in URL-safe base64 without padding. */
+/** Like Kafka's Uuid.randomUuid(): never starting with '-', which kafka-storage would read as an option (1 start in 64 failed). */
 function randomClusterId(): string {
-  return randomBytes(16).toString('base64url');
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
 }
 
 function serverProperties(dataDir: string, port: number, controllerPort: number): string {
