@@ -159,6 +159,7 @@ export class StreamThreads {
   private spawn(index: number): ThreadHandle {
     const start: ThreadStart = { factory: this.o.factory, thread: { index, count: this.o.threads } };
     const worker = new Worker(ENTRY, { workerData: start, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+    const name = `stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId}`;
     const handle: ThreadHandle = {
       index,
       worker,
@@ -168,16 +169,16 @@ export class StreamThreads {
     };
     worker.on('message', (reply: ThreadReply) => {
       handle.progress = reply.progress;
-      if (reply.type === 'failed') this.failed(handle, new StreamsAppError(`stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId} failed: ${reply.message}`));
+      if (reply.type === 'failed') this.failed(handle, new StreamsAppError(`${name} failed: ${reply.message}`));
       if (reply.requestId === undefined) return;
       const waiter = handle.pending.get(reply.requestId);
       handle.pending.delete(reply.requestId);
       if (reply.type === 'failed') waiter?.reject(this.failure!);
       else waiter?.resolve(reply);
     });
-    worker.on('error', (err) => this.failed(handle, new StreamsAppError(`stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId} crashed: ${err.message}`, { cause: err })));
+    worker.on('error', (err) => this.failed(handle, new StreamsAppError(`${name} crashed: ${err.message}`, { cause: err })));
     worker.on('exit', (code) => {
-      if (this.stopped === undefined) this.failed(handle, new StreamsAppError(`stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId} exited (code ${code})`));
+      if (this.stopped === undefined) this.failed(handle, new StreamsAppError(`${name} exited (code ${code})`));
     });
     return handle;
   }

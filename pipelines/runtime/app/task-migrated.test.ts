@@ -3,8 +3,8 @@
 // uncommitted work, rejoins the group and carries on: no failure, and every record counted once.
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsApp } from './streams-app.ts';
-import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
-import { LARGE_AMOUNT, threadTestTopology, type Payment, type Total } from '../testing/thread-topology.fixture.ts';
+import { BACKEND_KINDS, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { expectedResults, readResults, threadTestTopology, type Payment } from '../testing/thread-topology.fixture.ts';
 import { pino } from 'pino';
 
 describe.each(BACKEND_KINDS)('fenced commit (%s)', (kind) => {
@@ -43,15 +43,6 @@ describe.each(BACKEND_KINDS)('fenced commit (%s)', (kind) => {
     }
     expect(app.currentState).toBe('stopped');
 
-    const expected = new Map<string, Total>();
-    for (const p of all) {
-      const t = expected.get(p.customer) ?? { count: 0, sum: 0 };
-      expected.set(p.customer, { count: t.count + 1, sum: t.sum + p.amount });
-    }
-    const latest = new Map<string, Total>();
-    for (const r of await readTopic(backend, `${prefix}totals`)) latest.set(r.key!.toString(), JSON.parse(r.value!.toString()) as Total);
-    expect(Object.fromEntries(latest)).toEqual(Object.fromEntries(expected));
-    const large = (await readTopic(backend, `${prefix}large`)).map((r) => (JSON.parse(r.value!.toString()) as Payment).id).sort((a, b) => a - b);
-    expect(large).toEqual(all.filter((p) => p.amount > LARGE_AMOUNT).map((p) => p.id));
+    expect(await readResults(backend, prefix)).toEqual(expectedResults(all));
   });
 });

@@ -2,7 +2,7 @@
 // closes them when their partitions are revoked. A task for partition p of a sub-topology exists
 // once p of every input topic of that sub-topology is assigned to this worker (co-partitioning).
 import type { Backend, LogProducer, TopicPartition } from '../backend/backend.ts';
-import { isFenced, PartitionCommitter, TaskMigratedError, type ProcessingGuarantee } from '../commit/partition-committer.ts';
+import { isFenced, PartitionCommitter, TaskMigratedError, type ManagedTask, type ProcessingGuarantee } from '../commit/partition-committer.ts';
 import { LocalTaskState } from '../state/local-state.ts';
 import { restoreTaskStores, type RestoreProgress } from '../state/state-restorer.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
@@ -69,9 +69,7 @@ export class TaskManager {
       const revoked = unit.tasks.filter((m) => m.task.queues.some((q) => !this.assigned.has(`${q.topic}\u0000${q.partition}`)));
       for (const m of revoked) {
         this.o.logger.info({ task: m.task.taskId }, 'closing revoked task');
-        m.task.close();
-        m.local.closeFiles();
-        for (const q of m.task.queues) this.byTopicPartition.delete(`${q.topic}\u0000${q.partition}`);
+        this.closeTask(m);
         unit.tasks.splice(unit.tasks.indexOf(m), 1);
       }
       if (unit.tasks.length === 0) {
@@ -155,11 +153,17 @@ export class TaskManager {
    * Closes a fenced partition's tasks without committing: the new owner redoes their uncommitted
    * work from the last commit, and the local copies hold only committed state.
    */
+  /** Closes a task and its local files and stops routing its partitions' records to it. */
+  private closeTask(m: ManagedTask): void {
+    m.task.close();
+    m.local.closeFiles();
+    for (const q of m.task.queues) this.byTopicPartition.delete(`${q.topic}\u0000${q.partition}`);
+  }
+
   private async dropMigrated(unit: PartitionCommitter): Promise<void> {
     for (const m of unit.tasks) {
       this.o.logger.warn({ task: m.task.taskId }, 'task moved to another member: dropping its uncommitted work');
-      m.task.close();
-      for (const q of m.task.queues) this.byTopicPartition.delete(`${q.topic}\u0000${q.partition}`);
+      this.closeTask(m);
     }
     await unit.close().catch(() => undefined);
     this.units.delete(unit.partition);

@@ -6,7 +6,8 @@ import type { StreamThreadApp } from '../app/stream-thread-worker.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import type { Topology } from '../topology/topology.ts';
-import { testEnvAt, type BackendKind } from './test-backends.ts';
+import type { Backend } from '../backend/backend.ts';
+import { readTopic, testEnvAt, type BackendKind } from './test-backends.ts';
 import { pino } from 'pino';
 
 export interface Payment {
@@ -47,4 +48,22 @@ export async function threadTestApp(raw: unknown, thread: StreamThreadSlot): Pro
     options: { applicationId: args.applicationId, topology: threadTestTopology(args.prefix), backend, stateDir: `${args.dir}/state`, logger: pino({ level: 'warn' }) },
     close: () => backend.close(),
   };
+}
+
+/** What the topology must have written for these payments: each customer's total, the large ids. */
+export function expectedResults(all: Payment[]): { totals: Record<string, Total>; large: number[] } {
+  const totals: Record<string, Total> = {};
+  for (const p of all) {
+    const t = totals[p.customer] ?? { count: 0, sum: 0 };
+    totals[p.customer] = { count: t.count + 1, sum: t.sum + p.amount };
+  }
+  return { totals, large: all.filter((p) => p.amount > LARGE_AMOUNT).map((p) => p.id) };
+}
+
+/** What it wrote: the latest total per customer, and the large payments' ids in order. */
+export async function readResults(backend: Backend, prefix: string): Promise<{ totals: Record<string, Total>; large: number[] }> {
+  const totals: Record<string, Total> = {};
+  for (const r of await readTopic(backend, `${prefix}totals`)) totals[r.key!.toString()] = JSON.parse(r.value!.toString()) as Total;
+  const large = (await readTopic(backend, `${prefix}large`)).map((r) => (JSON.parse(r.value!.toString()) as Payment).id).sort((a, b) => a - b);
+  return { totals, large };
 }
