@@ -33,6 +33,10 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
 
     const args: ThreadTestArgs = { kind, dir: env.dir, prefix, applicationId };
     const factory = { module: new URL('../testing/thread-topology.fixture.ts', import.meta.url).href, exportName: 'threadTestApp', args };
+    const expectProcessed = (counted: number, records: number) => {
+      if (kind === 'embedded') expect(counted).toBe(records);
+      else expect(counted).toBeGreaterThanOrEqual(records);
+    };
     const run = async (check?: (threads: StreamThreads) => Promise<void>) => {
       const threads = new StreamThreads({ applicationId, threads: 2, factory, backend, metricsPort: 0 });
       try {
@@ -57,7 +61,7 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
       expect(perThread[0].tasks + perThread[1].tasks).toBe(2 * PARTITIONS);
       // /metrics sums the threads' counters; /health reports the application.
       const metrics = await (await fetch(`http://127.0.0.1:${threads.servedPort}/metrics`)).text();
-      expect(metrics).toContain(`riskstream_records_in_total{application_id="${applicationId}"} ${2 * first.length}`);
+      expect(metrics).toContain(`riskstream_records_in_total{application_id="${applicationId}"} ${threads.progress().recordsIn}`);
       const health = await fetch(`http://127.0.0.1:${threads.servedPort}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ ok: true, state: 'running', tasks: 2 * PARTITIONS });
@@ -67,14 +71,16 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
         await expect(intruder.start()).rejects.toBeInstanceOf(GroupMemberConflictError);
       }
     });
-    // Every payment once from the input, once from the repartition topic.
-    expect(firstRun.recordsIn).toBe(2 * first.length);
+    // Every payment once from the input, once from the repartition topic. On Kafka a rebalance while
+    // the second thread joins may move a partition before its work was committed: the new owner
+    // redoes it (the outputs stay exactly-once, checked below), so records are counted again.
+    expectProcessed(firstRun.recordsIn, 2 * first.length);
 
     const second = payments(2, first.length, 1000);
     await produce(second);
     await producer.close();
     const secondRun = await run();
-    expect(secondRun.recordsIn).toBe(2 * second.length);
+    expectProcessed(secondRun.recordsIn, 2 * second.length);
 
     const all = [...first, ...second];
     expect(await readResults(backend, prefix)).toEqual(expectedResults(all));

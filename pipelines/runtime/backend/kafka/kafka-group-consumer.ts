@@ -178,8 +178,20 @@ export class KafkaGroupConsumer implements GroupConsumer {
     if (isStale()) return; // fetched before a seek: the next fetch starts at the new offset
     const q = this.queues.get(keyOf(batch.topic, batch.partition));
     if (q === undefined) return; // revoked meanwhile, or assignment not applied yet: refetched later
-    for (const message of batch.messages) q.records.push(toLogRecord(batch.topic, batch.partition, message));
-    q.tail = Number(batch.lastOffset()) + 1;
+    // After a rebalance kafkajs restarts a partition it kept from the group's committed offset,
+    // which may lie behind what this member already delivered (the newest commit not yet
+    // visible): never hand out a record twice, and move kafkajs back to where we are.
+    const delivered = q.ready ? q.tail : -1;
+    let behind = false;
+    for (const message of batch.messages) {
+      if (Number(message.offset) < delivered) behind = true;
+      else q.records.push(toLogRecord(batch.topic, batch.partition, message));
+    }
+    if (behind && Number(batch.lastOffset()) + 1 < delivered) {
+      this.consumer!.seek({ topic: q.tp.topic, partition: q.tp.partition, offset: String(delivered) });
+      return;
+    }
+    q.tail = Math.max(q.tail, Number(batch.lastOffset()) + 1);
     if (q.records.length - q.head > MAX_QUEUED_PER_PARTITION) {
       pause();
       q.paused = true;
