@@ -20,6 +20,7 @@ import {
   type SchemaRegistryClient,
 } from './registry-client.ts';
 import { InvalidSchemaError, SubjectConfigNotFoundError, SubjectNotFoundError, VersionNotFoundError } from './registry-errors.ts';
+import { threadId } from 'node:worker_threads';
 
 interface VersionEntry {
   version: number;
@@ -285,7 +286,7 @@ export class FileSchemaRegistry implements SchemaRegistryClient {
     try {
       const state = this.read();
       const result = change(state);
-      const tmp = `${this.stateFile}.${process.pid}.tmp`;
+      const tmp = `${this.stateFile}.${process.pid}.${threadId}.tmp`;
       writeFileSync(tmp, JSON.stringify(state, null, 2));
       renameSync(tmp, this.stateFile);
       return result;

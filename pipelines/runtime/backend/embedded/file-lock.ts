@@ -4,6 +4,7 @@
 // short-lived lock so two processes cannot both break and then both take the lock.
 import fs from 'node:fs';
 import os from 'node:os';
+import { threadId } from 'node:worker_threads';
 
 interface LockOwner {
   pid: number;
@@ -70,7 +71,8 @@ export class FileLock {
   tryAcquire(): boolean {
     // Held by another caller in this process (e.g. a sink committing while a task commits): wait for it.
     if (this.held) return false;
-    const temp = `${this.path}.${process.pid}.${tempCounter++}.tmp`;
+    // pid and thread: stream threads of one process take the same locks.
+    const temp = `${this.path}.${process.pid}.${threadId}.${tempCounter++}.tmp`;
     fs.writeFileSync(temp, JSON.stringify(self));
     try {
       for (let attempt = 0; attempt < 2; attempt++) {

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { LogCorruptError } from '../errors.ts';
+import { threadId } from 'node:worker_threads';
 
 export interface PartitionState {
   /** Next offset to write = number of committed records. */
@@ -72,7 +73,7 @@ export function readManifest(logDir: string): Manifest {
 /** Atomic replace. With `durable`, survives power loss too (kill -9 needs no fsync at all). */
 export function writeManifest(logDir: string, manifest: Manifest, durable: boolean): void {
   const target = path.join(logDir, MANIFEST_FILE);
-  const temp = `${target}.${process.pid}.tmp`;
+  const temp = `${target}.${process.pid}.${threadId}.tmp`;
   const fd = fs.openSync(temp, 'w');
   try {
     fs.writeSync(fd, JSON.stringify(manifest));
