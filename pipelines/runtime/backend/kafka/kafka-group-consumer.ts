@@ -65,7 +65,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       partitionAssigners: [coPartitionedAssigner],
-      maxWaitTimeInMs: 500,
+      maxWaitTimeInMs: 50,
       // A worker killed with -9 holds its partitions until the session times out: keep that short.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
@@ -177,11 +177,14 @@ export class KafkaGroupConsumer implements GroupConsumer {
   private async onBatch({ batch, isStale, pause }: EachBatchPayload): Promise<void> {
     if (isStale()) return; // fetched before a seek: the next fetch starts at the new offset
     const q = this.queues.get(keyOf(batch.topic, batch.partition));
-    if (q === undefined) return; // revoked meanwhile, or assignment not applied yet: refetched later
+    // Revoked meanwhile, or its start offset not set yet: seekQueue refetches it once it is. Not
+    // buffering it also keeps kafkajs from pausing it, and a consumer with every partition paused
+    // sleeps a whole maxWaitTime before it fetches again.
+    if (q === undefined || !q.ready) return;
     // After a rebalance kafkajs restarts a partition it kept from the group's committed offset,
     // which may lie behind what this member already delivered (the newest commit not yet
     // visible): never hand out a record twice, and move kafkajs back to where we are.
-    const delivered = q.ready ? q.tail : -1;
+    const delivered = q.tail;
     let behind = false;
     for (const message of batch.messages) {
       if (Number(message.offset) < delivered) behind = true;

@@ -1,0 +1,108 @@
+// patches/kafkajs+2.2.4.patch replaces kafkajs' per-record encoder for uncompressed produce requests
+// with one that writes a partition's record batch straight into one buffer. The broker rejects a
+// batch whose bytes or CRC are off, so the patched path must write exactly what kafkajs' generic
+// Record + RecordBatch path writes (which it still uses for compressed batches).
+import { createRequire } from 'node:module';
+import { describe, expect, it } from 'vitest';
+
+const require = createRequire(import.meta.url);
+
+interface Message {
+  key?: Buffer | string | null;
+  value: Buffer | string | null;
+  timestamp?: string;
+  headers?: Record<string, Buffer | string | Array<Buffer | string>>;
+}
+interface KafkajsEncoder {
+  buffer: Buffer;
+  size(): number;
+  writeInt32(v: number): KafkajsEncoder;
+  writeInt64(v: unknown): KafkajsEncoder;
+  writeString(v: string | null): KafkajsEncoder;
+  writeInt16(v: number): KafkajsEncoder;
+  writeArray(v: unknown[]): KafkajsEncoder;
+  writeEncoder(v: KafkajsEncoder): KafkajsEncoder;
+}
+type ProduceRequest = (args: Record<string, unknown>) => { encode(): Promise<KafkajsEncoder> };
+
+const kafkajs = (path: string): unknown => require(`kafkajs/src/${path}`);
+const produceV3 = kafkajs('protocol/requests/produce/v3/request') as ProduceRequest;
+const Encoder = kafkajs('protocol/encoder') as new () => KafkajsEncoder;
+const Record = kafkajs('protocol/recordBatch/record/v0') as (args: Record<string, unknown>) => KafkajsEncoder;
+const { RecordBatch } = kafkajs('protocol/recordBatch/v0') as { RecordBatch: (args: Record<string, unknown>) => Promise<KafkajsEncoder> };
+const Long = kafkajs('utils/long') as { fromValue(v: number | string): unknown };
+const decodeBatch = kafkajs('protocol/recordBatch/v0/decoder') as (decoder: unknown) => Promise<{ records: Array<{ key: Buffer | null; value: Buffer | null; timestamp: string; offset: string; headers: Record<string, unknown> }> }>;
+const Decoder = kafkajs('protocol/decoder') as new (b: Buffer) => { readInt32(): number; readInt64(): unknown; readBytes(): Buffer };
+
+/** What kafkajs 2.2.4 wrote for one topic before the patch (numeric timestamp order). */
+async function genericRequest(topic: string, partitions: Array<{ partition: number; firstSequence: number; messages: Message[] }>, producerId: number, producerEpoch: number, transactionalId: string | null): Promise<Buffer> {
+  const encodedPartitions: KafkajsEncoder[] = [];
+  for (const { partition, firstSequence, messages } of partitions) {
+    const timestamps = messages.map((m) => Number(m.timestamp)).filter((t) => !Number.isNaN(t));
+    const firstTimestamp = Math.min(...timestamps);
+    const records = messages.map((m, i) => Record({ ...m, offsetDelta: i, timestampDelta: Number(m.timestamp) - firstTimestamp }));
+    const batch = await RecordBatch({ records, firstTimestamp, maxTimestamp: Math.max(...timestamps), producerId: Long.fromValue(producerId), producerEpoch, firstSequence, transactional: transactionalId !== null, lastOffsetDelta: records.length - 1 });
+    encodedPartitions.push(new Encoder().writeInt32(partition).writeInt32(batch.size()).writeEncoder(batch));
+  }
+  const topicData = new Encoder().writeString(topic).writeArray(encodedPartitions);
+  return new Encoder().writeString(transactionalId).writeInt16(-1).writeInt32(30_000).writeArray([topicData]).buffer;
+}
+
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function randomMessages(seed: number, n: number): Message[] {
+  const rnd = rng(seed);
+  const base = Date.UTC(2025, 0, 1);
+  const bytes = (len: number): Buffer => Buffer.from(Array.from({ length: len }, () => Math.floor(rnd() * 256)));
+  return Array.from({ length: n }, (_, i) => {
+    const m: Message = {
+      // Keys and values from empty to past the one- and two-byte varint lengths.
+      key: rnd() < 0.1 ? null : rnd() < 0.2 ? `k-${i}-é` : bytes(Math.floor(rnd() * 200)),
+      value: rnd() < 0.1 ? null : bytes(Math.floor(rnd() * (rnd() < 0.05 ? 20_000 : 300))),
+      // Out of order, and deltas from 0 past 2^31 ms (~25 days) so the varlong needs more than 32 bits.
+      timestamp: String(base + Math.floor(rnd() * 60 * 86_400_000)),
+    };
+    if (rnd() < 0.3) m.headers = { origin: `topic-${i}`, bin: bytes(3), many: ['a', Buffer.from('b')] };
+    return m;
+  });
+}
+
+describe('patched kafkajs produce encoder (uncompressed record batches)', () => {
+  it('writes the same bytes as the generic Record/RecordBatch path, for transactional and plain producers', async () => {
+    for (const [seed, transactionalId] of [[1, 'riskstream-app-0_1'], [2, null], [3, 'tx']] as const) {
+      const partitions = [0, 3, 7].map((partition, j) => ({ partition, firstSequence: 17 * j, messages: randomMessages(seed * 10 + j, j === 1 ? 1 : 150) }));
+      const producerId = 4_000_000_123 + seed;
+      const actual = (await produceV3({ acks: -1, timeout: 30_000, transactionalId, producerId: Long.fromValue(producerId), producerEpoch: 5, topicData: [{ topic: 'transactions', partitions }] }).encode()).buffer;
+      const expected = await genericRequest('transactions', partitions, producerId, 5, transactionalId);
+      expect(actual.length).toBe(expected.length);
+      expect(actual.equals(expected)).toBe(true);
+    }
+  });
+
+  it('writes batches kafkajs decodes back to the same keys, values, timestamps and headers', async () => {
+    const messages = randomMessages(9, 300);
+    const request = await produceV3({ acks: -1, timeout: 30_000, transactionalId: null, producerId: Long.fromValue(-1), producerEpoch: 0, topicData: [{ topic: 't', partitions: [{ partition: 2, firstSequence: 0, messages }] }] }).encode();
+    // Skip transactional id (-1: null string), acks, timeout, topic array, topic name, partition array, partition, record set size.
+    const body = request.buffer.subarray(2 + 2 + 4 + 4 + 2 + 1 + 4 + 4 + 4);
+    const { records } = await decodeBatch(new Decoder(body));
+    expect(records.length).toBe(messages.length);
+    records.forEach((r, i) => {
+      const m = messages[i]!;
+      const asBuffer = (v: Buffer | string | null | undefined): Buffer | null => (v == null ? null : Buffer.from(v));
+      expect(r.offset).toBe(String(i));
+      expect(r.timestamp).toBe(m.timestamp);
+      expect(r.key).toEqual(asBuffer(m.key));
+      expect(r.value).toEqual(asBuffer(m.value));
+      const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
+      expect(headers).toEqual(m.headers === undefined ? {} : { origin: m.headers.origin, bin: m.headers.bin!.toString(), many: ['a', 'b'] });
+    });
+  });
+});
