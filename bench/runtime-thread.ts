@@ -3,8 +3,6 @@
 import path from 'node:path';
 import { pino } from 'pino';
 import type { StreamThreadSlot } from '../pipelines/runtime/backend/backend.ts';
-import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
-import { createKafkaBackend } from '../pipelines/runtime/backend/kafka/kafka-backend.ts';
 import type { StreamThreadApp } from '../pipelines/runtime/app/stream-thread-worker.ts';
 import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-committer.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
@@ -22,7 +20,11 @@ export interface BenchThreadArgs {
 
 export async function benchRiskFeaturesApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
   const args = raw as BenchThreadArgs;
-  const backend = args.log.kind === 'embedded' ? createEmbeddedBackend(args.log.dataDir) : createKafkaBackend({ brokers: args.log.brokers, clientId: `bench-runtime-${thread.index}` });
+  // Only the backend in use is loaded: each thread loads its own copy of the modules.
+  const backend =
+    args.log.kind === 'embedded'
+      ? (await import('../pipelines/runtime/backend/embedded/embedded-backend.ts')).createEmbeddedBackend(args.log.dataDir)
+      : (await import('../pipelines/runtime/backend/kafka/kafka-backend.ts')).createKafkaBackend({ brokers: args.log.brokers, clientId: `bench-runtime-${thread.index}` });
   const serde = new AvroSerde(new FileSchemaRegistry(path.resolve(args.registryDir)));
   return {
     options: {
@@ -31,7 +33,7 @@ export async function benchRiskFeaturesApp(raw: unknown, thread: StreamThreadSlo
       backend,
       stateDir: args.stateDir,
       guarantee: args.guarantee,
-      logger: pino({ level: 'warn' }),
+      logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'warn' }),
     },
     close: () => backend.close(),
   };

@@ -1,5 +1,6 @@
 // Opens what pipelines and commands run against, from the settings: the log backend, the schema
-// registry and serde, the warehouse and the lake. The one place that knows embedded from kafka.
+// registry and serde, the warehouse and the lake. With stream-environment.ts (a stream thread's
+// lighter share of it), the one place that knows embedded from kafka.
 import { join } from 'node:path';
 import { LocalLakeStore, type LakeStore } from '../connectors/sinks/lake-store.ts';
 import { S3LakeStore } from '../connectors/sinks/s3-lake-store.ts';
@@ -12,6 +13,7 @@ import type { Backend } from './runtime/backend/backend.ts';
 import { createEmbeddedBackend } from './runtime/backend/embedded/embedded-backend.ts';
 import { createKafkaBackend } from './runtime/backend/kafka/kafka-backend.ts';
 import type { Settings } from './settings.ts';
+import { kafkaConfigOf, registryOptionsOf, stateDirOf } from './stream-environment.ts';
 
 export interface Environment {
   readonly settings: Settings;
@@ -29,12 +31,8 @@ export interface Environment {
 
 export function openEnvironment(settings: Settings): Environment {
   const embedded = settings.backend === 'embedded';
-  const backend = embedded
-    ? createEmbeddedBackend(settings.dataDir)
-    : createKafkaBackend({ brokers: settings.kafka.brokers, clientId: settings.kafka.clientId, ssl: settings.kafka.ssl, sasl: settings.kafka.sasl });
-  const registry = embedded
-    ? openRegistry({ kind: 'embedded', dataDir: settings.dataDir })
-    : openRegistry({ kind: 'url', url: settings.schemaRegistry.url!, username: settings.schemaRegistry.username, password: settings.schemaRegistry.password });
+  const backend = embedded ? createEmbeddedBackend(settings.dataDir) : createKafkaBackend(kafkaConfigOf(settings));
+  const registry = openRegistry(registryOptionsOf(settings));
   // Kafka mode lands in ClickHouse and S3 when they are configured, else in chDB and a local lake
   // under the data dir (a real log with an embedded warehouse is a handy development set-up).
   const serverWarehouse = !embedded && settings.clickhouse.url !== undefined;
@@ -45,7 +43,7 @@ export function openEnvironment(settings: Settings): Environment {
     backend,
     registry,
     serde: new AvroSerde(registry),
-    stateDir: join(settings.dataDir, 'state'),
+    stateDir: stateDirOf(settings),
     lakeRoot,
     async openWarehouse(opts = {}) {
       if (!serverWarehouse) return openWarehouse({ kind: 'embedded', dataDir: settings.dataDir }, opts);

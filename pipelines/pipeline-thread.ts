@@ -5,7 +5,7 @@ import type { StreamThreadApp } from './runtime/app/stream-thread-worker.ts';
 import type { StreamThreadFactory } from './runtime/app/stream-threads.ts';
 import { logger, setLogLevel } from './runtime/observability/logger.ts';
 import { pipelinesNamed } from './catalog.ts';
-import { openEnvironment } from './environment.ts';
+import { openStreamEnvironment } from './stream-environment.ts';
 import type { Settings } from './settings.ts';
 
 export interface PipelineThreadArgs {
@@ -22,7 +22,7 @@ export function pipelineThreadFactory(args: PipelineThreadArgs): StreamThreadFac
 export async function pipelineThreadApp(raw: unknown, _thread: StreamThreadSlot): Promise<StreamThreadApp> {
   const args = raw as PipelineThreadArgs;
   setLogLevel(args.settings.logLevel);
-  const env = openEnvironment(args.settings);
+  const env = await openStreamEnvironment(args.settings);
   const [def] = pipelinesNamed([args.pipeline]);
   return {
     options: {
