@@ -78,14 +78,37 @@ export class AvroSerde {
     // A record written with another schema than the topic's current one is read with the current
     // one, resolving from the writer's (BACKWARD evolution).
     const current = this.writerByTopic.get(topic);
-    try {
-      // decode at an offset rather than fromBuffer(subarray): no Buffer view per record.
-      const decoded = !current || current.id === id ? writer.decode(buf, HEADER_BYTES) : current.type.decode(buf, HEADER_BYTES, this.resolver(topic, id, current.type, writer));
-      if (decoded.offset !== buf.length) throw new Error(decoded.offset < 0 ? 'truncated buffer' : 'trailing data');
-      return decoded.value as TopicRecords[T];
-    } catch (err) {
-      throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
-    }
+    if (!current || current.id === id) return decodeBody(topic, id, buf, writer) as TopicRecords[T];
+    return decodeBody(topic, id, buf, current.type, this.resolver(topic, id, current.type, writer)) as TopicRecords[T];
+  }
+
+  /**
+   * A decoder of only `fields` of the topic's records (the topic's current schema, narrowed). The
+   * other fields are skipped in the bytes, never built: decoding a string allocates and copies, and
+   * a topology that reads 6 of 13 fields decodes about twice as fast. Any writer schema the full
+   * decode accepts is accepted.
+   */
+  fieldsDecoder<T extends TopicName, K extends keyof TopicRecords[T] & string>(topic: T, fields: readonly K[]): (buf: Buffer | null) => Pick<TopicRecords[T], K> {
+    const schema = avroSchemaOf(topic) as { fields: { name: string }[] };
+    const unknown = fields.filter((f) => !schema.fields.some((s) => s.name === f));
+    if (unknown.length > 0) throw new SerdeError(`${topic} records have no field ${unknown.join(', ')}`);
+    const reader = parseAvroType({ ...schema, fields: schema.fields.filter((f) => (fields as readonly string[]).includes(f.name)) });
+    const resolvers = new Map<number, AvroResolver>();
+    return (buf) => {
+      const id = schemaIdFromWire(buf);
+      let resolver = resolvers.get(id);
+      if (!resolver) {
+        const writer = this.typeById.get(id);
+        if (!writer) throw new SerdeError(`unknown schema id ${id}: call decodeAsync first`);
+        try {
+          resolver = reader.createResolver(writer);
+        } catch (err) {
+          throw new SerdeError(`cannot read fields ${fields.join(', ')} of ${topic} records written with schema id ${id}: ${(err as Error).message}`);
+        }
+        resolvers.set(id, resolver);
+      }
+      return decodeBody(topic, id, buf as Buffer, reader, resolver) as Pick<TopicRecords[T], K>;
+    };
   }
 
   private resolver(topic: TopicName, id: number, reader: avro.Type, writer: avro.Type): AvroResolver {
@@ -102,6 +125,18 @@ export class AvroSerde {
     const w = this.writerByTopic.get(topic);
     if (!w) throw new SerdeError(`no schema prepared for topic ${topic}`);
     return w;
+  }
+}
+
+/** The Avro body after the wire header, all of it: a shorter or longer body is an error. */
+function decodeBody(topic: TopicName, id: number, buf: Buffer, type: avro.Type, resolver?: AvroResolver): unknown {
+  try {
+    // decode at an offset rather than fromBuffer(subarray): no Buffer view per record.
+    const decoded = type.decode(buf, HEADER_BYTES, resolver);
+    if (decoded.offset !== buf.length) throw new Error(decoded.offset < 0 ? 'truncated buffer' : 'trailing data');
+    return decoded.value;
+  } catch (err) {
+    throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
   }
 }
 

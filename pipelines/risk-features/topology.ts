@@ -2,11 +2,11 @@
 // customer, 30-day hopping windows advancing 1 day (grace 1 day) built from day slices, one result
 // per closed window, joined as of the window's end to the customer's loan applications.
 import type { AvroSerde } from '../../schemas/serde.ts';
-import type { LoanApplication, Repayment, RiskFeatures, Transaction } from '../../schemas/types.ts';
+import type { LoanApplication, RiskFeatures } from '../../schemas/types.ts';
 import { categorize } from '../../connectors/categorizer/categorizer.ts';
 import { StreamsBuilder } from '../runtime/dsl/streams-builder.ts';
 import { untilWindowCloses } from '../runtime/dsl/windowed-table.ts';
-import { avroSerde } from '../runtime/serdes/serde.ts';
+import { avroFieldsSerde, avroSerde } from '../runtime/serdes/serde.ts';
 import type { Topology } from '../runtime/topology/topology.ts';
 import { TimeWindows, type Windowed } from '../runtime/windows/window-specs.ts';
 import { applicationRatios } from './application-ratios.ts';
@@ -18,14 +18,18 @@ import {
   emptyAggregate,
   hasActivity,
   mergeAggregates,
+  REPAYMENT_FIELDS,
+  TRANSACTION_FIELDS,
   type FeatureAggregate,
+  type FeatureRepayment,
+  type FeatureTransaction,
 } from './window-aggregate.ts';
 
 export const WINDOW_SIZE_MS = 30 * DAY_MS;
 export const WINDOW_ADVANCE_MS = DAY_MS;
 export const WINDOW_GRACE_MS = DAY_MS;
 
-type Activity = { kind: 'transaction'; txn: Transaction } | { kind: 'repayment'; repayment: Repayment };
+type Activity = { kind: 'transaction'; txn: FeatureTransaction } | { kind: 'repayment'; repayment: FeatureRepayment };
 
 export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom?: number } = {}): Topology {
   const emitFrom = options.emitWindowsFrom ?? -Infinity;
@@ -38,10 +42,11 @@ export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom
     historyRetentionMs: WINDOW_GRACE_MS + WINDOW_ADVANCE_MS,
   });
   const transactions = b
-    .stream<Transaction>('transactions', { valueSerde: avroSerde(avro, 'transactions') })
+    // Only the fields the features read are decoded (the ids, currency and channel are skipped).
+    .stream<FeatureTransaction>('transactions', { valueSerde: avroFieldsSerde(avro, 'transactions', TRANSACTION_FIELDS) })
     .mapValues((txn): Activity => ({ kind: 'transaction', txn }));
   const repayments = b
-    .stream<Repayment>('repayments', { valueSerde: avroSerde(avro, 'repayments') })
+    .stream<FeatureRepayment>('repayments', { valueSerde: avroFieldsSerde(avro, 'repayments', REPAYMENT_FIELDS) })
     .mapValues((repayment): Activity => ({ kind: 'repayment', repayment }));
 
   transactions

@@ -5,6 +5,13 @@ import { SPENDING_CATEGORIES, type SpendingCategory } from '../../connectors/cat
 
 export const DAY_MS = 86_400_000;
 
+/** The fields of a transaction the features read (with the categorizer's merchant, description, category). */
+export const TRANSACTION_FIELDS = ['tenant_id', 'direction', 'amount_cents', 'merchant', 'description', 'category'] as const;
+export type FeatureTransaction = Pick<Transaction, (typeof TRANSACTION_FIELDS)[number]>;
+/** The fields of a repayment the features read. */
+export const REPAYMENT_FIELDS = ['tenant_id', 'event_time', 'due_at', 'paid_at'] as const;
+export type FeatureRepayment = Pick<Repayment, (typeof REPAYMENT_FIELDS)[number]>;
+
 export interface FeatureAggregate {
   /** The smallest tenant_id seen: deterministic under any merge order. */
   tenantId: string;
@@ -36,7 +43,7 @@ export function emptyAggregate(): FeatureAggregate {
 const categoryIndex = new Map<SpendingCategory, number>(SPENDING_CATEGORIES.map((c, i) => [c, i]));
 
 /** Adds a transaction whose category has already been assigned by the categorizer. Mutates and returns agg. */
-export function addTransaction(agg: FeatureAggregate, txn: Transaction, category: SpendingCategory): FeatureAggregate {
+export function addTransaction(agg: FeatureAggregate, txn: FeatureTransaction, category: SpendingCategory): FeatureAggregate {
   agg.tenantId = minTenant(agg.tenantId, txn.tenant_id);
   agg.txnCount += 1;
   if (txn.direction === 'DEBIT') {
@@ -49,16 +56,16 @@ export function addTransaction(agg: FeatureAggregate, txn: Transaction, category
   return agg;
 }
 
-export function isLate(r: Repayment): boolean {
+export function isLate(r: FeatureRepayment): boolean {
   return r.paid_at === null || r.paid_at > r.due_at;
 }
 
-export function daysLate(r: Repayment): number {
+export function daysLate(r: FeatureRepayment): number {
   const settledAt = r.paid_at ?? r.event_time;
   return Math.max(0, Math.floor((settledAt - r.due_at) / DAY_MS));
 }
 
-export function addRepayment(agg: FeatureAggregate, r: Repayment): FeatureAggregate {
+export function addRepayment(agg: FeatureAggregate, r: FeatureRepayment): FeatureAggregate {
   agg.tenantId = minTenant(agg.tenantId, r.tenant_id);
   agg.repaymentsDue += 1;
   if (isLate(r)) {
