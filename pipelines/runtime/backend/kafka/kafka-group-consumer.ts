@@ -65,6 +65,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
       readUncommitted: false,
       allowAutoTopicCreation: false,
       partitionAssigners: [coPartitionedAssigner],
+      // kafkajs sends one fetch at a time: while it waits at the end of caught-up partitions, a
+      // partition resumed meanwhile gets nothing. 500 ms there stalled the engine between polls.
       maxWaitTimeInMs: 50,
       // A worker killed with -9 holds its partitions until the session times out: keep that short.
       sessionTimeout: 10_000,
