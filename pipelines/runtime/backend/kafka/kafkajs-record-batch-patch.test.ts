@@ -1,5 +1,6 @@
 // patches/kafkajs+2.2.4.patch replaces kafkajs' per-record encoder for uncompressed produce requests
-// with one that writes a partition's record batch straight into one buffer. The broker rejects a
+// with one that writes a partition's record batch straight into one buffer, and makes the record
+// decoder compute offsets and timestamps with numbers instead of BigInt-backed Longs. The broker rejects a
 // batch whose bytes or CRC are off, so the patched path must write exactly what kafkajs' generic
 // Record + RecordBatch path writes (which it still uses for compressed batches).
 import { createRequire } from 'node:module';
@@ -75,7 +76,7 @@ function randomMessages(seed: number, n: number): Message[] {
   });
 }
 
-describe('patched kafkajs produce encoder (uncompressed record batches)', () => {
+describe('patched kafkajs record batches (produce encoder, record decoder)', () => {
   it('writes the same bytes as the generic Record/RecordBatch path, for transactional and plain producers', async () => {
     for (const [seed, transactionalId] of [[1, 'riskstream-app-0_1'], [2, null], [3, 'tx']] as const) {
       const partitions = [0, 3, 7].map((partition, j) => ({ partition, firstSequence: 17 * j, messages: randomMessages(seed * 10 + j, j === 1 ? 1 : 150) }));
@@ -87,8 +88,10 @@ describe('patched kafkajs produce encoder (uncompressed record batches)', () => 
     }
   });
 
-  it('writes batches kafkajs decodes back to the same keys, values, timestamps and headers', async () => {
-    const messages = randomMessages(9, 300);
+  it('writes batches kafkajs decodes back to the same keys, values, offsets, timestamps and headers', async () => {
+    // The patched record decoder reads deltas as numbers up to 49 bits and falls back to Longs
+    // beyond: one timestamp 2^50 ms after the others takes that path.
+    const messages = [...randomMessages(9, 300), { key: 'far', value: 'future', timestamp: String(Date.UTC(2025, 0, 1) + 2 ** 50) }];
     const request = await produceV3({ acks: -1, timeout: 30_000, transactionalId: null, producerId: Long.fromValue(-1), producerEpoch: 0, topicData: [{ topic: 't', partitions: [{ partition: 2, firstSequence: 0, messages }] }] }).encode();
     // Skip transactional id (-1: null string), acks, timeout, topic array, topic name, partition array, partition, record set size.
     const body = request.buffer.subarray(2 + 2 + 4 + 4 + 2 + 1 + 4 + 4 + 4);
