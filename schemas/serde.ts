@@ -27,6 +27,9 @@ export class AvroSerde {
   private readonly writerByTopic = new Map<string, { id: number; type: avro.Type }>();
   private readonly typeById = new Map<number, avro.Type>();
   private readonly resolverCache = new Map<string, AvroResolver>();
+  /** Writer schemas being fetched by loadWriterOf, and the last failure per id. */
+  private readonly loading = new Map<number, Promise<void>>();
+  private readonly fetchFailures = new Map<number, string>();
 
   constructor(private readonly registry: SchemaRegistryClient) {}
 
@@ -60,18 +63,46 @@ export class AvroSerde {
   /** Throws a SerdeError naming the problem when the bytes are not a valid record of a known schema. */
   decode<T extends TopicName>(topic: T, buf: Buffer | null): TopicRecords[T] {
     const id = schemaIdFromWire(buf);
-    const writer = this.typeById.get(id);
-    if (!writer) throw new SerdeError(`unknown schema id ${id}: call decodeAsync first`);
-    return this.decodeWith(topic, id, writer, buf as Buffer);
+    return this.decodeWith(topic, id, this.knownWriter(id), buf as Buffer);
   }
 
   /** Like decode, fetching an unknown writer schema from the registry first. */
   async decodeAsync<T extends TopicName>(topic: T, buf: Buffer | null): Promise<TopicRecords[T]> {
     const id = schemaIdFromWire(buf);
-    if (!this.typeById.has(id)) {
-      this.typeById.set(id, parseAvroType(await this.registry.schemaById(id)));
-    }
+    if (!this.typeById.has(id)) await this.fetchWriter(id);
     return this.decode(topic, buf);
+  }
+
+  /**
+   * For a synchronous decode() to come: undefined when the writer schema of `buf` is known (or the
+   * bytes are not the wire format, which decode reports), else a promise that fetches it from the
+   * registry (one fetch per id at a time). It never rejects: when the fetch fails, decode names
+   * the unknown id with the registry's answer, and the record goes where undecodable ones go.
+   */
+  loadWriterOf(buf: Buffer | null): Promise<void> | undefined {
+    if (buf === null || buf.length < HEADER_BYTES || buf[0] !== MAGIC) return undefined;
+    const id = buf.readUInt32BE(1);
+    if (this.typeById.has(id)) return undefined;
+    let loading = this.loading.get(id);
+    if (loading === undefined) {
+      loading = this.fetchWriter(id)
+        .then(() => void this.fetchFailures.delete(id))
+        .catch((err: unknown) => void this.fetchFailures.set(id, err instanceof Error ? err.message : String(err)))
+        .finally(() => this.loading.delete(id));
+      this.loading.set(id, loading);
+    }
+    return loading;
+  }
+
+  private async fetchWriter(id: number): Promise<void> {
+    this.typeById.set(id, parseAvroType(await this.registry.schemaById(id)));
+  }
+
+  private knownWriter(id: number): avro.Type {
+    const writer = this.typeById.get(id);
+    if (writer) return writer;
+    const failure = this.fetchFailures.get(id);
+    throw new SerdeError(failure === undefined ? `unknown schema id ${id}: call decodeAsync first` : `unknown schema id ${id}: the registry answered: ${failure}`);
   }
 
   private decodeWith<T extends TopicName>(topic: T, id: number, writer: avro.Type, buf: Buffer): TopicRecords[T] {
@@ -98,8 +129,7 @@ export class AvroSerde {
       const id = schemaIdFromWire(buf);
       let resolver = resolvers.get(id);
       if (!resolver) {
-        const writer = this.typeById.get(id);
-        if (!writer) throw new SerdeError(`unknown schema id ${id}: call decodeAsync first`);
+        const writer = this.knownWriter(id);
         try {
           resolver = reader.createResolver(writer);
         } catch (err) {

@@ -2,7 +2,7 @@
 // KafkaStreams, Quix Streams' Application). Consumes every input topic of the topology in one
 // consumer group (= applicationId), runs tasks, and commits every commitIntervalMs.
 import type http from 'node:http';
-import type { Backend, GroupConsumer, StreamThreadSlot, TopicConfig } from '../backend/backend.ts';
+import type { Backend, GroupConsumer, LogRecord, StreamThreadSlot, TopicConfig } from '../backend/backend.ts';
 import { TaskMigratedError, type ProcessingGuarantee } from '../commit/partition-committer.ts';
 import { SerialLock } from '../commit/serial-lock.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
@@ -230,6 +230,7 @@ export class StreamsApp {
       // Read each round: a rejoin replaces the consumer.
       const consumer = this.consumer!;
       const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
+      await this.preload(records);
       if (this.state !== 'running') break;
       const startedAt = process.hrtime.bigint();
       this.pauser.route(records, this.tasks, consumer);
@@ -411,7 +412,34 @@ export class StreamsApp {
         seen.add(s);
         await s.prepare?.();
       }
+      if (n.kind !== 'source') continue;
+      for (const topic of n.topics) {
+        const name = resolveTopic(topic, this.applicationId);
+        if (n.keySerde.preload) this.preloading.set(name, { key: n.keySerde.preload, value: this.preloading.get(name)?.value });
+        if (n.valueSerde.preload) this.preloading.set(name, { key: this.preloading.get(name)?.key, value: n.valueSerde.preload });
+      }
     }
+  }
+
+  /** Source topic -> the preload hooks of its serdes (see Serde.preload). */
+  private readonly preloading = new Map<string, { key?: Serde<unknown>['preload']; value?: Serde<unknown>['preload'] }>();
+
+  /**
+   * Lets the source serdes do what decoding these records needs first: records of an Avro writer
+   * schema registered after the application started would otherwise fail to decode (to the DLQ).
+   */
+  private async preload(records: LogRecord[]): Promise<void> {
+    if (this.preloading.size === 0) return;
+    let pending: Promise<void>[] | undefined;
+    for (const r of records) {
+      const hooks = this.preloading.get(r.topic);
+      if (hooks === undefined) continue;
+      const key = hooks.key?.(r.key);
+      const value = hooks.value?.(r.value);
+      if (key !== undefined) (pending ??= []).push(key);
+      if (value !== undefined) (pending ??= []).push(value);
+    }
+    if (pending !== undefined) await Promise.all(pending);
   }
 
   /** Checks the inputs are co-partitioned and creates changelog, repartition, DLQ, late and output topics. */

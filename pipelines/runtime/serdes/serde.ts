@@ -18,6 +18,11 @@ export interface Serde<T> {
   deserialize(bytes: Buffer | null): T;
   /** Async set-up run once before the application starts (e.g. registering an Avro schema). */
   prepare?(): Promise<void>;
+  /**
+   * Async work deserialize(bytes) needs first (e.g. fetching an Avro writer schema the application
+   * has not seen), or undefined when there is none. Source serdes are asked for every polled record.
+   */
+  preload?(bytes: Buffer | null): Promise<void> | undefined;
 }
 
 export class SerdeDecodeError extends Error {
@@ -66,6 +71,7 @@ export function avroSerde<T extends TopicName>(avro: AvroSerde, topic: T): Serde
   return {
     serialize: (v) => (writer ? writer.slab.write(writer.id, writer.type, v) : avro.encode(topic, v)),
     deserialize: (b) => avro.decode(topic, b),
+    preload: (b) => avro.loadWriterOf(b),
     prepare: async () => {
       await avro.prepare([topic]);
       writer = { id: avro.schemaIdOf(topic), type: parseAvroType(avroSchemaOf(topic)), slab: new AvroSlabWriter() };
@@ -84,6 +90,7 @@ export function avroFieldsSerde<T extends TopicName, K extends keyof TopicRecord
       throw new Error(`the ${topic} serde reading only ${fields.join(', ')} cannot write records: use avroSerde(avro, '${topic}') to write`);
     },
     deserialize: decode,
+    preload: (b) => avro.loadWriterOf(b),
     prepare: () => avro.prepare([topic]),
   };
 }
