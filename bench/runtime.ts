@@ -14,6 +14,7 @@ import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-
 import { KeyValueStore } from '../pipelines/runtime/state/key-value-store.ts';
 import { LocalTaskState } from '../pipelines/runtime/state/local-state.ts';
 import { restoreTaskStores } from '../pipelines/runtime/state/state-restorer.ts';
+import { seededRandom } from '../pipelines/runtime/testing/test-backends.ts';
 import { changelogTopicOf } from '../pipelines/runtime/state/state-store.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
@@ -45,19 +46,9 @@ const DENSE: Density = { perCustomerDay: 2.2, days: 90 };
 const SPARSE: Density = { perCustomerDay: 0.068, days: 365 };
 const RESTORE_KEYS = Number(process.env.BENCH_RESTORE_KEYS ?? 1_000_000);
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Time-ordered (a little jitter) events over one year: 85% transactions, 12% repayments, 3% applications. */
 function events(serde: AvroSerde, n: number, prefix: string, density: Density): ProduceRecord[] {
-  const rnd = rng(42);
+  const rnd = seededRandom(42);
   const start = Date.UTC(2025, 0, 1);
   const out: ProduceRecord[] = [];
   const customers = Math.max(1, Math.round(n / (density.perCustomerDay * density.days)));

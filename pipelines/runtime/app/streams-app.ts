@@ -413,16 +413,13 @@ export class StreamsApp {
         await s.prepare?.();
       }
       if (n.kind !== 'source') continue;
-      for (const topic of n.topics) {
-        const name = resolveTopic(topic, this.applicationId);
-        if (n.keySerde.preload) this.preloading.set(name, { key: n.keySerde.preload, value: this.preloading.get(name)?.value });
-        if (n.valueSerde.preload) this.preloading.set(name, { key: this.preloading.get(name)?.key, value: n.valueSerde.preload });
-      }
+      if (!n.keySerde.preload && !n.valueSerde.preload) continue;
+      for (const topic of n.topics) this.preloading.set(resolveTopic(topic, this.applicationId), { key: n.keySerde, value: n.valueSerde });
     }
   }
 
-  /** Source topic -> the preload hooks of its serdes (see Serde.preload). */
-  private readonly preloading = new Map<string, { key?: Serde<unknown>['preload']; value?: Serde<unknown>['preload'] }>();
+  /** Source topic -> its serdes, for the topics where one of them has a preload hook. */
+  private readonly preloading = new Map<string, { key: Serde<unknown>; value: Serde<unknown> }>();
 
   /**
    * Lets the source serdes do what decoding these records needs first: records of an Avro writer
@@ -432,10 +429,11 @@ export class StreamsApp {
     if (this.preloading.size === 0) return;
     let pending: Promise<void>[] | undefined;
     for (const r of records) {
-      const hooks = this.preloading.get(r.topic);
-      if (hooks === undefined) continue;
-      const key = hooks.key?.(r.key);
-      const value = hooks.value?.(r.value);
+      const serdes = this.preloading.get(r.topic);
+      if (serdes === undefined) continue;
+      // Called on the serde, not detached: a class-based serde's hook may use `this`.
+      const key = serdes.key.preload?.(r.key);
+      const value = serdes.value.preload?.(r.value);
       if (key !== undefined) (pending ??= []).push(key);
       if (value !== undefined) (pending ??= []).push(value);
     }

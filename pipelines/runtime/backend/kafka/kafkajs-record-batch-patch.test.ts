@@ -5,6 +5,7 @@
 // Record + RecordBatch path writes (which it still uses for compressed batches).
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from '../../testing/test-backends.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -49,18 +50,8 @@ async function genericRequest(topic: string, partitions: Array<{ partition: numb
   return new Encoder().writeString(transactionalId).writeInt16(-1).writeInt32(30_000).writeArray([topicData]).buffer;
 }
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomMessages(seed: number, n: number): Message[] {
-  const rnd = rng(seed);
+  const rnd = seededRandom(seed);
   const base = Date.UTC(2025, 0, 1);
   const bytes = (len: number): Buffer => Buffer.from(Array.from({ length: len }, () => Math.floor(rnd() * 256)));
   return Array.from({ length: n }, (_, i) => {
