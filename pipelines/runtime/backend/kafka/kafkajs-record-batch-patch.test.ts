@@ -2,7 +2,8 @@
 // with one that writes a partition's record batch straight into one buffer, and makes the record
 // decoder compute offsets and timestamps with numbers instead of BigInt-backed Longs. The broker rejects a
 // batch whose bytes or CRC are off, so the patched path must write exactly what kafkajs' generic
-// Record + RecordBatch path writes (which it still uses for compressed batches).
+// Record + RecordBatch path writes (which it still uses for compressed batches). The batch CRC32-C
+// comes from @node-rs/crc32 (native) instead of kafkajs' table loop.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from '../../testing/test-backends.ts';
@@ -34,6 +35,8 @@ const Record = kafkajs('protocol/recordBatch/record/v0') as (args: Record<string
 const { RecordBatch } = kafkajs('protocol/recordBatch/v0') as { RecordBatch: (args: Record<string, unknown>) => Promise<KafkajsEncoder> };
 const Long = kafkajs('utils/long') as { fromValue(v: number | string): unknown };
 const decodeBatch = kafkajs('protocol/recordBatch/v0/decoder') as (decoder: unknown) => Promise<{ records: Array<{ key: Buffer | null; value: Buffer | null; timestamp: string; offset: string; headers: Record<string, unknown> }> }>;
+const crc32C = kafkajs('protocol/recordBatch/crc32C') as (b: Buffer) => number;
+const crc32CTableLoop = kafkajs('protocol/recordBatch/crc32C/crc32C') as (b: Buffer) => number;
 const Decoder = kafkajs('protocol/decoder') as new (b: Buffer) => { readInt32(): number; readInt64(): unknown; readBytes(): Buffer };
 
 /** What kafkajs 2.2.4 wrote for one topic before the patch (numeric timestamp order). */
@@ -98,5 +101,18 @@ describe('patched kafkajs record batches (produce encoder, record decoder)', () 
       const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
       expect(headers).toEqual(m.headers === undefined ? {} : { origin: m.headers.origin, bin: m.headers.bin!.toString(), many: ['a', 'b'] });
     });
+  });
+
+  it('checksums batches natively, with the CRC32-C of kafkajs\' own table loop', () => {
+    expect(String(crc32C)).toContain('native(buffer)');
+    // The standard CRC-32C check value (RFC 3720, B.4).
+    expect(crc32C(Buffer.from('123456789'))).toBe(0xe3069283);
+    expect(crc32C(Buffer.alloc(0))).toBe(0);
+    const rnd = seededRandom(7);
+    for (const size of [1, 7, 8, 9, 63, 1000, 100_003]) {
+      const bytes = Buffer.from(Array.from({ length: size }, () => Math.floor(rnd() * 256)));
+      expect(crc32C(bytes)).toBe(crc32CTableLoop(bytes));
+      expect(crc32C(bytes.subarray(1))).toBe(crc32CTableLoop(bytes.subarray(1)));
+    }
   });
 });
