@@ -3,6 +3,7 @@ import type { TopicPartition } from '../backend.ts';
 import { backendContract, pollAll, unique } from '../backend-contract.ts';
 import { BrokerConnectionError } from '../errors.ts';
 import { brokersFromEnv, createKafkaBackend } from './kafka-backend.ts';
+import type { KafkaGroupConsumer } from './kafka-group-consumer.ts';
 
 function brokers(): string[] {
   const list = brokersFromEnv();
@@ -67,6 +68,27 @@ describe('kafka group rebalances', () => {
     expect((await pollAll(second, 20)).length).toBe(20);
     await second.close();
     await first.close();
+    await producer.close();
+    await backend.close();
+  });
+
+  it('fetches nothing for new partitions while their tasks restore, then everything from the start offset', { timeout: 120_000 }, async () => {
+    const backend = createKafkaBackend({ brokers: brokers(), clientId: 'riskstream-restore-fetch-test' });
+    const topic = unique('t-restoring');
+    await backend.admin().createTopics([{ name: topic, partitions: 2 }]);
+    const producer = await backend.producer();
+    await producer.send(Array.from({ length: 400 }, (_, i) => ({ topic, partition: i % 2, key: null, value: Buffer.from(String(i)) })));
+    const consumer = (await backend.groupConsumer(unique('g'))) as KafkaGroupConsumer;
+    // A slow restore: kafkajs used to fetch (and the consumer to drop) the partitions meanwhile.
+    await consumer.subscribe([topic], { onAssigned: () => new Promise((r) => setTimeout(r, 1500)), onRevoked: async () => {} });
+    const records = await pollAll(consumer, 400);
+    expect(consumer.fetchedBeforeReady).toBe(0);
+    for (const p of [0, 1]) {
+      const mine = records.filter((r) => r.partition === p);
+      expect(mine.map((r) => r.offset)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+      expect(mine.map((r) => Number(r.value!.toString()))).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i + p));
+    }
+    await consumer.close();
     await producer.close();
     await backend.close();
   });
