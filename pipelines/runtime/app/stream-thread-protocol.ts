@@ -9,10 +9,11 @@ export interface ThreadStart {
   thread: StreamThreadSlot;
 }
 
-export type ThreadRequest = { requestId: number } & ({ type: 'start' } | { type: 'untilIdle' } | { type: 'metrics' } | { type: 'stop' });
+export type ThreadRequest = { requestId: number } & ({ type: 'prepare' } | { type: 'start' } | { type: 'untilIdle' } | { type: 'metrics' } | { type: 'stop' });
 
 /** Unsolicited replies (no requestId) are periodic progress updates. */
 export type ThreadReplyBody = { requestId?: number } & (
+  | { type: 'prepared' }
   | { type: 'started' }
   | { type: 'progress' }
   /** fedOtherThreads: this round wrote to internal topics that other threads may read. */

@@ -1,5 +1,5 @@
 // The body of one stream thread: builds its StreamsApp from the factory module and answers
-// StreamThreads' requests (start, until idle, stop), with progress every half second.
+// StreamThreads' requests (prepare, start, until idle, stop), with progress every half second.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { StreamThreadSlot } from '../backend/backend.ts';
 import { StreamsApp, type StreamsAppOptions } from './streams-app.ts';
@@ -30,6 +30,9 @@ async function main(port: NonNullable<typeof parentPort>, start: ThreadStart): P
 
   async function handle(req: ThreadRequest): Promise<void> {
     switch (req.type) {
+      case 'prepare':
+        await app.prepare();
+        return reply({ type: 'prepared', requestId: req.requestId });
       case 'start':
         await app.start();
         return reply({ type: 'started', requestId: req.requestId });

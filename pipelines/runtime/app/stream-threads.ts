@@ -76,6 +76,8 @@ export class StreamThreads {
     this.hold = await this.o.backend.holdGroup(this.applicationId);
     try {
       this.threads = Array.from({ length: this.o.threads }, (_, index) => this.spawn(index));
+      // Every thread loaded and prepared before any joins: they join the group together.
+      await Promise.all(this.threads.map((t) => this.request(t, { type: 'prepare' })));
       await Promise.all(this.threads.map((t) => this.request(t, { type: 'start' })));
       if (this.o.metricsPort !== undefined) {
         this.server = await startObservabilityServer(this.o.metricsPort, { contentType: Registry.PROMETHEUS_CONTENT_TYPE, metrics: () => this.metrics() }, this);

@@ -95,13 +95,29 @@ export class StreamsApp {
     return this.state;
   }
 
+  /**
+   * What start() does before it joins the group: serdes (schema registration) and internal topics.
+   * Stream threads all prepare first and then join together, so the group forms in one rebalance
+   * instead of the first thread taking every task and handing half of them over a second later.
+   */
+  prepare(): Promise<void> {
+    if (this.state !== 'created') return Promise.reject(new StreamsAppError(`cannot prepare application ${this.applicationId}: it is ${this.state}`));
+    this.prepared ??= (async () => {
+      await this.prepareSerdes();
+      await this.createTopics();
+    })();
+    return this.prepared;
+  }
+
+  private prepared: Promise<void> | undefined;
+
   /** Serves /metrics and /health if asked, creates internal topics, joins the group, starts the loop. */
   async start(): Promise<void> {
     if (this.state !== 'created') throw new StreamsAppError(`cannot start application ${this.applicationId}: it is ${this.state}`);
+    const prepared = this.prepare();
     this.state = 'starting';
     try {
-      await this.prepareSerdes();
-      await this.createTopics();
+      await prepared;
       if (this.o.metricsPort !== undefined) this.server = await startObservabilityServer(this.o.metricsPort, this.metrics.registry, this);
       this.tasks = new TaskManager({
         applicationId: this.applicationId,
@@ -131,7 +147,10 @@ export class StreamsApp {
     this.consumer = await this.o.backend.groupConsumer(this.applicationId, { thread: this.o.thread });
     await this.consumer.subscribe(this.sourceTopics, {
       onAssigned: (tps) => this.lock.run(() => this.tasks.onAssigned(tps)),
-      onRevoked: (tps) => this.lock.run(() => this.tasks.onRevoked(tps)),
+      onRevoked: (tps) => {
+        this.metrics.partitionsRevoked.inc(tps.length);
+        return this.lock.run(() => this.tasks.onRevoked(tps));
+      },
     });
   }
 

@@ -7,6 +7,7 @@ export class StreamsMetrics {
   readonly recordsOut: Counter;
   readonly dlqRecords: Counter;
   readonly lateRecords: Counter;
+  readonly partitionsRevoked: Counter;
   readonly processLatency: Histogram;
   readonly commitLatency: Histogram;
   readonly lag: Gauge;
@@ -21,6 +22,7 @@ export class StreamsMetrics {
     this.recordsOut = new Counter({ name: 'riskstream_records_out_total', help: 'Records written to output topics (committed)', registers });
     this.dlqRecords = new Counter({ name: 'riskstream_dlq_records_total', help: 'Records sent to a dead-letter topic', registers });
     this.lateRecords = new Counter({ name: 'riskstream_late_records_total', help: 'Records sent to a .late topic', registers });
+    this.partitionsRevoked = new Counter({ name: 'riskstream_partitions_revoked_total', help: 'Input partitions a rebalance took from this member (their tasks moved)', registers });
     this.processLatency = new Histogram({ name: 'riskstream_process_batch_seconds', help: 'Time to process one polled batch', registers, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] });
     this.commitLatency = new Histogram({ name: 'riskstream_commit_seconds', help: 'Time of one commit (all partitions)', registers, buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5] });
     this.lag = new Gauge({ name: 'riskstream_consumer_lag', help: 'Records not yet consumed, per input topic', labelNames: ['topic'], registers });
