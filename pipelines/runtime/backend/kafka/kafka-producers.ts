@@ -30,27 +30,39 @@ export function toTopicMessages(records: ProduceRecord[]): TopicMessages[] {
 }
 
 /**
- * Bytes of records per produce request. kafkajs puts everything handed to one send into one record
- * batch per partition and does not split it, while the broker refuses a batch over
- * message.max.bytes (1 MiB by default): a large commit (a catch-up run) must go in several sends.
+ * kafkajs puts everything handed to one send into one record batch per partition and does not
+ * split it, while the broker refuses a batch over message.max.bytes (1 MiB by default): a large
+ * commit (a catch-up run) goes in several sends. The limit is per partition, so one send may carry
+ * up to this much for each partition it writes; every send is a round trip the commit waits for.
  */
-const MAX_SEND_BYTES = 512 * 1024;
+const MAX_BATCH_BYTES = 768 * 1024;
+/** And at most this much in one request, whatever the partitions. */
+const MAX_SEND_BYTES = 8 * 1024 * 1024;
 
-/** Splits records into consecutive runs of at most MAX_SEND_BYTES (estimated), order kept. */
+/**
+ * Splits records into consecutive runs (order kept) in which no partition gets more than
+ * MAX_BATCH_BYTES (estimated). Records without a partition are counted per topic, as if kafkajs'
+ * partitioner sent them all to one partition.
+ */
 export function sendChunks(records: ProduceRecord[]): ProduceRecord[][] {
   const chunks: ProduceRecord[][] = [];
   let current: ProduceRecord[] = [];
-  let bytes = 0;
+  let total = 0;
+  const perBatch = new Map<string, number>();
   for (const r of records) {
     let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
     if (r.headers !== undefined) for (const [k, v] of Object.entries(r.headers)) size += k.length + String(v).length + 2;
-    if (current.length > 0 && bytes + size > MAX_SEND_BYTES) {
+    const batch = r.partition === undefined ? r.topic : `${r.topic}\u0000${r.partition}`;
+    const inBatch = perBatch.get(batch) ?? 0;
+    if (current.length > 0 && (inBatch + size > MAX_BATCH_BYTES || total + size > MAX_SEND_BYTES)) {
       chunks.push(current);
       current = [];
-      bytes = 0;
+      total = 0;
+      perBatch.clear();
     }
     current.push(r);
-    bytes += size;
+    total += size;
+    perBatch.set(batch, (perBatch.get(batch) ?? 0) + size);
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
