@@ -48,21 +48,27 @@ export function sendChunks(records: ProduceRecord[]): ProduceRecord[][] {
   const chunks: ProduceRecord[][] = [];
   let current: ProduceRecord[] = [];
   let total = 0;
-  const perBatch = new Map<string, number>();
+  // topic -> bytes per partition in the current run; records without a partition at index 0.
+  const perBatch = new Map<string, number[]>();
   for (const r of records) {
     let size = 70 + (r.key?.length ?? 0) + (r.value?.length ?? 0);
     if (r.headers !== undefined) for (const [k, v] of Object.entries(r.headers)) size += k.length + String(v).length + 2;
-    const batch = r.partition === undefined ? r.topic : `${r.topic}\u0000${r.partition}`;
-    const inBatch = perBatch.get(batch) ?? 0;
-    if (current.length > 0 && (inBatch + size > MAX_BATCH_BYTES || total + size > MAX_SEND_BYTES)) {
+    const slot = r.partition === undefined ? 0 : r.partition + 1;
+    let bytes = perBatch.get(r.topic);
+    if (current.length > 0 && ((bytes?.[slot] ?? 0) + size > MAX_BATCH_BYTES || total + size > MAX_SEND_BYTES)) {
       chunks.push(current);
       current = [];
       total = 0;
       perBatch.clear();
+      bytes = undefined;
+    }
+    if (bytes === undefined) {
+      bytes = [];
+      perBatch.set(r.topic, bytes);
     }
     current.push(r);
     total += size;
-    perBatch.set(batch, (perBatch.get(batch) ?? 0) + size);
+    bytes[slot] = (bytes[slot] ?? 0) + size;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
