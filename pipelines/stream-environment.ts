@@ -37,9 +37,9 @@ export async function openStreamEnvironment(settings: Settings): Promise<StreamE
   let backend: Backend;
   let registry: SchemaRegistryClient;
   if (settings.backend === 'embedded') {
-    const [{ createEmbeddedBackend }, { FileSchemaRegistry }] = await Promise.all([import('./runtime/backend/embedded/embedded-backend.ts'), import('../schemas/registry/file-registry.ts')]);
+    const [{ createEmbeddedBackend }, { embeddedRegistry }] = await Promise.all([import('./runtime/backend/embedded/embedded-backend.ts'), import('../schemas/registry/file-registry.ts')]);
     backend = createEmbeddedBackend(settings.dataDir);
-    registry = new FileSchemaRegistry(join(settings.dataDir, 'registry'));
+    registry = embeddedRegistry(settings.dataDir);
   } else {
     const [{ createKafkaBackend }, { openRegistry }] = await Promise.all([import('./runtime/backend/kafka/kafka-backend.ts'), import('../schemas/registry/open-registry.ts')]);
     backend = createKafkaBackend(kafkaConfigOf(settings));

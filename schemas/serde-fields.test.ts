@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { avroFieldsSerde } from '../pipelines/runtime/serdes/serde.ts';
 import { FileSchemaRegistry } from './registry/file-registry.ts';
-import { AvroSerde, parseAvroType, SerdeError } from './serde.ts';
+import { AvroSerde, parseAvroType, SerdeError, toWireFormat } from './serde.ts';
 import { avroSchemaOf } from './topics.ts';
 import type { Transaction } from './types.ts';
 
@@ -65,8 +65,7 @@ describe('Avro fields decoder', () => {
     const id = await registry.register('transactions-older-value', older);
     const t = transaction(7);
     const body = parseAvroType(older).toBuffer({ ...t, legacy_code: 'L-77 with a long string to skip' });
-    const bytes = Buffer.concat([Buffer.from([0, 0, 0, 0, 0]), body]);
-    bytes.writeUInt32BE(id, 1);
+    const bytes = toWireFormat(id, body);
     await serde.decodeAsync('transactions', bytes); // loads the writer schema, as the engine's prepare does
     expect({ ...serde.fieldsDecoder('transactions', FIELDS)(bytes) }).toEqual(pick(t));
   });

@@ -52,12 +52,7 @@ export class AvroSerde {
   /** Encodes with the topic's current schema; prepare() must have run for the topic. */
   encode<T extends TopicName>(topic: T, record: TopicRecords[T]): Buffer {
     const { id, type } = this.writer(topic);
-    const body = type.toBuffer(record);
-    const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
-    out.writeUInt8(MAGIC, 0);
-    out.writeUInt32BE(id, 1);
-    body.copy(out, HEADER_BYTES);
-    return out;
+    return toWireFormat(id, type.toBuffer(record));
   }
 
   /** Throws a SerdeError naming the problem when the bytes are not a valid record of a known schema. */
@@ -168,6 +163,15 @@ function decodeBody(topic: TopicName, id: number, buf: Buffer, type: avro.Type, 
   } catch (err) {
     throw new SerdeError(`cannot decode ${topic} record with schema id ${id}: ${(err as Error).message}`);
   }
+}
+
+/** An Avro body framed in the Confluent wire format: magic byte 0, the schema id, the body. */
+export function toWireFormat(schemaId: number, body: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
+  out.writeUInt8(MAGIC, 0);
+  out.writeUInt32BE(schemaId, 1);
+  body.copy(out, HEADER_BYTES);
+  return out;
 }
 
 export function schemaIdFromWire(buf: Buffer | null): number {

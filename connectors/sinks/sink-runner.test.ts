@@ -10,7 +10,7 @@ import type { Backend, LogRecord, ProduceRecord } from '../../pipelines/runtime/
 import { createEmbeddedBackend } from '../../pipelines/runtime/backend/embedded/embedded-backend.ts';
 import { openRegistry } from '../../schemas/registry/open-registry.ts';
 import type { SchemaRegistryClient } from '../../schemas/registry/registry-client.ts';
-import { AvroSerde } from '../../schemas/serde.ts';
+import { AvroSerde, toWireFormat } from '../../schemas/serde.ts';
 import { avroSchemaOf, subjectOf } from '../../schemas/topics.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { ChdbWarehouse } from '../../warehouse/chdb-warehouse.ts';
@@ -113,9 +113,7 @@ describe('runSinks on the embedded log', () => {
     const v2 = { ...v1, fields: [...v1.fields, { name: 'note', type: ['null', 'string'], default: null }] };
     const v2Id = await registry.register(subjectOf('transactions'), v2);
     const body = avro.Type.forSchema(v2 as avro.Schema, { wrapUnions: false }).toBuffer({ ...transaction(150), note: 'evolved' });
-    const header = Buffer.alloc(5);
-    header.writeUInt32BE(v2Id, 1);
-    await produce([{ topic: 'transactions', key: Buffer.from('cust-0'), value: Buffer.concat([header, body]) }]);
+    await produce([{ topic: 'transactions', key: Buffer.from('cust-0'), value: toWireFormat(v2Id, body) }]);
 
     running = await start();
     await running.untilIdle();

@@ -86,6 +86,11 @@ function liveVersions(entry: SubjectEntry | undefined): VersionEntry[] {
   return (entry?.versions ?? []).filter((v) => !v.deleted);
 }
 
+/** The embedded backend's registry: the store in `<dataDir>/registry`. */
+export function embeddedRegistry(dataDir: string): FileSchemaRegistry {
+  return new FileSchemaRegistry(path.join(dataDir, 'registry'));
+}
+
 export class FileSchemaRegistry implements SchemaRegistryClient {
   private readonly stateFile: string;
   private readonly lockFile: string;

@@ -1,7 +1,6 @@
 // Picks the registry a backend uses: the embedded file store under the data dir, or a Confluent-API server.
-import path from 'node:path';
 import { ConfluentRegistryClient } from './confluent-client.ts';
-import { FileSchemaRegistry } from './file-registry.ts';
+import { embeddedRegistry } from './file-registry.ts';
 import type { SchemaRegistryClient } from './registry-client.ts';
 
 export type RegistryOptions =
@@ -10,6 +9,6 @@ export type RegistryOptions =
 
 /** Embedded: FileSchemaRegistry in `<dataDir>/registry`. Url: ConfluentRegistryClient (e.g. SCHEMA_REGISTRY_URL). */
 export function openRegistry(opts: RegistryOptions): SchemaRegistryClient {
-  if (opts.kind === 'embedded') return new FileSchemaRegistry(path.join(opts.dataDir, 'registry'));
+  if (opts.kind === 'embedded') return embeddedRegistry(opts.dataDir);
   return new ConfluentRegistryClient({ url: opts.url, username: opts.username, password: opts.password });
 }

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FileSchemaRegistry } from '../../../schemas/registry/file-registry.ts';
-import { AvroSerde, parseAvroType } from '../../../schemas/serde.ts';
+import { AvroSerde, parseAvroType, toWireFormat } from '../../../schemas/serde.ts';
 import { avroSchemaOf, subjectOf } from '../../../schemas/topics.ts';
 import type { Transaction } from '../../../schemas/types.ts';
 import { StreamsApp } from '../app/streams-app.ts';
@@ -15,13 +15,6 @@ import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test
 
 function transaction(i: number): Transaction {
   return { event_id: `e${i}`, tenant_id: 't1', event_time: 1_000 + i, customer_id: 'c1', transaction_id: `x${i}`, account_id: 'a1', amount_cents: 100 + i, direction: 'DEBIT', currency: 'EUR', merchant: 'Shop', description: 'card', category: null, channel: 'CARD' };
-}
-
-function wire(id: number, body: Buffer): Buffer {
-  const out = Buffer.alloc(5 + body.length);
-  out.writeUInt32BE(id, 1);
-  body.copy(out, 5);
-  return out;
 }
 
 describe.each(BACKEND_KINDS)('schema evolution on %s', (kind) => {
@@ -54,8 +47,8 @@ describe.each(BACKEND_KINDS)('schema evolution on %s', (kind) => {
     expect(v2Id).not.toBe(avro.schemaIdOf('transactions'));
     const values = [
       avro.encode('transactions', transaction(0)),
-      wire(v2Id, parseAvroType(v2).toBuffer({ ...transaction(1), risk_flag: 'high' })),
-      wire(987_654, Buffer.from([2, 0])), // an id no registry has
+      toWireFormat(v2Id, parseAvroType(v2).toBuffer({ ...transaction(1), risk_flag: 'high' })),
+      toWireFormat(987_654, Buffer.from([2, 0])), // an id no registry has
       avro.encode('transactions', transaction(3)),
     ];
     const producer = await backend.producer();

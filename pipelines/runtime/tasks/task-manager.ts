@@ -149,10 +149,6 @@ export class TaskManager {
     return { records, outputs, internalRecords };
   }
 
-  /**
-   * Closes a fenced partition's tasks without committing: the new owner redoes their uncommitted
-   * work from the last commit, and the local copies hold only committed state.
-   */
   /** Closes a task and its local files and stops routing its partitions' records to it. */
   private closeTask(m: ManagedTask): void {
     m.task.close();
@@ -160,6 +156,10 @@ export class TaskManager {
     for (const q of m.task.queues) this.byTopicPartition.delete(`${q.topic}\u0000${q.partition}`);
   }
 
+  /**
+   * Closes a fenced partition's tasks without committing: the new owner redoes their uncommitted
+   * work from the last commit, and the local copies hold only committed state.
+   */
   private async dropMigrated(unit: PartitionCommitter): Promise<void> {
     for (const m of unit.tasks) {
       this.o.logger.warn({ task: m.task.taskId }, 'task moved to another member: dropping its uncommitted work');
