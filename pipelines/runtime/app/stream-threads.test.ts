@@ -49,21 +49,25 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
     };
 
     const firstRun = await run(async (threads) => {
-      // 4 partitions x 2 sub-topologies: every thread has tasks and works from the start (on Kafka
-      // the threads join the group together).
+      // 4 partitions x 2 sub-topologies: every thread ends up with tasks. (On Kafka the first
+      // thread may process everything before the group has its second member.)
       await new Promise((r) => setTimeout(r, 600)); // one progress report after idle
       const perThread = threads.threadProgress();
       expect(perThread).toHaveLength(2);
       for (const p of perThread) {
         expect(p.tasks).toBeGreaterThan(0);
-        expect(p.recordsIn).toBeGreaterThan(0);
+        if (kind === 'embedded') expect(p.recordsIn).toBeGreaterThan(0);
       }
       expect(perThread[0].tasks + perThread[1].tasks).toBe(2 * PARTITIONS);
       // /metrics sums the threads' counters; /health reports the application.
       const metrics = await (await fetch(`http://127.0.0.1:${threads.servedPort}/metrics`)).text();
       expect(metrics).toContain(`riskstream_records_in_total{application_id="${applicationId}"} ${threads.progress().recordsIn}`);
-      // The group formed in one round: no thread took tasks that then moved to the other.
-      expect(metrics).toContain(`riskstream_partitions_revoked_total{application_id="${applicationId}"} 0`);
+      // The group formed in one round on the embedded log: no thread took tasks that then moved.
+      // On Kafka the threads join together but the broker may still close the first round with one
+      // of them (this test broker has group.initial.rebalance.delay.ms=0): seen in 2 of 9 runs.
+      const revoked = new RegExp(`riskstream_partitions_revoked_total\\{application_id="${applicationId}"\\} (\\d+)`).exec(metrics);
+      expect(revoked).not.toBeNull();
+      if (kind === 'embedded') expect(Number(revoked![1])).toBe(0);
       const health = await fetch(`http://127.0.0.1:${threads.servedPort}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ ok: true, state: 'running', tasks: 2 * PARTITIONS });
@@ -73,9 +77,9 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
         await expect(intruder.start()).rejects.toBeInstanceOf(GroupMemberConflictError);
       }
     });
-    // Every payment once from the input, once from the repartition topic. On Kafka a rebalance while
-    // the second thread joins may move a partition before its work was committed: the new owner
-    // redoes it (the outputs stay exactly-once, checked below), so records are counted again.
+    // Every payment once from the input, once from the repartition topic. On Kafka a partition that
+    // moves between members (a rebalance) before its work was committed is redone by its new owner
+    // (the outputs stay exactly-once, checked below), so records may be counted again.
     expectProcessed(firstRun.recordsIn, 2 * first.length);
 
     const second = payments(2, first.length, 1000);
