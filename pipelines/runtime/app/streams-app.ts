@@ -30,7 +30,7 @@ export interface StreamsAppOptions {
   metricsPort?: number;
   /** Records per poll (default 5000). */
   maxPollRecords?: number;
-  /** Buffered records per input partition before the worker stops fetching it (default 20000). */
+  /** Buffered records per input partition before the worker pauses it (default 1000, as Kafka Streams). */
   maxBufferedPerPartition?: number;
   logger?: Logger;
   /** Set when this app is one of a process's stream threads (see stream-threads.ts). */
@@ -88,7 +88,7 @@ export class StreamsApp {
     this.commitIntervalMs = options.commitIntervalMs ?? (this.guarantee === 'exactly_once' ? 100 : 1000);
     this.log = (options.logger ?? rootLogger).child({ app: options.applicationId });
     this.metrics = new StreamsMetrics(options.applicationId);
-    this.pauser = new PartitionPauser(options.maxBufferedPerPartition ?? 20_000);
+    this.pauser = new PartitionPauser(options.maxBufferedPerPartition ?? 1000);
   }
 
   get currentState(): AppState {
@@ -248,6 +248,7 @@ export class StreamsApp {
       const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
       // Read each round: a rejoin replaces the consumer.
       const consumer = this.consumer!;
+      this.pauser.resumeDrained(this.tasks, consumer);
       const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
       await this.preload(records);
       if (this.state !== 'running') break;

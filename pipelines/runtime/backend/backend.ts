@@ -98,6 +98,13 @@ export interface GroupConsumer {
   /** True when every assigned partition has been read to its end offset (nothing more to poll now). */
   caughtUp(): Promise<boolean>;
   seek(tp: TopicPartitionOffset): void;
+  /**
+   * Stops handing out records of these partitions (Kafka's pause): what was fetched stays buffered
+   * and the positions do not move. Partitions not assigned (any more) are ignored.
+   */
+  pause(tps: TopicPartition[]): void;
+  /** Hands out records of these paused partitions again. */
+  resume(tps: TopicPartition[]): void;
   close(): Promise<void>;
 }
 

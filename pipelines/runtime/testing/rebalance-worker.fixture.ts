@@ -31,6 +31,8 @@ function throttled(consumer: GroupConsumer, throttleMs: number): GroupConsumer {
     positions: () => consumer.positions(),
     caughtUp: () => consumer.caughtUp(),
     seek: (tp) => consumer.seek(tp),
+    pause: (tps) => consumer.pause(tps),
+    resume: (tps) => consumer.resume(tps),
     close: () => consumer.close(),
   };
 }

@@ -3,9 +3,9 @@
 //
 // Slices are grouped in aligned blocks of n (= slices per window). Window j covers slices
 // [j, j + n - 1], which is a suffix of block floor(j / n) followed by a prefix of the next block.
-// Windows close in order, so the suffixes of one block and the prefixes of the next are each built
-// once, one merge per slice, and reused by the n windows that need them. A record added to a slice
-// invalidates only the partials that include that slice.
+// Windows close in order, so the suffixes of one block are built once, one merge per slice, and
+// reused by the n windows that need them, while the prefix of the next block is one aggregate that
+// grows by a merge per slice. A record added to a slice invalidates only the partials that hold it.
 import type { KeySlices } from '../state/slice-store.ts';
 
 export interface MergeOps<A> {
@@ -20,9 +20,13 @@ export class WindowPartials<A> {
   private suffix: (A | undefined)[] = [];
   private suffixValidFrom = Number.POSITIVE_INFINITY;
   private prefixBlock = Number.NaN;
-  /** prefix[x - blockStart]: merge of slices [block start, x]; valid for x <= prefixValidThrough. */
-  private prefix: (A | undefined)[] = [];
-  private prefixValidThrough = Number.NEGATIVE_INFINITY;
+  /**
+   * Merge of slices [block start, prefixThrough] of prefixBlock, one aggregate merged into in place:
+   * windows close in order, so the prefix only grows, and is rebuilt from the block start in the
+   * rare case that a slice it holds changes (a record later than the grace of the window it closed).
+   */
+  private prefix: A | undefined;
+  private prefixThrough = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly n: number,
@@ -33,7 +37,7 @@ export class WindowPartials<A> {
   changed(index: number): void {
     const block = Math.floor(index / this.n);
     if (block === this.suffixBlock) this.suffixValidFrom = Math.max(this.suffixValidFrom, index + 1);
-    if (block === this.prefixBlock) this.prefixValidThrough = Math.min(this.prefixValidThrough, index - 1);
+    if (block === this.prefixBlock && index <= this.prefixThrough) this.prefixBlock = Number.NaN;
   }
 
   /** A fresh aggregate of window j (slices [j, j + n - 1]), or undefined when it holds no slice. */
@@ -68,26 +72,24 @@ export class WindowPartials<A> {
     return this.suffix[j - start];
   }
 
+  /** Merge of slices [block start, t] of `block`; t never decreases within a block. */
   private prefixOf(ks: KeySlices<A>, block: number, t: number): A | undefined {
-    const start = block * this.n;
     if (block !== this.prefixBlock) {
       this.prefixBlock = block;
-      this.prefix = [];
-      this.prefixValidThrough = start - 1;
+      this.prefix = undefined;
+      this.prefixThrough = block * this.n - 1;
     }
-    if (t > this.prefixValidThrough) {
-      let at = lastSliceAtOrBefore(ks, this.prefixValidThrough) + 1;
-      for (let x = this.prefixValidThrough + 1; x <= t; x++) {
-        const earlier = x === start ? undefined : this.prefix[x - 1 - start];
-        const s = at < ks.slices.length && ks.slices[at].index === x ? ks.slices[at++].agg : undefined;
-        this.prefix[x - start] = this.combine(earlier, s);
+    if (t > this.prefixThrough) {
+      let at = lastSliceAtOrBefore(ks, this.prefixThrough) + 1;
+      while (at < ks.slices.length && ks.slices[at].index <= t) {
+        this.prefix = this.ops.merge(this.prefix ?? this.ops.init(), ks.slices[at++].agg);
       }
-      this.prefixValidThrough = t;
+      this.prefixThrough = t;
     }
-    return this.prefix[t - start];
+    return this.prefix;
   }
 
-  /** A new aggregate of a and b; one side alone is shared, never copied (partials are read-only). */
+  /** A new aggregate of a and b; one side alone is shared, never copied (suffixes are read-only). */
   private combine(a: A | undefined, b: A | undefined): A | undefined {
     if (a === undefined) return b;
     if (b === undefined) return a;

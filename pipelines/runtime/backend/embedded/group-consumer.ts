@@ -21,6 +21,8 @@ interface Assigned {
   cursor: PartitionCursor;
   /** A seek() not applied yet (applied lazily, against the committed end then). */
   pendingSeek: number | undefined;
+  /** pause()d: not read until resume(). */
+  paused: boolean;
 }
 
 export function groupTaken(log: EmbeddedLog, groupId: string, member: FileLock): GroupMemberConflictError {
@@ -100,6 +102,20 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     assigned.pendingSeek = tp.offset;
   }
 
+  pause(tps: TopicPartition[]): void {
+    for (const tp of tps) {
+      const a = this.byName.get(`${tp.topic}\u0000${tp.partition}`);
+      if (a !== undefined) a.paused = true;
+    }
+  }
+
+  resume(tps: TopicPartition[]): void {
+    for (const tp of tps) {
+      const a = this.byName.get(`${tp.topic}\u0000${tp.partition}`);
+      if (a !== undefined) a.paused = false;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -113,15 +129,16 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     return this.log.manifest.topics[a.tp.topic]?.partitions[a.tp.partition]?.end ?? 0;
   }
 
-  /** Round-robin over partitions from a rotating start, an even share each, then fill up. */
+  /** Round-robin over unpaused partitions from a rotating start, an even share each, then fill up. */
   private readAvailable(maxRecords: number, out: LogRecord[]): void {
-    const n = this.assigned.length;
+    const active = this.assigned.filter((a) => !a.paused);
+    const n = active.length;
     if (n === 0) return;
     const share = Math.max(1, Math.ceil(maxRecords / n));
     const start = this.nextStart++ % n;
     for (let pass = 0; pass < 2 && out.length < maxRecords; pass++) {
       for (let i = 0; i < n && out.length < maxRecords; i++) {
-        const a = this.assigned[(start + i) % n];
+        const a = active[(start + i) % n];
         const committed = this.log.manifest.topics[a.tp.topic]?.partitions[a.tp.partition];
         if (committed === undefined) continue;
         if (a.pendingSeek !== undefined) {
@@ -167,7 +184,7 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
       // Like auto.offset.reset=earliest: nothing committed, or out of range (topic recreated).
       const start = committed === null || committed > end ? 0 : committed;
       const cursor = new PartitionCursor(this.log.paths(w.tp.topic, state, w.tp.partition), w.tp.topic, w.tp.partition);
-      const a: Assigned = { tp: w.tp, topicId: w.topicId, cursor, pendingSeek: start };
+      const a: Assigned = { tp: w.tp, topicId: w.topicId, cursor, pendingSeek: start, paused: false };
       this.byName.set(name, a);
       added.push(a);
     }

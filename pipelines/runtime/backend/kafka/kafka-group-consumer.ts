@@ -31,6 +31,8 @@ interface PartitionQueue {
   /** Offset after the last batch kafkajs delivered (the position once `records` is drained). */
   tail: number;
   paused: boolean;
+  /** pause()d by the caller: drain() skips it (kafkajs keeps fetching until the queue is full). */
+  held: boolean;
   /** False until onAssigned has run and the start offset is set. */
   ready: boolean;
 }
@@ -157,6 +159,20 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.seekQueue(q, tp.offset);
   }
 
+  pause(tps: TopicPartition[]): void {
+    for (const tp of tps) {
+      const q = this.queues.get(keyOf(tp.topic, tp.partition));
+      if (q !== undefined) q.held = true;
+    }
+  }
+
+  resume(tps: TopicPartition[]): void {
+    for (const tp of tps) {
+      const q = this.queues.get(keyOf(tp.topic, tp.partition));
+      if (q !== undefined) q.held = false;
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -176,7 +192,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     q.head = 0;
     q.tail = offset;
     this.consumer!.seek({ topic: q.tp.topic, partition: q.tp.partition, offset: String(offset) });
-    if (q.paused) this.resume(q);
+    if (q.paused) this.resumeFetch(q);
   }
 
   /** Batches kafkajs fetched for a partition whose start offset was not set yet (wasted work). */
@@ -214,10 +230,10 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.notify();
   }
 
-  /** Round-robin over ready partitions from a rotating start: an even share each, then fill up. */
+  /** Round-robin over ready, unpaused partitions from a rotating start: an even share each, then fill up. */
   private drain(maxRecords: number): LogRecord[] {
     const out: LogRecord[] = [];
-    const ready = [...this.queues.values()].filter((q) => q.ready);
+    const ready = [...this.queues.values()].filter((q) => q.ready && !q.held);
     const n = ready.length;
     if (n === 0) return out;
     const share = Math.max(1, Math.ceil(maxRecords / n));
@@ -232,13 +248,13 @@ export class KafkaGroupConsumer implements GroupConsumer {
           q.records = [];
           q.head = 0;
         }
-        if (q.paused && q.records.length - q.head < RESUME_BELOW) this.resume(q);
+        if (q.paused && q.records.length - q.head < RESUME_BELOW) this.resumeFetch(q);
       }
     }
     return out;
   }
 
-  private resume(q: PartitionQueue): void {
+  private resumeFetch(q: PartitionQueue): void {
     q.paused = false;
     this.consumer?.resume([{ topic: q.tp.topic, partitions: [q.tp.partition] }]);
   }
@@ -256,7 +272,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
         wanted.add(key);
         if (!this.queues.has(key)) {
           // Paused at the join (pauseUntilReady); seekQueue resumes it once its start offset is set.
-          const q: PartitionQueue = { tp: { topic, partition }, records: [], head: 0, tail: 0, paused: true, ready: false };
+          const q: PartitionQueue = { tp: { topic, partition }, records: [], head: 0, tail: 0, paused: true, held: false, ready: false };
           this.queues.set(key, q);
           added.push(q);
         }
