@@ -19,6 +19,7 @@ import type {
   TransactionalProducer,
 } from '../backend.ts';
 import {
+  BackendError,
   ClosedError,
   GroupActiveError,
   ProducerFencedError,
@@ -31,7 +32,7 @@ import { EmbeddedLog, type EmbeddedLogOptions, type LogWriter } from './embedded
 import { EmbeddedGroupConsumer, groupTaken } from './group-consumer.ts';
 import { emptyPartition, type Manifest, type PartitionState, type TopicState } from './manifest.ts';
 import { PartitionCursor } from './partition-cursor.ts';
-import { topicDir } from './partition-files.ts';
+import { encodeRecords, topicDir, type EncodedRecords } from './partition-files.ts';
 import type { RecordToWrite } from './record-format.ts';
 
 /** Kafka's legal topic names (no path tricks possible). */
@@ -76,24 +77,51 @@ function requirePartition(state: TopicState, topic: string, partition: number): 
   }
 }
 
-/** Groups records by topic and partition (keeping their order) and appends them. */
-function appendAll(manifest: Manifest, writer: LogWriter, records: ProduceRecord[], where: string): void {
-  const byTopic = new Map<string, RecordToWrite[][]>();
+/** The records of one send or commit for one topic, by partition, encoded before the commit lock. */
+interface EncodedTopic {
+  topic: string;
+  /** The topic incarnation the records were partitioned for. */
+  topicId: string;
+  partitions: (EncodedRecords | undefined)[];
+}
+
+/**
+ * Groups records by topic and partition (keeping their order) and encodes them, against this
+ * process's view of the manifest: the expensive part of an append, done before the lock is taken.
+ */
+function encodeByPartition(log: EmbeddedLog, records: ProduceRecord[], where: string): EncodedTopic[] {
+  const byTopic = new Map<string, { state: TopicState; perPartition: RecordToWrite[][] }>();
   const now = Date.now();
   for (const r of records) {
-    const state = requireTopic(manifest, r.topic, where);
-    let perPartition = byTopic.get(r.topic);
-    if (perPartition === undefined) {
-      perPartition = state.partitions.map(() => []);
-      byTopic.set(r.topic, perPartition);
+    let t = byTopic.get(r.topic);
+    if (t === undefined) {
+      const state = knownTopic(log, r.topic, where);
+      t = { state, perPartition: state.partitions.map(() => []) };
+      byTopic.set(r.topic, t);
     }
-    const partition = r.partition ?? partitionFor(r.key, state.partitions.length, r.topic);
-    requirePartition(state, r.topic, partition);
-    perPartition[partition].push({ key: r.key, value: r.value, timestamp: r.timestamp ?? now, headers: r.headers });
+    const partition = r.partition ?? partitionFor(r.key, t.state.partitions.length, r.topic);
+    requirePartition(t.state, r.topic, partition);
+    t.perPartition[partition].push({ key: r.key, value: r.value, timestamp: r.timestamp ?? now, headers: r.headers });
   }
-  for (const [topic, perPartition] of byTopic) {
-    for (let p = 0; p < perPartition.length; p++) {
-      if (perPartition[p].length > 0) writer.append(topic, p, perPartition[p]);
+  return [...byTopic].map(([topic, t]) => ({ topic, topicId: t.state.id, partitions: t.perPartition.map((rs) => (rs.length > 0 ? encodeRecords(rs) : undefined)) }));
+}
+
+function knownTopic(log: EmbeddedLog, topic: string, where: string): TopicState {
+  const state = log.topic(topic);
+  if (state !== undefined) return state;
+  log.refresh(); // created by another process since this one last looked?
+  return requireTopic(log.manifest, topic, where);
+}
+
+/** Under the commit lock: appends what encodeByPartition prepared, if its topics are still the same. */
+function appendEncoded(manifest: Manifest, writer: LogWriter, topics: EncodedTopic[], where: string): void {
+  for (const t of topics) {
+    if (requireTopic(manifest, t.topic, where).id !== t.topicId) throw new BackendError(`topic "${t.topic}" was deleted and created again during ${where}: nothing of it was written`);
+  }
+  for (const t of topics) {
+    for (let p = 0; p < t.partitions.length; p++) {
+      const records = t.partitions[p];
+      if (records !== undefined) writer.append(t.topic, p, records);
     }
   }
 }
@@ -217,7 +245,8 @@ class EmbeddedProducer implements LogProducer {
   async send(records: ProduceRecord[]): Promise<void> {
     if (this.closed) throw new ClosedError('producer is closed');
     if (records.length === 0) return;
-    await this.log.transact('send', (manifest, writer) => appendAll(manifest, writer, records, 'send'));
+    const encoded = encodeByPartition(this.log, records, 'send');
+    await this.log.transact('send', (manifest, writer) => appendEncoded(manifest, writer, encoded, 'send'));
   }
 
   async close(): Promise<void> {
@@ -250,10 +279,12 @@ class EmbeddedTransactionalProducer implements TransactionalProducer {
   async commit(batch: CommitBatch): Promise<void> {
     if (this.closed) throw new ClosedError(`transactional producer "${this.transactionalId}" is closed`);
     if (batch.records.length === 0 && batch.offsets.length === 0) return;
-    await this.log.transact(`commit of ${this.transactionalId}`, (manifest, writer) => {
+    const where = `commit of ${this.transactionalId}`;
+    const encoded = encodeByPartition(this.log, batch.records, where);
+    await this.log.transact(where, (manifest, writer) => {
       const current = manifest.producers[this.transactionalId];
       if (current !== this.epoch) throw new ProducerFencedError(this.transactionalId, `epoch ${this.epoch} is older than ${current}`);
-      appendAll(manifest, writer, batch.records, `commit of ${this.transactionalId}`);
+      appendEncoded(manifest, writer, encoded, where);
       setGroupOffsets(manifest, batch.groupId, batch.offsets, `commit of ${this.transactionalId}`);
     });
   }

@@ -9,12 +9,11 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { FileLock } from './file-lock.ts';
 import { type Manifest, readGeneration, readManifest, type TopicState, writeManifest } from './manifest.ts';
-import { appendToPartition, partitionPaths, type PartitionPaths } from './partition-files.ts';
-import type { RecordToWrite } from './record-format.ts';
+import { appendToPartition, partitionPaths, type EncodedRecords, type PartitionPaths } from './partition-files.ts';
 
 export interface LogWriter {
   /** Appends to a partition of a topic of the manifest being edited (caller validated both). */
-  append(topic: string, partition: number, records: RecordToWrite[]): void;
+  append(topic: string, partition: number, records: EncodedRecords): void;
 }
 
 export interface EmbeddedLogOptions {

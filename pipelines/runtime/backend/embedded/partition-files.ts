@@ -6,11 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { PartitionState, TopicState } from './manifest.ts';
-import { encodedSize, encodeRecord, type RecordToWrite } from './record-format.ts';
+import { encodedSize, encodeRecord, setOffsetAt, timestampAt, type RecordToWrite } from './record-format.ts';
 
 export const INDEX_INTERVAL_BYTES = 64 * 1024;
 export const INDEX_ENTRY_BYTES = 24;
-const WRITE_CHUNK_BYTES = 4 * 1024 * 1024;
 
 export function topicDir(logDir: string, topic: string, state: TopicState): string {
   return path.join(logDir, 'topics', `${topic}~${state.id}`);
@@ -26,46 +25,52 @@ export function partitionPaths(logDir: string, topic: string, state: TopicState,
   return { data: path.join(dir, `${partition}.log`), index: path.join(dir, `${partition}.idx`) };
 }
 
-/** Appends records after the committed end and advances `state` (the caller commits it). */
-export function appendToPartition(
-  dataFd: number,
-  indexFd: number,
-  state: PartitionState,
-  records: RecordToWrite[],
-): void {
+/**
+ * Records encoded for one partition before the commit lock is taken, their offsets still blank:
+ * under the lock only the offsets are filled in and the bytes written, so a writer holds the lock
+ * (and keeps the other stream threads and processes waiting) for as short as possible.
+ */
+export interface EncodedRecords {
+  buf: Buffer;
+  /** Position in buf of each record. */
+  starts: number[];
+}
+
+export function encodeRecords(records: RecordToWrite[]): EncodedRecords {
   const sizes = new Array<number>(records.length);
   let total = 0;
   for (let i = 0; i < records.length; i++) {
     sizes[i] = encodedSize(records[i]);
     total += sizes[i];
   }
-  const indexEntries: number[] = [];
-  let chunk = Buffer.allocUnsafe(Math.min(total, WRITE_CHUNK_BYTES));
-  let chunkUsed = 0;
-  let filePos = state.bytes;
-  let maxTimestamp = state.maxTimestamp ?? -Infinity;
+  const buf = Buffer.allocUnsafe(total);
+  const starts = new Array<number>(records.length);
+  let pos = 0;
   for (let i = 0; i < records.length; i++) {
-    const record = records[i];
-    const size = sizes[i];
-    const recordPos = state.bytes + chunkUsed;
+    starts[i] = pos;
+    pos = encodeRecord(buf, pos, 0, records[i], sizes[i]);
+  }
+  return { buf, starts };
+}
+
+/** Appends encoded records after the committed end and advances `state` (the caller commits it). */
+export function appendToPartition(dataFd: number, indexFd: number, state: PartitionState, records: EncodedRecords): void {
+  const { buf, starts } = records;
+  const indexEntries: number[] = [];
+  let maxTimestamp = state.maxTimestamp ?? -Infinity;
+  for (let i = 0; i < starts.length; i++) {
+    const recordPos = state.bytes + starts[i];
     if (state.lastIndexedByte < 0 || recordPos - state.lastIndexedByte >= INDEX_INTERVAL_BYTES) {
-      indexEntries.push(state.end, recordPos, maxTimestamp);
+      indexEntries.push(state.end + i, recordPos, maxTimestamp);
       state.lastIndexedByte = recordPos;
     }
-    if (chunkUsed + size > chunk.length) {
-      writeFully(dataFd, chunk, chunkUsed, filePos);
-      filePos += chunkUsed;
-      state.bytes += chunkUsed;
-      chunkUsed = 0;
-      if (size > chunk.length) chunk = Buffer.allocUnsafe(size);
-    }
-    encodeRecord(chunk, chunkUsed, state.end, record, size);
-    chunkUsed += size;
-    state.end++;
-    if (record.timestamp > maxTimestamp) maxTimestamp = record.timestamp;
+    setOffsetAt(buf, starts[i], state.end + i);
+    const timestamp = timestampAt(buf, starts[i]);
+    if (timestamp > maxTimestamp) maxTimestamp = timestamp;
   }
-  writeFully(dataFd, chunk, chunkUsed, filePos);
-  state.bytes += chunkUsed;
+  writeFully(dataFd, buf, buf.length, state.bytes);
+  state.bytes += buf.length;
+  state.end += starts.length;
   state.maxTimestamp = maxTimestamp === -Infinity ? null : maxTimestamp;
   if (indexEntries.length > 0) {
     const entries = Buffer.from(new Float64Array(indexEntries).buffer);

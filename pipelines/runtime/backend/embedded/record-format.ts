@@ -71,6 +71,11 @@ export function offsetAt(buf: Buffer, pos: number): number {
   return buf.readDoubleLE(pos + 4);
 }
 
+/** Fills in the offset of a record encoded before its offset was known. */
+export function setOffsetAt(buf: Buffer, pos: number, offset: number): void {
+  buf.writeDoubleLE(offset, pos + 4);
+}
+
 export function timestampAt(buf: Buffer, pos: number): number {
   return buf.readDoubleLE(pos + 12);
 }
