@@ -75,7 +75,6 @@ export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom
 }
 
 export function featuresOf(window: Windowed<string>, agg: FeatureAggregate, app: LoanApplication | null): RiskFeatures {
-  const [food, shopping, transport, housing, health, entertainment, other] = agg.spendCents;
   return {
     event_id: `${window.key}:${window.start}`,
     tenant_id: agg.tenantId,
@@ -87,13 +86,13 @@ export function featuresOf(window: Windowed<string>, agg: FeatureAggregate, app:
     debit_total_cents: agg.debitTotalCents,
     credit_total_cents: agg.creditTotalCents,
     max_debit_cents: agg.maxDebitCents,
-    spend_food_cents: food,
-    spend_shopping_cents: shopping,
-    spend_transport_cents: transport,
-    spend_housing_cents: housing,
-    spend_health_cents: health,
-    spend_entertainment_cents: entertainment,
-    spend_other_cents: other,
+    spend_food_cents: agg.spendFoodCents,
+    spend_shopping_cents: agg.spendShoppingCents,
+    spend_transport_cents: agg.spendTransportCents,
+    spend_housing_cents: agg.spendHousingCents,
+    spend_health_cents: agg.spendHealthCents,
+    spend_entertainment_cents: agg.spendEntertainmentCents,
+    spend_other_cents: agg.spendOtherCents,
     repayments_due: agg.repaymentsDue,
     repayments_late: agg.repaymentsLate,
     max_days_late: agg.maxDaysLate,

@@ -1,7 +1,7 @@
 // The per-customer aggregate of one hopping window (CONTRACTS §4), built from day slices.
 // Every field combines associatively (sums, counts, maxima), so a window = merge of its 30 slices.
 import type { Repayment, Transaction } from '../../schemas/types.ts';
-import { SPENDING_CATEGORIES, type SpendingCategory } from '../../connectors/categorizer/categories.ts';
+import type { SpendingCategory } from '../../connectors/categorizer/categories.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -19,8 +19,15 @@ export interface FeatureAggregate {
   debitTotalCents: number;
   creditTotalCents: number;
   maxDebitCents: number;
-  /** DEBIT sums indexed like SPENDING_CATEGORIES. */
-  spendCents: number[];
+  // DEBIT sums per spending category (SPENDING_CATEGORIES). Fields, not an array: every slice and
+  // cached partial holds one aggregate, and an array would add two more objects to each.
+  spendFoodCents: number;
+  spendShoppingCents: number;
+  spendTransportCents: number;
+  spendHousingCents: number;
+  spendHealthCents: number;
+  spendEntertainmentCents: number;
+  spendOtherCents: number;
   repaymentsDue: number;
   repaymentsLate: number;
   maxDaysLate: number;
@@ -33,14 +40,54 @@ export function emptyAggregate(): FeatureAggregate {
     debitTotalCents: 0,
     creditTotalCents: 0,
     maxDebitCents: 0,
-    spendCents: SPENDING_CATEGORIES.map(() => 0),
+    spendFoodCents: 0,
+    spendShoppingCents: 0,
+    spendTransportCents: 0,
+    spendHousingCents: 0,
+    spendHealthCents: 0,
+    spendEntertainmentCents: 0,
+    spendOtherCents: 0,
     repaymentsDue: 0,
     repaymentsLate: 0,
     maxDaysLate: 0,
   };
 }
 
-const categoryIndex = new Map<SpendingCategory, number>(SPENDING_CATEGORIES.map((c, i) => [c, i]));
+/** The spend fields in SPENDING_CATEGORIES order. */
+export const SPEND_FIELDS = [
+  'spendFoodCents',
+  'spendShoppingCents',
+  'spendTransportCents',
+  'spendHousingCents',
+  'spendHealthCents',
+  'spendEntertainmentCents',
+  'spendOtherCents',
+] as const satisfies readonly (keyof FeatureAggregate)[];
+
+function addSpend(agg: FeatureAggregate, category: SpendingCategory, cents: number): void {
+  switch (category) {
+    case 'food':
+      agg.spendFoodCents += cents;
+      break;
+    case 'shopping':
+      agg.spendShoppingCents += cents;
+      break;
+    case 'transport':
+      agg.spendTransportCents += cents;
+      break;
+    case 'housing':
+      agg.spendHousingCents += cents;
+      break;
+    case 'health':
+      agg.spendHealthCents += cents;
+      break;
+    case 'entertainment':
+      agg.spendEntertainmentCents += cents;
+      break;
+    default:
+      agg.spendOtherCents += cents;
+  }
+}
 
 /** Adds a transaction whose category has already been assigned by the categorizer. Mutates and returns agg. */
 export function addTransaction(agg: FeatureAggregate, txn: FeatureTransaction, category: SpendingCategory): FeatureAggregate {
@@ -49,7 +96,7 @@ export function addTransaction(agg: FeatureAggregate, txn: FeatureTransaction, c
   if (txn.direction === 'DEBIT') {
     agg.debitTotalCents += txn.amount_cents;
     if (txn.amount_cents > agg.maxDebitCents) agg.maxDebitCents = txn.amount_cents;
-    agg.spendCents[categoryIndex.get(category) ?? categoryIndex.get('other')!] += txn.amount_cents;
+    addSpend(agg, category, txn.amount_cents);
   } else {
     agg.creditTotalCents += txn.amount_cents;
   }
@@ -83,7 +130,13 @@ export function mergeAggregates(into: FeatureAggregate, from: FeatureAggregate):
   into.debitTotalCents += from.debitTotalCents;
   into.creditTotalCents += from.creditTotalCents;
   into.maxDebitCents = Math.max(into.maxDebitCents, from.maxDebitCents);
-  for (let i = 0; i < into.spendCents.length; i++) into.spendCents[i] += from.spendCents[i];
+  into.spendFoodCents += from.spendFoodCents;
+  into.spendShoppingCents += from.spendShoppingCents;
+  into.spendTransportCents += from.spendTransportCents;
+  into.spendHousingCents += from.spendHousingCents;
+  into.spendHealthCents += from.spendHealthCents;
+  into.spendEntertainmentCents += from.spendEntertainmentCents;
+  into.spendOtherCents += from.spendOtherCents;
   into.repaymentsDue += from.repaymentsDue;
   into.repaymentsLate += from.repaymentsLate;
   into.maxDaysLate = Math.max(into.maxDaysLate, from.maxDaysLate);

@@ -33,7 +33,6 @@ import { EmbeddedGroupConsumer, groupTaken } from './group-consumer.ts';
 import { emptyPartition, type Manifest, type PartitionState, type TopicState } from './manifest.ts';
 import { PartitionCursor } from './partition-cursor.ts';
 import { encodeRecords, topicDir, type EncodedRecords } from './partition-files.ts';
-import type { RecordToWrite } from './record-format.ts';
 
 /** Kafka's legal topic names (no path tricks possible). */
 const TOPIC_NAME = /^[a-zA-Z0-9._-]{1,249}$/;
@@ -90,7 +89,7 @@ interface EncodedTopic {
  * process's view of the manifest: the expensive part of an append, done before the lock is taken.
  */
 function encodeByPartition(log: EmbeddedLog, records: ProduceRecord[], where: string): EncodedTopic[] {
-  const byTopic = new Map<string, { state: TopicState; perPartition: RecordToWrite[][] }>();
+  const byTopic = new Map<string, { state: TopicState; perPartition: ProduceRecord[][] }>();
   const now = Date.now();
   for (const r of records) {
     let t = byTopic.get(r.topic);
@@ -101,9 +100,9 @@ function encodeByPartition(log: EmbeddedLog, records: ProduceRecord[], where: st
     }
     const partition = r.partition ?? partitionFor(r.key, t.state.partitions.length, r.topic);
     requirePartition(t.state, r.topic, partition);
-    t.perPartition[partition].push({ key: r.key, value: r.value, timestamp: r.timestamp ?? now, headers: r.headers });
+    t.perPartition[partition].push(r);
   }
-  return [...byTopic].map(([topic, t]) => ({ topic, topicId: t.state.id, partitions: t.perPartition.map((rs) => (rs.length > 0 ? encodeRecords(rs) : undefined)) }));
+  return [...byTopic].map(([topic, t]) => ({ topic, topicId: t.state.id, partitions: t.perPartition.map((rs) => (rs.length > 0 ? encodeRecords(rs, now) : undefined)) }));
 }
 
 function knownTopic(log: EmbeddedLog, topic: string, where: string): TopicState {

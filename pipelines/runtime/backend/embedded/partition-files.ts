@@ -36,7 +36,7 @@ export interface EncodedRecords {
   starts: number[];
 }
 
-export function encodeRecords(records: RecordToWrite[]): EncodedRecords {
+export function encodeRecords(records: RecordToWrite[], now: number): EncodedRecords {
   const sizes = new Array<number>(records.length);
   let total = 0;
   for (let i = 0; i < records.length; i++) {
@@ -48,7 +48,7 @@ export function encodeRecords(records: RecordToWrite[]): EncodedRecords {
   let pos = 0;
   for (let i = 0; i < records.length; i++) {
     starts[i] = pos;
-    pos = encodeRecord(buf, pos, 0, records[i], sizes[i]);
+    pos = encodeRecord(buf, pos, 0, records[i], sizes[i], now);
   }
   return { buf, starts };
 }

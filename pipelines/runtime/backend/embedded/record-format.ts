@@ -7,10 +7,11 @@
 import type { Headers, LogRecord } from '../backend.ts';
 import { LogCorruptError } from '../errors.ts';
 
+/** A record as produced (ProduceRecord fits): without a timestamp it gets the append's time. */
 export interface RecordToWrite {
   key: Buffer | null;
   value: Buffer | null;
-  timestamp: number;
+  timestamp?: number;
   headers?: Headers;
 }
 
@@ -27,10 +28,10 @@ export function encodedSize(record: RecordToWrite): number {
 }
 
 /** Writes the record at `pos` (buffer sized with encodedSize); returns the position after it. */
-export function encodeRecord(buf: Buffer, pos: number, offset: number, record: RecordToWrite, size: number): number {
+export function encodeRecord(buf: Buffer, pos: number, offset: number, record: RecordToWrite, size: number, now: number): number {
   buf.writeUInt32LE(size - 4, pos);
   buf.writeDoubleLE(offset, pos + 4);
-  buf.writeDoubleLE(record.timestamp, pos + 12);
+  buf.writeDoubleLE(record.timestamp ?? now, pos + 12);
   pos += 20;
   pos = writeBytes(buf, pos, record.key);
   pos = writeBytes(buf, pos, record.value);
