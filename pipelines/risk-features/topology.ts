@@ -75,6 +75,7 @@ export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom
 }
 
 export function featuresOf(window: Windowed<string>, agg: FeatureAggregate, app: LoanApplication | null): RiskFeatures {
+  const ratios = applicationRatios(app);
   return {
     event_id: `${window.key}:${window.start}`,
     tenant_id: agg.tenantId,
@@ -96,7 +97,9 @@ export function featuresOf(window: Windowed<string>, agg: FeatureAggregate, app:
     repayments_due: agg.repaymentsDue,
     repayments_late: agg.repaymentsLate,
     max_days_late: agg.maxDaysLate,
-    ...applicationRatios(app),
+    dti: ratios.dti,
+    ltv: ratios.ltv,
+    utilization: ratios.utilization,
     computed_at: Date.now(),
   };
 }
