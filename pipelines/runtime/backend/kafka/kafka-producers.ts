@@ -1,14 +1,15 @@
-// Producers on kafkajs. Both use kafkajs 2's default partitioner, which is Kafka's (murmur2, as
-// partitioner.ts), so keys land on the same partitions as on the embedded log.
+// Producers on kafkajs. Both partition like kafkajs 2's default partitioner, which is Kafka's
+// (murmur2, as partitioner.ts), so keys land on the same partitions as on the embedded log.
 //
 // The transactional producer is EOS-v1 style, one per task (`<applicationId>-<partition>`):
 // opening it runs InitProducerId, which bumps the epoch and fences any older instance (a zombie
 // left behind by a rebalance) and aborts its open transaction. kafkajs has no hook before
 // partitions are revoked, so this fencing is what keeps a zombie from committing.
-import { type Admin, type Kafka, type Message, Partitioners, type Producer, type TopicMessages, type Transaction } from 'kafkajs';
+import type { Admin, Kafka, Message, Producer, TopicMessages, Transaction } from 'kafkajs';
 import type { CommitBatch, LogProducer, ProduceRecord, TransactionalProducer } from '../backend.ts';
 import { BackendError, ClosedError, ProducerFencedError, TransactionAbortedError } from '../errors.ts';
 import { hasErrorType, isFencedError, toBackendError, translated } from './kafka-client.ts';
+import { kafkaDefaultPartitioner } from './kafka-partitioner.ts';
 
 export function toTopicMessages(records: ProduceRecord[]): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
@@ -83,7 +84,7 @@ export class KafkaLogProducer implements LogProducer {
   ) {}
 
   static async open(kafka: Kafka, brokers: string[]): Promise<KafkaLogProducer> {
-    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = kafka.producer({ idempotent: true, allowAutoTopicCreation: false, createPartitioner: kafkaDefaultPartitioner });
     await translated(brokers, 'connect producer', () => producer.connect());
     return new KafkaLogProducer(producer, brokers);
   }
@@ -134,7 +135,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,
       allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
+      createPartitioner: kafkaDefaultPartitioner,
     });
   }
 

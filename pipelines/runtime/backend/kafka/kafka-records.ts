@@ -2,14 +2,19 @@
 import type { KafkaMessage } from 'kafkajs';
 import type { Headers, LogRecord } from '../backend.ts';
 
+/** Records without headers share one (frozen) empty object: most records have none. */
+const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+
 export function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {
-  const headers: Headers = {};
+  let headers = NO_HEADERS;
   if (message.headers !== undefined) {
     for (const name in message.headers) {
       const raw = message.headers[name];
       // A repeated header arrives as an array; like Java's lastHeader(), keep the last one.
       const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-      if (value !== undefined) headers[name] = value.toString();
+      if (value === undefined) continue;
+      if (headers === NO_HEADERS) headers = {};
+      headers[name] = value.toString();
     }
   }
   return {
