@@ -30,6 +30,7 @@ interface PartitionQueue {
   head: number;
   /** Offset after the last batch kafkajs delivered (the position once `records` is drained). */
   tail: number;
+  /** Fetching paused at kafkajs because the queue is full (resumed once poll() drained it). */
   paused: boolean;
   /** pause()d by the caller: drain() skips it (kafkajs keeps fetching until the queue is full). */
   held: boolean;
