@@ -1,14 +1,22 @@
-// `npm run bench [-- --json] [-- --only NAME]`: runs every benchmark module in bench/ and prints
-// their figures; with --json the last stdout line is one JSON object holding all of them.
-// Never part of `npm test`: speed is measured here, not asserted in tests.
+// `npm run bench [-- --json] [-- --only NAME] [-- --repeat N]`: runs every benchmark module in bench/
+// and prints their figures; with --json the last stdout line is one JSON object holding all of them.
+// With --repeat, each module runs N times and each figure is the median of its runs (the range is
+// printed beside it). Never part of `npm test`: speed is measured here, not asserted in tests.
 import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { summarizeRuns } from './repeated-runs.ts';
 
 type BenchModule = { run: () => Promise<Record<string, number>> };
 
 const args = process.argv.slice(2);
 const asJson = args.includes('--json');
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const repeatArg = args.includes('--repeat') ? args[args.indexOf('--repeat') + 1] : '1';
+const repeat = Number(repeatArg);
+if (!Number.isInteger(repeat) || repeat < 1) {
+  process.stderr.write(`bench: --repeat needs a whole number of runs (1 or more), got "${repeatArg ?? ''}"\n`);
+  process.exit(2);
+}
 
 const dir = fileURLToPath(new URL('.', import.meta.url));
 const names = readdirSync(dir)
@@ -23,14 +31,19 @@ for (const name of names) {
   if (typeof mod.run !== 'function') continue;
   process.stderr.write(`bench ${name} ...\n`);
   const started = Date.now();
-  try {
-    const result = await mod.run();
-    for (const [k, v] of Object.entries(result)) {
-      figures[k] = v;
-      process.stderr.write(`  ${k.padEnd(24)} ${Number.isInteger(v) ? v : v.toFixed(3)}\n`);
+  const runs: Record<string, number>[] = [];
+  for (let i = 1; i <= repeat; i++) {
+    try {
+      runs.push(await mod.run());
+    } catch (err) {
+      process.stderr.write(`  ${name} failed${repeat > 1 ? ` (run ${i} of ${repeat})` : ''}: ${(err as Error).message}\n`);
     }
-  } catch (err) {
-    process.stderr.write(`  ${name} failed: ${(err as Error).message}\n`);
+  }
+  for (const [k, f] of Object.entries(summarizeRuns(runs))) {
+    figures[k] = f.median;
+    const shown = (v: number): string => (Number.isInteger(v) ? String(v) : v.toFixed(3));
+    const range = f.runs > 1 ? `   (median of ${f.runs}: ${shown(f.min)} .. ${shown(f.max)})` : '';
+    process.stderr.write(`  ${k.padEnd(24)} ${shown(f.median)}${range}\n`);
   }
   process.stderr.write(`  (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
