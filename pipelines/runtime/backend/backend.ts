@@ -4,6 +4,9 @@
 
 export type Headers = Record<string, string>;
 
+/** The headers of a record that has none, shared (frozen) by every such record a backend reads. */
+export const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+
 /** A record as stored in a topic partition. Offsets are per partition, starting at 0. */
 export interface LogRecord {
   topic: string;

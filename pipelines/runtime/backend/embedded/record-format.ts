@@ -4,7 +4,7 @@
 //   | u16 headerCount | per header: u16 nameLength | name | u32 valueLength | value (UTF-8)
 // The offset is stored although it follows from the position, so a reader can tell a torn or
 // misplaced record from a good one.
-import type { Headers, LogRecord } from '../backend.ts';
+import { NO_HEADERS, type Headers, type LogRecord } from '../backend.ts';
 import { LogCorruptError } from '../errors.ts';
 
 /** A record as produced (ProduceRecord fits): without a timestamp it gets the append's time. */
@@ -80,9 +80,6 @@ export function setOffsetAt(buf: Buffer, pos: number, offset: number): void {
 export function timestampAt(buf: Buffer, pos: number): number {
   return buf.readDoubleLE(pos + 12);
 }
-
-/** Records without headers share one (frozen) empty object: most records have none. */
-const NO_HEADERS: Headers = Object.freeze({}) as Headers;
 
 /**
  * Decodes the complete record at `pos` (the caller checked it is all in the buffer). Key and

@@ -1,9 +1,6 @@
 // kafkajs message -> LogRecord.
 import type { KafkaMessage } from 'kafkajs';
-import type { Headers, LogRecord } from '../backend.ts';
-
-/** Records without headers share one (frozen) empty object: most records have none. */
-const NO_HEADERS: Headers = Object.freeze({}) as Headers;
+import { NO_HEADERS, type LogRecord } from '../backend.ts';
 
 export function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {
   let headers = NO_HEADERS;
