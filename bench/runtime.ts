@@ -41,13 +41,13 @@ interface Density {
   days: number;
 }
 /** ~2 events per customer per day: most windows hold many events. */
-const DENSE: Density = { perCustomerDay: 2.2, days: 90 };
+export const DENSE: Density = { perCustomerDay: 2.2, days: 90 };
 /** ~1 event per customer per 15 days: ~10 window results per event. */
 const SPARSE: Density = { perCustomerDay: 0.068, days: 365 };
 const RESTORE_KEYS = Number(process.env.BENCH_RESTORE_KEYS ?? 1_000_000);
 
 /** Time-ordered (a little jitter) events over one year: 85% transactions, 12% repayments, 3% applications. */
-function events(serde: AvroSerde, n: number, prefix: string, density: Density): ProduceRecord[] {
+export function events(serde: AvroSerde, n: number, prefix: string, density: Density): ProduceRecord[] {
   const rnd = seededRandom(42);
   const start = Date.UTC(2025, 0, 1);
   const out: ProduceRecord[] = [];
@@ -72,7 +72,7 @@ function events(serde: AvroSerde, n: number, prefix: string, density: Density): 
   return out;
 }
 
-async function load(backend: Backend, records: ProduceRecord[], prefix: string): Promise<void> {
+export async function load(backend: Backend, records: ProduceRecord[], prefix: string): Promise<void> {
   await backend.admin().createTopics(['transactions', 'repayments', 'loan-applications', 'risk-features'].map((t) => ({ name: `${prefix}${t}`, partitions: PARTITIONS })));
   const producer = await backend.producer();
   for (let i = 0; i < records.length; i += 20_000) await producer.send(records.slice(i, i + 20_000));
@@ -80,7 +80,7 @@ async function load(backend: Backend, records: ProduceRecord[], prefix: string):
 }
 
 /** The risk-features topology with topic names under a prefix (Kafka runs must not collide). */
-async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log: BenchThreadArgs['log'], threads: number): Promise<{ eps: number; outPerSecond: number }> {
+export async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log: BenchThreadArgs['log'], threads: number): Promise<{ eps: number; outPerSecond: number }> {
   const topology = riskFeaturesTopology(serde);
   const stateDir = path.join(dir, `state-${appId}`);
   const app =

@@ -1,66 +1,177 @@
-// The changelog format of a day slice's FeatureAggregate: a fixed binary layout instead of v8
-// structured clone, which showed up at ~10% of the engine's time in the runtime benchmark (every
-// touched slice is written at each commit). Amounts are integer cents below 2^53, so float64 holds
-// them exactly.
+// The changelog format of a day slice's FeatureAggregate: a binary layout instead of v8 structured
+// clone, which showed up at ~10% of the engine's time in the runtime benchmark (every touched slice
+// is written at each commit).
+//
+// FORMAT_V2 (written): the tenant, then the 14 counts and sums as unsigned varints. A day slice
+// holds small numbers (a few transactions, most categories 0): ~30 bytes instead of V1's 125, and
+// slice values were ~45% of the bytes a Kafka stream thread produced (socket writes, the broker's
+// log, the local state copy). FORMAT_V1 (float64 fields) is still read, and still written for an
+// aggregate holding a value no varint can (negative, fractional or beyond 2^53).
 import { deserialize } from 'node:v8';
 import { SerdeDecodeError, type Serde } from '../runtime/serdes/serde.ts';
 import { SPEND_FIELDS, type FeatureAggregate } from './window-aggregate.ts';
 
 /** First byte of this layout. v8's format starts with 0xFF, so older changelog entries still read. */
 const FORMAT_V1 = 0x01;
+const FORMAT_V2 = 0x02;
 const V8_VERSION_TAG = 0xff;
 const SCALARS = 7;
 const CATEGORIES = SPEND_FIELDS.length;
 const FIXED_BYTES = 1 + 2 + (SCALARS + CATEGORIES) * 8;
 
+/** The V2 fields in V1's order: scalars, then the spend sums in SPENDING_CATEGORIES order. */
+function v2Fields(agg: FeatureAggregate): number[] {
+  return [
+    agg.txnCount,
+    agg.debitTotalCents,
+    agg.creditTotalCents,
+    agg.maxDebitCents,
+    agg.repaymentsDue,
+    agg.repaymentsLate,
+    agg.maxDaysLate,
+    agg.spendFoodCents,
+    agg.spendShoppingCents,
+    agg.spendTransportCents,
+    agg.spendHousingCents,
+    agg.spendHealthCents,
+    agg.spendEntertainmentCents,
+    agg.spendOtherCents,
+  ];
+}
+
+/** Room for the tag, a tenant length and 14 varints of at most 8 bytes each (2^53 needs 8). */
+const V2_SCRATCH = Buffer.allocUnsafe(1 + 5 + 14 * 8);
+
+function writeVarint(buf: Buffer, o: number, v: number): number {
+  if (v < 0x80000000) {
+    while (v >= 0x80) {
+      buf[o++] = (v & 0x7f) | 0x80;
+      v >>>= 7;
+    }
+  } else {
+    // Beyond 31 bits: arithmetic, since bitwise operators would wrap.
+    while (v >= 0x80) {
+      buf[o++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+  }
+  buf[o++] = v;
+  return o;
+}
+
+function serializeV2(agg: FeatureAggregate, fields: number[]): Buffer {
+  const tenantBytes = Buffer.byteLength(agg.tenantId, 'utf8');
+  let o = 1;
+  V2_SCRATCH[0] = FORMAT_V2;
+  o = writeVarint(V2_SCRATCH, o, tenantBytes);
+  for (const v of fields) o = writeVarint(V2_SCRATCH, o, v);
+  const out = Buffer.allocUnsafe(o + tenantBytes);
+  V2_SCRATCH.copy(out, 0, 0, o);
+  out.write(agg.tenantId, o, 'utf8');
+  return out;
+}
+
+class V2Reader {
+  o = 1;
+  constructor(private readonly bytes: Buffer) {}
+
+  varint(): number {
+    const b = this.bytes;
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      if (this.o >= b.length || scale > 2 ** 49) throw new SerdeDecodeError(`feature aggregate (format 2) truncated or damaged at byte ${this.o} of ${b.length}`);
+      const byte = b[this.o++];
+      v += (byte & 0x7f) * scale;
+      if (byte < 0x80) return v;
+      scale *= 0x80;
+    }
+  }
+}
+
+function deserializeV2(bytes: Buffer): FeatureAggregate {
+  const r = new V2Reader(bytes);
+  const tenantBytes = r.varint();
+  const f = Array.from({ length: SCALARS + CATEGORIES }, () => r.varint());
+  if (r.o + tenantBytes !== bytes.length) throw new SerdeDecodeError(`feature aggregate (format 2) holds ${bytes.length} bytes, its fields ${r.o + tenantBytes}`);
+  return {
+    tenantId: bytes.toString('utf8', r.o, r.o + tenantBytes),
+    txnCount: f[0],
+    debitTotalCents: f[1],
+    creditTotalCents: f[2],
+    maxDebitCents: f[3],
+    repaymentsDue: f[4],
+    repaymentsLate: f[5],
+    maxDaysLate: f[6],
+    spendFoodCents: f[7],
+    spendShoppingCents: f[8],
+    spendTransportCents: f[9],
+    spendHousingCents: f[10],
+    spendHealthCents: f[11],
+    spendEntertainmentCents: f[12],
+    spendOtherCents: f[13],
+  };
+}
+
 export const featureAggregateSerde: Serde<FeatureAggregate> = {
   serialize(agg) {
-    const tenantBytes = Buffer.byteLength(agg.tenantId, 'utf8');
-    const buf = Buffer.allocUnsafe(FIXED_BYTES + tenantBytes);
-    buf[0] = FORMAT_V1;
-    buf.writeUInt16LE(tenantBytes, 1);
-    // Scalars, then the spend sums in SPENDING_CATEGORIES order (the layout of FORMAT_V1).
-    buf.writeDoubleLE(agg.txnCount, 3);
-    buf.writeDoubleLE(agg.debitTotalCents, 11);
-    buf.writeDoubleLE(agg.creditTotalCents, 19);
-    buf.writeDoubleLE(agg.maxDebitCents, 27);
-    buf.writeDoubleLE(agg.repaymentsDue, 35);
-    buf.writeDoubleLE(agg.repaymentsLate, 43);
-    buf.writeDoubleLE(agg.maxDaysLate, 51);
-    buf.writeDoubleLE(agg.spendFoodCents, 59);
-    buf.writeDoubleLE(agg.spendShoppingCents, 67);
-    buf.writeDoubleLE(agg.spendTransportCents, 75);
-    buf.writeDoubleLE(agg.spendHousingCents, 83);
-    buf.writeDoubleLE(agg.spendHealthCents, 91);
-    buf.writeDoubleLE(agg.spendEntertainmentCents, 99);
-    buf.writeDoubleLE(agg.spendOtherCents, 107);
-    buf.write(agg.tenantId, FIXED_BYTES, 'utf8');
-    return buf;
+    const fields = v2Fields(agg);
+    if (fields.every((v) => Number.isSafeInteger(v) && v >= 0)) return serializeV2(agg, fields);
+    return serializeV1(agg);
   },
   deserialize(bytes) {
     if (bytes === null || bytes.length === 0) throw new SerdeDecodeError('empty feature aggregate');
+    if (bytes[0] === FORMAT_V2) return deserializeV2(bytes);
     if (bytes[0] === V8_VERSION_TAG) return fromV8Layout(deserialize(bytes) as V8FeatureAggregate);
     if (bytes[0] !== FORMAT_V1 || bytes.length < FIXED_BYTES) throw new SerdeDecodeError(`feature aggregate in an unknown format (first byte ${bytes[0]}, ${bytes.length} bytes)`);
-    const tenantBytes = bytes.readUInt16LE(1);
-    return {
-      tenantId: bytes.toString('utf8', FIXED_BYTES, FIXED_BYTES + tenantBytes),
-      txnCount: bytes.readDoubleLE(3),
-      debitTotalCents: bytes.readDoubleLE(11),
-      creditTotalCents: bytes.readDoubleLE(19),
-      maxDebitCents: bytes.readDoubleLE(27),
-      spendFoodCents: bytes.readDoubleLE(59),
-      spendShoppingCents: bytes.readDoubleLE(67),
-      spendTransportCents: bytes.readDoubleLE(75),
-      spendHousingCents: bytes.readDoubleLE(83),
-      spendHealthCents: bytes.readDoubleLE(91),
-      spendEntertainmentCents: bytes.readDoubleLE(99),
-      spendOtherCents: bytes.readDoubleLE(107),
-      repaymentsDue: bytes.readDoubleLE(35),
-      repaymentsLate: bytes.readDoubleLE(43),
-      maxDaysLate: bytes.readDoubleLE(51),
-    };
+    return deserializeV1(bytes);
   },
 };
+
+export function serializeV1(agg: FeatureAggregate): Buffer {
+  const tenantBytes = Buffer.byteLength(agg.tenantId, 'utf8');
+  const buf = Buffer.allocUnsafe(FIXED_BYTES + tenantBytes);
+  buf[0] = FORMAT_V1;
+  buf.writeUInt16LE(tenantBytes, 1);
+  // Scalars, then the spend sums in SPENDING_CATEGORIES order (the layout of FORMAT_V1).
+  buf.writeDoubleLE(agg.txnCount, 3);
+  buf.writeDoubleLE(agg.debitTotalCents, 11);
+  buf.writeDoubleLE(agg.creditTotalCents, 19);
+  buf.writeDoubleLE(agg.maxDebitCents, 27);
+  buf.writeDoubleLE(agg.repaymentsDue, 35);
+  buf.writeDoubleLE(agg.repaymentsLate, 43);
+  buf.writeDoubleLE(agg.maxDaysLate, 51);
+  buf.writeDoubleLE(agg.spendFoodCents, 59);
+  buf.writeDoubleLE(agg.spendShoppingCents, 67);
+  buf.writeDoubleLE(agg.spendTransportCents, 75);
+  buf.writeDoubleLE(agg.spendHousingCents, 83);
+  buf.writeDoubleLE(agg.spendHealthCents, 91);
+  buf.writeDoubleLE(agg.spendEntertainmentCents, 99);
+  buf.writeDoubleLE(agg.spendOtherCents, 107);
+  buf.write(agg.tenantId, FIXED_BYTES, 'utf8');
+  return buf;
+}
+
+function deserializeV1(bytes: Buffer): FeatureAggregate {
+  const tenantBytes = bytes.readUInt16LE(1);
+  return {
+    tenantId: bytes.toString('utf8', FIXED_BYTES, FIXED_BYTES + tenantBytes),
+    txnCount: bytes.readDoubleLE(3),
+    debitTotalCents: bytes.readDoubleLE(11),
+    creditTotalCents: bytes.readDoubleLE(19),
+    maxDebitCents: bytes.readDoubleLE(27),
+    spendFoodCents: bytes.readDoubleLE(59),
+    spendShoppingCents: bytes.readDoubleLE(67),
+    spendTransportCents: bytes.readDoubleLE(75),
+    spendHousingCents: bytes.readDoubleLE(83),
+    spendHealthCents: bytes.readDoubleLE(91),
+    spendEntertainmentCents: bytes.readDoubleLE(99),
+    spendOtherCents: bytes.readDoubleLE(107),
+    repaymentsDue: bytes.readDoubleLE(35),
+    repaymentsLate: bytes.readDoubleLE(43),
+    maxDaysLate: bytes.readDoubleLE(51),
+  };
+}
 
 /** The aggregate as the first releases wrote it (v8 structured clone), spend sums in an array. */
 type V8FeatureAggregate = Omit<FeatureAggregate, (typeof SPEND_FIELDS)[number]> & { spendCents: number[] };

@@ -55,7 +55,8 @@ export class StreamTask implements TaskServices {
   private readonly wallClockPunctuators: WallClockPunctuator[] = [];
   private outbox: ProduceRecord[] = [];
   private current: LogRecord | undefined;
-  private committedStreamTime = -Infinity;
+  /** Stream time as of the last prepared commit (written to the stream-time store then). */
+  private preparedStreamTime = -Infinity;
   private readonly streamTimeStore: KeyValueStore<number> | undefined;
   /** Records processed since the task started (metrics). */
   processedCount = 0;
@@ -92,7 +93,7 @@ export class StreamTask implements TaskServices {
   /** Builds the processors; call after the stores are restored. */
   initialize(): void {
     const restored = this.streamTimeStore?.get('t');
-    if (restored !== undefined) this.streamTime = this.committedStreamTime = restored;
+    if (restored !== undefined) this.streamTime = this.preparedStreamTime = restored;
     const contexts = new Map<string, NodeContext>();
     const instances = new Map<string, Processor<unknown, unknown, unknown, unknown>>();
     for (const node of this.subTopology.nodes) {
@@ -277,12 +278,19 @@ export class StreamTask implements TaskServices {
 
   /** True when a commit would write anything. */
   hasPendingCommit(): boolean {
-    return this.offsetsDirty || this.outbox.length > 0 || this.streamTime !== this.committedStreamTime;
+    return this.offsetsDirty || this.outbox.length > 0 || this.streamTime !== this.preparedStreamTime;
   }
 
-  /** Flushes the write caches and takes the outbox: what the next commit must write atomically. */
+  /**
+   * Flushes the write caches and takes the outbox: what the next commit must write atomically.
+   * The task may go on processing while that commit is in flight; what it does then goes into the
+   * next one. If the commit fails the task is not used again (the app fails, or the partition moved
+   * and the task is dropped), so the task counts as committed from here.
+   */
   prepareCommit(): TaskCommitData {
-    if (this.streamTimeStore && this.streamTime !== this.committedStreamTime) this.streamTimeStore.put('t', this.streamTime);
+    if (this.streamTimeStore && this.streamTime !== this.preparedStreamTime) this.streamTimeStore.put('t', this.streamTime);
+    this.preparedStreamTime = this.streamTime;
+    this.offsetsDirty = false;
     const records = this.outbox;
     this.outbox = [];
     const changelog = new Map<string, ProduceRecord[]>();
@@ -313,11 +321,6 @@ export class StreamTask implements TaskServices {
         this.offsetsDirty = true;
       }
     }
-  }
-
-  markCommitted(): void {
-    this.committedStreamTime = this.streamTime;
-    this.offsetsDirty = false;
   }
 
   close(): void {

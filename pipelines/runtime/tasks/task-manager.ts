@@ -2,7 +2,7 @@
 // closes them when their partitions are revoked. A task for partition p of a sub-topology exists
 // once p of every input topic of that sub-topology is assigned to this worker (co-partitioning).
 import type { Backend, LogProducer, TopicPartition } from '../backend/backend.ts';
-import { isFenced, PartitionCommitter, TaskMigratedError, type ManagedTask, type ProcessingGuarantee } from '../commit/partition-committer.ts';
+import { isFenced, PartitionCommitter, TaskMigratedError, writeTaskCheckpoint, type ManagedTask, type ProcessingGuarantee } from '../commit/partition-committer.ts';
 import { LocalTaskState } from '../state/local-state.ts';
 import { restoreTaskStores, type RestoreProgress } from '../state/state-restorer.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
@@ -118,7 +118,7 @@ export class TaskManager {
     task.initialize();
     const baseBytes = new Map<string, number>();
     for (const name of task.stores.keys()) baseBytes.set(name, local.fileBytes(name));
-    unit.tasks.push({ task, local, changelogNext, baseBytes });
+    unit.tasks.push({ task, local, changelogNext, baseBytes, sinceCheckpoint: 0 });
     for (const q of task.queues) this.byTopicPartition.set(`${q.topic}\u0000${q.partition}`, task);
   }
 
@@ -152,6 +152,9 @@ export class TaskManager {
   /** Closes a task and its local files and stops routing its partitions' records to it. */
   private closeTask(m: ManagedTask): void {
     m.task.close();
+    // The local copy holds only committed entries, so its checkpoint may be written even when the
+    // task's last commit was fenced.
+    writeTaskCheckpoint(m);
     m.local.closeFiles();
     for (const q of m.task.queues) this.byTopicPartition.delete(`${q.topic}\u0000${q.partition}`);
   }

@@ -39,8 +39,17 @@ const crc32C = kafkajs('protocol/recordBatch/crc32C') as (b: Buffer) => number;
 const crc32CTableLoop = kafkajs('protocol/recordBatch/crc32C/crc32C') as (b: Buffer) => number;
 const Decoder = kafkajs('protocol/decoder') as new (b: Buffer) => { readInt32(): number; readInt64(): unknown; readBytes(): Buffer };
 
-/** What kafkajs 2.2.4 wrote for one topic before the patch (numeric timestamp order). */
-async function genericRequest(topic: string, partitions: Array<{ partition: number; firstSequence: number; messages: Message[] }>, producerId: number, producerEpoch: number, transactionalId: string | null): Promise<Buffer> {
+type TopicData = { topic: string; partitions: Array<{ partition: number; firstSequence: number; messages: Message[] }> };
+const frameRequest = kafkajs('protocol/request') as (args: { correlationId: number; clientId: string; request: { apiKey: number; apiVersion: number; encode(): Promise<KafkajsEncoder> } }) => Promise<KafkajsEncoder>;
+
+/** What kafkajs 2.2.4 wrote before the patch (numeric timestamp order). */
+async function genericRequest(topics: TopicData[], producerId: number, producerEpoch: number, transactionalId: string | null): Promise<Buffer> {
+  const topicData: KafkajsEncoder[] = [];
+  for (const { topic, partitions } of topics) topicData.push(await genericTopic(topic, partitions, producerId, producerEpoch, transactionalId));
+  return new Encoder().writeString(transactionalId).writeInt16(-1).writeInt32(30_000).writeArray(topicData).buffer;
+}
+
+async function genericTopic(topic: string, partitions: TopicData['partitions'], producerId: number, producerEpoch: number, transactionalId: string | null): Promise<KafkajsEncoder> {
   const encodedPartitions: KafkajsEncoder[] = [];
   for (const { partition, firstSequence, messages } of partitions) {
     const timestamps = messages.map((m) => Number(m.timestamp)).filter((t) => !Number.isNaN(t));
@@ -49,8 +58,7 @@ async function genericRequest(topic: string, partitions: Array<{ partition: numb
     const batch = await RecordBatch({ records, firstTimestamp, maxTimestamp: Math.max(...timestamps), producerId: Long.fromValue(producerId), producerEpoch, firstSequence, transactional: transactionalId !== null, lastOffsetDelta: records.length - 1 });
     encodedPartitions.push(new Encoder().writeInt32(partition).writeInt32(batch.size()).writeEncoder(batch));
   }
-  const topicData = new Encoder().writeString(topic).writeArray(encodedPartitions);
-  return new Encoder().writeString(transactionalId).writeInt16(-1).writeInt32(30_000).writeArray([topicData]).buffer;
+  return new Encoder().writeString(topic).writeArray(encodedPartitions);
 }
 
 function randomMessages(seed: number, n: number): Message[] {
@@ -74,10 +82,25 @@ describe('patched kafkajs record batches (produce encoder, record decoder)', () 
   it('writes the same bytes as the generic Record/RecordBatch path, for transactional and plain producers', async () => {
     for (const [seed, transactionalId] of [[1, 'riskstream-app-0_1'], [2, null], [3, 'tx']] as const) {
       const partitions = [0, 3, 7].map((partition, j) => ({ partition, firstSequence: 17 * j, messages: randomMessages(seed * 10 + j, j === 1 ? 1 : 150) }));
+      // A second topic (with a multi-byte name) after the first: the request is written in one pass.
+      const topics: TopicData[] = [
+        { topic: 'transactions', partitions },
+        { topic: 'risk-features-é', partitions: [{ partition: 1, firstSequence: 3, messages: randomMessages(seed * 10 + 9, 40) }] },
+      ];
       const producerId = 4_000_000_123 + seed;
-      const actual = (await produceV3({ acks: -1, timeout: 30_000, transactionalId, producerId: Long.fromValue(producerId), producerEpoch: 5, topicData: [{ topic: 'transactions', partitions }] }).encode()).buffer;
-      const expected = await genericRequest('transactions', partitions, producerId, 5, transactionalId);
+      const actual = (await produceV3({ acks: -1, timeout: 30_000, transactionalId, producerId: Long.fromValue(producerId), producerEpoch: 5, topicData: topics }).encode()).buffer;
+      const expected = await genericRequest(topics, producerId, 5, transactionalId);
       expect(actual.length).toBe(expected.length);
+      expect(actual.equals(expected)).toBe(true);
+    }
+  });
+
+  it('frames a request (size, header, payload) as kafkajs did with nested encoders', async () => {
+    const payload = new Encoder().writeString('payload-é').writeInt32(42).writeArray([1, 2, 3]);
+    for (const clientId of ['riskstream-bench-é', '']) {
+      const actual = (await frameRequest({ correlationId: 77_001, clientId, request: { apiKey: 0, apiVersion: 3, encode: async () => payload } })).buffer;
+      const header = new Encoder().writeInt16(0).writeInt16(3).writeInt32(77_001).writeString(clientId).writeEncoder(payload);
+      const expected = new Encoder().writeInt32(header.size()).writeEncoder(header).buffer;
       expect(actual.equals(expected)).toBe(true);
     }
   });
