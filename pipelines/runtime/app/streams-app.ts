@@ -264,15 +264,12 @@ export class StreamsApp {
       // poll made catch-up runs (`run --until-idle`, replays) several times slower.
       const drained = this.idleWaiters.length > 0 && records.length === 0 && processed === 0;
       if (now - lastCommit >= this.commitIntervalMs || drained) {
-        // A periodic commit runs while the loop goes on processing (the next commit waits for it);
-        // an idle check needs everything committed first.
-        await this.commit({ wait: drained });
+        await this.commit();
         lastCommit = Date.now();
       }
       if (drained) await this.checkIdle();
       processedBefore = processed;
     }
-    await this.settleCommit();
   }
 
   private processAll(): number {
@@ -330,41 +327,19 @@ export class StreamsApp {
 
   private readonly knownEnds = new Map<string, { at: number; offsets: number[] }>();
 
-  /**
-   * Starts a commit of every task (after the one in flight, if any, has finished) and, with
-   * `wait`, waits for it. Without waiting the loop goes on processing while Kafka's produce,
-   * offsets and end-transaction round trips run: the tasks snapshot what the commit writes when it
-   * starts (StreamTask.prepareCommit), so records processed meanwhile go into the next commit.
-   */
-  private async commit(options: { wait: boolean }): Promise<void> {
-    await this.settleCommit();
+  private async commit(): Promise<void> {
     const positions = new Map(this.consumer!.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
     for (const t of this.tasks.tasks()) t.advanceDrainedQueues((topic, partition) => positions.get(`${topic}\u0000${partition}`));
     if (!this.tasks.hasPendingCommit()) return;
     const started = process.hrtime.bigint();
-    const inFlight = this.lock.run(() => this.tasks.commitAll()).then((outcome) => this.committed(outcome, started));
-    // Its failure is handled where it is settled; until then it must not count as unhandled.
-    inFlight.catch(() => undefined);
-    this.inFlightCommit = inFlight;
-    if (options.wait) await this.settleCommit();
-  }
-
-  private inFlightCommit: Promise<void> | undefined;
-
-  /** Waits for the commit in flight; a fenced one makes this member rejoin the group. */
-  private async settleCommit(): Promise<void> {
-    const inFlight = this.inFlightCommit;
-    if (inFlight === undefined) return;
-    this.inFlightCommit = undefined;
+    let outcome: Awaited<ReturnType<TaskManager['commitAll']>>;
     try {
-      await inFlight;
+      outcome = await this.lock.run(() => this.tasks.commitAll());
     } catch (err) {
       if (!(err instanceof TaskMigratedError)) throw err;
       await this.rejoin(err);
+      return;
     }
-  }
-
-  private committed(outcome: Awaited<ReturnType<TaskManager['commitAll']>>, started: bigint): void {
     this.metrics.commitLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
     this.totals.commits++;
     this.totals.out += outcome.outputs;

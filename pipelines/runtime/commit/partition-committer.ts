@@ -107,6 +107,7 @@ export class PartitionCommitter {
     }
     let changelogRecords = 0;
     for (const { m, data } of prepared) {
+      m.task.markCommitted();
       if (data.changelog.size === 0) continue;
       for (const [store, list] of data.changelog) {
         changelogRecords += list.length;

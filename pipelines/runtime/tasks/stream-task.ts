@@ -55,8 +55,7 @@ export class StreamTask implements TaskServices {
   private readonly wallClockPunctuators: WallClockPunctuator[] = [];
   private outbox: ProduceRecord[] = [];
   private current: LogRecord | undefined;
-  /** Stream time as of the last prepared commit (written to the stream-time store then). */
-  private preparedStreamTime = -Infinity;
+  private committedStreamTime = -Infinity;
   private readonly streamTimeStore: KeyValueStore<number> | undefined;
   /** Records processed since the task started (metrics). */
   processedCount = 0;
@@ -93,7 +92,7 @@ export class StreamTask implements TaskServices {
   /** Builds the processors; call after the stores are restored. */
   initialize(): void {
     const restored = this.streamTimeStore?.get('t');
-    if (restored !== undefined) this.streamTime = this.preparedStreamTime = restored;
+    if (restored !== undefined) this.streamTime = this.committedStreamTime = restored;
     const contexts = new Map<string, NodeContext>();
     const instances = new Map<string, Processor<unknown, unknown, unknown, unknown>>();
     for (const node of this.subTopology.nodes) {
@@ -278,19 +277,12 @@ export class StreamTask implements TaskServices {
 
   /** True when a commit would write anything. */
   hasPendingCommit(): boolean {
-    return this.offsetsDirty || this.outbox.length > 0 || this.streamTime !== this.preparedStreamTime;
+    return this.offsetsDirty || this.outbox.length > 0 || this.streamTime !== this.committedStreamTime;
   }
 
-  /**
-   * Flushes the write caches and takes the outbox: what the next commit must write atomically.
-   * The task may go on processing while that commit is in flight; what it does then goes into the
-   * next one. If the commit fails the task is not used again (the app fails, or the partition moved
-   * and the task is dropped), so the task counts as committed from here.
-   */
+  /** Flushes the write caches and takes the outbox: what the next commit must write atomically. */
   prepareCommit(): TaskCommitData {
-    if (this.streamTimeStore && this.streamTime !== this.preparedStreamTime) this.streamTimeStore.put('t', this.streamTime);
-    this.preparedStreamTime = this.streamTime;
-    this.offsetsDirty = false;
+    if (this.streamTimeStore && this.streamTime !== this.committedStreamTime) this.streamTimeStore.put('t', this.streamTime);
     const records = this.outbox;
     this.outbox = [];
     const changelog = new Map<string, ProduceRecord[]>();
@@ -321,6 +313,11 @@ export class StreamTask implements TaskServices {
         this.offsetsDirty = true;
       }
     }
+  }
+
+  markCommitted(): void {
+    this.committedStreamTime = this.streamTime;
+    this.offsetsDirty = false;
   }
 
   close(): void {

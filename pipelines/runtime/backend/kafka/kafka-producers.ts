@@ -11,6 +11,12 @@ import { BackendError, ClosedError, ProducerFencedError, TransactionAbortedError
 import { hasErrorType, isFencedError, toBackendError, translated } from './kafka-client.ts';
 import { kafkaDefaultPartitioner } from './kafka-partitioner.ts';
 
+/**
+ * Records grouped by topic as kafkajs messages. A ProduceRecord already has a message's fields
+ * (key, value, partition, headers, timestamp), so it is handed over as it is instead of copied
+ * into a new object with its timestamp as a string: the patched encoder reads the timestamp with
+ * Number() (patches/kafkajs+2.2.4.patch), and its compressed path does arithmetic on it.
+ */
 export function toTopicMessages(records: ProduceRecord[]): TopicMessages[] {
   const byTopic = new Map<string, Message[]>();
   for (const r of records) {
@@ -19,13 +25,7 @@ export function toTopicMessages(records: ProduceRecord[]): TopicMessages[] {
       messages = [];
       byTopic.set(r.topic, messages);
     }
-    messages.push({
-      key: r.key,
-      value: r.value,
-      partition: r.partition,
-      timestamp: r.timestamp === undefined ? undefined : String(r.timestamp),
-      headers: r.headers,
-    });
+    messages.push(r as unknown as Message);
   }
   return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
 }
