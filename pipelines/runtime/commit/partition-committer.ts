@@ -1,8 +1,8 @@
 // Commits the tasks of one partition number: flush their write caches, then write changelog records,
 // output records and input offsets (exactly_once: one transaction, transactional id
 // `<applicationId>-<partition>`, so a task that moved fences its zombie; at_least_once: produce,
-// then commit offsets), then append the committed changelog entries to the local copies and write
-// the checkpoints.
+// then commit offsets), then append the committed changelog entries to the local copies, writing
+// a task's checkpoint every CHECKPOINT_EVERY_RECORDS changelog records and when it closes.
 import type { LogProducer, ProduceRecord, TransactionalProducer } from '../backend/backend.ts';
 import { ProducerFencedError } from '../backend/errors.ts';
 import type { LocalTaskState } from '../state/local-state.ts';
