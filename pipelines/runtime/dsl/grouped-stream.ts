@@ -1,6 +1,6 @@
 // A stream grouped by its (string) key: the entry to aggregations, plain or windowed.
 import { keyValueStore, type KeyValueStore } from '../state/key-value-store.ts';
-import { sliceStore } from '../state/slice-store.ts';
+import { sliceSlotsFor, sliceStore } from '../state/slice-store.ts';
 import { sessionStore } from '../state/session-store.ts';
 import type { Processor, ProcessorContext } from '../processors/processor.ts';
 import type { Serde } from '../serdes/serde.ts';
@@ -70,7 +70,7 @@ export class TimeWindowedStream<V> {
   aggregate<A>(aggregator: Aggregator<string, V, A>, options: AggregateOptions<A> = {}): WindowedTable<A> {
     const b = this.builder;
     const storeName = options.storeName ?? b.nameFor('WINDOW-SLICES-STATE-STORE');
-    b.addStateStore(sliceStore<A>(storeName, options.aggregateSerde));
+    b.addStateStore(sliceStore<A>(storeName, sliceSlotsFor(this.windows), options.aggregateSerde));
     const name = b.nameFor('WINDOW-AGGREGATE');
     const opts = { windows: this.windows, aggregator, storeName, emit: 'update' as EmitMode, lateTopic: options.lateTopic };
     b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new SlicedWindowAggregateProcessor<V, A>({ ...opts, lateTopic: opts.lateTopic! }) as never });

@@ -129,7 +129,7 @@ export class LocalTaskState {
       batch = [];
     };
     this.bytes.set(store.name, 0);
-    for (const e of store.dump()) {
+    for (const e of store.localCopy?.() ?? store.dump()) {
       batch.push(e);
       if (++total % 10_000 === 0) flush();
     }

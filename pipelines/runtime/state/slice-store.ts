@@ -1,6 +1,13 @@
 // The state of a sliced (tumbling/hopping) window aggregation: per key, partial aggregates of
-// consecutive time slices of length `advance`, oldest first. One changelog entry per (key, slice)
-// touched since the last commit; a slice whose last window has closed is deleted (tombstone).
+// consecutive time slices of length `advance`, oldest first.
+//
+// Changelog layout: a key's slices live in `slots` rotating changelog keys, slot = index mod slots
+// ("<key>\u0001<slot>", value = a kind byte, the slice index, then the aggregate). The store is sized so that no
+// two live slices of a key share a slot (see sliceSlotsFor), so the slice that takes a slot over
+// overwrites an expired one and compaction drops the old value: an expired slice needs no
+// tombstone. Tombstones are written only when a key has no slice left, for the slots it wrote.
+// Before this layout every expired slice was deleted with a tombstone under "<key>\u0000<index>"
+// (a fifth of all records a dense run wrote); such entries are still read, and deleted as before.
 import { v8Serde, type Serde } from '../serdes/serde.ts';
 import type { ChangelogEntry, StateStore, StoreSpec } from './state-store.ts';
 
@@ -11,22 +18,48 @@ export interface Slice<A> {
   /** True while the slice is in the dirty list (write cache). */
   dirty: boolean;
   removed: boolean;
+  /** Restored from an entry of the old per-index layout: its old key is deleted with it. */
+  legacy?: true;
 }
 
 export interface KeySlices<A> {
   key: string;
   /** Ascending by index. */
   slices: Slice<A>[];
+  /** Slots whose changelog entry holds a value (written, not yet deleted). */
+  written: number[];
 }
 
-const SEP = '\u0000';
+/** Separator of the old per-index changelog keys. */
+const LEGACY_SEP = '\u0000';
+const SLOT_SEP = '\u0001';
+/** In front of the aggregate in a changelog value: a kind byte, then the slice index (int48 LE). */
+const HEADER_BYTES = 7;
+const KIND_SLICE = 0;
+/** Only in the local copy: the slot holds an expired slice's value in the changelog. */
+const KIND_EXPIRED_SLOT = 1;
+
+/**
+ * Slots a key needs so that no two of its live slices share one. A record is accepted while its
+ * slice index is above the last closed window, and slice indexes never exceed stream time / advance,
+ * so live indexes span at most ceil((size + grace) / advance) values; one more for safety.
+ */
+export function sliceSlotsFor(windows: { sizeMs: number; advanceMs: number; graceMs: number }): number {
+  return Math.ceil((windows.sizeMs + windows.graceMs) / windows.advanceMs) + 1;
+}
 
 export class SliceStore<A> implements StateStore {
   private readonly keys = new Map<string, KeySlices<A>>();
   private dirtySlices: { owner: KeySlices<A>; slice: Slice<A> }[] = [];
   private tombstones: string[] = [];
 
-  constructor(readonly name: string, private readonly serde: Serde<A> = v8Serde<A>()) {}
+  constructor(
+    readonly name: string,
+    private readonly slots: number,
+    private readonly serde: Serde<A> = v8Serde<A>(),
+  ) {
+    if (!Number.isInteger(slots) || slots < 1) throw new Error(`slice store ${name} needs a positive whole number of slots, got ${slots}`);
+  }
 
   keyState(key: string): KeySlices<A> | undefined {
     return this.keys.get(key);
@@ -38,11 +71,7 @@ export class SliceStore<A> implements StateStore {
 
   /** The slice `index` of `key`, created with `init()` when absent. */
   slice(key: string, index: number, init: () => A): Slice<A> {
-    let ks = this.keys.get(key);
-    if (!ks) {
-      ks = { key, slices: [] };
-      this.keys.set(key, ks);
-    }
+    const ks = this.keySlices(key);
     const slices = ks.slices;
     let i = slices.length;
     // Events mostly arrive in time order: look from the newest slice backwards.
@@ -69,12 +98,13 @@ export class SliceStore<A> implements StateStore {
     while (n < ks.slices.length && ks.slices[n].index <= maxIndex) {
       const s = ks.slices[n];
       s.removed = true;
-      this.tombstones.push(key + SEP + s.index);
+      if (s.legacy) this.tombstones.push(key + LEGACY_SEP + s.index);
       n++;
     }
-    if (n === 0) return;
-    ks.slices.splice(0, n);
-    if (ks.slices.length === 0) this.keys.delete(key);
+    if (n > 0) ks.slices.splice(0, n);
+    if (ks.slices.length > 0) return;
+    for (const slot of ks.written) this.tombstones.push(key + SLOT_SEP + slot);
+    this.keys.delete(key);
   }
 
   size(): number {
@@ -83,12 +113,16 @@ export class SliceStore<A> implements StateStore {
 
   takeChanges(): ChangelogEntry[] {
     const out: ChangelogEntry[] = [];
+    // Tombstones first: one is for a slot of a key that has since lost every slice, and a slice
+    // written after that (the key came back) may take the same slot.
+    for (const k of this.tombstones) out.push({ key: Buffer.from(k, 'utf8'), value: null });
     for (const { owner, slice } of this.dirtySlices) {
       slice.dirty = false;
       if (slice.removed) continue;
-      out.push({ key: Buffer.from(owner.key + SEP + slice.index, 'utf8'), value: this.serde.serialize(slice.agg) });
+      const slot = this.slotOf(slice.index);
+      if (!owner.written.includes(slot)) owner.written.push(slot);
+      out.push({ key: Buffer.from(owner.key + SLOT_SEP + slot, 'utf8'), value: this.encode(slice) });
     }
-    for (const k of this.tombstones) out.push({ key: Buffer.from(k, 'utf8'), value: null });
     this.dirtySlices = [];
     this.tombstones = [];
     return out;
@@ -96,28 +130,93 @@ export class SliceStore<A> implements StateStore {
 
   restore(keyBytes: Buffer, value: Buffer | null): void {
     const composite = keyBytes.toString('utf8');
-    const sep = composite.lastIndexOf(SEP);
-    const key = composite.slice(0, sep);
-    const index = Number(composite.slice(sep + 1));
+    const slotAt = composite.lastIndexOf(SLOT_SEP);
+    const legacyAt = composite.lastIndexOf(LEGACY_SEP);
+    if (legacyAt > slotAt) return this.restoreLegacy(composite.slice(0, legacyAt), Number(composite.slice(legacyAt + 1)), value);
+    const key = composite.slice(0, slotAt);
+    const slot = Number(composite.slice(slotAt + 1));
+    const ks = this.keySlices(key);
+    // The slot's previous slice was overwritten (or deleted) in the changelog: drop it here too.
+    const at = ks.slices.findIndex((s) => this.slotOf(s.index) === slot);
+    if (value === null) {
+      if (at >= 0) ks.slices.splice(at, 1);
+      ks.written = ks.written.filter((w) => w !== slot);
+      if (ks.slices.length === 0 && ks.written.length === 0) this.keys.delete(key);
+      return;
+    }
+    if (value.length < HEADER_BYTES || value[0] > KIND_EXPIRED_SLOT) throw new Error(`slice store ${this.name}: changelog value of ${JSON.stringify(key)} slot ${slot} is damaged (${value.length} bytes, kind ${value[0]})`);
+    if (!ks.written.includes(slot)) ks.written.push(slot);
+    if (value[0] === KIND_EXPIRED_SLOT) return;
+    const index = value.readIntLE(1, 6);
+    if (at >= 0 && ks.slices[at].index !== index) ks.slices.splice(at, 1);
+    const s = this.slice(key, index, () => undefined as A);
+    s.agg = this.serde.deserialize(value.subarray(HEADER_BYTES));
+  }
+
+  private restoreLegacy(key: string, index: number, value: Buffer | null): void {
     if (value === null) {
       const ks = this.keys.get(key);
       if (!ks) return;
       const at = ks.slices.findIndex((s) => s.index === index);
       if (at >= 0) ks.slices.splice(at, 1);
-      if (ks.slices.length === 0) this.keys.delete(key);
+      if (ks.slices.length === 0 && ks.written.length === 0) this.keys.delete(key);
       return;
     }
     const s = this.slice(key, index, () => undefined as A);
     s.agg = this.serde.deserialize(value);
+    s.legacy = true;
   }
 
   *dump(): Iterable<ChangelogEntry> {
     for (const ks of this.keys.values()) {
-      for (const s of ks.slices) yield { key: Buffer.from(ks.key + SEP + s.index, 'utf8'), value: this.serde.serialize(s.agg) };
+      for (const s of ks.slices) yield { key: Buffer.from(ks.key + SLOT_SEP + this.slotOf(s.index), 'utf8'), value: this.encode(s) };
     }
+  }
+
+  /**
+   * What the local copy is rewritten with: the live slices, and for each slot a key wrote whose
+   * slice has expired, a placeholder (KIND_EXPIRED_SLOT), so that the key's tombstones still cover
+   * that slot after a restart. Legacy entries are rewritten in the slot layout, and their old keys
+   * are no longer deleted (an expired value there is dropped at every restore, like any other).
+   */
+  *localCopy(): Iterable<ChangelogEntry> {
+    const placeholder = Buffer.alloc(HEADER_BYTES);
+    placeholder[0] = KIND_EXPIRED_SLOT;
+    for (const ks of this.keys.values()) {
+      const live = new Set<number>();
+      for (const s of ks.slices) {
+        const slot = this.slotOf(s.index);
+        live.add(slot);
+        yield { key: Buffer.from(ks.key + SLOT_SEP + slot, 'utf8'), value: this.encode(s) };
+      }
+      for (const slot of ks.written) if (!live.has(slot)) yield { key: Buffer.from(ks.key + SLOT_SEP + slot, 'utf8'), value: placeholder };
+    }
+  }
+
+  private keySlices(key: string): KeySlices<A> {
+    let ks = this.keys.get(key);
+    if (!ks) {
+      ks = { key, slices: [], written: [] };
+      this.keys.set(key, ks);
+    }
+    return ks;
+  }
+
+  private slotOf(index: number): number {
+    const slot = index % this.slots;
+    return slot < 0 ? slot + this.slots : slot;
+  }
+
+  private encode(slice: Slice<A>): Buffer {
+    const agg = this.serde.serialize(slice.agg)!;
+    const out = Buffer.allocUnsafe(HEADER_BYTES + agg.length);
+    out[0] = KIND_SLICE;
+    out.writeIntLE(slice.index, 1, 6);
+    agg.copy(out, HEADER_BYTES);
+    return out;
   }
 }
 
-export function sliceStore<A>(name: string, serde?: Serde<A>): StoreSpec {
-  return { name, create: () => new SliceStore<A>(name, serde) };
+export function sliceStore<A>(name: string, slots: number, serde?: Serde<A>): StoreSpec {
+  return { name, create: () => new SliceStore<A>(name, slots, serde) };
 }

@@ -16,6 +16,11 @@ export interface StateStore {
   restore(key: Buffer, value: Buffer | null): void;
   /** Every live entry, in changelog form (to rewrite the local copy). */
   dump(): Iterable<ChangelogEntry>;
+  /**
+   * What to rewrite the local copy with, when that is more than dump(): entries that restore()
+   * reads back but that are no state of their own (see SliceStore.localCopy).
+   */
+  localCopy?(): Iterable<ChangelogEntry>;
   /** Number of live entries (metrics, local-copy compaction). */
   size(): number;
 }
