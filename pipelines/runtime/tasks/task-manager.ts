@@ -1,7 +1,7 @@
 // Creates tasks when their partitions are assigned (restoring their state first) and commits and
 // closes them when their partitions are revoked. A task for partition p of a sub-topology exists
 // once p of every input topic of that sub-topology is assigned to this worker (co-partitioning).
-import type { Backend, LogProducer, TopicPartition } from '../backend/backend.ts';
+import type { Backend, LogAdmin, LogProducer, TopicPartition } from '../backend/backend.ts';
 import { isFenced, PartitionCommitter, TaskMigratedError, writeTaskCheckpoint, type ManagedTask, type ProcessingGuarantee } from '../commit/partition-committer.ts';
 import { LocalTaskState } from '../state/local-state.ts';
 import { restoreTaskStores, type RestoreProgress } from '../state/state-restorer.ts';
@@ -13,6 +13,8 @@ export interface TaskManagerOptions {
   applicationId: string;
   topology: Topology;
   backend: Backend;
+  /** The application's admin client (restore asks it for changelog end offsets). */
+  admin: LogAdmin;
   stateDir: string;
   guarantee: ProcessingGuarantee;
   logger: Logger;
@@ -105,7 +107,7 @@ export class TaskManager {
           stores: task.stores,
           changelogTopics: task.changelogTopics(),
           local,
-          admin: backend.admin(),
+          admin: this.o.admin,
           reader,
           onProgress: this.o.onRestoreProgress,
         });
