@@ -85,7 +85,7 @@ interface PipelineRun {
   outPerSecond: number;
   /** Events per second from the first progress report with records in to idle. */
   processingEps: number;
-  /** Seconds from the start of the application to that first report (at most one report interval late). */
+  /** Seconds from the start of the application to that first report (stream threads report every 0.1 s). */
   startupSeconds: number;
 }
 

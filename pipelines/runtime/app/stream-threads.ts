@@ -119,7 +119,7 @@ export class StreamThreads {
     return { ok: p.state === 'running', state: p.state, tasks: p.tasks };
   }
 
-  /** Each thread's own progress, in thread order (as of its last report, at most 0.5 s old). */
+  /** Each thread's own progress, in thread order (as of its last report, at most 0.1 s old). */
   threadProgress(): StreamsProgress[] {
     return this.threads.map((t) => t.progress);
   }
