@@ -29,7 +29,12 @@ export const WINDOW_SIZE_MS = 30 * DAY_MS;
 export const WINDOW_ADVANCE_MS = DAY_MS;
 export const WINDOW_GRACE_MS = DAY_MS;
 
-type Activity = { kind: 'transaction'; txn: FeatureTransaction } | { kind: 'repayment'; repayment: FeatureRepayment };
+/** A transaction or a repayment, told apart by a field only repayments have (no wrapper object per record). */
+type Activity = FeatureTransaction | FeatureRepayment;
+
+function isRepayment(a: Activity): a is FeatureRepayment {
+  return (a as Partial<FeatureRepayment>).due_at !== undefined;
+}
 
 export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom?: number } = {}): Topology {
   const emitFrom = options.emitWindowsFrom ?? -Infinity;
@@ -43,11 +48,9 @@ export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom
   });
   const transactions = b
     // Only the fields the features read are decoded (the ids, currency and channel are skipped).
-    .stream<FeatureTransaction>('transactions', { valueSerde: avroFieldsSerde(avro, 'transactions', TRANSACTION_FIELDS) })
-    .mapValues((txn): Activity => ({ kind: 'transaction', txn }));
+    .stream<Activity>('transactions', { valueSerde: avroFieldsSerde(avro, 'transactions', TRANSACTION_FIELDS) });
   const repayments = b
-    .stream<FeatureRepayment>('repayments', { valueSerde: avroFieldsSerde(avro, 'repayments', REPAYMENT_FIELDS) })
-    .mapValues((repayment): Activity => ({ kind: 'repayment', repayment }));
+    .stream<Activity>('repayments', { valueSerde: avroFieldsSerde(avro, 'repayments', REPAYMENT_FIELDS) });
 
   transactions
     .merge(repayments)
@@ -56,7 +59,7 @@ export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom
     .aggregate<FeatureAggregate>(
       {
         init: emptyAggregate,
-        add: (agg, a) => (a.kind === 'transaction' ? addTransaction(agg, a.txn, categorize(a.txn)) : addRepayment(agg, a.repayment)),
+        add: (agg, a) => (isRepayment(a) ? addRepayment(agg, a) : addTransaction(agg, a, categorize(a))),
         merge: mergeAggregates,
       },
       { storeName: 'activity-slices', aggregateSerde: featureAggregateSerde },
