@@ -1,6 +1,7 @@
 // Stream threads: one application on two worker threads of this process gives the results of a
 // brute-force computation, spreads its tasks over both threads, hands work between them through a
-// repartition topic, and restarts from its commits. On both backends.
+// repartition topic, and restarts from its commits (started from the bundle of their modules, then
+// through tsx). On both backends.
 import { afterEach, describe, expect, it } from 'vitest';
 import { GroupMemberConflictError } from '../backend/errors.ts';
 import { StreamsApp } from './streams-app.ts';
@@ -37,8 +38,8 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
       if (kind === 'embedded') expect(counted).toBe(records);
       else expect(counted).toBeGreaterThanOrEqual(records);
     };
-    const run = async (check?: (threads: StreamThreads) => Promise<void>) => {
-      const threads = new StreamThreads({ applicationId, threads: 2, factory, backend, metricsPort: 0 });
+    const run = async (check?: (threads: StreamThreads) => Promise<void>, bundle = true) => {
+      const threads = new StreamThreads({ applicationId, threads: 2, factory, backend, metricsPort: 0, bundle });
       try {
         await threads.runUntilIdle();
         await check?.(threads);
@@ -85,7 +86,8 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
     const second = payments(2, first.length, 1000);
     await produce(second);
     await producer.close();
-    const secondRun = await run();
+    // The restart loads the threads' modules through tsx, without the bundle: both ways agree.
+    const secondRun = await run(undefined, false);
     expectProcessed(secondRun.recordsIn, 2 * second.length);
 
     const all = [...first, ...second];

@@ -14,6 +14,7 @@ import { startObservabilityServer } from '../observability/http-server.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
 import { StreamsAppError, type StreamsProgress } from './streams-app.ts';
 import type { ThreadReply, ThreadRequest, ThreadStart } from './stream-thread-protocol.ts';
+import { threadBundle, type ThreadBundle } from './thread-bundle.ts';
 
 /**
  * Where a thread finds its StreamsApp: `module` (a file URL) exports `exportName`, a function of
@@ -35,6 +36,11 @@ export interface StreamThreadsOptions {
   logger?: Logger;
   /** Serves /metrics (every thread's metrics, summed) and /health when set (0 = any free port). */
   metricsPort?: number;
+  /**
+   * Start the threads from a bundle of their modules (thread-bundle.ts; default true) rather than
+   * through tsx, which compiles and links them module by module in every thread.
+   */
+  bundle?: boolean;
 }
 
 interface ThreadHandle {
@@ -75,7 +81,8 @@ export class StreamThreads {
   async start(): Promise<void> {
     this.hold = await this.o.backend.holdGroup(this.applicationId);
     try {
-      this.threads = Array.from({ length: this.o.threads }, (_, index) => this.spawn(index));
+      const bundle = this.o.bundle === false ? undefined : await threadBundle(this.o.factory.module, this.log);
+      this.threads = Array.from({ length: this.o.threads }, (_, index) => this.spawn(index, bundle));
       // Every thread loaded and prepared before any joins: they join the group together.
       await Promise.all(this.threads.map((t) => this.request(t, { type: 'prepare' })));
       await Promise.all(this.threads.map((t) => this.request(t, { type: 'start' })));
@@ -158,9 +165,10 @@ export class StreamThreads {
     return this.stopped;
   }
 
-  private spawn(index: number): ThreadHandle {
-    const start: ThreadStart = { factory: this.o.factory, thread: { index, count: this.o.threads } };
-    const worker = new Worker(ENTRY, { workerData: start, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
+  private spawn(index: number, bundle: ThreadBundle | undefined): ThreadHandle {
+    const factory = bundle ? { ...this.o.factory, module: bundle.factory } : this.o.factory;
+    const start: ThreadStart = { factory, thread: { index, count: this.o.threads } };
+    const worker = new Worker(bundle?.worker ?? ENTRY, { workerData: start, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     const name = `stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId}`;
     const handle: ThreadHandle = {
       index,

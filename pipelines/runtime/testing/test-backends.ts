@@ -44,9 +44,10 @@ export function testEnvAt(kind: BackendKind, dir: string, prefix: string): TestE
     else {
       const brokers = process.env.KAFKA_BROKERS;
       if (!brokers) throw new MissingBrokerError();
-      const modulePath = '../backend/kafka/kafka-backend.ts'; // not typed here: written in parallel
-      const mod = (await import(modulePath)) as { createKafkaBackend: (c: { brokers: string[]; clientId?: string }) => Backend };
-      b = mod.createKafkaBackend({ brokers: brokers.split(','), clientId: prefix });
+      // Imported only here: kafkajs is not loaded by embedded-only tests (and a literal path lets a
+      // stream thread's bundle hold it).
+      const { createKafkaBackend } = await import('../backend/kafka/kafka-backend.ts');
+      b = createKafkaBackend({ brokers: brokers.split(','), clientId: prefix });
     }
     opened.push(b);
     return b;
