@@ -19,8 +19,8 @@ const SCALARS = 7;
 const CATEGORIES = SPEND_FIELDS.length;
 const FIXED_BYTES = 1 + 2 + (SCALARS + CATEGORIES) * 8;
 
-/** The V2 fields in V1's order: scalars, then the spend sums in SPENDING_CATEGORIES order. */
-function v2Fields(agg: FeatureAggregate): number[] {
+/** The counts and sums in layout order (both formats): scalars, then the spend sums in SPENDING_CATEGORIES order. */
+function fieldsOf(agg: FeatureAggregate): number[] {
   return [
     agg.txnCount,
     agg.debitTotalCents,
@@ -37,6 +37,27 @@ function v2Fields(agg: FeatureAggregate): number[] {
     agg.spendEntertainmentCents,
     agg.spendOtherCents,
   ];
+}
+
+/** The aggregate of a tenant and its fields in layout order (the inverse of fieldsOf). */
+function aggregateOf(tenantId: string, f: readonly number[]): FeatureAggregate {
+  return {
+    tenantId,
+    txnCount: f[0],
+    debitTotalCents: f[1],
+    creditTotalCents: f[2],
+    maxDebitCents: f[3],
+    repaymentsDue: f[4],
+    repaymentsLate: f[5],
+    maxDaysLate: f[6],
+    spendFoodCents: f[7],
+    spendShoppingCents: f[8],
+    spendTransportCents: f[9],
+    spendHousingCents: f[10],
+    spendHealthCents: f[11],
+    spendEntertainmentCents: f[12],
+    spendOtherCents: f[13],
+  };
 }
 
 /** Room for the tag, a tenant length and 14 varints of at most 8 bytes each (2^53 needs 8). */
@@ -94,28 +115,12 @@ function deserializeV2(bytes: Buffer): FeatureAggregate {
   const tenantBytes = r.varint();
   const f = Array.from({ length: SCALARS + CATEGORIES }, () => r.varint());
   if (r.o + tenantBytes !== bytes.length) throw new SerdeDecodeError(`feature aggregate (format 2) holds ${bytes.length} bytes, its fields ${r.o + tenantBytes}`);
-  return {
-    tenantId: bytes.toString('utf8', r.o, r.o + tenantBytes),
-    txnCount: f[0],
-    debitTotalCents: f[1],
-    creditTotalCents: f[2],
-    maxDebitCents: f[3],
-    repaymentsDue: f[4],
-    repaymentsLate: f[5],
-    maxDaysLate: f[6],
-    spendFoodCents: f[7],
-    spendShoppingCents: f[8],
-    spendTransportCents: f[9],
-    spendHousingCents: f[10],
-    spendHealthCents: f[11],
-    spendEntertainmentCents: f[12],
-    spendOtherCents: f[13],
-  };
+  return aggregateOf(bytes.toString('utf8', r.o, r.o + tenantBytes), f);
 }
 
 export const featureAggregateSerde: Serde<FeatureAggregate> = {
   serialize(agg) {
-    const fields = v2Fields(agg);
+    const fields = fieldsOf(agg);
     if (fields.every((v) => Number.isSafeInteger(v) && v >= 0)) return serializeV2(agg, fields);
     return serializeV1(agg);
   },
@@ -133,44 +138,16 @@ export function serializeV1(agg: FeatureAggregate): Buffer {
   const buf = Buffer.allocUnsafe(FIXED_BYTES + tenantBytes);
   buf[0] = FORMAT_V1;
   buf.writeUInt16LE(tenantBytes, 1);
-  // Scalars, then the spend sums in SPENDING_CATEGORIES order (the layout of FORMAT_V1).
-  buf.writeDoubleLE(agg.txnCount, 3);
-  buf.writeDoubleLE(agg.debitTotalCents, 11);
-  buf.writeDoubleLE(agg.creditTotalCents, 19);
-  buf.writeDoubleLE(agg.maxDebitCents, 27);
-  buf.writeDoubleLE(agg.repaymentsDue, 35);
-  buf.writeDoubleLE(agg.repaymentsLate, 43);
-  buf.writeDoubleLE(agg.maxDaysLate, 51);
-  buf.writeDoubleLE(agg.spendFoodCents, 59);
-  buf.writeDoubleLE(agg.spendShoppingCents, 67);
-  buf.writeDoubleLE(agg.spendTransportCents, 75);
-  buf.writeDoubleLE(agg.spendHousingCents, 83);
-  buf.writeDoubleLE(agg.spendHealthCents, 91);
-  buf.writeDoubleLE(agg.spendEntertainmentCents, 99);
-  buf.writeDoubleLE(agg.spendOtherCents, 107);
+  const fields = fieldsOf(agg);
+  for (let i = 0; i < fields.length; i++) buf.writeDoubleLE(fields[i], 3 + i * 8);
   buf.write(agg.tenantId, FIXED_BYTES, 'utf8');
   return buf;
 }
 
 function deserializeV1(bytes: Buffer): FeatureAggregate {
   const tenantBytes = bytes.readUInt16LE(1);
-  return {
-    tenantId: bytes.toString('utf8', FIXED_BYTES, FIXED_BYTES + tenantBytes),
-    txnCount: bytes.readDoubleLE(3),
-    debitTotalCents: bytes.readDoubleLE(11),
-    creditTotalCents: bytes.readDoubleLE(19),
-    maxDebitCents: bytes.readDoubleLE(27),
-    spendFoodCents: bytes.readDoubleLE(59),
-    spendShoppingCents: bytes.readDoubleLE(67),
-    spendTransportCents: bytes.readDoubleLE(75),
-    spendHousingCents: bytes.readDoubleLE(83),
-    spendHealthCents: bytes.readDoubleLE(91),
-    spendEntertainmentCents: bytes.readDoubleLE(99),
-    spendOtherCents: bytes.readDoubleLE(107),
-    repaymentsDue: bytes.readDoubleLE(35),
-    repaymentsLate: bytes.readDoubleLE(43),
-    maxDaysLate: bytes.readDoubleLE(51),
-  };
+  const fields = Array.from({ length: SCALARS + CATEGORIES }, (_, i) => bytes.readDoubleLE(3 + i * 8));
+  return aggregateOf(bytes.toString('utf8', FIXED_BYTES, FIXED_BYTES + tenantBytes), fields);
 }
 
 /** The aggregate as the first releases wrote it (v8 structured clone), spend sums in an array. */

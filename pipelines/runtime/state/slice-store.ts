@@ -141,7 +141,7 @@ export class SliceStore<A> implements StateStore {
     if (value === null) {
       if (at >= 0) ks.slices.splice(at, 1);
       ks.written = ks.written.filter((w) => w !== slot);
-      if (ks.slices.length === 0 && ks.written.length === 0) this.keys.delete(key);
+      this.forgetIfEmpty(ks);
       return;
     }
     if (value.length < HEADER_BYTES || value[0] > KIND_EXPIRED_SLOT) throw new Error(`slice store ${this.name}: changelog value of ${JSON.stringify(key)} slot ${slot} is damaged (${value.length} bytes, kind ${value[0]})`);
@@ -159,7 +159,7 @@ export class SliceStore<A> implements StateStore {
       if (!ks) return;
       const at = ks.slices.findIndex((s) => s.index === index);
       if (at >= 0) ks.slices.splice(at, 1);
-      if (ks.slices.length === 0 && ks.written.length === 0) this.keys.delete(key);
+      this.forgetIfEmpty(ks);
       return;
     }
     const s = this.slice(key, index, () => undefined as A);
@@ -191,6 +191,11 @@ export class SliceStore<A> implements StateStore {
       }
       for (const slot of ks.written) if (!live.has(slot)) yield { key: Buffer.from(ks.key + SLOT_SEP + slot, 'utf8'), value: placeholder };
     }
+  }
+
+  /** Restore: a key with no slice and no written slot left is no state at all. */
+  private forgetIfEmpty(ks: KeySlices<A>): void {
+    if (ks.slices.length === 0 && ks.written.length === 0) this.keys.delete(ks.key);
   }
 
   private keySlices(key: string): KeySlices<A> {
