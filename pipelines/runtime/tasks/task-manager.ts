@@ -28,7 +28,8 @@ export class TaskManager {
   /** "topic\0partition" -> the task consuming it. */
   private readonly byTopicPartition = new Map<string, StreamTask>();
   private readonly assigned = new Set<string>();
-  private plainProducer: LogProducer | undefined;
+  /** at_least_once: one producer for every partition, opened by the first task. */
+  private plainProducer: Promise<LogProducer> | undefined;
 
   constructor(private readonly o: TaskManagerOptions) {}
 
@@ -43,14 +44,25 @@ export class TaskManager {
   async onAssigned(partitions: TopicPartition[]): Promise<void> {
     for (const tp of partitions) this.assigned.add(`${tp.topic}\u0000${tp.partition}`);
     const candidates = new Set(partitions.map((tp) => tp.partition));
+    const due = new Map<number, number[]>();
     for (const st of this.o.topology.subTopologies()) {
       const topics = st.sourceTopics.map((t) => resolveTopic(t, this.o.applicationId));
       for (const p of candidates) {
         if (!topics.every((t) => this.assigned.has(`${t}\u0000${p}`))) continue;
         if (topics.some((t) => this.byTopicPartition.has(`${t}\u0000${p}`))) continue;
-        await this.createTask(st.id, p);
+        due.set(p, [...(due.get(p) ?? []), st.id]);
       }
     }
+    // Partitions start side by side: each waits mostly on the log (fencing its producer, reading
+    // changelog ends), ~20 ms a partition on Kafka. A partition's sub-topologies share its
+    // committer, so they start one after the other.
+    const started = await Promise.allSettled(
+      [...due].map(async ([p, subTopologies]) => {
+        for (const id of subTopologies) await this.createTask(id, p);
+      }),
+    );
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed !== undefined) throw failed.reason;
   }
 
   async onRevoked(partitions: TopicPartition[]): Promise<void> {
@@ -92,8 +104,8 @@ export class TaskManager {
     let unit = this.units.get(partition);
     if (!unit) {
       const transactional = await backend.transactionalProducer(`${applicationId}-${partition}`);
-      if (this.o.guarantee === 'at_least_once' && !this.plainProducer) this.plainProducer = await backend.producer();
-      unit = new PartitionCommitter(partition, applicationId, this.o.guarantee, transactional, this.plainProducer, this.o.isInternalTopic);
+      const plain = this.o.guarantee === 'at_least_once' ? await this.sharedPlainProducer() : undefined;
+      unit = new PartitionCommitter(partition, applicationId, this.o.guarantee, transactional, plain, this.o.isInternalTopic);
       this.units.set(partition, unit);
     }
     const started = Date.now();
@@ -122,6 +134,14 @@ export class TaskManager {
     for (const name of task.stores.keys()) baseBytes.set(name, local.fileBytes(name));
     unit.tasks.push({ task, local, changelogNext, baseBytes, sinceCheckpoint: 0 });
     for (const q of task.queues) this.byTopicPartition.set(`${q.topic}\u0000${q.partition}`, task);
+  }
+
+  private sharedPlainProducer(): Promise<LogProducer> {
+    this.plainProducer ??= this.o.backend.producer().catch((err: unknown) => {
+      this.plainProducer = undefined;
+      throw err;
+    });
+    return this.plainProducer;
   }
 
   /** Commits every partition; returns totals. */
@@ -198,7 +218,8 @@ export class TaskManager {
     this.units.clear();
     this.byTopicPartition.clear();
     this.assigned.clear();
-    if (this.plainProducer) await this.plainProducer.close();
+    const plain = this.plainProducer;
     this.plainProducer = undefined;
+    if (plain) await (await plain.catch(() => undefined))?.close();
   }
 }
