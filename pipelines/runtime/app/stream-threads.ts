@@ -6,6 +6,7 @@
 // A topology holds functions, which cannot cross threads: each thread builds its own StreamsApp
 // from a factory module (see StreamThreadFactory) and this class only starts, watches and stops
 // them and adds up their progress.
+import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import { Worker } from 'node:worker_threads';
 import { AggregatorRegistry, Registry } from 'prom-client';
@@ -69,6 +70,7 @@ export class StreamThreads {
   private nextRequest = 0;
   private stopped: Promise<void> | undefined;
   private server: http.Server | undefined;
+  private readonly instance = randomUUID();
 
   constructor(options: StreamThreadsOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) throw new StreamsAppError(`stream threads must be a positive integer, got ${options.threads}`);
@@ -167,7 +169,7 @@ export class StreamThreads {
 
   private spawn(index: number, bundle: ThreadBundle | undefined): ThreadHandle {
     const factory = bundle ? { ...this.o.factory, module: bundle.factory } : this.o.factory;
-    const start: ThreadStart = { factory, thread: { index, count: this.o.threads } };
+    const start: ThreadStart = { factory, thread: { index, count: this.o.threads, instance: this.instance } };
     const worker = new Worker(bundle?.worker ?? ENTRY, { workerData: start, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
     const name = `stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId}`;
     const handle: ThreadHandle = {

@@ -353,7 +353,12 @@ export class StreamsApp {
       outcome = await this.lock.run(() => this.tasks.commitAll());
     } catch (err) {
       if (!(err instanceof TaskMigratedError)) throw err;
-      await this.rejoin(err);
+      // The group already gave those partitions to another member in a rebalance this member
+      // takes part in (kafkajs reports the new assignment after the fact, and the new owner's
+      // producer fenced the commit in between): their tasks are dropped and the rest carry on.
+      // Rejoining would start yet another rebalance, with every member's tasks restored again.
+      if (this.consumer!.assignedAnyOf(err.partitions)) await this.rejoin(err);
+      else this.log.info({ partitions: err.partitions }, 'partitions fenced after a rebalance moved them: their uncommitted work is dropped');
       return;
     }
     this.metrics.commitLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -487,6 +492,17 @@ export class StreamsApp {
     // Sub-topologies reading only user topics first: they fix the partition counts of repartition topics.
     const pending = [...subs];
     const toCreate: TopicConfig[] = [];
+    // Every user topic this application reads or writes, looked up at once (one metadata request on
+    // Kafka instead of two per topic).
+    const userTopics = new Set<string>(this.o.topology.lateTopics);
+    for (const st of subs) {
+      for (const t of st.sourceTopics) {
+        if (!t.internal) userTopics.add(resolveTopic(t, appId));
+        userTopics.add(`${resolveTopic(t, appId)}.dlq`);
+      }
+      for (const t of st.sinkTopics) if (!t.internal) userTopics.add(t.name);
+    }
+    const existing = await admin.partitionCounts([...userTopics]);
     for (let guard = 0; pending.length > 0 && guard < subs.length + 1; guard++) {
       for (const st of [...pending]) {
         const counts: number[] = [];
@@ -499,7 +515,7 @@ export class StreamsApp {
             if (n === undefined) unknown = true;
             else counts.push(n);
           } else {
-            const n = await admin.partitionCount(name);
+            const n = existing.get(name);
             if (n === undefined) throw new StreamsAppError(`input topic ${name} of application ${appId} does not exist: create it first`);
             counts.push(n);
           }
@@ -530,12 +546,12 @@ export class StreamsApp {
       // a sink or `topics create`) serves as it is.
       for (const t of st.sourceTopics) {
         const dlq = `${resolveTopic(t, appId)}.dlq`;
-        if ((await admin.partitionCount(dlq)) === undefined) toCreate.push({ name: dlq, partitions });
+        if (!existing.has(dlq)) toCreate.push({ name: dlq, partitions });
       }
-      for (const t of st.sinkTopics) if (!t.internal && (await admin.partitionCount(t.name)) === undefined) toCreate.push({ name: t.name, partitions });
+      for (const t of st.sinkTopics) if (!t.internal && !existing.has(t.name)) toCreate.push({ name: t.name, partitions });
     }
     const defaultPartitions = Math.max(1, ...partitionsOf.values());
-    for (const late of this.o.topology.lateTopics) if ((await admin.partitionCount(late)) === undefined) toCreate.push({ name: late, partitions: defaultPartitions });
+    for (const late of this.o.topology.lateTopics) if (!existing.has(late)) toCreate.push({ name: late, partitions: defaultPartitions });
     const unique = new Map(toCreate.map((t) => [t.name, t]));
     await withRetry('createTopics', () => admin.createTopics([...unique.values()]));
     this.sourceTopics = [...sources];

@@ -71,6 +71,7 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       await admin.createTopics([{ name: topic, partitions: 3 }]); // idempotent
       expect(await admin.partitionCount(topic)).toBe(3);
       expect(await admin.partitionCount(unique('absent'))).toBeUndefined();
+      expect(await admin.partitionCounts([`${topic}-changelog`, unique('absent'), topic])).toEqual(new Map([[`${topic}-changelog`, 3], [topic, 3]]));
       const listed = (await admin.listTopics()).find((t) => t.name === topic);
       expect(listed).toEqual({ name: topic, partitions: 3, endOffsets: [0, 0, 0] });
       await expect(admin.createTopics([{ name: topic, partitions: 5 }])).rejects.toThrow(/partitions/);

@@ -59,6 +59,8 @@ export interface LogAdmin {
   listTopics(): Promise<TopicInfo[]>;
   /** undefined when the topic does not exist. */
   partitionCount(topic: string): Promise<number | undefined>;
+  /** Partition counts of those of `topics` that exist, in one look at the log's metadata. */
+  partitionCounts(topics: string[]): Promise<Map<string, number>>;
   /** Next offset to be written per partition, counting only committed (read_committed visible) data. */
   endOffsets(topic: string): Promise<number[]>;
   /** Earliest offset still in the log per partition (Kafka: after retention deleted older records). */
@@ -108,6 +110,11 @@ export interface GroupConsumer {
   pause(tps: TopicPartition[]): void;
   /** Hands out records of these paused partitions again. */
   resume(tps: TopicPartition[]): void;
+  /**
+   * True when the newest assignment the group gave this member, handed to the listener yet or
+   * not, holds partition p of any topic for some p in `partitions`.
+   */
+  assignedAnyOf(partitions: number[]): boolean;
   close(): Promise<void>;
 }
 
@@ -143,12 +150,14 @@ export interface PartitionReader {
 export interface StreamThreadSlot {
   index: number;
   count: number;
+  /** Names the StreamThreads instance (one process's threads) this thread belongs to. */
+  instance: string;
 }
 
 export interface GroupConsumerOptions {
   /**
    * Set for the stream threads of one process. Kafka: each thread is an ordinary group member and
-   * the group coordinator assigns. Embedded: the process holds the group (`holdGroup`) and thread
+   * the group coordinator assigns (the leader waits a moment for a process's missing threads). Embedded: the process holds the group (`holdGroup`) and thread
    * `index` takes the partitions p with p % count === index.
    */
   thread?: StreamThreadSlot;

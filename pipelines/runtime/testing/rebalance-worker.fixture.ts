@@ -33,6 +33,7 @@ function throttled(consumer: GroupConsumer, throttleMs: number): GroupConsumer {
     seek: (tp) => consumer.seek(tp),
     pause: (tps) => consumer.pause(tps),
     resume: (tps) => consumer.resume(tps),
+    assignedAnyOf: (partitions) => consumer.assignedAnyOf(partitions),
     close: () => consumer.close(),
   };
 }

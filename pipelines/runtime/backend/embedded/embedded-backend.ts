@@ -177,6 +177,16 @@ class EmbeddedAdmin implements LogAdmin {
     return this.log.topic(topic)?.partitions.length;
   }
 
+  async partitionCounts(topics: string[]): Promise<Map<string, number>> {
+    this.log.refresh();
+    const counts = new Map<string, number>();
+    for (const topic of topics) {
+      const n = this.log.topic(topic)?.partitions.length;
+      if (n !== undefined) counts.set(topic, n);
+    }
+    return counts;
+  }
+
   async endOffsets(topic: string): Promise<number[]> {
     this.log.refresh();
     return requireTopic(this.log.manifest, topic, 'endOffsets').partitions.map((p) => p.end);

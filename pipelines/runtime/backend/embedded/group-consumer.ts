@@ -83,6 +83,10 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     }
   }
 
+  assignedAnyOf(partitions: number[]): boolean {
+    return this.assigned.some((a) => partitions.includes(a.tp.partition));
+  }
+
   positions(): TopicPartitionOffset[] {
     return this.assigned.map((a) => ({ ...a.tp, offset: a.pendingSeek ?? a.cursor.offset }));
   }

@@ -44,7 +44,8 @@ export class KafkaAdmin implements LogAdmin {
       const missing = topics.filter((t) => !existing.has(t.name));
       if (missing.length === 0) return;
       await admin.createTopics({
-        waitForLeaders: true,
+        // kafkajs's wait for leaders sleeps 100 ms before it first looks: ask at once instead.
+        waitForLeaders: false,
         topics: missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
@@ -54,6 +55,7 @@ export class KafkaAdmin implements LogAdmin {
           configEntries: t.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: '-1' }],
         })),
       });
+      await leadersOf(admin, missing.map((t) => t.name));
     });
   }
 
@@ -70,10 +72,19 @@ export class KafkaAdmin implements LogAdmin {
   }
 
   async partitionCount(topic: string): Promise<number | undefined> {
-    return this.run('partitionCount', async (admin) => {
-      if (!(await admin.listTopics()).includes(topic)) return undefined;
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      return topics[0]?.partitions.length;
+    return (await this.partitionCounts([topic])).get(topic);
+  }
+
+  async partitionCounts(topics: string[]): Promise<Map<string, number>> {
+    return this.run('partitionCounts', async (admin) => {
+      // Listed first: asking for the metadata of a topic that does not exist is an error.
+      const existing = new Set(await admin.listTopics());
+      const present = [...new Set(topics)].filter((t) => existing.has(t));
+      const counts = new Map<string, number>();
+      if (present.length === 0) return counts;
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present });
+      for (const t of metadata) counts.set(t.name, t.partitions.length);
+      return counts;
     });
   }
 
@@ -147,6 +158,25 @@ export class KafkaAdmin implements LogAdmin {
     if (this.connected === undefined) return;
     this.connected = undefined;
     await this.admin.disconnect();
+  }
+}
+
+const LEADER_WAIT_MS = 30_000;
+
+/** Resolves once every partition of `topics` has a leader (new topics are usable within milliseconds). */
+async function leadersOf(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (;;) {
+    try {
+      // Retries LEADER_NOT_AVAILABLE itself, with the client's backoff.
+      const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+    } catch (err) {
+      // A broker's metadata may lag the controller by a moment.
+      if (!hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION') && !hasErrorType(err, 'LEADER_NOT_AVAILABLE')) throw err;
+    }
+    if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${LEADER_WAIT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
 

@@ -25,7 +25,7 @@ export function createKafkaBackend(config: KafkaBackendConfig): Backend {
     producer: async () => track(await KafkaLogProducer.open(kafka, brokers)),
     transactionalProducer: async (transactionalId) => track(await KafkaTransactionalProducer.open(kafka, adminClient, brokers, transactionalId)),
     // Stream threads are ordinary members: the co-partitioned assigner spreads tasks over them.
-    groupConsumer: async (groupId) => track(new KafkaGroupConsumer(kafka, adminClient, brokers, groupId)),
+    groupConsumer: async (groupId, options) => track(new KafkaGroupConsumer(kafka, adminClient, brokers, groupId, options?.thread)),
     holdGroup: async () => ({ release: () => undefined }),
     partitionReader: async () => track(new KafkaPartitionReader(kafka, adminClient, brokers)),
     close: async () => {
