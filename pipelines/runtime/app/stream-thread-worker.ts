@@ -56,4 +56,6 @@ async function main(port: NonNullable<typeof parentPort>, start: ThreadStart): P
 }
 
 if (parentPort === null) throw new Error('stream-thread-worker.ts runs inside a worker thread started by StreamThreads');
+// Stacks in a thread's logs name the TypeScript sources, bundled or not (tsx, when it ran the thread, did this).
+process.setSourceMapsEnabled(true);
 await main(parentPort, workerData as ThreadStart);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { threadBundle } from './thread-bundle.ts';
+import { threadBundle, withoutTsx } from './thread-bundle.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -56,5 +56,14 @@ describe('stream thread bundle', () => {
   it('gives no bundle for a factory that is not a TypeScript file (the threads start through tsx)', async () => {
     expect(await threadBundle('file:///somewhere/factory.js', log)).toBeUndefined();
     expect(await threadBundle('node:worker_threads', log)).toBeUndefined();
+  });
+
+  it('starts threads from the bundle without the flags that load tsx, keeping the others', () => {
+    // `node --import tsx app.ts`, and what the tsx command passes.
+    expect(withoutTsx(['--import', 'tsx', '--max-old-space-size=4096'])).toEqual(['--max-old-space-size=4096']);
+    expect(withoutTsx(['--require', '/app/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///app/node_modules/tsx/dist/loader.mjs'])).toEqual([]);
+    expect(withoutTsx(['--loader=tsx/esm', '-r', 'tsx/cjs', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
+    // Other loaders stay: the application may need them.
+    expect(withoutTsx(['--import', './instrument.mjs', '--require', 'tsxx'])).toEqual(['--import', './instrument.mjs', '--require', 'tsxx']);
   });
 });
