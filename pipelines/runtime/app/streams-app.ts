@@ -330,6 +330,7 @@ export class StreamsApp {
     for (const b of blocked) {
       const id = `${b.topic}\u0000${b.partition}`;
       const pos = positions.get(id) ?? 0;
+      if (pos < (this.consumer!.knownEnd(b) ?? 0)) continue;
       let ends = this.knownEnds.get(b.topic);
       if (ends && pos < (ends.offsets[b.partition] ?? 0)) continue;
       if (!ends || now - ends.at >= 20) {

@@ -102,6 +102,12 @@ export interface GroupConsumer {
   positions(): TopicPartitionOffset[];
   /** True when every assigned partition has been read to its end offset (nothing more to poll now). */
   caughtUp(): Promise<boolean>;
+  /**
+   * An offset the partition's end (read_committed: its last stable offset) is known to have
+   * reached, from what the consumer already asked the log; undefined when it knows none. Ends
+   * never move back, so a position below it means records are on the way, no need to ask.
+   */
+  knownEnd(tp: TopicPartition): number | undefined;
   seek(tp: TopicPartitionOffset): void;
   /**
    * Stops handing out records of these partitions (Kafka's pause): what was fetched stays buffered

@@ -308,6 +308,9 @@ export class StreamTask implements TaskServices {
     for (const q of this.queues) {
       if (q.length > 0) continue;
       const pos = positionOf(q.topic, q.partition);
+      // Offset 0 of a partition never read is where a group without offsets starts anyway:
+      // committing it would cost each task a transaction at start-up and change nothing.
+      if (pos === 0 && q.processedNext < 0) continue;
       if (pos !== undefined && pos > q.processedNext) {
         q.processedNext = pos;
         this.offsetsDirty = true;

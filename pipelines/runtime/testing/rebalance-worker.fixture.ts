@@ -34,6 +34,7 @@ function throttled(consumer: GroupConsumer, throttleMs: number): GroupConsumer {
     pause: (tps) => consumer.pause(tps),
     resume: (tps) => consumer.resume(tps),
     assignedAnyOf: (partitions) => consumer.assignedAnyOf(partitions),
+    knownEnd: (tp) => consumer.knownEnd(tp),
     close: () => consumer.close(),
   };
 }

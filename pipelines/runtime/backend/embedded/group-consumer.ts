@@ -83,6 +83,11 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     }
   }
 
+  /** The embedded log's ends are read from its manifest, cheaply: the caller asks the admin. */
+  knownEnd(): number | undefined {
+    return undefined;
+  }
+
   assignedAnyOf(partitions: number[]): boolean {
     return this.assigned.some((a) => partitions.includes(a.tp.partition));
   }

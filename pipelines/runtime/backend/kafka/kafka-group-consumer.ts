@@ -156,16 +156,33 @@ export class KafkaGroupConsumer implements GroupConsumer {
     this.ensureUsable();
     await this.applyAssignment();
     const ready = [...this.queues.values()].filter((q) => q.ready);
+    // Behind an end seen before: certainly not caught up, and no request needed.
+    if (ready.some((q) => this.positionOf(q) < (this.knownEnds.get(keyOf(q.tp.topic, q.tp.partition)) ?? 0))) return false;
     const topics = [...new Set(ready.map((q) => q.tp.topic))];
     const admin = await this.admin();
     for (const topic of topics) {
       const ends = await translated(this.brokers, 'caughtUp', () => admin.fetchTopicOffsets(topic));
+      this.learnEnds(topic, ends);
       for (const q of ready.filter((r) => r.tp.topic === topic)) {
         const end = Number(ends.find((e) => e.partition === q.tp.partition)?.high ?? 0);
         if (this.positionOf(q) < end) return false;
       }
     }
     return true;
+  }
+
+  knownEnd(tp: TopicPartition): number | undefined {
+    return this.knownEnds.get(keyOf(tp.topic, tp.partition));
+  }
+
+  /** "topic\0partition" -> the highest last stable offset a ListOffsets answer gave for it. */
+  private readonly knownEnds = new Map<string, number>();
+
+  private learnEnds(topic: string, ends: { partition: number; high: string }[]): void {
+    for (const e of ends) {
+      const key = keyOf(topic, e.partition);
+      this.knownEnds.set(key, Math.max(this.knownEnds.get(key) ?? 0, Number(e.high)));
+    }
   }
 
   seek(tp: TopicPartitionOffset): void {
@@ -322,6 +339,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
       for (const topic of topics) {
         const earliest = await admin.fetchTopicOffsets(topic);
+        this.learnEnds(topic, earliest);
         for (const q of added.filter((a) => a.tp.topic === topic)) {
           const stored = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === q.tp.partition);
           const low = Number(earliest.find((e) => e.partition === q.tp.partition)?.low ?? 0);
