@@ -17,6 +17,10 @@ import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
 import { withRetry } from '../errors/retry.ts';
 
+/** Until-idle: how soon the group's committed offsets are looked at again after they were behind. */
+const GROUP_CHECK_FIRST_WAIT_MS = 10;
+const GROUP_CHECK_MAX_WAIT_MS = 50;
+
 export interface StreamsAppOptions {
   applicationId: string;
   topology: Topology;
@@ -271,7 +275,10 @@ export class StreamsApp {
       const startedAt = process.hrtime.bigint();
       this.pauser.route(records, this.tasks, consumer);
       const processed = this.processAll();
-      if (processed > 0) this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
+      if (processed > 0) {
+        this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
+        this.groupCheck.waitMs = GROUP_CHECK_FIRST_WAIT_MS;
+      }
       const now = Date.now();
       for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
       const blocked = this.blockedQueues();
@@ -404,14 +411,26 @@ export class StreamsApp {
    * not expired yet) is not idle.
    */
   private async groupCaughtUp(): Promise<boolean> {
-    if (Date.now() - this.lastGroupCheck < 200) return false;
-    this.lastGroupCheck = Date.now();
+    if (Date.now() - this.groupCheck.at < this.groupCheck.waitMs) return false;
+    this.groupCheck.at = Date.now();
+    const caughtUp = await this.groupCommittedToEnds();
+    // A commit's offsets show a moment after the commit (the coordinator writes the transaction's
+    // markers after it answers), while a dead member's partitions may stay behind for its whole
+    // session timeout: look again soon, then less and less often.
+    this.groupCheck.waitMs = caughtUp ? GROUP_CHECK_FIRST_WAIT_MS : Math.min(this.groupCheck.waitMs * 2, GROUP_CHECK_MAX_WAIT_MS);
+    return caughtUp;
+  }
+
+  private async groupCommittedToEnds(): Promise<boolean> {
     const admin = this.admin();
-    for (const topic of this.sourceTopics) {
-      const [ends, committed] = await Promise.all([
-        withRetry(`endOffsets ${topic}`, () => admin.endOffsets(topic)),
-        withRetry(`committedOffsets ${topic}`, () => admin.committedOffsets(this.applicationId, topic)),
-      ]);
+    const looked = await Promise.all(
+      this.sourceTopics.map((topic) =>
+        Promise.all([withRetry(`endOffsets ${topic}`, () => admin.endOffsets(topic)), withRetry(`committedOffsets ${topic}`, () => admin.committedOffsets(this.applicationId, topic))]),
+      ),
+    );
+    for (let i = 0; i < this.sourceTopics.length; i++) {
+      const topic = this.sourceTopics[i];
+      const [ends, committed] = looked[i];
       const behind = [...ends.keys()].filter((p) => (committed[p] ?? 0) < ends[p]);
       if (behind.length === 0) continue;
       // Records deleted (retention) before the group read them can never be committed past:
@@ -432,7 +451,7 @@ export class StreamsApp {
 
   private readonly reportedDeleted = new Set<string>();
 
-  private lastGroupCheck = 0;
+  private readonly groupCheck = { at: 0, waitMs: GROUP_CHECK_FIRST_WAIT_MS };
 
   private fail(err: unknown): void {
     this.failure = err instanceof Error ? err : new Error(String(err));

@@ -160,15 +160,9 @@ export class KafkaGroupConsumer implements GroupConsumer {
     if (ready.some((q) => this.positionOf(q) < (this.knownEnds.get(keyOf(q.tp.topic, q.tp.partition)) ?? 0))) return false;
     const topics = [...new Set(ready.map((q) => q.tp.topic))];
     const admin = await this.admin();
-    for (const topic of topics) {
-      const ends = await translated(this.brokers, 'caughtUp', () => admin.fetchTopicOffsets(topic));
-      this.learnEnds(topic, ends);
-      for (const q of ready.filter((r) => r.tp.topic === topic)) {
-        const end = Number(ends.find((e) => e.partition === q.tp.partition)?.high ?? 0);
-        if (this.positionOf(q) < end) return false;
-      }
-    }
-    return true;
+    const endsOf = await Promise.all(topics.map((topic) => translated(this.brokers, 'caughtUp', () => admin.fetchTopicOffsets(topic))));
+    topics.forEach((topic, i) => this.learnEnds(topic, endsOf[i]));
+    return ready.every((q) => this.positionOf(q) >= (this.knownEnds.get(keyOf(q.tp.topic, q.tp.partition)) ?? 0));
   }
 
   knownEnd(tp: TopicPartition): number | undefined {
