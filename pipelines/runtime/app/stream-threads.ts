@@ -15,7 +15,7 @@ import { startObservabilityServer } from '../observability/http-server.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
 import { StreamsAppError, type StreamsProgress } from './streams-app.ts';
 import type { ThreadReply, ThreadRequest, ThreadStart } from './stream-thread-protocol.ts';
-import { threadBundle, withoutTsx, type ThreadBundle } from './thread-bundle.ts';
+import { threadBundle, withoutTsx, workerWithFlags, type ThreadBundle } from './thread-bundle.ts';
 
 /**
  * Where a thread finds its StreamsApp: `module` (a file URL) exports `exportName`, a function of
@@ -170,14 +170,11 @@ export class StreamThreads {
   private spawn(index: number, bundle: ThreadBundle | undefined): ThreadHandle {
     const factory = bundle ? { ...this.o.factory, module: bundle.factory } : this.o.factory;
     const start: ThreadStart = { factory, thread: { index, count: this.o.threads, instance: this.instance } };
-    const worker = new Worker(bundle?.worker ?? ENTRY, {
-      workerData: start,
-      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-      // A worker inherits this process's flags, `--import tsx` among them when the application was
-      // started through tsx: the bundle is plain JavaScript, and tsx's loader would still hook every
-      // module the thread loads (~100 ms of each thread's start).
-      ...(bundle ? { execArgv: withoutTsx(process.execArgv) } : {}),
-    });
+    const options = { workerData: start, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
+    // A worker inherits this process's flags, `--import tsx` among them when the application was
+    // started through tsx: the bundle is plain JavaScript, and tsx's loader would still hook every
+    // module the thread loads (~100 ms of each thread's start).
+    const worker = bundle ? workerWithFlags(bundle.worker, options, withoutTsx(process.execArgv)) : new Worker(ENTRY, options);
     const name = `stream thread ${index + 1} of ${this.o.threads} of ${this.applicationId}`;
     const handle: ThreadHandle = {
       index,

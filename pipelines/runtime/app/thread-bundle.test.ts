@@ -7,7 +7,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { threadBundle, withoutTsx } from './thread-bundle.ts';
+import { once } from 'node:events';
+import { threadBundle, withoutTsx, workerWithFlags } from './thread-bundle.ts';
 
 const log = pino({ level: 'silent' });
 
@@ -65,5 +66,15 @@ describe('stream thread bundle', () => {
     expect(withoutTsx(['--loader=tsx/esm', '-r', 'tsx/cjs', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
     // Other loaders stay: the application may need them.
     expect(withoutTsx(['--import', './instrument.mjs', '--require', 'tsxx'])).toEqual(['--import', './instrument.mjs', '--require', 'tsxx']);
+  });
+
+  it('starts a worker with the flags a worker may have, dropping the process-wide ones', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskstream-flags-'));
+    const script = path.join(dir, 'flags.mjs');
+    fs.writeFileSync(script, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage(process.execArgv);\n`);
+    const worker = workerWithFlags(pathToFileURL(script), {}, ['--max-old-space-size=4096', '--no-warnings', '--stack-size', '2000', '--single-threaded-gc', '--enable-source-maps']);
+    const [flags] = (await once(worker, 'message')) as [string[]];
+    await worker.terminate();
+    expect(flags).toEqual(['--no-warnings', '--enable-source-maps']);
   });
 });

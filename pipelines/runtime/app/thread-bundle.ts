@@ -8,6 +8,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 import type { Plugin } from 'esbuild';
 import type { Logger } from '../observability/logger.ts';
 
@@ -150,4 +151,36 @@ export function withoutTsx(execArgv: readonly string[]): string[] {
     out.push(arg);
   }
   return out;
+}
+
+/**
+ * A worker with `execArgv`, less the flags a worker may not be given (V8's and other process-wide
+ * ones, e.g. --max-old-space-size: they apply to every thread of the process already). A worker
+ * that inherits its flags implicitly drops those itself; given explicitly, Node refuses them.
+ */
+export function workerWithFlags(url: URL, options: WorkerOptions, execArgv: string[]): Worker {
+  let flags = execArgv;
+  // Node names the refused flags a kind at a time (Node's own, then V8's): drop and try again.
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return new Worker(url, { ...options, execArgv: flags });
+    } catch (err) {
+      const refused = (err as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? /flags: (.*)$/.exec((err as Error).message)?.[1].split(', ') : undefined;
+      if (refused === undefined || attempt >= 3) throw err;
+      flags = withoutFlags(flags, refused);
+    }
+  }
+}
+
+function withoutFlags(execArgv: string[], refused: string[]): string[] {
+  const kept: string[] = [];
+  for (let i = 0; i < execArgv.length; i++) {
+    if (!refused.includes(execArgv[i])) {
+      kept.push(execArgv[i]);
+      continue;
+    }
+    // `--flag value`: the value goes with its flag.
+    if (!execArgv[i].includes('=') && i + 1 < execArgv.length && !execArgv[i + 1].startsWith('-')) i++;
+  }
+  return kept;
 }
