@@ -119,10 +119,8 @@ export class StreamsApp {
    */
   prepare(): Promise<void> {
     if (this.state !== 'created') return Promise.reject(new StreamsAppError(`cannot prepare application ${this.applicationId}: it is ${this.state}`));
-    this.prepared ??= (async () => {
-      await this.prepareSerdes();
-      await this.createTopics();
-    })();
+    // Independent round trips (schema registry, log admin): side by side.
+    this.prepared ??= Promise.all([this.prepareSerdes(), this.createTopics()]).then(() => undefined);
     return this.prepared;
   }
 

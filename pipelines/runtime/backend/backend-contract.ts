@@ -136,7 +136,9 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       await tx.commit({ records: [], groupId, offsets: [{ topic, partition: 0, offset: ends[0] - 5 }, { topic, partition: 1, offset: ends[1] }] });
       await tx.close();
       await consumer.close();
-      expect(await admin.committedOffsets(groupId, topic)).toEqual([ends[0] - 5, ends[1]]);
+      // Kafka shows a transaction's offsets once the coordinator has written its markers, a
+      // moment after the commit returned.
+      await expect.poll(() => admin.committedOffsets(groupId, topic), { timeout: 10_000 }).toEqual([ends[0] - 5, ends[1]]);
 
       await producer.send([record(topic, 1000, { partition: 1 })]);
       const second = await backend.groupConsumer(groupId);

@@ -163,17 +163,24 @@ export class KafkaAdmin implements LogAdmin {
 
 const LEADER_WAIT_MS = 30_000;
 
-/** Resolves once every partition of `topics` has a leader (new topics are usable within milliseconds). */
+/**
+ * Resolves once every partition of `topics` has a leader that serves it (new topics are usable
+ * within milliseconds): the metadata names a leader, and the leader answers a ListOffsets, which
+ * it refuses (NOT_LEADER_FOR_PARTITION) until it has taken the partition on.
+ */
 async function leadersOf(admin: Admin, topics: string[]): Promise<void> {
   const deadline = Date.now() + LEADER_WAIT_MS;
   for (;;) {
     try {
       // Retries LEADER_NOT_AVAILABLE itself, with the client's backoff.
       const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
-      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) {
+        await Promise.all(topics.map((t) => admin.fetchTopicOffsets(t)));
+        return;
+      }
     } catch (err) {
-      // A broker's metadata may lag the controller by a moment.
-      if (!hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION') && !hasErrorType(err, 'LEADER_NOT_AVAILABLE')) throw err;
+      // A broker's metadata, or its own partitions, may lag the controller by a moment.
+      if (!['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION'].some((type) => hasErrorType(err, type))) throw err;
     }
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${LEADER_WAIT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 10));

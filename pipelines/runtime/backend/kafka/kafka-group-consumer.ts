@@ -330,9 +330,9 @@ export class KafkaGroupConsumer implements GroupConsumer {
     const admin = await this.admin();
     const topics = [...new Set(added.map((q) => q.tp.topic))];
     await translated(this.brokers, `start offsets of group "${this.groupId}"`, async () => {
-      const committed = await admin.fetchOffsets({ groupId: this.groupId, topics });
-      for (const topic of topics) {
-        const earliest = await admin.fetchTopicOffsets(topic);
+      const [committed, bounds] = await Promise.all([admin.fetchOffsets({ groupId: this.groupId, topics }), Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)))]);
+      for (const [i, topic] of topics.entries()) {
+        const earliest = bounds[i];
         this.learnEnds(topic, earliest);
         for (const q of added.filter((a) => a.tp.topic === topic)) {
           const stored = committed.find((c) => c.topic === topic)?.partitions.find((p) => p.partition === q.tp.partition);
