@@ -136,15 +136,15 @@ const moduleUrlOfSource: Plugin = {
 
 /** Node flags without the ones that load tsx (`--import tsx`, `--loader=tsx/esm`, `--require tsx/cjs`, ...). */
 export function withoutTsx(execArgv: readonly string[]): string[] {
-  const loads = /^--(import|loader|experimental-loader|require)$/;
+  const loads = /^(--import|--loader|--experimental-loader|--require|-r)(?:=(.*))?$/;
   // `tsx`, `tsx/esm`, or a path into the tsx package (the tsx command passes those).
   const isTsx = (module: string): boolean => /^tsx(\/|$)/.test(module) || /[\\/]node_modules[\\/]tsx[\\/]/.test(module);
   const out: string[] = [];
   for (let i = 0; i < execArgv.length; i++) {
     const arg = execArgv[i];
-    const inline = /^(--(?:import|loader|experimental-loader|require))=(.*)$/.exec(arg);
-    if (inline && isTsx(inline[2])) continue;
-    if ((loads.test(arg) || arg === '-r') && i + 1 < execArgv.length && isTsx(execArgv[i + 1])) {
+    const load = loads.exec(arg);
+    if (load?.[2] !== undefined && isTsx(load[2])) continue;
+    if (load && load[2] === undefined && i + 1 < execArgv.length && isTsx(execArgv[i + 1])) {
       i++;
       continue;
     }

@@ -163,8 +163,9 @@ export interface StreamThreadSlot {
 export interface GroupConsumerOptions {
   /**
    * Set for the stream threads of one process. Kafka: each thread is an ordinary group member and
-   * the group coordinator assigns (the leader waits a moment for a process's missing threads). Embedded: the process holds the group (`holdGroup`) and thread
-   * `index` takes the partitions p with p % count === index.
+   * the group coordinator assigns (the leader waits a moment for a process's missing threads).
+   * Embedded: the process holds the group (`holdGroup`) and thread `index` takes the partitions p
+   * with p % count === index.
    */
   thread?: StreamThreadSlot;
 }

@@ -50,7 +50,9 @@ export class TaskManager {
       for (const p of candidates) {
         if (!topics.every((t) => this.assigned.has(`${t}\u0000${p}`))) continue;
         if (topics.some((t) => this.byTopicPartition.has(`${t}\u0000${p}`))) continue;
-        due.set(p, [...(due.get(p) ?? []), st.id]);
+        const ids = due.get(p) ?? [];
+        ids.push(st.id);
+        due.set(p, ids);
       }
     }
     // Partitions start side by side: each waits mostly on the log (fencing its producer, reading

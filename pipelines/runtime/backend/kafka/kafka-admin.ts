@@ -32,14 +32,10 @@ export class KafkaAdmin implements LogAdmin {
 
   async createTopics(topics: TopicConfig[]): Promise<void> {
     await this.run('createTopics', async (admin) => {
-      const existing = new Set(await admin.listTopics());
-      const present = topics.filter((t) => existing.has(t.name));
-      if (present.length > 0) {
-        const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present.map((t) => t.name) });
-        for (const t of present) {
-          const count = metadata.find((m) => m.name === t.name)?.partitions.length;
-          if (count !== t.partitions) throw new TopicConflictError(`topic "${t.name}" exists with ${count} partitions, not ${t.partitions}`);
-        }
+      const existing = await partitionCountsWith(admin, topics.map((t) => t.name));
+      for (const t of topics) {
+        const count = existing.get(t.name);
+        if (count !== undefined && count !== t.partitions) throw new TopicConflictError(`topic "${t.name}" exists with ${count} partitions, not ${t.partitions}`);
       }
       const missing = topics.filter((t) => !existing.has(t.name));
       if (missing.length === 0) return;
@@ -76,16 +72,7 @@ export class KafkaAdmin implements LogAdmin {
   }
 
   async partitionCounts(topics: string[]): Promise<Map<string, number>> {
-    return this.run('partitionCounts', async (admin) => {
-      // Listed first: asking for the metadata of a topic that does not exist is an error.
-      const existing = new Set(await admin.listTopics());
-      const present = [...new Set(topics)].filter((t) => existing.has(t));
-      const counts = new Map<string, number>();
-      if (present.length === 0) return counts;
-      const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present });
-      for (const t of metadata) counts.set(t.name, t.partitions.length);
-      return counts;
-    });
+    return this.run('partitionCounts', (admin) => partitionCountsWith(admin, topics));
   }
 
   async endOffsets(topic: string): Promise<number[]> {
@@ -159,6 +146,18 @@ export class KafkaAdmin implements LogAdmin {
     this.connected = undefined;
     await this.admin.disconnect();
   }
+}
+
+/** Partition counts of those of `topics` that exist. */
+async function partitionCountsWith(admin: Admin, topics: string[]): Promise<Map<string, number>> {
+  // Listed first: asking for the metadata of a topic that does not exist is an error.
+  const existing = new Set(await admin.listTopics());
+  const present = [...new Set(topics)].filter((t) => existing.has(t));
+  const counts = new Map<string, number>();
+  if (present.length === 0) return counts;
+  const { topics: metadata } = await admin.fetchTopicMetadata({ topics: present });
+  for (const t of metadata) counts.set(t.name, t.partitions.length);
+  return counts;
 }
 
 const LEADER_WAIT_MS = 30_000;

@@ -157,12 +157,12 @@ export class KafkaGroupConsumer implements GroupConsumer {
     await this.applyAssignment();
     const ready = [...this.queues.values()].filter((q) => q.ready);
     // Behind an end seen before: certainly not caught up, and no request needed.
-    if (ready.some((q) => this.positionOf(q) < (this.knownEnds.get(keyOf(q.tp.topic, q.tp.partition)) ?? 0))) return false;
+    if (ready.some((q) => this.positionOf(q) < (this.knownEnd(q.tp) ?? 0))) return false;
     const topics = [...new Set(ready.map((q) => q.tp.topic))];
     const admin = await this.admin();
     const endsOf = await Promise.all(topics.map((topic) => translated(this.brokers, 'caughtUp', () => admin.fetchTopicOffsets(topic))));
     topics.forEach((topic, i) => this.learnEnds(topic, endsOf[i]));
-    return ready.every((q) => this.positionOf(q) >= (this.knownEnds.get(keyOf(q.tp.topic, q.tp.partition)) ?? 0));
+    return ready.every((q) => this.positionOf(q) >= (this.knownEnd(q.tp) ?? 0));
   }
 
   knownEnd(tp: TopicPartition): number | undefined {
