@@ -17,6 +17,7 @@ import { restoreTaskStores } from '../pipelines/runtime/state/state-restorer.ts'
 import { seededRandom } from '../pipelines/runtime/testing/test-backends.ts';
 import { changelogTopicOf } from '../pipelines/runtime/state/state-store.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
+import { dlqTopicOf } from '../pipelines/runtime/tasks/dead-letters.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import type { LoanApplication, Repayment, Transaction } from '../schemas/types.ts';
@@ -177,7 +178,7 @@ async function kafkaRun(serde: AvroSerde, dir: string, records: ProduceRecord[],
   try {
     const admin = backend.admin();
     const existing = new Set((await admin.listTopics()).map((t) => t.name));
-    await admin.deleteTopics([...PIPELINE_TOPICS, ...PIPELINE_TOPICS.map((t) => `${t}.dlq`), 'risk-features.late'].filter((t) => existing.has(t)));
+    await admin.deleteTopics([...PIPELINE_TOPICS, ...PIPELINE_TOPICS.map(dlqTopicOf), 'risk-features.late'].filter((t) => existing.has(t)));
     await new Promise((r) => setTimeout(r, 2000));
     await load(backend, records, '');
     return await runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, records.length, { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') }, THREADS);

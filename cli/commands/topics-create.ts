@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { dlqTopicOf } from '../../pipelines/runtime/tasks/dead-letters.ts';
 import { ALL_TOPICS } from '../../schemas/topics.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';
 
@@ -11,7 +12,7 @@ export default async function topicsCreate(program: Command, opts: { partitions:
       const existing = new Set((await admin.listTopics()).map((t) => t.name));
       const wanted = ALL_TOPICS.flatMap((t) => [
         { name: t, partitions },
-        { name: `${t}.dlq`, partitions: 1 },
+        { name: dlqTopicOf(t), partitions: 1 },
       ]);
       const missing = wanted.filter((t) => !existing.has(t.name));
       await admin.createTopics(missing);

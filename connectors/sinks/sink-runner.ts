@@ -5,6 +5,7 @@
 // committed together with the offsets; it is never dropped and never stops the sink.
 import type { Backend, GroupConsumer, LogRecord, ProduceRecord, TopicPartition, TopicPartitionOffset, TransactionalProducer } from '../../pipelines/runtime/backend/backend.ts';
 import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
+import { deadLetterOf, dlqTopicOf } from '../../pipelines/runtime/tasks/dead-letters.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { SinkError, tpKey, type RowTransforms, type Sink, type SinkRecord } from './sink.ts';
@@ -53,10 +54,6 @@ export interface RunningSink {
 
 export function sinkGroupId(sinkName: string): string {
   return `riskstream-sink-${sinkName}`;
-}
-
-export function dlqTopicOf(topic: string): string {
-  return `${topic}.dlq`;
 }
 
 const POLL_TIMEOUT_MS = 100;
@@ -225,13 +222,7 @@ class SinkLoop implements RunningSink {
 
   private deadLetter(r: LogRecord, err: unknown): void {
     const reason = (err as Error)?.message ?? String(err);
-    this.deadLetters.push({
-      topic: dlqTopicOf(r.topic),
-      key: r.key,
-      value: r.value,
-      timestamp: r.timestamp,
-      headers: { ...r.headers, error: reason, source_topic: r.topic, source_partition: String(r.partition), source_offset: String(r.offset) },
-    });
+    this.deadLetters.push(deadLetterOf(r, reason));
     this.deadLettered++;
     this.opts.logger?.warn({ topic: r.topic, partition: r.partition, offset: r.offset, error: reason }, 'record sent to the dead-letter topic');
   }

@@ -6,6 +6,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
 import type { LogAdmin, LogProducer, ProduceRecord } from '../../../pipelines/runtime/backend/backend.ts';
+import { dlqTopicOf } from '../../../pipelines/runtime/tasks/dead-letters.ts';
 import type { AvroSerde } from '../../../schemas/serde.ts';
 import { ALL_TOPICS, DEFAULT_PARTITIONS, isTopicName, TOPICS } from '../../../schemas/topics.ts';
 import type { TopicName } from '../../../schemas/types.ts';
@@ -68,9 +69,6 @@ export function formatOf(file: string): FileFormat {
   return path.extname(file).toLowerCase() === '.csv' ? 'csv' : 'ndjson';
 }
 
-export function dlqTopicOf(topic: string): string {
-  return `${topic}.dlq`;
-}
 
 async function openSource(file: string): Promise<FileHandle> {
   let handle: FileHandle;

@@ -11,6 +11,7 @@ import { startObservabilityServer } from '../observability/http-server.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { changelogTopicOf } from '../state/state-store.ts';
 import type { RestoreProgress } from '../state/state-restorer.ts';
+import { dlqTopicOf } from '../tasks/dead-letters.ts';
 import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
@@ -516,7 +517,7 @@ export class StreamsApp {
     for (const st of subs) {
       for (const t of st.sourceTopics) {
         if (!t.internal) userTopics.add(resolveTopic(t, appId));
-        userTopics.add(`${resolveTopic(t, appId)}.dlq`);
+        userTopics.add(dlqTopicOf(resolveTopic(t, appId)));
       }
       for (const t of st.sinkTopics) if (!t.internal) userTopics.add(t.name);
     }
@@ -563,7 +564,7 @@ export class StreamsApp {
       // Dead-letter topics are not co-partitioned with anything: one made earlier (by a connector,
       // a sink or `topics create`) serves as it is.
       for (const t of st.sourceTopics) {
-        const dlq = `${resolveTopic(t, appId)}.dlq`;
+        const dlq = dlqTopicOf(resolveTopic(t, appId));
         if (!existing.has(dlq)) toCreate.push({ name: dlq, partitions });
       }
       for (const t of st.sinkTopics) if (!t.internal && !existing.has(t.name)) toCreate.push({ name: t.name, partitions });

@@ -8,6 +8,7 @@ import { SinkProcessor } from '../processors/sink-processor.ts';
 import { KeyValueStore } from '../state/key-value-store.ts';
 import { changelogTopicOf, type StateStore } from '../state/state-store.ts';
 import { resolveTopic, type SourceNodeSpec, type SubTopology } from '../topology/topology.ts';
+import { deadLetterOf } from './dead-letters.ts';
 import { NodeContext, type TaskServices } from './node-context.ts';
 import { PartitionQueue } from './partition-queue.ts';
 
@@ -210,19 +211,7 @@ export class StreamTask implements TaskServices {
 
   private toDeadLetters(record: LogRecord, err: unknown): void {
     this.dlqCount++;
-    this.outbox.push({
-      topic: `${record.topic}.dlq`,
-      key: record.key,
-      value: record.value,
-      timestamp: record.timestamp,
-      headers: {
-        ...record.headers,
-        error: err instanceof Error ? `${err.name}: ${err.message}` : String(err),
-        source_topic: record.topic,
-        source_partition: String(record.partition),
-        source_offset: String(record.offset),
-      },
-    });
+    this.outbox.push(deadLetterOf(record, err instanceof Error ? `${err.name}: ${err.message}` : String(err)));
   }
 
   punctuateWallClock(now: number): void {
