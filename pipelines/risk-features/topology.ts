@@ -6,7 +6,7 @@ import type { LoanApplication, RiskFeatures } from '../../schemas/types.ts';
 import { categorize } from '../../connectors/categorizer/categorizer.ts';
 import { StreamsBuilder } from '../runtime/dsl/streams-builder.ts';
 import { untilWindowCloses } from '../runtime/dsl/windowed-table.ts';
-import { avroFieldsSerde, avroSerde } from '../runtime/serdes/serde.ts';
+import { alsoReadingV8, avroFieldsSerde, avroSerde } from '../runtime/serdes/serde.ts';
 import type { Topology } from '../runtime/topology/topology.ts';
 import { TimeWindows, type Windowed } from '../runtime/windows/window-specs.ts';
 import { applicationRatios } from './application-ratios.ts';
@@ -39,9 +39,13 @@ function isRepayment(a: Activity): a is FeatureRepayment {
 export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom?: number } = {}): Topology {
   const emitFrom = options.emitWindowsFrom ?? -Infinity;
   const b = new StreamsBuilder();
+  const applicationSerde = avroSerde(avro, 'loan-applications');
   const applications = b.versionedTable<LoanApplication>('loan-applications', {
-    valueSerde: avroSerde(avro, 'loan-applications'),
+    valueSerde: applicationSerde,
     storeName: 'loan-applications-versioned',
+    // Versions as Avro (~70 bytes) rather than v8 (~340): every application rewrites its key's
+    // history in the changelog. The serde is the source's, prepared with it.
+    storeSerde: alsoReadingV8(applicationSerde),
     // Lookups ask as of window_end - 1 of windows still open, which end after stream time - grace;
     // older superseded versions can never be asked for again (the one in force is always kept).
     historyRetentionMs: WINDOW_GRACE_MS + WINDOW_ADVANCE_MS,

@@ -55,6 +55,21 @@ export function v8Serde<T>(): Serde<T> {
   };
 }
 
+/**
+ * A state store's serde that writes with `serde` and still reads the values an earlier release
+ * stored with v8Serde: v8's format starts with 0xFF, the Confluent wire format with 0.
+ */
+export function alsoReadingV8<T>(serde: Serde<T>): Serde<T> {
+  return {
+    serialize: (v) => serde.serialize(v),
+    deserialize: (b) => (b !== null && b[0] === V8_VERSION_TAG ? (deserialize(b) as T) : serde.deserialize(b)),
+    prepare: serde.prepare && (() => serde.prepare!()),
+    preload: serde.preload && ((b) => (b !== null && b[0] === V8_VERSION_TAG ? undefined : serde.preload!(b))),
+  };
+}
+
+const V8_VERSION_TAG = 0xff;
+
 export function jsonSerde<T>(): Serde<T> {
   return {
     serialize: (v) => (v === null || v === undefined ? null : Buffer.from(JSON.stringify(v), 'utf8')),

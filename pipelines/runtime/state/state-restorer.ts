@@ -67,6 +67,7 @@ export async function restoreTaskStores(options: {
     }
     replayed += done;
   }
+  for (const store of stores.values()) await store.afterRestore?.();
   local.writeCheckpoint({ offsets: Object.fromEntries(ends) });
   return { changelogOffsets: ends, fromLocal: valid, replayed };
 }

@@ -21,6 +21,12 @@ export interface StateStore {
    * reads back but that are no state of their own (see SliceStore.localCopy).
    */
   localCopy?(): Iterable<ChangelogEntry>;
+  /**
+   * Once restore() has applied every entry (local copy and changelog), before the task processes:
+   * async work the restored values need, such as fetching the Avro writer schemas of values stored
+   * by an earlier schema version. Throws on values that cannot be read.
+   */
+  afterRestore?(): Promise<void>;
   /** Number of live entries (metrics, local-copy compaction). */
   size(): number;
 }

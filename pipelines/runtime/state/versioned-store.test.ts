@@ -1,8 +1,26 @@
 // Versioned store semantics: get(key, asOf) = latest version with timestamp <= asOf; between equal
 // timestamps the one that arrived last; restore from its own changelog gives the same answers.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { FileSchemaRegistry } from '../../../schemas/registry/file-registry.ts';
+import { AvroSerde, parseAvroType, toWireFormat } from '../../../schemas/serde.ts';
+import { avroSchemaOf, subjectOf } from '../../../schemas/topics.ts';
+import type { LoanApplication } from '../../../schemas/types.ts';
+import { alsoReadingV8, avroSerde } from '../serdes/serde.ts';
 import { VersionedStore } from './versioned-store.ts';
+
+function application(id: string, t: number): LoanApplication {
+  return { event_id: `e-${id}`, tenant_id: 't1', event_time: t, customer_id: 'c1', application_id: id, amount_cents: 1_000_000, term_months: 24, annual_rate_bps: 700, collateral_value_cents: null, annual_income_cents: 5_000_000, monthly_debt_payments_cents: 50_000, credit_limit_cents: 500_000, credit_balance_cents: 120_000, employment_years: 3.5, purpose: 'car' };
+}
+
+function int32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeInt32LE(n);
+  return b;
+}
 
 describe('VersionedStore', () => {
   it('answers as of a time, later arrival winning on equal timestamps', () => {
@@ -50,6 +68,49 @@ describe('VersionedStore', () => {
     const legacy = new VersionedStore<string>('v');
     legacy.restore(Buffer.from('k'), serialize({ times: [1, 2], values: [serialize('a'), serialize('b')] }));
     expect(legacy.history('k')).toEqual([{ timestamp: 1, value: 'a' }, { timestamp: 2, value: 'b' }]);
+  });
+
+  it('stores Avro versions, and after a restore reads versions of an older writer schema and of the v8 layout', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'versioned-avro-'));
+    try {
+      const registry = new FileSchemaRegistry(dir);
+      // The application that wrote the changelog ran with v2 of the schema (one more field).
+      const v1 = avroSchemaOf('loan-applications') as { fields: object[] };
+      const v2 = { ...v1, fields: [...v1.fields, { name: 'channel', type: 'string', default: 'web' }] };
+      const v2Id = await registry.register(subjectOf('loan-applications'), v2);
+      const written = new VersionedStore<LoanApplication>('v');
+      written.put('c1', application('p1', 1_000), 1_000);
+      const [older] = written.takeChanges();
+      const olderValue = Buffer.from(older.value!);
+      // Its one version, rewritten as v2 wrote it: same layout, the Avro body of v2.
+      const v2Version = toWireFormat(v2Id, parseAvroType(v2).toBuffer({ ...application('p1', 1_000), channel: 'app' }));
+      const history = Buffer.concat([olderValue.subarray(0, 5 + 8), int32(v2Version.length), v2Version]);
+
+      // The application now runs with v1 (the schema in the code), Avro versions read with v8 ones.
+      const avro = new AvroSerde(registry);
+      const serde = alsoReadingV8(avroSerde(avro, 'loan-applications'));
+      await serde.prepare!();
+      const store = new VersionedStore<LoanApplication>('v', { serde });
+      store.put('c2', application('p2', 2_000), 2_000);
+      const [avroEntry] = store.takeChanges();
+      expect(avroEntry.value!.length).toBeLessThan(olderValue.length / 2);
+
+      const restored = new VersionedStore<LoanApplication>('v', { serde });
+      restored.restore(Buffer.from('c1'), history);
+      restored.restore(avroEntry.key, avroEntry.value);
+      restored.restore(Buffer.from('c3'), olderValue);
+      await restored.afterRestore();
+      expect(restored.get('c1', 1_000)).toEqual(application('p1', 1_000));
+      expect(restored.get('c2', 2_000)).toEqual(application('p2', 2_000));
+      expect(restored.get('c3', 5_000)).toEqual(application('p1', 1_000));
+
+      const unknown = toWireFormat(987_654, Buffer.from([0]));
+      const damaged = new VersionedStore<LoanApplication>('v', { serde });
+      damaged.restore(Buffer.from('c9'), Buffer.concat([olderValue.subarray(0, 5 + 8), int32(unknown.length), unknown]));
+      await expect(damaged.afterRestore()).rejects.toThrow(/versioned history of key "c9", version at 1000: unknown schema id 987654/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('names the key of a damaged history', () => {

@@ -9,10 +9,13 @@ import { deserialize } from 'node:v8';
 import { SerdeDecodeError, v8Serde, type Serde } from '../serdes/serde.ts';
 import type { ChangelogEntry, StateStore, StoreSpec } from './state-store.ts';
 
+/** A restored version whose bytes are not decoded yet (see restore and afterRestore). */
+const UNDECODED: unique symbol = Symbol('undecoded');
+
 interface History<V> {
   /** Ascending; equal timestamps in arrival order. */
   times: number[];
-  values: V[];
+  values: (V | typeof UNDECODED)[];
   /**
    * Serialised values, kept from the first changelog write: a key's history is rewritten whenever
    * one version is added, and re-serialising the older ones (v8 by default) cost ~5 µs each.
@@ -71,13 +74,40 @@ export class VersionedStore<V> implements StateStore {
       if (times[mid] <= asOf) lo = mid + 1;
       else hi = mid;
     }
-    return lo === 0 ? undefined : h.values[lo - 1];
+    return lo === 0 ? undefined : this.valueAt(key, h, lo - 1);
   }
 
   /** Every version of a key, oldest first (tests and tools). */
   history(key: string): { timestamp: number; value: V }[] {
     const h = this.data.get(key);
-    return h ? h.times.map((t, i) => ({ timestamp: t, value: h.values[i] })) : [];
+    return h ? h.times.map((t, i) => ({ timestamp: t, value: this.valueAt(key, h, i) })) : [];
+  }
+
+  /**
+   * Decoding waits for afterRestore: values of an Avro serde may need their writer schema fetched
+   * first, which restore(), called entry by entry, cannot wait for.
+   */
+  async afterRestore(): Promise<void> {
+    const loading: Promise<void>[] = [];
+    for (const h of this.data.values()) {
+      for (let i = 0; i < h.values.length; i++) {
+        if (h.values[i] !== UNDECODED) continue;
+        const p = this.serde.preload?.(h.bytes[i] ?? null);
+        if (p !== undefined) loading.push(p);
+      }
+    }
+    await Promise.all(loading);
+    for (const [key, h] of this.data) for (let i = 0; i < h.values.length; i++) this.valueAt(key, h, i);
+  }
+
+  private valueAt(key: string, h: History<V>, i: number): V {
+    const v = h.values[i];
+    if (v !== UNDECODED) return v;
+    try {
+      return (h.values[i] = this.serde.deserialize(h.bytes[i] ?? null));
+    } catch (err) {
+      throw new SerdeDecodeError(`versioned history of key "${key}", version at ${h.times[i]}: ${err instanceof Error ? err.message : String(err)}`);
+    }
   }
 
   size(): number {
@@ -112,7 +142,7 @@ export class VersionedStore<V> implements StateStore {
       return;
     }
     const { times, bytes } = value[0] === V8_VERSION_TAG ? legacyHistory(value) : decodeHistory(value, k);
-    this.data.set(k, { times, values: bytes.map((b) => this.serde.deserialize(b)), bytes });
+    this.data.set(k, { times, values: bytes.map(() => UNDECODED), bytes });
   }
 
   *dump(): Iterable<ChangelogEntry> {
@@ -124,7 +154,7 @@ export class VersionedStore<V> implements StateStore {
     let size = 5 + count * 12;
     for (let i = 0; i < count; i++) {
       let b = h.bytes[i];
-      if (b === undefined) b = h.bytes[i] = this.serde.serialize(h.values[i]);
+      if (b === undefined) b = h.bytes[i] = this.serde.serialize(h.values[i] as V);
       if (b !== null) size += b.length;
     }
     const out = Buffer.allocUnsafe(size);
