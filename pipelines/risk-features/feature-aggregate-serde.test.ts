@@ -50,6 +50,14 @@ describe('feature aggregate changelog serde', () => {
     }
   });
 
+  it('serialises behind a header a store fills in: the same bytes as serialize, in both formats', () => {
+    for (const value of [agg, { ...agg, maxDebitCents: 0.5 }]) {
+      const framed = featureAggregateSerde.serializeAfter!(value, 7);
+      expect(framed.subarray(7)).toEqual(featureAggregateSerde.serialize(value));
+      expect(featureAggregateSerde.deserialize(framed.subarray(7))).toEqual(value);
+    }
+  });
+
   it('refuses a truncated or padded FORMAT_V2 entry, naming where', () => {
     const bytes = featureAggregateSerde.serialize(agg)!;
     expect(() => featureAggregateSerde.deserialize(bytes.subarray(0, 9))).toThrow(/format 2\) truncated or damaged at byte 9 of 9/);

@@ -16,6 +16,11 @@ export interface Serde<T> {
    * (e.g. in a state store) should keep a copy, or it pins the whole read buffer.
    */
   deserialize(bytes: Buffer | null): T;
+  /**
+   * serialize(value) behind `headerBytes` bytes left for the caller (a store's framing), in one
+   * buffer: without it the caller allocates again and copies the value behind its header.
+   */
+  serializeAfter?(value: T, headerBytes: number): Buffer;
   /** Async set-up run once before the application starts (e.g. registering an Avro schema). */
   prepare?(): Promise<void>;
   /**

@@ -213,11 +213,15 @@ export class SliceStore<A> implements StateStore {
   }
 
   private encode(slice: Slice<A>): Buffer {
-    const agg = this.serde.serialize(slice.agg)!;
-    const out = Buffer.allocUnsafe(HEADER_BYTES + agg.length);
+    let out: Buffer;
+    if (this.serde.serializeAfter) out = this.serde.serializeAfter(slice.agg, HEADER_BYTES);
+    else {
+      const agg = this.serde.serialize(slice.agg)!;
+      out = Buffer.allocUnsafe(HEADER_BYTES + agg.length);
+      agg.copy(out, HEADER_BYTES);
+    }
     out[0] = KIND_SLICE;
     out.writeIntLE(slice.index, 1, 6);
-    agg.copy(out, HEADER_BYTES);
     return out;
   }
 }

@@ -74,13 +74,15 @@ export class VersionedStore<V> implements StateStore {
       if (times[mid] <= asOf) lo = mid + 1;
       else hi = mid;
     }
-    return lo === 0 ? undefined : this.valueAt(key, h, lo - 1);
+    if (lo === 0) return undefined;
+    const v = h.values[lo - 1];
+    return v !== UNDECODED ? v : this.decode(key, h, lo - 1);
   }
 
   /** Every version of a key, oldest first (tests and tools). */
   history(key: string): { timestamp: number; value: V }[] {
     const h = this.data.get(key);
-    return h ? h.times.map((t, i) => ({ timestamp: t, value: this.valueAt(key, h, i) })) : [];
+    return h ? h.times.map((t, i) => ({ timestamp: t, value: this.decode(key, h, i) })) : [];
   }
 
   /**
@@ -97,10 +99,11 @@ export class VersionedStore<V> implements StateStore {
       }
     }
     await Promise.all(loading);
-    for (const [key, h] of this.data) for (let i = 0; i < h.values.length; i++) this.valueAt(key, h, i);
+    for (const [key, h] of this.data) for (let i = 0; i < h.values.length; i++) this.decode(key, h, i);
   }
 
-  private valueAt(key: string, h: History<V>, i: number): V {
+  /** Version i of a history, decoded now if restore left it undecoded. */
+  private decode(key: string, h: History<V>, i: number): V {
     const v = h.values[i];
     if (v !== UNDECODED) return v;
     try {
