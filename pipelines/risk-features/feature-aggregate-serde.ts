@@ -63,7 +63,12 @@ function aggregateOf(tenantId: string, f: readonly number[]): FeatureAggregate {
 /** Room for the tag, a tenant length and 14 varints of at most 8 bytes each (2^53 needs 8). */
 const V2_SCRATCH = Buffer.allocUnsafe(1 + 5 + 14 * 8);
 
+/**
+ * Writes v as an unsigned varint at o and returns the offset after it; -1, writing nothing, when v
+ * is no whole number from 0 to 2^53 - 1 or o is already -1.
+ */
 function writeVarint(buf: Buffer, o: number, v: number): number {
+  if (o < 0 || !Number.isSafeInteger(v) || v < 0) return -1;
   if (v < 0x80000000) {
     while (v >= 0x80) {
       buf[o++] = (v & 0x7f) | 0x80;
@@ -80,33 +85,13 @@ function writeVarint(buf: Buffer, o: number, v: number): number {
   return o;
 }
 
-/** Every field fits a varint: a whole number from 0 to 2^53 - 1. */
-function fitsV2(agg: FeatureAggregate): boolean {
-  const ok = (v: number) => Number.isSafeInteger(v) && v >= 0;
-  return (
-    ok(agg.txnCount) &&
-    ok(agg.debitTotalCents) &&
-    ok(agg.creditTotalCents) &&
-    ok(agg.maxDebitCents) &&
-    ok(agg.repaymentsDue) &&
-    ok(agg.repaymentsLate) &&
-    ok(agg.maxDaysLate) &&
-    ok(agg.spendFoodCents) &&
-    ok(agg.spendShoppingCents) &&
-    ok(agg.spendTransportCents) &&
-    ok(agg.spendHousingCents) &&
-    ok(agg.spendHealthCents) &&
-    ok(agg.spendEntertainmentCents) &&
-    ok(agg.spendOtherCents)
-  );
-}
-
 /**
  * The fields are written one by one, not through fieldsOf: every slice touched since the last
  * commit is serialised, and the array per slice was a tenth of what a Kafka stream thread allocated
- * in commits. `header` bytes are left free at the start (serializeAfter).
+ * in commits. `header` bytes are left free at the start (serializeAfter). Undefined when a field
+ * does not fit a varint (writeVarint answers -1 from then on).
  */
-function serializeV2(agg: FeatureAggregate, header: number): Buffer {
+function serializeV2(agg: FeatureAggregate, header: number): Buffer | undefined {
   const tenantBytes = Buffer.byteLength(agg.tenantId, 'utf8');
   const b = V2_SCRATCH;
   b[0] = FORMAT_V2;
@@ -125,6 +110,7 @@ function serializeV2(agg: FeatureAggregate, header: number): Buffer {
   o = writeVarint(b, o, agg.spendHealthCents);
   o = writeVarint(b, o, agg.spendEntertainmentCents);
   o = writeVarint(b, o, agg.spendOtherCents);
+  if (o < 0) return undefined;
   const out = Buffer.allocUnsafe(header + o + tenantBytes);
   b.copy(out, header, 0, o);
   out.write(agg.tenantId, header + o, 'utf8');
@@ -159,10 +145,11 @@ function deserializeV2(bytes: Buffer): FeatureAggregate {
 
 export const featureAggregateSerde: Serde<FeatureAggregate> = {
   serialize(agg) {
-    return fitsV2(agg) ? serializeV2(agg, 0) : serializeV1(agg);
+    return serializeV2(agg, 0) ?? serializeV1(agg);
   },
   serializeAfter(agg, header) {
-    if (fitsV2(agg)) return serializeV2(agg, header);
+    const v2 = serializeV2(agg, header);
+    if (v2 !== undefined) return v2;
     const v1 = serializeV1(agg);
     const out = Buffer.allocUnsafe(header + v1.length);
     v1.copy(out, header);
