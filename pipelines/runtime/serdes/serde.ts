@@ -53,6 +53,9 @@ export const nullableStringSerde: Serde<string | null> = {
 };
 
 /** Any structured-cloneable value via v8 serialize (internal topics and state). */
+/** The first byte of everything v8 serialize writes: how stores tell values of v8Serde from their own formats. */
+export const V8_VERSION_TAG = 0xff;
+
 export function v8Serde<T>(): Serde<T> {
   return {
     serialize: (v) => (v === null || v === undefined ? null : serialize(v)),
@@ -72,8 +75,6 @@ export function alsoReadingV8<T>(serde: Serde<T>): Serde<T> {
     preload: serde.preload && ((b) => (b !== null && b[0] === V8_VERSION_TAG ? undefined : serde.preload!(b))),
   };
 }
-
-const V8_VERSION_TAG = 0xff;
 
 export function jsonSerde<T>(): Serde<T> {
   return {

@@ -6,7 +6,7 @@
 //   u8 0x01 | u32 count | count x f64 timestamp | count x (i32 length (-1 = null) | value bytes)
 // Histories written by earlier versions (v8 structured clone, first byte 0xFF) still restore.
 import { deserialize } from 'node:v8';
-import { SerdeDecodeError, v8Serde, type Serde } from '../serdes/serde.ts';
+import { SerdeDecodeError, V8_VERSION_TAG, v8Serde, type Serde } from '../serdes/serde.ts';
 import type { ChangelogEntry, StateStore, StoreSpec } from './state-store.ts';
 
 /** A restored version whose bytes are not decoded yet (see restore and afterRestore). */
@@ -24,7 +24,6 @@ interface History<V> {
 }
 
 const HISTORY_FORMAT_V1 = 0x01;
-const V8_VERSION_TAG = 0xff;
 
 export interface VersionedStoreOptions<V> {
   serde?: Serde<V>;
