@@ -516,8 +516,9 @@ export class StreamsApp {
     const userTopics = new Set<string>(this.o.topology.lateTopics);
     for (const st of subs) {
       for (const t of st.sourceTopics) {
-        if (!t.internal) userTopics.add(resolveTopic(t, appId));
-        userTopics.add(dlqTopicOf(resolveTopic(t, appId)));
+        const name = resolveTopic(t, appId);
+        if (!t.internal) userTopics.add(name);
+        userTopics.add(dlqTopicOf(name));
       }
       for (const t of st.sinkTopics) if (!t.internal) userTopics.add(t.name);
     }

@@ -173,8 +173,7 @@ class EmbeddedAdmin implements LogAdmin {
   }
 
   async partitionCount(topic: string): Promise<number | undefined> {
-    this.log.refresh();
-    return this.log.topic(topic)?.partitions.length;
+    return (await this.partitionCounts([topic])).get(topic);
   }
 
   async partitionCounts(topics: string[]): Promise<Map<string, number>> {
