@@ -2,14 +2,18 @@
 // from day slices, suppress, as-of join, Avro encode) end to end on the embedded log and on Kafka
 // (at-least-once and exactly-once), plain kafkajs consume + Avro decode of the same data for
 // comparison, and the time to restore a 1,000,000-key store from its changelog.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Backend, ProduceRecord } from '../pipelines/runtime/backend/backend.ts';
 import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
 import { StreamsApp } from '../pipelines/runtime/app/streams-app.ts';
 import { StreamThreads } from '../pipelines/runtime/app/stream-threads.ts';
 import type { BenchThreadArgs } from './runtime-thread.ts';
+import type { RawConsumeFigures } from './kafkajs-raw-consumer.ts';
 import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-committer.ts';
 import { KeyValueStore } from '../pipelines/runtime/state/key-value-store.ts';
 import { LocalTaskState } from '../pipelines/runtime/state/local-state.ts';
@@ -23,6 +27,7 @@ import { AvroSerde } from '../schemas/serde.ts';
 import type { LoanApplication, Repayment, Transaction } from '../schemas/types.ts';
 import { pino, type Logger } from 'pino';
 
+const execFileAsync = promisify(execFile);
 const DAY = 86_400_000;
 const PARTITIONS = 4;
 // A million events: start-up (embedded ~0.7 s of thread start; Kafka ~2.5 s of group join,
@@ -106,7 +111,7 @@ export async function runPipeline(backend: Backend, serde: AvroSerde, dir: strin
       : new StreamsApp({ applicationId: appId, topology, backend, stateDir, guarantee, logger: quietLogger() });
   const started = performance.now();
   // The processing phase starts at the first progress report with records in: start-up (threads,
-  // group join, producers, restore) is left out, as kafkajsRawEps leaves out its group join.
+  // group join, producers, restore) is left out, as kafkajsRaw leaves out its group join.
   let firstProgress: { at: number; recordsIn: number } | undefined;
   const sampler = setInterval(() => {
     const recordsIn = app.progress().recordsIn;
@@ -187,32 +192,14 @@ async function kafkaRun(serde: AvroSerde, dir: string, records: ProduceRecord[],
   }
 }
 
-/** Plain kafkajs: consume the input topics (as they are after the last kafkaRun) and Avro-decode every value. */
-async function kafkajsRawEps(serde: AvroSerde, n: number): Promise<number> {
-  const { Kafka, logLevel } = await import('kafkajs');
-  const kafka = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bench-raw', logLevel: logLevel.NOTHING });
-  const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}`, readUncommitted: false });
-  await consumer.connect();
-  await consumer.subscribe({ topics: ['transactions', 'repayments', 'loan-applications'], fromBeginning: true });
-  let seen = 0;
-  let started = 0;
-  let finished = 0;
-  await new Promise<void>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (started === 0) started = performance.now();
-        const topic = batch.topic as 'transactions' | 'repayments' | 'loan-applications';
-        for (const m of batch.messages) serde.decode(topic, m.value);
-        seen += batch.messages.length;
-        if (seen >= n && finished === 0) {
-          finished = performance.now();
-          resolve();
-        }
-      },
-    });
-  });
-  await consumer.disconnect();
-  return Math.round(n / ((finished - started) / 1000));
+/**
+ * Plain kafkajs consume + Avro decode of the input topics (as they are after the last kafkaRun),
+ * in a fresh process: see kafkajs-raw-consumer.ts for why not in this one.
+ */
+async function kafkajsRaw(registryDir: string, n: number): Promise<RawConsumeFigures> {
+  const script = fileURLToPath(new URL('./kafkajs-raw-consumer.ts', import.meta.url));
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, registryDir, String(n)], { env: process.env, maxBuffer: 1 << 20 });
+  return JSON.parse(stdout.trim().split('\n').pop()!) as RawConsumeFigures;
 }
 
 export async function run(): Promise<Record<string, number>> {
@@ -246,7 +233,9 @@ export async function run(): Promise<Record<string, number>> {
       figures.kafka_eos_eps = eos.eps;
       figures.kafka_eos_processing_eps = eos.processingEps;
       figures.kafka_eos_startup_s = eos.startupSeconds;
-      figures.kafkajs_raw_eps = await kafkajsRawEps(serde, KAFKA_EVENTS);
+      const raw = await kafkajsRaw(path.join(dir, 'registry'), KAFKA_EVENTS);
+      figures.kafkajs_raw_eps = raw.eps;
+      figures.kafkajs_raw_startup_s = raw.startupSeconds;
       // The target (kafka_eos_eps >= 0.5 x kafkajs_raw_eps) within one run: the machine's speed
       // drifts between runs, and the medians of the two figures may come from different runs.
       figures.kafka_eos_to_raw = Number((eos.eps / figures.kafkajs_raw_eps).toFixed(3));

@@ -1,0 +1,53 @@
+// The ceiling the Kafka runs are compared with: plain kafkajs consume + Avro decode of the bench's
+// input topics. It runs as its own process (`node --import tsx bench/kafkajs-raw-consumer.ts`),
+// started by runtime.ts: measured inside the bench's process, it shared a heap that holds the
+// million generated records, and old-generation GC over them cut it by a quarter (~490k against
+// ~365k events/s), which flattered every ratio to it.
+import { pathToFileURL } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+
+export const RAW_TOPICS = ['transactions', 'repayments', 'loan-applications'] as const;
+
+export interface RawConsumeFigures {
+  /** Events per second from the first batch to the last event: connect and group join are left out. */
+  eps: number;
+  /** Seconds from connect to the first batch. */
+  startupSeconds: number;
+}
+
+export async function consumeAndDecode(brokers: string[], registryDir: string, events: number): Promise<RawConsumeFigures> {
+  const serde = new AvroSerde(new FileSchemaRegistry(registryDir));
+  await serde.prepare([...RAW_TOPICS]);
+  const kafka = new Kafka({ brokers, clientId: 'bench-raw', logLevel: logLevel.NOTHING });
+  const consumer = kafka.consumer({ groupId: `bench-raw-${Date.now()}`, readUncommitted: false });
+  const connecting = performance.now();
+  await consumer.connect();
+  await consumer.subscribe({ topics: [...RAW_TOPICS], fromBeginning: true });
+  let seen = 0;
+  let started = 0;
+  let finished = 0;
+  await new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (started === 0) started = performance.now();
+        const topic = batch.topic as (typeof RAW_TOPICS)[number];
+        for (const m of batch.messages) serde.decode(topic, m.value);
+        seen += batch.messages.length;
+        if (seen >= events && finished === 0) {
+          finished = performance.now();
+          resolve();
+        }
+      },
+    });
+  });
+  await consumer.disconnect();
+  return { eps: Math.round(events / ((finished - started) / 1000)), startupSeconds: (started - connecting) / 1000 };
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [registryDir, events] = process.argv.slice(2);
+  const figures = await consumeAndDecode(process.env.KAFKA_BROKERS!.split(','), registryDir, Number(events));
+  process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
