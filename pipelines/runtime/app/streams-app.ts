@@ -328,27 +328,27 @@ export class StreamsApp {
   /**
    * A task waits on an empty partition: find out whether that partition is really at its end. A
    * partition whose position is below its last known end offset has data on the way (no query);
-   * otherwise its end offset is fetched again (at most every 20 ms per topic).
+   * otherwise the consumer asks for its topic's end offsets again (at most every 20 ms per topic).
    */
   private async resolveBlocked(blocked: { task: StreamTask; topic: string; partition: number }[]): Promise<void> {
-    const positions = new Map(this.consumer!.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
+    const consumer = this.consumer!;
+    const positions = new Map(consumer.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));
     const now = Date.now();
     for (const b of blocked) {
-      const id = `${b.topic}\u0000${b.partition}`;
-      const pos = positions.get(id) ?? 0;
-      if (pos < (this.consumer!.knownEnd(b) ?? 0)) continue;
-      let ends = this.knownEnds.get(b.topic);
-      if (ends && pos < (ends.offsets[b.partition] ?? 0)) continue;
-      if (!ends || now - ends.at >= 20) {
-        ends = { at: now, offsets: await withRetry(`endOffsets ${b.topic}`, () => this.admin().endOffsets(b.topic)) };
-        this.knownEnds.set(b.topic, ends);
+      const pos = positions.get(`${b.topic}\u0000${b.partition}`) ?? 0;
+      if (pos < (consumer.knownEnd(b) ?? 0)) continue;
+      const askedAt = this.endsAskedAt.get(b.topic);
+      if (askedAt === undefined || now - askedAt >= 20) {
+        await withRetry(`endOffsets ${b.topic}`, () => consumer.refreshEnds(b.topic));
+        this.endsAskedAt.set(b.topic, now);
       }
       const q = b.task.queueFor(b.topic);
-      if (q && q.length === 0 && pos >= (ends.offsets[b.partition] ?? 0) && !this.pauser.isPaused(b.topic, b.partition)) q.atEnd = true;
+      if (q && q.length === 0 && pos >= (consumer.knownEnd(b) ?? 0) && !this.pauser.isPaused(b.topic, b.partition)) q.atEnd = true;
     }
   }
 
-  private readonly knownEnds = new Map<string, { at: number; offsets: number[] }>();
+  /** topic -> when resolveBlocked last had the consumer ask for its end offsets. */
+  private readonly endsAskedAt = new Map<string, number>();
 
   private async commit(): Promise<void> {
     const positions = new Map(this.consumer!.positions().map((p) => [`${p.topic}\u0000${p.partition}`, p.offset]));

@@ -62,6 +62,7 @@ class MovingPartition {
       positions: () => inner.positions().filter((p) => !gone(p)),
       caughtUp: () => inner.caughtUp(),
       knownEnd: (tp) => inner.knownEnd(tp),
+      refreshEnds: (topic) => inner.refreshEnds(topic),
       seek: (tp) => inner.seek(tp),
       pause: (tps) => inner.pause(tps),
       resume: (tps) => inner.resume(tps),

@@ -108,6 +108,8 @@ export interface GroupConsumer {
    * never move back, so a position below it means records are on the way, no need to ask.
    */
   knownEnd(tp: TopicPartition): number | undefined;
+  /** Asks the log for the end offsets of a topic's assigned partitions: knownEnd answers them after. */
+  refreshEnds(topic: string): Promise<void>;
   seek(tp: TopicPartitionOffset): void;
   /**
    * Stops handing out records of these partitions (Kafka's pause): what was fetched stays buffered

@@ -35,6 +35,7 @@ function throttled(consumer: GroupConsumer, throttleMs: number): GroupConsumer {
     resume: (tps) => consumer.resume(tps),
     assignedAnyOf: (partitions) => consumer.assignedAnyOf(partitions),
     knownEnd: (tp) => consumer.knownEnd(tp),
+    refreshEnds: (topic) => consumer.refreshEnds(topic),
     close: () => consumer.close(),
   };
 }

@@ -83,9 +83,14 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     }
   }
 
-  /** The embedded log's ends are read from its manifest, cheaply: the caller asks the admin. */
-  knownEnd(): number | undefined {
-    return undefined;
+  /** The end in the manifest as last read (refreshEnds reads it again): ends never move back. */
+  knownEnd(tp: TopicPartition): number | undefined {
+    return this.log.manifest.topics[tp.topic]?.partitions[tp.partition]?.end;
+  }
+
+  async refreshEnds(): Promise<void> {
+    this.ensureOpen();
+    this.log.refresh();
   }
 
   assignedAnyOf(partitions: number[]): boolean {

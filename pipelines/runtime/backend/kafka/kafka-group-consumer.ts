@@ -158,11 +158,13 @@ export class KafkaGroupConsumer implements GroupConsumer {
     const ready = [...this.queues.values()].filter((q) => q.ready);
     // Behind an end seen before: certainly not caught up, and no request needed.
     if (ready.some((q) => this.positionOf(q) < (this.knownEnd(q.tp) ?? 0))) return false;
-    const topics = [...new Set(ready.map((q) => q.tp.topic))];
-    const admin = await this.admin();
-    const endsOf = await Promise.all(topics.map((topic) => translated(this.brokers, 'caughtUp', () => admin.fetchTopicOffsets(topic))));
-    topics.forEach((topic, i) => this.learnEnds(topic, endsOf[i]));
+    await Promise.all([...new Set(ready.map((q) => q.tp.topic))].map((topic) => this.refreshEnds(topic)));
     return ready.every((q) => this.positionOf(q) >= (this.knownEnd(q.tp) ?? 0));
+  }
+
+  async refreshEnds(topic: string): Promise<void> {
+    const admin = await this.admin();
+    this.learnEnds(topic, await translated(this.brokers, `end offsets of ${topic}`, () => admin.fetchTopicOffsets(topic)));
   }
 
   knownEnd(tp: TopicPartition): number | undefined {
