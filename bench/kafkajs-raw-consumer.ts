@@ -15,6 +15,8 @@ export interface RawConsumeFigures {
   eps: number;
   /** Seconds from connect to the first batch. */
   startupSeconds: number;
+  /** CPU time of this process per event, in microseconds, from the first batch to the last event. */
+  cpuMicrosPerEvent: number;
 }
 
 export async function consumeAndDecode(brokers: string[], registryDir: string, events: number): Promise<RawConsumeFigures> {
@@ -28,22 +30,32 @@ export async function consumeAndDecode(brokers: string[], registryDir: string, e
   let seen = 0;
   let started = 0;
   let finished = 0;
+  let cpuBefore = process.cpuUsage();
+  let cpu = cpuBefore;
   await new Promise<void>((resolve) => {
     void consumer.run({
       eachBatch: async ({ batch }) => {
-        if (started === 0) started = performance.now();
+        if (started === 0) {
+          started = performance.now();
+          cpuBefore = process.cpuUsage();
+        }
         const topic = batch.topic as (typeof RAW_TOPICS)[number];
         for (const m of batch.messages) serde.decode(topic, m.value);
         seen += batch.messages.length;
         if (seen >= events && finished === 0) {
           finished = performance.now();
+          cpu = process.cpuUsage(cpuBefore);
           resolve();
         }
       },
     });
   });
   await consumer.disconnect();
-  return { eps: Math.round(events / ((finished - started) / 1000)), startupSeconds: (started - connecting) / 1000 };
+  return {
+    eps: Math.round(events / ((finished - started) / 1000)),
+    startupSeconds: (started - connecting) / 1000,
+    cpuMicrosPerEvent: Number(((cpu.user + cpu.system) / events).toFixed(2)),
+  };
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -93,6 +93,11 @@ interface PipelineRun {
   processingEps: number;
   /** Seconds from the start of the application to that first report (stream threads report every 0.1 s). */
   startupSeconds: number;
+  /**
+   * CPU time of this process (every thread: stream threads, GC and compiler threads) per event,
+   * in microseconds. Unlike events/s it hardly moves with the machine's speed from run to run.
+   */
+  cpuMicrosPerEvent: number;
 }
 
 /** The risk-features topology with topic names under a prefix (Kafka runs must not collide). */
@@ -110,6 +115,7 @@ export async function runPipeline(backend: Backend, serde: AvroSerde, dir: strin
         })
       : new StreamsApp({ applicationId: appId, topology, backend, stateDir, guarantee, logger: quietLogger() });
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   // The processing phase starts at the first progress report with records in: start-up (threads,
   // group join, producers, restore) is left out, as kafkajsRaw leaves out its group join.
   let firstProgress: { at: number; recordsIn: number } | undefined;
@@ -119,12 +125,13 @@ export async function runPipeline(backend: Backend, serde: AvroSerde, dir: strin
   }, 5);
   await app.runUntilIdle();
   const finished = performance.now();
+  const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);
   const seconds = (finished - started) / 1000;
   const out = app.progress().recordsOut;
   await app.stop();
   const processingEps = firstProgress === undefined ? 0 : Math.round((n - firstProgress.recordsIn) / ((finished - firstProgress.at) / 1000));
-  return { eps: Math.round(n / seconds), outPerSecond: Math.round(out / seconds), processingEps, startupSeconds: firstProgress === undefined ? 0 : (firstProgress.at - started) / 1000 };
+  return { eps: Math.round(n / seconds), outPerSecond: Math.round(out / seconds), processingEps, startupSeconds: firstProgress === undefined ? 0 : (firstProgress.at - started) / 1000, cpuMicrosPerEvent: Number(((cpu.user + cpu.system) / n).toFixed(2)) };
 }
 
 async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: number, density: Density, threads: number): Promise<PipelineRun> {
@@ -214,6 +221,7 @@ export async function run(): Promise<Record<string, number>> {
     figures.embedded_processing_eps = dense.processingEps;
     figures.embedded_startup_s = dense.startupSeconds;
     figures.embedded_out_rps = dense.outPerSecond;
+    figures.embedded_cpu_us_per_event = dense.cpuMicrosPerEvent;
     if (THREADS > 1) figures.embedded_1_thread_eps = (await embeddedRun(serde, dir, 'dense-1-thread', EMBEDDED_EVENTS, DENSE, 1)).eps;
     const sparse = await embeddedRun(serde, dir, 'sparse', EMBEDDED_EVENTS / 10, SPARSE, THREADS);
     figures.embedded_sparse_eps = sparse.eps;
@@ -233,9 +241,11 @@ export async function run(): Promise<Record<string, number>> {
       figures.kafka_eos_eps = eos.eps;
       figures.kafka_eos_processing_eps = eos.processingEps;
       figures.kafka_eos_startup_s = eos.startupSeconds;
+      figures.kafka_eos_cpu_us_per_event = eos.cpuMicrosPerEvent;
       const raw = await kafkajsRaw(path.join(dir, 'registry'), KAFKA_EVENTS);
       figures.kafkajs_raw_eps = raw.eps;
       figures.kafkajs_raw_startup_s = raw.startupSeconds;
+      figures.kafkajs_raw_cpu_us_per_event = raw.cpuMicrosPerEvent;
       // The target (kafka_eos_eps >= 0.5 x kafkajs_raw_eps) within one run: the machine's speed
       // drifts between runs, and the medians of the two figures may come from different runs.
       figures.kafka_eos_to_raw = Number((eos.eps / figures.kafkajs_raw_eps).toFixed(3));
