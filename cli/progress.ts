@@ -1,4 +1,6 @@
 // Progress on stderr: a line redrawn in place on a terminal, a plain line every few seconds otherwise.
+import type { SinkProgress } from '../connectors/sinks/sink-runner.ts';
+
 export class ProgressLine {
   private last = 0;
   private drawn = false;
@@ -27,4 +29,19 @@ export class ProgressLine {
 
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
+}
+
+/**
+ * A sink's part of the progress line. Lag is what the sink has not read yet; what it has read but
+ * not committed is shown apart: the lake commits only at chunk boundaries, so a small input stays
+ * uncommitted while its files are already written, and end - committed alone read as "behind".
+ */
+export function sinkProgressText(s: SinkProgress): string {
+  let unread = 0;
+  let uncommitted = 0;
+  for (const p of s.partitions) {
+    unread += Math.max(0, p.end - p.position);
+    uncommitted += Math.max(0, Math.min(p.position, p.end) - (p.committed ?? 0));
+  }
+  return `${s.sink}: ${formatCount(s.rowsWritten)} rows, lag ${formatCount(unread)}${uncommitted > 0 ? `, ${formatCount(uncommitted)} to commit` : ''}`;
 }

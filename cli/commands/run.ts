@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { pipelinesNamed } from '../../pipelines/catalog.ts';
 import { startPipelines, type RunProgress } from '../../pipelines/run-pipelines.ts';
 import { formatSummary, summarize } from '../../pipelines/summary.ts';
-import { formatCount, ProgressLine } from '../progress.ts';
+import { formatCount, ProgressLine, sinkProgressText } from '../progress.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';
 
 /** Set on the extra processes of `run --workers N`: they process, the first process runs the sinks. */
@@ -75,7 +75,7 @@ function onceStopped(stop: () => Promise<void>, children: ChildProcess[]): () =>
 export function showProgress(line: ProgressLine): (p: RunProgress) => void {
   return (p) => {
     const parts = p.pipelines.map(({ name, progress: s }) => `${name}: ${formatCount(s.recordsIn)} in (${formatCount(s.recordsInPerSecond)}/s), ${formatCount(s.recordsOut)} out`);
-    for (const s of p.sinks) parts.push(`${s.sink}: ${formatCount(s.rowsWritten)} rows, lag ${formatCount(s.partitions.reduce((a, x) => a + x.lag, 0))}`);
+    for (const s of p.sinks) parts.push(sinkProgressText(s));
     line.update(parts.join(' | '));
   };
 }
