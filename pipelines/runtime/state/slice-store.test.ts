@@ -16,7 +16,7 @@ function store(): SliceStore<number> {
 function add(s: SliceStore<number>, key: string, index: number, n: number): void {
   const slice = s.slice(key, index, () => 0);
   slice.agg += n;
-  s.touch(key, slice);
+  s.touch(s.keyState(key)!, slice);
 }
 
 const keyOf = (e: ChangelogEntry): string => e.key.toString('utf8').replace('\u0001', '/').replace('\u0000', '#');

@@ -69,9 +69,18 @@ export class SliceStore<A> implements StateStore {
     return this.keys.values();
   }
 
+  /** The slices of `key`, created (with none) when absent: the handle sliceOf and touch take. */
+  keySlicesFor(key: string): KeySlices<A> {
+    return this.keySlices(key);
+  }
+
   /** The slice `index` of `key`, created with `init()` when absent. */
   slice(key: string, index: number, init: () => A): Slice<A> {
-    const ks = this.keySlices(key);
+    return this.sliceOf(this.keySlices(key), index, init);
+  }
+
+  /** slice() for a key's slices already at hand (no lookup of the key). */
+  sliceOf(ks: KeySlices<A>, index: number, init: () => A): Slice<A> {
     const slices = ks.slices;
     let i = slices.length;
     // Events mostly arrive in time order: look from the newest slice backwards.
@@ -83,11 +92,11 @@ export class SliceStore<A> implements StateStore {
     return s;
   }
 
-  /** Marks a slice changed: written to the changelog at the next commit. */
-  touch(key: string, slice: Slice<A>): void {
+  /** Marks a slice of `owner` changed: written to the changelog at the next commit. */
+  touch(owner: KeySlices<A>, slice: Slice<A>): void {
     if (slice.dirty) return;
     slice.dirty = true;
-    this.dirtySlices.push({ owner: this.keys.get(key)!, slice });
+    this.dirtySlices.push({ owner, slice });
   }
 
   /** Drops the slices of `key` with index <= maxIndex. */

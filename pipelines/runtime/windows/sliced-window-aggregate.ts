@@ -5,7 +5,7 @@
 // newest window is already closed fits no open window and is late. Keys wait in buckets by the next
 // window of theirs that holds data, so closing touches only keys with something to emit.
 import type { Processor, ProcessorContext } from '../processors/processor.ts';
-import type { SliceStore } from '../state/slice-store.ts';
+import type { KeySlices, SliceStore } from '../state/slice-store.ts';
 import type { Aggregator, EmitMode, TimeWindows, Windowed } from './window-specs.ts';
 import { WindowPartials } from './window-partials.ts';
 
@@ -20,6 +20,19 @@ export interface SlicedWindowAggregateOptions<V, A> {
   lateTopic: string;
 }
 
+/**
+ * What the processor keeps of a key, found with one lookup per record: its slices (the store's
+ * own entry, so the store is not looked up again), the bucket of `due` it waits in, its partials.
+ * It lives as long as the key has slices: fire() drops it when the last one is removed.
+ */
+interface KeyWindows<A> {
+  slices: KeySlices<A>;
+  /** Index of the key's next window with data, i.e. the bucket of `due` holding it. */
+  nextDue: number | undefined;
+  /** Cached partial merges, for keys with many slices (memory only, rebuilt lazily after a restore). */
+  partials: WindowPartials<A> | undefined;
+}
+
 export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V, Windowed<string>, A> {
   private ctx!: ProcessorContext<Windowed<string>, A>;
   private store!: SliceStore<A>;
@@ -31,11 +44,10 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
   /** Every window with index <= closedThrough is closed (and emitted). */
   private closedThrough = -Infinity;
   /** window index -> keys whose next window with data is that one. */
-  private readonly due = new Map<number, Set<string>>();
-  private readonly nextDue = new Map<string, number>();
+  private readonly due = new Map<number, Set<KeyWindows<A>>>();
+  /** key -> what is kept of it, for every key with slices. */
+  private readonly keys = new Map<string, KeyWindows<A>>();
   private readonly newAgg: () => A;
-  /** Keys with many slices: cached partial merges (memory only, rebuilt lazily after a restore). */
-  private readonly partials = new Map<string, WindowPartials<A>>();
 
   constructor(private readonly options: SlicedWindowAggregateOptions<V, A>) {
     this.size = options.windows.sizeMs;
@@ -53,7 +65,10 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
     for (const ks of [...this.store.allKeys()]) {
       this.store.removeUpTo(ks.key, this.closedThrough);
       const left = this.store.keyState(ks.key);
-      if (left) this.schedule(ks.key, Math.max(this.closedThrough + 1, left.slices[0].index - this.n + 1));
+      if (!left) continue;
+      const kw: KeyWindows<A> = { slices: left, nextDue: undefined, partials: undefined };
+      this.keys.set(ks.key, kw);
+      this.schedule(kw, Math.max(this.closedThrough + 1, left.slices[0].index - this.n + 1));
     }
     ctx.onStreamTimeAdvance((t) => this.closeUpTo(t));
   }
@@ -66,15 +81,19 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
       this.ctx.sendCurrentRecordTo(this.options.lateTopic, `late: event time ${timestamp} fits no open window at stream time ${streamTime}`);
       return;
     }
-    const slice = this.store.slice(key, index, this.newAgg);
+    let kw = this.keys.get(key);
+    if (kw === undefined) {
+      kw = { slices: this.store.keySlicesFor(key), nextDue: undefined, partials: undefined };
+      this.keys.set(key, kw);
+    }
+    const slice = this.store.sliceOf(kw.slices, index, this.newAgg);
     slice.agg = this.options.aggregator.add(slice.agg, value, key);
-    this.store.touch(key, slice);
-    this.partials.get(key)?.changed(index);
+    this.store.touch(kw.slices, slice);
+    kw.partials?.changed(index);
     const first = Math.max(index - this.n + 1, this.closedThrough + 1);
-    const scheduled = this.nextDue.get(key);
-    if (scheduled === undefined || first < scheduled) this.schedule(key, first);
+    if (kw.nextDue === undefined || first < kw.nextDue) this.schedule(kw, first);
     if (this.options.emit === 'update') {
-      for (let j = first; j <= index; j++) this.emit(key, j);
+      for (let j = first; j <= index; j++) this.emit(kw, j);
     }
   }
 
@@ -103,45 +122,35 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
     this.due.delete(j);
     // Key order, not arrival order: a restored or replayed task must emit in the same order as an
     // uninterrupted one, so output offsets (and lake file names) do not depend on history.
-    for (const key of [...keys].sort()) {
-      this.nextDue.delete(key);
-      if (this.options.emit === 'final') this.emit(key, j);
+    for (const kw of [...keys].sort(byKey)) {
+      kw.nextDue = undefined;
+      if (this.options.emit === 'final') this.emit(kw, j);
+      const key = kw.slices.key;
       this.store.removeUpTo(key, j);
-      const ks = this.store.keyState(key);
-      if (ks) this.schedule(key, Math.max(j + 1, ks.slices[0].index - this.n + 1));
-      else this.partials.delete(key);
+      if (kw.slices.slices.length > 0) this.schedule(kw, Math.max(j + 1, kw.slices.slices[0].index - this.n + 1));
+      else this.keys.delete(key);
     }
   }
 
-  private schedule(key: string, j: number): void {
-    const old = this.nextDue.get(key);
-    if (old !== undefined) this.due.get(old)?.delete(key);
-    this.nextDue.set(key, j);
+  private schedule(kw: KeyWindows<A>, j: number): void {
+    if (kw.nextDue !== undefined) this.due.get(kw.nextDue)?.delete(kw);
+    kw.nextDue = j;
     let bucket = this.due.get(j);
     if (!bucket) {
       bucket = new Set();
       this.due.set(j, bucket);
     }
-    bucket.add(key);
+    bucket.add(kw);
   }
 
-  /** Merges the slices of window j of key and forwards the result (timestamp = end - 1). */
-  private emit(key: string, j: number): void {
-    const ks = this.store.keyState(key);
-    if (!ks) return;
-    const agg = ks.slices.length >= Math.min(PARTIALS_MIN_SLICES, this.n) ? this.partialsOf(key).window(ks, j) : this.mergeSlices(ks.slices, j);
+  /** Merges the slices of window j of a key and forwards the result (timestamp = end - 1). */
+  private emit(kw: KeyWindows<A>, j: number): void {
+    const ks = kw.slices;
+    if (ks.slices.length === 0) return;
+    const agg = ks.slices.length >= Math.min(PARTIALS_MIN_SLICES, this.n) ? (kw.partials ??= new WindowPartials(this.n, this.options.aggregator)).window(ks, j) : this.mergeSlices(ks.slices, j);
     if (agg === undefined) return;
     const start = j * this.advance;
-    this.ctx.forward({ key, start, end: start + this.size }, agg, start + this.size - 1);
-  }
-
-  private partialsOf(key: string): WindowPartials<A> {
-    let p = this.partials.get(key);
-    if (p === undefined) {
-      p = new WindowPartials(this.n, this.options.aggregator);
-      this.partials.set(key, p);
-    }
-    return p;
+    this.ctx.forward({ key: ks.key, start, end: start + this.size }, agg, start + this.size - 1);
   }
 
   private mergeSlices(slices: { index: number; agg: A }[], j: number): A | undefined {
@@ -155,4 +164,11 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
     }
     return agg;
   }
+}
+
+/** Keys in the order Array.prototype.sort gives their strings (UTF-16 code units). */
+function byKey<A>(a: KeyWindows<A>, b: KeyWindows<A>): number {
+  const x = a.slices.key;
+  const y = b.slices.key;
+  return x < y ? -1 : x > y ? 1 : 0;
 }
