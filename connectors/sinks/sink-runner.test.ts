@@ -186,3 +186,39 @@ describe('runSinks on the embedded log', () => {
     expect(lakeFiles()).toEqual(filesAfterFirstRun);
   });
 });
+
+describe('sink progress', () => {
+  it('asks one admin client for all its reports and closes it when the sink stops', async () => {
+    // `riskstream run` reports every 0.5 s; on Kafka every backend.admin() is a connection.
+    let opened = 0;
+    let closed = 0;
+    const counting: Backend = Object.create(backend, {
+      admin: {
+        value: () => {
+          opened++;
+          const real = backend.admin();
+          return new Proxy(real, {
+            get: (target, name) => {
+              if (name === 'close') return async () => { closed++; await target.close(); };
+              const v = Reflect.get(target, name) as unknown;
+              return typeof v === 'function' ? v.bind(target) : v;
+            },
+          });
+        },
+      },
+    });
+    const sinks = await runSinks({ backend: counting, serde, topics: TOPICS, transforms: SINK_TRANSFORMS }, [
+      new ParquetLakeSink(new LocalLakeStore(join(dataDir, 'lake-progress')), { chunkOffsets: 16 }),
+    ]);
+    await sinks.untilIdle();
+    const setUp = opened; // runSink's own, for the dead-letter topics
+    expect(closed).toBe(setUp);
+    const reports = [];
+    for (let i = 0; i < 5; i++) reports.push(...(await sinks.progress()));
+    expect(opened).toBe(setUp + 1);
+    expect(reports.map((r) => r.partitions.reduce((n, p) => n + p.end, 0))).toEqual(Array(5).fill(reports[0].partitions.reduce((n, p) => n + p.end, 0)));
+    expect(reports[0].partitions.reduce((n, p) => n + p.end, 0)).toBeGreaterThan(0);
+    await sinks.stop();
+    expect(closed).toBe(opened);
+  });
+});

@@ -3,7 +3,7 @@
 // and commits input offsets only up to what the sink has acknowledged. A record that cannot be decoded
 // or transformed goes to `<topic>.dlq` (headers error, source_topic, source_partition, source_offset),
 // committed together with the offsets; it is never dropped and never stops the sink.
-import type { Backend, GroupConsumer, LogRecord, ProduceRecord, TopicPartition, TopicPartitionOffset, TransactionalProducer } from '../../pipelines/runtime/backend/backend.ts';
+import type { Backend, GroupConsumer, LogAdmin, LogRecord, ProduceRecord, TopicPartition, TopicPartitionOffset, TransactionalProducer } from '../../pipelines/runtime/backend/backend.ts';
 import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
 import { deadLetterOf, dlqTopicOf } from '../../pipelines/runtime/tasks/dead-letters.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
@@ -125,29 +125,32 @@ class SinkLoop implements RunningSink {
       this.stopController.abort();
       await this.consumer.close();
       await this.producer.close();
+      await this.progressAdmin?.close().catch(() => undefined);
       await this.opts.sink.close();
       this.settleWaiters(new SinkError(`sink ${this.name} stopped before it was idle`));
     }
   }
 
   async progress(): Promise<SinkProgress> {
-    const admin = this.opts.backend.admin();
-    try {
-      const positions = new Map(this.consumer.positions().map((p) => [tpKey(p), p.offset]));
-      const partitions: PartitionProgress[] = [];
-      for (const topic of this.opts.topics) {
-        const ends = await admin.endOffsets(topic).catch(() => [] as number[]);
-        const committed = await admin.committedOffsets(this.groupId, topic).catch(() => [] as (number | null)[]);
-        ends.forEach((end, partition) => {
-          const c = committed[partition] ?? null;
-          partitions.push({ topic, partition, end, committed: c, position: positions.get(tpKey({ topic, partition })) ?? c ?? 0, lag: end - (c ?? 0) });
-        });
-      }
-      return { sink: this.name, groupId: this.groupId, rowsWritten: this.opts.sink.rowsWritten, deadLettered: this.deadLettered, idle: this.idle, partitions };
-    } finally {
-      await admin.close();
+    const admin = (this.progressAdmin ??= this.opts.backend.admin());
+    const positions = new Map(this.consumer.positions().map((p) => [tpKey(p), p.offset]));
+    const partitions: PartitionProgress[] = [];
+    for (const topic of this.opts.topics) {
+      const ends = await admin.endOffsets(topic).catch(() => [] as number[]);
+      const committed = await admin.committedOffsets(this.groupId, topic).catch(() => [] as (number | null)[]);
+      ends.forEach((end, partition) => {
+        const c = committed[partition] ?? null;
+        partitions.push({ topic, partition, end, committed: c, position: positions.get(tpKey({ topic, partition })) ?? c ?? 0, lag: end - (c ?? 0) });
+      });
     }
+    return { sink: this.name, groupId: this.groupId, rowsWritten: this.opts.sink.rowsWritten, deadLettered: this.deadLettered, idle: this.idle, partitions };
   }
+
+  /**
+   * The admin progress() asks, kept until stop(): `riskstream run` asks every 0.5 s, and on Kafka
+   * each backend.admin() is a client with a connection of its own (connected, asked, closed again).
+   */
+  private progressAdmin: LogAdmin | undefined;
 
   private async run(): Promise<void> {
     const max = this.opts.pollRecords ?? 10_000;
