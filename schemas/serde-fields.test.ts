@@ -87,3 +87,25 @@ describe('Avro fields decoder', () => {
     expect(() => s.serialize(pick(t))).toThrow(/cannot write records: use avroSerde\(avro, 'transactions'\)/);
   });
 });
+
+describe('Avro encode', () => {
+  it('writes the Confluent framing of avsc bytes, for records larger than its reused buffer too', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'serde-encode-'));
+    try {
+      const registry = new FileSchemaRegistry(dir);
+      const serde = new AvroSerde(registry);
+      await serde.prepare(['transactions']);
+      const type = parseAvroType(avroSchemaOf('transactions'));
+      const id = serde.schemaIdOf('transactions');
+      // Small, then past 4 KiB (the buffer grows), past 64 KiB, then small again in the grown buffer.
+      const records = [transaction(1), { ...transaction(2), description: 'd'.repeat(5_000) }, { ...transaction(3), merchant: 'm'.repeat(70_000) }, transaction(4)];
+      for (const r of records) {
+        const bytes = serde.encode('transactions', r);
+        expect(bytes.equals(toWireFormat(id, type.toBuffer(r)))).toBe(true);
+        expect(serde.decode('transactions', bytes)).toEqual(r);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -52,8 +52,24 @@ export class AvroSerde {
   /** Encodes with the topic's current schema; prepare() must have run for the topic. */
   encode<T extends TopicName>(topic: T, record: TopicRecords[T]): Buffer {
     const { id, type } = this.writer(topic);
-    return toWireFormat(id, type.toBuffer(record));
+    for (;;) {
+      // Written behind the header in a reused buffer, then copied out once: toBuffer() allocated
+      // a zero-filled body that toWireFormat then copied behind the header.
+      const end = type.encode(record, this.scratch, HEADER_BYTES);
+      if (end >= 0) {
+        const out = Buffer.allocUnsafe(end);
+        this.scratch.copy(out, HEADER_BYTES, HEADER_BYTES, end);
+        out[0] = MAGIC;
+        out.writeUInt32BE(id, 1);
+        return out;
+      }
+      // A negative answer is how many bytes were missing.
+      this.scratch = Buffer.allocUnsafe(Math.max(2 * this.scratch.length, this.scratch.length - end));
+    }
   }
+
+  /** Where encode() writes a record before copying out exactly its bytes; grows to the largest. */
+  private scratch = Buffer.allocUnsafe(4096);
 
   /** Throws a SerdeError naming the problem when the bytes are not a valid record of a known schema. */
   decode<T extends TopicName>(topic: T, buf: Buffer | null): TopicRecords[T] {
