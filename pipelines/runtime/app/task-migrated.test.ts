@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend, GroupConsumer, RebalanceListener, TopicPartition } from '../backend/backend.ts';
 import { StreamsApp } from './streams-app.ts';
 import { BACKEND_KINDS, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { wrappedConsumer } from '../testing/wrapped-consumer.ts';
 import { expectedResults, readResults, threadTestTopology, type Payment } from '../testing/thread-topology.fixture.ts';
 import { pino } from 'pino';
 
@@ -32,7 +33,7 @@ class MovingPartition {
   wrap(inner: GroupConsumer): GroupConsumer {
     const moving = this;
     const gone = (tp: { partition: number }): boolean => moving.state === 'revoked' && tp.partition === moving.partition;
-    return {
+    return wrappedConsumer(inner, {
       subscribe: (topics, listener) => {
         moving.subscriptions++;
         moving.listener = listener;
@@ -60,19 +61,12 @@ class MovingPartition {
         return records.filter((r) => !gone(r));
       },
       positions: () => inner.positions().filter((p) => !gone(p)),
-      caughtUp: () => inner.caughtUp(),
-      knownEnd: (tp) => inner.knownEnd(tp),
-      refreshEnds: (topic) => inner.refreshEnds(topic),
-      seek: (tp) => inner.seek(tp),
-      pause: (tps) => inner.pause(tps),
-      resume: (tps) => inner.resume(tps),
       assignedAnyOf: (partitions) => {
         if (moving.state === 'assigned' || moving.state === 'armed' || !partitions.includes(moving.partition)) return inner.assignedAnyOf(partitions);
         moving.askedAfterMove = true;
         return inner.assignedAnyOf(partitions.filter((p) => p !== moving.partition));
       },
-      close: () => inner.close(),
-    };
+    });
   }
 }
 

@@ -12,6 +12,7 @@ import { StreamsApp } from '../app/streams-app.ts';
 import { crashTopology } from './crash-topology.ts';
 import { canonicalState } from './state-dump.ts';
 import { testEnvAt } from './test-backends.ts';
+import { wrappedConsumer } from './wrapped-consumer.ts';
 
 export interface WorkerReport {
   worker: string;
@@ -22,22 +23,12 @@ export interface WorkerReport {
 }
 
 function throttled(consumer: GroupConsumer, throttleMs: number): GroupConsumer {
-  return {
-    subscribe: (topics, listener) => consumer.subscribe(topics, listener),
+  return wrappedConsumer(consumer, {
     poll: async (maxRecords, timeoutMs) => {
       await sleep(throttleMs);
       return consumer.poll(maxRecords, timeoutMs);
     },
-    positions: () => consumer.positions(),
-    caughtUp: () => consumer.caughtUp(),
-    seek: (tp) => consumer.seek(tp),
-    pause: (tps) => consumer.pause(tps),
-    resume: (tps) => consumer.resume(tps),
-    assignedAnyOf: (partitions) => consumer.assignedAnyOf(partitions),
-    knownEnd: (tp) => consumer.knownEnd(tp),
-    refreshEnds: (topic) => consumer.refreshEnds(topic),
-    close: () => consumer.close(),
-  };
+  });
 }
 
 const [dir, prefix, name, throttleArg] = process.argv.slice(2) as [string, string, string, string];
