@@ -59,8 +59,7 @@ export class AvroSerde {
       if (end >= 0) {
         const out = Buffer.allocUnsafe(end);
         this.scratch.copy(out, HEADER_BYTES, HEADER_BYTES, end);
-        out[0] = MAGIC;
-        out.writeUInt32BE(id, 1);
+        writeWireHeader(out, id);
         return out;
       }
       // A negative answer is how many bytes were missing.
@@ -184,10 +183,15 @@ function decodeBody(topic: TopicName, id: number, buf: Buffer, type: avro.Type, 
 /** An Avro body framed in the Confluent wire format: magic byte 0, the schema id, the body. */
 export function toWireFormat(schemaId: number, body: Buffer): Buffer {
   const out = Buffer.allocUnsafe(HEADER_BYTES + body.length);
-  out.writeUInt8(MAGIC, 0);
-  out.writeUInt32BE(schemaId, 1);
+  writeWireHeader(out, schemaId);
   body.copy(out, HEADER_BYTES);
   return out;
+}
+
+/** The wire format's first HEADER_BYTES: the magic byte, then the schema id. */
+function writeWireHeader(out: Buffer, schemaId: number): void {
+  out.writeUInt8(MAGIC, 0);
+  out.writeUInt32BE(schemaId, 1);
 }
 
 export function schemaIdFromWire(buf: Buffer | null): number {

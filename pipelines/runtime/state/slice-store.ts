@@ -71,12 +71,17 @@ export class SliceStore<A> implements StateStore {
 
   /** The slices of `key`, created (with none) when absent: the handle sliceOf and touch take. */
   keySlicesFor(key: string): KeySlices<A> {
-    return this.keySlices(key);
+    let ks = this.keys.get(key);
+    if (!ks) {
+      ks = { key, slices: [], written: [] };
+      this.keys.set(key, ks);
+    }
+    return ks;
   }
 
   /** The slice `index` of `key`, created with `init()` when absent. */
   slice(key: string, index: number, init: () => A): Slice<A> {
-    return this.sliceOf(this.keySlices(key), index, init);
+    return this.sliceOf(this.keySlicesFor(key), index, init);
   }
 
   /** slice() for a key's slices already at hand (no lookup of the key). */
@@ -144,7 +149,7 @@ export class SliceStore<A> implements StateStore {
     if (legacyAt > slotAt) return this.restoreLegacy(composite.slice(0, legacyAt), Number(composite.slice(legacyAt + 1)), value);
     const key = composite.slice(0, slotAt);
     const slot = Number(composite.slice(slotAt + 1));
-    const ks = this.keySlices(key);
+    const ks = this.keySlicesFor(key);
     // The slot's previous slice was overwritten (or deleted) in the changelog: drop it here too.
     const at = ks.slices.findIndex((s) => this.slotOf(s.index) === slot);
     if (value === null) {
@@ -205,15 +210,6 @@ export class SliceStore<A> implements StateStore {
   /** Restore: a key with no slice and no written slot left is no state at all. */
   private forgetIfEmpty(ks: KeySlices<A>): void {
     if (ks.slices.length === 0 && ks.written.length === 0) this.keys.delete(ks.key);
-  }
-
-  private keySlices(key: string): KeySlices<A> {
-    let ks = this.keys.get(key);
-    if (!ks) {
-      ks = { key, slices: [], written: [] };
-      this.keys.set(key, ks);
-    }
-    return ks;
   }
 
   private slotOf(index: number): number {

@@ -65,10 +65,7 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
     for (const ks of [...this.store.allKeys()]) {
       this.store.removeUpTo(ks.key, this.closedThrough);
       const left = this.store.keyState(ks.key);
-      if (!left) continue;
-      const kw: KeyWindows<A> = { slices: left, nextDue: undefined, partials: undefined };
-      this.keys.set(ks.key, kw);
-      this.schedule(kw, Math.max(this.closedThrough + 1, left.slices[0].index - this.n + 1));
+      if (left) this.schedule(this.track(left), Math.max(this.closedThrough + 1, left.slices[0].index - this.n + 1));
     }
     ctx.onStreamTimeAdvance((t) => this.closeUpTo(t));
   }
@@ -81,11 +78,7 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
       this.ctx.sendCurrentRecordTo(this.options.lateTopic, `late: event time ${timestamp} fits no open window at stream time ${streamTime}`);
       return;
     }
-    let kw = this.keys.get(key);
-    if (kw === undefined) {
-      kw = { slices: this.store.keySlicesFor(key), nextDue: undefined, partials: undefined };
-      this.keys.set(key, kw);
-    }
+    const kw = this.keys.get(key) ?? this.track(this.store.keySlicesFor(key));
     const slice = this.store.sliceOf(kw.slices, index, this.newAgg);
     slice.agg = this.options.aggregator.add(slice.agg, value, key);
     this.store.touch(kw.slices, slice);
@@ -130,6 +123,13 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
       if (kw.slices.slices.length > 0) this.schedule(kw, Math.max(j + 1, kw.slices.slices[0].index - this.n + 1));
       else this.keys.delete(key);
     }
+  }
+
+  /** Starts keeping a key (not scheduled yet). */
+  private track(slices: KeySlices<A>): KeyWindows<A> {
+    const kw: KeyWindows<A> = { slices, nextDue: undefined, partials: undefined };
+    this.keys.set(slices.key, kw);
+    return kw;
   }
 
   private schedule(kw: KeyWindows<A>, j: number): void {
