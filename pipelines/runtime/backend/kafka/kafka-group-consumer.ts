@@ -19,24 +19,11 @@ import type { GroupConsumer, LogRecord, RebalanceListener, StreamThreadSlot, Top
 import { BackendError, ClosedError, UnknownPartitionError } from '../errors.ts';
 import { toBackendError, translated } from './kafka-client.ts';
 import { toLogRecord } from './kafka-records.ts';
+import { takeQueued, type PartitionQueue } from './kafka-partition-queue.ts';
 
 const MAX_QUEUED_PER_PARTITION = 20_000;
 const RESUME_BELOW = 5_000;
 const FIRST_ASSIGNMENT_TIMEOUT_MS = 60_000;
-
-interface PartitionQueue {
-  tp: TopicPartition;
-  records: LogRecord[];
-  head: number;
-  /** Offset after the last batch kafkajs delivered (the position once `records` is drained). */
-  tail: number;
-  /** Fetching paused at kafkajs because the queue is full (resumed once poll() drained it). */
-  paused: boolean;
-  /** pause()d by the caller: drain() skips it (kafkajs keeps fetching until the queue is full). */
-  held: boolean;
-  /** False until onAssigned has run and the start offset is set. */
-  ready: boolean;
-}
 
 function keyOf(topic: string, partition: number): string {
   return `${topic}\u0000${partition}`;
@@ -272,12 +259,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       for (let i = 0; i < n && out.length < maxRecords; i++) {
         const q = ready[(start + i) % n];
         const take = Math.min(q.records.length - q.head, pass === 0 ? share : maxRecords, maxRecords - out.length);
-        for (let k = 0; k < take; k++) out.push(q.records[q.head + k]);
-        q.head += take;
-        if (q.head === q.records.length) {
-          q.records = [];
-          q.head = 0;
-        }
+        takeQueued(q, take, out);
         if (q.paused && q.records.length - q.head < RESUME_BELOW) this.resumeFetch(q);
       }
     }
