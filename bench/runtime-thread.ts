@@ -1,5 +1,6 @@
-// The bench's stream-thread factory: each thread opens its own backend and serde and builds the
-// risk-features topology (see pipelines/runtime/app/stream-threads.ts).
+// The bench's stream-thread factories: each thread opens its own backend and serde and builds the
+// topology of the run, risk-features or the plain windowed aggregation (see
+// pipelines/runtime/app/stream-threads.ts).
 import path from 'node:path';
 import { pino } from 'pino';
 import type { StreamThreadSlot } from '../pipelines/runtime/backend/backend.ts';
@@ -8,6 +9,8 @@ import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
+import type { Topology } from '../pipelines/runtime/topology/topology.ts';
+import { windowedAggregateTopology } from './windowed-aggregate-topology.ts';
 
 export interface BenchThreadArgs {
   /** Embedded log data dir, or Kafka brokers. */
@@ -18,18 +21,26 @@ export interface BenchThreadArgs {
   guarantee: ProcessingGuarantee;
 }
 
-export async function benchRiskFeaturesApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
-  const args = raw as BenchThreadArgs;
+export function benchRiskFeaturesApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
+  return benchApp(raw as BenchThreadArgs, thread, (serde) => riskFeaturesTopology(serde));
+}
+
+export function benchWindowedAggregateApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
+  return benchApp(raw as BenchThreadArgs, thread, (serde, registry) => windowedAggregateTopology(serde, registry));
+}
+
+async function benchApp(args: BenchThreadArgs, thread: StreamThreadSlot, topology: (serde: AvroSerde, registry: FileSchemaRegistry) => Topology): Promise<StreamThreadApp> {
   // Only the backend in use is loaded: each thread loads its own copy of the modules.
   const backend =
     args.log.kind === 'embedded'
       ? (await import('../pipelines/runtime/backend/embedded/embedded-backend.ts')).createEmbeddedBackend(args.log.dataDir)
       : (await import('../pipelines/runtime/backend/kafka/kafka-backend.ts')).createKafkaBackend({ brokers: args.log.brokers, clientId: `bench-runtime-${thread.index}` });
-  const serde = new AvroSerde(new FileSchemaRegistry(path.resolve(args.registryDir)));
+  const registry = new FileSchemaRegistry(path.resolve(args.registryDir));
+  const serde = new AvroSerde(registry);
   return {
     options: {
       applicationId: args.applicationId,
-      topology: riskFeaturesTopology(serde),
+      topology: topology(serde, registry),
       backend,
       stateDir: args.stateDir,
       guarantee: args.guarantee,

@@ -1,7 +1,9 @@
 // Stream engine throughput: the risk-features topology (Avro decode, 30-day/1-day hopping windows
 // from day slices, suppress, as-of join, Avro encode) end to end on the embedded log and on Kafka
-// (at-least-once and exactly-once), plain kafkajs consume + Avro decode of the same data for
-// comparison, and the time to restore a 1,000,000-key store from its changelog.
+// (at-least-once and exactly-once), the plain windowed aggregation of issue 3's wording on the same
+// data (windowed-aggregate-topology.ts; figures windowed_agg_*), plain kafkajs consume + Avro
+// decode of the same data for comparison, and the time to restore a 1,000,000-key store from its
+// changelog.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,6 +23,8 @@ import { restoreTaskStores } from '../pipelines/runtime/state/state-restorer.ts'
 import { seededRandom } from '../pipelines/runtime/testing/test-backends.ts';
 import { changelogTopicOf } from '../pipelines/runtime/state/state-store.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
+import { WINDOW_TOTALS_TOPIC, windowedAggregateTopology } from './windowed-aggregate-topology.ts';
+import type { Topology } from '../pipelines/runtime/topology/topology.ts';
 import { dlqTopicOf } from '../pipelines/runtime/tasks/dead-letters.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
@@ -79,7 +83,7 @@ export function events(serde: AvroSerde, n: number, prefix: string, density: Den
 }
 
 export async function load(backend: Backend, records: ProduceRecord[], prefix: string): Promise<void> {
-  await backend.admin().createTopics(['transactions', 'repayments', 'loan-applications', 'risk-features'].map((t) => ({ name: `${prefix}${t}`, partitions: PARTITIONS })));
+  await backend.admin().createTopics(['transactions', 'repayments', 'loan-applications', 'risk-features', WINDOW_TOTALS_TOPIC].map((t) => ({ name: `${prefix}${t}`, partitions: PARTITIONS })));
   const producer = await backend.producer();
   for (let i = 0; i < records.length; i += 20_000) await producer.send(records.slice(i, i + 20_000));
   await producer.close();
@@ -100,9 +104,17 @@ interface PipelineRun {
   cpuMicrosPerEvent: number;
 }
 
-/** The risk-features topology with topic names under a prefix (Kafka runs must not collide). */
-export async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log: BenchThreadArgs['log'], threads: number): Promise<PipelineRun> {
-  const topology = riskFeaturesTopology(serde);
+/** What a run computes: its topology in this thread, and the factory its stream threads build it with. */
+interface Workload {
+  topology(serde: AvroSerde, registry: FileSchemaRegistry): Topology;
+  threadFactory: 'benchRiskFeaturesApp' | 'benchWindowedAggregateApp';
+}
+export const RISK_FEATURES: Workload = { topology: (serde) => riskFeaturesTopology(serde), threadFactory: 'benchRiskFeaturesApp' };
+export const WINDOWED_AGGREGATE: Workload = { topology: windowedAggregateTopology, threadFactory: 'benchWindowedAggregateApp' };
+
+/** A workload's topology on the backend, `n` input events, until idle. */
+export async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log: BenchThreadArgs['log'], threads: number, workload: Workload = RISK_FEATURES): Promise<PipelineRun> {
+  const registryDir = path.join(dir, 'registry');
   const stateDir = path.join(dir, `state-${appId}`);
   const app =
     threads > 1
@@ -111,9 +123,9 @@ export async function runPipeline(backend: Backend, serde: AvroSerde, dir: strin
           threads,
           backend,
           logger: quietLogger(),
-          factory: { module: new URL('./runtime-thread.ts', import.meta.url).href, exportName: 'benchRiskFeaturesApp', args: { log, registryDir: path.join(dir, 'registry'), stateDir, applicationId: appId, guarantee } satisfies BenchThreadArgs },
+          factory: { module: new URL('./runtime-thread.ts', import.meta.url).href, exportName: workload.threadFactory, args: { log, registryDir, stateDir, applicationId: appId, guarantee } satisfies BenchThreadArgs },
         })
-      : new StreamsApp({ applicationId: appId, topology, backend, stateDir, guarantee, logger: quietLogger() });
+      : new StreamsApp({ applicationId: appId, topology: workload.topology(serde, new FileSchemaRegistry(registryDir)), backend, stateDir, guarantee, logger: quietLogger() });
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   // The processing phase starts at the first progress report with records in: start-up (threads,
@@ -134,11 +146,11 @@ export async function runPipeline(backend: Backend, serde: AvroSerde, dir: strin
   return { eps: Math.round(n / seconds), outPerSecond: Math.round(out / seconds), processingEps, startupSeconds: firstProgress === undefined ? 0 : (firstProgress.at - started) / 1000, cpuMicrosPerEvent: Number(((cpu.user + cpu.system) / n).toFixed(2)) };
 }
 
-async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: number, density: Density, threads: number): Promise<PipelineRun> {
+async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: number, density: Density, threads: number, workload: Workload = RISK_FEATURES): Promise<PipelineRun> {
   const backend = createEmbeddedBackend(path.join(dir, `log-${name}`));
   try {
     await load(backend, events(serde, n, '', density), '');
-    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n, { kind: 'embedded', dataDir: path.join(dir, `log-${name}`) }, threads);
+    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n, { kind: 'embedded', dataDir: path.join(dir, `log-${name}`) }, threads, workload);
   } finally {
     await backend.close();
   }
@@ -178,22 +190,22 @@ async function restoreSeconds(backend: Backend, dir: string): Promise<number> {
   return seconds;
 }
 
-const PIPELINE_TOPICS = ['transactions', 'repayments', 'loan-applications', 'risk-features'];
+const PIPELINE_TOPICS = ['transactions', 'repayments', 'loan-applications', 'risk-features', WINDOW_TOTALS_TOPIC];
 
 /**
  * On Kafka the topology's topic names are fixed (the risk-features pipeline as shipped), so the
  * bench owns them on the broker it is pointed at: it deletes and recreates them for each run.
  */
-async function kafkaRun(serde: AvroSerde, dir: string, records: ProduceRecord[], guarantee: ProcessingGuarantee): Promise<PipelineRun> {
+async function kafkaRun(serde: AvroSerde, dir: string, records: ProduceRecord[], guarantee: ProcessingGuarantee, workload: Workload = RISK_FEATURES): Promise<PipelineRun> {
   const { createKafkaBackend } = await import('../pipelines/runtime/backend/kafka/kafka-backend.ts');
   const backend = createKafkaBackend({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bench-runtime' });
   try {
     const admin = backend.admin();
     const existing = new Set((await admin.listTopics()).map((t) => t.name));
-    await admin.deleteTopics([...PIPELINE_TOPICS, ...PIPELINE_TOPICS.map(dlqTopicOf), 'risk-features.late'].filter((t) => existing.has(t)));
+    await admin.deleteTopics([...PIPELINE_TOPICS, ...PIPELINE_TOPICS.map(dlqTopicOf), 'risk-features.late', `${WINDOW_TOTALS_TOPIC}.late`].filter((t) => existing.has(t)));
     await new Promise((r) => setTimeout(r, 2000));
     await load(backend, records, '');
-    return await runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, records.length, { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') }, THREADS);
+    return await runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, records.length, { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') }, THREADS, workload);
   } finally {
     await backend.close();
   }
@@ -222,6 +234,10 @@ export async function run(): Promise<Record<string, number>> {
     figures.embedded_startup_s = dense.startupSeconds;
     figures.embedded_out_rps = dense.outPerSecond;
     figures.embedded_cpu_us_per_event = dense.cpuMicrosPerEvent;
+    const windowed = await embeddedRun(serde, dir, 'windowed-agg', EMBEDDED_EVENTS, DENSE, THREADS, WINDOWED_AGGREGATE);
+    figures.windowed_agg_embedded_eps = windowed.eps;
+    figures.windowed_agg_embedded_out_rps = windowed.outPerSecond;
+    figures.windowed_agg_embedded_cpu_us_per_event = windowed.cpuMicrosPerEvent;
     if (THREADS > 1) figures.embedded_1_thread_eps = (await embeddedRun(serde, dir, 'dense-1-thread', EMBEDDED_EVENTS, DENSE, 1)).eps;
     const sparse = await embeddedRun(serde, dir, 'sparse', EMBEDDED_EVENTS / 10, SPARSE, THREADS);
     figures.embedded_sparse_eps = sparse.eps;
@@ -242,6 +258,10 @@ export async function run(): Promise<Record<string, number>> {
       figures.kafka_eos_processing_eps = eos.processingEps;
       figures.kafka_eos_startup_s = eos.startupSeconds;
       figures.kafka_eos_cpu_us_per_event = eos.cpuMicrosPerEvent;
+      const windowedEos = await kafkaRun(serde, dir, records, 'exactly_once', WINDOWED_AGGREGATE);
+      figures.windowed_agg_kafka_eos_eps = windowedEos.eps;
+      figures.windowed_agg_kafka_eos_processing_eps = windowedEos.processingEps;
+      figures.windowed_agg_kafka_eos_cpu_us_per_event = windowedEos.cpuMicrosPerEvent;
       const raw = await kafkajsRaw(path.join(dir, 'registry'), KAFKA_EVENTS);
       figures.kafkajs_raw_eps = raw.eps;
       figures.kafkajs_raw_startup_s = raw.startupSeconds;
@@ -252,6 +272,8 @@ export async function run(): Promise<Record<string, number>> {
       // Both without start-up: the raw figure leaves out connect and group join, this one the
       // stream threads' start, group join, producer fencing and restore checks.
       figures.kafka_eos_processing_to_raw = Number((eos.processingEps / figures.kafkajs_raw_eps).toFixed(3));
+      figures.windowed_agg_kafka_eos_to_raw = Number((windowedEos.eps / figures.kafkajs_raw_eps).toFixed(3));
+      figures.windowed_agg_kafka_eos_processing_to_raw = Number((windowedEos.processingEps / figures.kafkajs_raw_eps).toFixed(3));
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
