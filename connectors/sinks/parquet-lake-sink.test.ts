@@ -141,4 +141,20 @@ describe('ParquetLakeSink (local lake)', () => {
     await sinkAll(lake, txns, 16, 7);
     expect(filesUnder(lake)).toEqual(first);
   });
+
+  it('lets timers run while it writes a chunk of many files', async () => {
+    // One partition, a transaction an hour for 300 days: one chunk, a file per UTC day. On a local
+    // directory every step is synchronous; without turns no timer runs until the chunk is written.
+    const sink = new ParquetLakeSink(new LocalLakeStore(join(root, 'lake-turns')));
+    await sink.write(logOf('transactions', transaction, 24 * 300, 1), signal);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 1);
+    try {
+      await sink.flush(signal);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(sink.filesWritten).toBeGreaterThanOrEqual(300);
+    expect(ticks).toBeGreaterThan(0);
+  });
 });
