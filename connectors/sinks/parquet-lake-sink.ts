@@ -11,7 +11,7 @@ import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
 import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
 import { encodeParquet } from '../../warehouse/parquet/parquet-encode.ts';
 import { parquetSchemaOf } from '../../warehouse/parquet/parquet-schema.ts';
-import { EventLoopTurns } from './event-loop-turn.ts';
+import { eventLoopTurnIfHeld } from './event-loop-turn.ts';
 import { chunkStart, dtOf, lakeFileKey, lakeFilePrefix } from './lake-layout.ts';
 import type { LakeStore } from './lake-store.ts';
 import { isRetriableS3Error } from './s3-lake-store.ts';
@@ -43,7 +43,6 @@ export class ParquetLakeSink implements Sink {
   private readonly open = new Map<string, OpenChunk>();
   private written = 0;
   private files = 0;
-  private readonly turns = new EventLoopTurns();
 
   constructor(private readonly store: LakeStore, private readonly opts: ParquetLakeSinkOptions = {}) {
     this.chunkOffsets = opts.chunkOffsets ?? DEFAULT_CHUNK_OFFSETS;
@@ -128,7 +127,7 @@ export class ParquetLakeSink implements Sink {
       if (stale.length > 0) await this.retrying(() => this.store.delete(stale), `delete superseded files in ${this.store.root}`, signal);
       this.files++;
       // A chunk spans up to a file per UTC day: on a local directory all of it is synchronous.
-      await this.turns.maybeYield();
+      await eventLoopTurnIfHeld();
     }
     this.written += chunk.records.length - chunk.written;
     chunk.written = chunk.records.length;

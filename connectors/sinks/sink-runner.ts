@@ -8,7 +8,7 @@ import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
 import { deadLetterOf, dlqTopicOf } from '../../pipelines/runtime/tasks/dead-letters.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
-import { EventLoopTurns } from './event-loop-turn.ts';
+import { eventLoopTurnIfHeld } from './event-loop-turn.ts';
 import { SinkError, tpKey, type RowTransforms, type Sink, type SinkRecord } from './sink.ts';
 
 export interface RunSinkOptions {
@@ -67,7 +67,6 @@ class SinkLoop implements RunningSink {
   private readonly deadLetters: ProduceRecord[] = [];
   private readonly committed = new Map<string, number>();
   private readonly aligned = new Set<string>();
-  private readonly turns = new EventLoopTurns();
   private deadLettered = 0;
   private idle = false;
   private failure: Error | undefined;
@@ -209,7 +208,7 @@ class SinkLoop implements RunningSink {
     const out: SinkRecord[] = [];
     for (let i = 0; i < records.length; i++) {
       // A poll holds up to 10,000 records (~0.3 s of decoding risk-features rows in one go).
-      if ((i & 0xff) === 0xff) await this.turns.maybeYield();
+      if ((i & 0xff) === 0xff) await eventLoopTurnIfHeld();
       const r = records[i];
       const topic = r.topic as TopicName;
       try {
