@@ -69,7 +69,6 @@ export function formatOf(file: string): FileFormat {
   return path.extname(file).toLowerCase() === '.csv' ? 'csv' : 'ndjson';
 }
 
-
 async function openSource(file: string): Promise<FileHandle> {
   let handle: FileHandle;
   try {

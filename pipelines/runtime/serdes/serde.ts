@@ -52,10 +52,10 @@ export const nullableStringSerde: Serde<string | null> = {
   deserialize: (b) => (b === null ? null : b.toString('utf8')),
 };
 
-/** Any structured-cloneable value via v8 serialize (internal topics and state). */
 /** The first byte of everything v8 serialize writes: how stores tell values of v8Serde from their own formats. */
 export const V8_VERSION_TAG = 0xff;
 
+/** Any structured-cloneable value via v8 serialize (internal topics and state). */
 export function v8Serde<T>(): Serde<T> {
   return {
     serialize: (v) => (v === null || v === undefined ? null : serialize(v)),

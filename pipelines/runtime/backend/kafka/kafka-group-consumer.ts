@@ -19,7 +19,7 @@ import type { GroupConsumer, LogRecord, RebalanceListener, StreamThreadSlot, Top
 import { BackendError, ClosedError, UnknownPartitionError } from '../errors.ts';
 import { toBackendError, translated } from './kafka-client.ts';
 import { toLogRecord } from './kafka-records.ts';
-import { takeQueued, type PartitionQueue } from './kafka-partition-queue.ts';
+import { takeQueued, type KafkaPartitionQueue } from './kafka-partition-queue.ts';
 
 const MAX_QUEUED_PER_PARTITION = 20_000;
 const RESUME_BELOW = 5_000;
@@ -32,7 +32,7 @@ function keyOf(topic: string, partition: number): string {
 export class KafkaGroupConsumer implements GroupConsumer {
   private consumer: Consumer | undefined;
   private listener: RebalanceListener | undefined;
-  private readonly queues = new Map<string, PartitionQueue>();
+  private readonly queues = new Map<string, KafkaPartitionQueue>();
   private pendingAssignment: Record<string, number[]> | undefined;
   private firstAssignment: Promise<void> | undefined;
   private crashed: Error | undefined;
@@ -200,11 +200,11 @@ export class KafkaGroupConsumer implements GroupConsumer {
     if (consumer !== undefined) await consumer.disconnect();
   }
 
-  private positionOf(q: PartitionQueue): number {
+  private positionOf(q: KafkaPartitionQueue): number {
     return q.head < q.records.length ? q.records[q.head].offset : q.tail;
   }
 
-  private seekQueue(q: PartitionQueue, offset: number): void {
+  private seekQueue(q: KafkaPartitionQueue, offset: number): void {
     q.records = [];
     q.head = 0;
     q.tail = offset;
@@ -266,7 +266,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     return out;
   }
 
-  private resumeFetch(q: PartitionQueue): void {
+  private resumeFetch(q: KafkaPartitionQueue): void {
     q.paused = false;
     this.consumer?.resume([{ topic: q.tp.topic, partitions: [q.tp.partition] }]);
   }
@@ -277,14 +277,14 @@ export class KafkaGroupConsumer implements GroupConsumer {
     if (assignment === undefined) return;
     this.pendingAssignment = undefined;
     const wanted = new Set<string>();
-    const added: PartitionQueue[] = [];
+    const added: KafkaPartitionQueue[] = [];
     for (const [topic, partitions] of Object.entries(assignment)) {
       for (const partition of partitions) {
         const key = keyOf(topic, partition);
         wanted.add(key);
         if (!this.queues.has(key)) {
           // Paused at the join (pauseUntilReady); seekQueue resumes it once its start offset is set.
-          const q: PartitionQueue = { tp: { topic, partition }, records: [], head: 0, tail: 0, paused: true, held: false, ready: false };
+          const q: KafkaPartitionQueue = { tp: { topic, partition }, records: [], head: 0, tail: 0, paused: true, held: false, ready: false };
           this.queues.set(key, q);
           added.push(q);
         }
@@ -310,7 +310,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     }
   }
 
-  private async startPositions(added: PartitionQueue[]): Promise<void> {
+  private async startPositions(added: KafkaPartitionQueue[]): Promise<void> {
     const admin = await this.admin();
     const topics = [...new Set(added.map((q) => q.tp.topic))];
     await translated(this.brokers, `start offsets of group "${this.groupId}"`, async () => {

@@ -2,14 +2,14 @@
 // filling must not hold on to records it has handed out.
 import { expect, it } from 'vitest';
 import type { LogRecord } from '../backend.ts';
-import { takeQueued, type PartitionQueue } from './kafka-partition-queue.ts';
+import { takeQueued, type KafkaPartitionQueue } from './kafka-partition-queue.ts';
 
 function record(offset: number): LogRecord {
   return { topic: 't', partition: 0, offset, key: null, value: Buffer.from([offset & 0xff]), timestamp: offset, headers: {} } as LogRecord;
 }
 
 it('hands records out in order and keeps no reference to those handed out', () => {
-  const q: PartitionQueue = { tp: { topic: 't', partition: 0 }, records: [], head: 0, tail: 0, paused: false, held: false, ready: true };
+  const q: KafkaPartitionQueue = { tp: { topic: 't', partition: 0 }, records: [], head: 0, tail: 0, paused: false, held: false, ready: true };
   const taken: LogRecord[] = [];
   let next = 0;
   // kafkajs delivers 1,000 records at a time while poll() takes 900: the queue never empties.

@@ -2,7 +2,7 @@
 // has not handed out yet, and the partition's fetch state.
 import type { LogRecord, TopicPartition } from '../backend.ts';
 
-export interface PartitionQueue {
+export interface KafkaPartitionQueue {
   tp: TopicPartition;
   records: LogRecord[];
   head: number;
@@ -22,7 +22,7 @@ export interface PartitionQueue {
  * processed records (and their buffers) alive per partition, so that they survived into the old
  * generation and had to be collected by major GCs.
  */
-export function takeQueued(q: PartitionQueue, n: number, out: LogRecord[]): void {
+export function takeQueued(q: KafkaPartitionQueue, n: number, out: LogRecord[]): void {
   const records = q.records;
   const end = q.head + n;
   for (let k = q.head; k < end; k++) {
