@@ -9,7 +9,7 @@ import type { TopicName, TopicRecords } from './types.ts';
 type AvroResolver = ReturnType<avro.Type['createResolver']>;
 
 const MAGIC = 0;
-const HEADER_BYTES = 5;
+export const HEADER_BYTES = 5;
 
 export class SerdeError extends Error {
   constructor(message: string) {
@@ -188,10 +188,10 @@ export function toWireFormat(schemaId: number, body: Buffer): Buffer {
   return out;
 }
 
-/** The wire format's first HEADER_BYTES: the magic byte, then the schema id. */
-function writeWireHeader(out: Buffer, schemaId: number): void {
-  out.writeUInt8(MAGIC, 0);
-  out.writeUInt32BE(schemaId, 1);
+/** The wire format's first HEADER_BYTES, at `at`: the magic byte, then the schema id. */
+export function writeWireHeader(out: Buffer, schemaId: number, at = 0): void {
+  out[at] = MAGIC;
+  out.writeUInt32BE(schemaId, at + 1);
 }
 
 export function schemaIdFromWire(buf: Buffer | null): number {

@@ -3,6 +3,7 @@
 // pipeline encodes several records per input event). A slab is freed once every record cut from it
 // has been written and dropped.
 import type avro from 'avsc';
+import { HEADER_BYTES, writeWireHeader } from '../../../schemas/serde.ts';
 
 const SLAB_BYTES = 1 << 20;
 
@@ -13,16 +14,15 @@ export class AvroSlabWriter {
   write(schemaId: number, type: avro.Type, value: unknown): Buffer {
     for (;;) {
       const start = this.pos;
-      if (this.slab.length - start >= 5) {
-        this.slab[start] = 0;
-        this.slab.writeUInt32BE(schemaId, start + 1);
-        const end = type.encode(value, this.slab, start + 5);
+      if (this.slab.length - start >= HEADER_BYTES) {
+        writeWireHeader(this.slab, schemaId, start);
+        const end = type.encode(value, this.slab, start + HEADER_BYTES);
         if (end > 0) {
           this.pos = end;
           return this.slab.subarray(start, end);
         }
         // Not enough room: `end` is minus the missing byte count.
-        this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, 2 * (5 - end + (this.slab.length - start))));
+        this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB_BYTES, 2 * (HEADER_BYTES - end + (this.slab.length - start))));
       } else {
         this.slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
       }
