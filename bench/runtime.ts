@@ -82,8 +82,11 @@ export function events(serde: AvroSerde, n: number, prefix: string, density: Den
   return out;
 }
 
+/** The inputs and the outputs of both workloads. */
+const PIPELINE_TOPICS = ['transactions', 'repayments', 'loan-applications', 'risk-features', WINDOW_TOTALS_TOPIC];
+
 export async function load(backend: Backend, records: ProduceRecord[], prefix: string): Promise<void> {
-  await backend.admin().createTopics(['transactions', 'repayments', 'loan-applications', 'risk-features', WINDOW_TOTALS_TOPIC].map((t) => ({ name: `${prefix}${t}`, partitions: PARTITIONS })));
+  await backend.admin().createTopics(PIPELINE_TOPICS.map((t) => ({ name: `${prefix}${t}`, partitions: PARTITIONS })));
   const producer = await backend.producer();
   for (let i = 0; i < records.length; i += 20_000) await producer.send(records.slice(i, i + 20_000));
   await producer.close();
@@ -189,8 +192,6 @@ async function restoreSeconds(backend: Backend, dir: string): Promise<number> {
   if (store.size() !== RESTORE_KEYS) throw new Error(`restored ${store.size()} keys, expected ${RESTORE_KEYS}`);
   return seconds;
 }
-
-const PIPELINE_TOPICS = ['transactions', 'repayments', 'loan-applications', 'risk-features', WINDOW_TOTALS_TOPIC];
 
 /**
  * On Kafka the topology's topic names are fixed (the risk-features pipeline as shipped), so the

@@ -12,6 +12,7 @@ import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/emb
 import { readTopic } from '../pipelines/runtime/testing/test-backends.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
+import { RAW_TOPICS } from './kafkajs-raw-consumer.ts';
 import { DENSE, events, load } from './runtime.ts';
 import { WINDOW_TOTALS_TOPIC, windowTotalsSerde, windowedAggregateTopology, type WindowTotals } from './windowed-aggregate-topology.ts';
 
@@ -25,7 +26,7 @@ it('window totals equal a brute-force recomputation of the closed windows', asyn
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskstream-bench-windows-'));
   const registry = new FileSchemaRegistry(path.join(dir, 'registry'));
   const serde = new AvroSerde(registry);
-  await serde.prepare(['transactions', 'repayments', 'loan-applications']);
+  await serde.prepare([...RAW_TOPICS]);
   const backend = createEmbeddedBackend(path.join(dir, 'log'));
   try {
     await load(backend, events(serde, 3000, '', DENSE), '');
@@ -35,7 +36,7 @@ it('window totals equal a brute-force recomputation of the closed windows', asyn
 
     // Per partition: stream time ends at the newest event; windows with end + grace <= it closed.
     const byPartition = new Map<number, { key: string; ts: number; kind: 'debit' | 'credit' | 'application'; cents: number }[]>();
-    for (const topic of ['transactions', 'repayments', 'loan-applications'] as const) {
+    for (const topic of RAW_TOPICS) {
       for (const r of await readTopic(backend, topic)) {
         const v = serde.decode(topic, r.value) as unknown as Record<string, unknown>;
         const kind = topic === 'loan-applications' ? 'application' : topic === 'repayments' || v.direction === 'CREDIT' ? 'credit' : 'debit';

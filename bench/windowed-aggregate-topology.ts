@@ -11,7 +11,7 @@ import { AvroSlabWriter } from '../pipelines/runtime/serdes/avro-slab-writer.ts'
 import type { Topology } from '../pipelines/runtime/topology/topology.ts';
 import { TimeWindows } from '../pipelines/runtime/windows/window-specs.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
-import { parseAvroType, type AvroSerde } from '../schemas/serde.ts';
+import { HEADER_BYTES, parseAvroType, schemaIdFromWire, type AvroSerde } from '../schemas/serde.ts';
 
 const DAY_MS = 86_400_000;
 export const WINDOW_TOTALS_TOPIC = 'window-totals';
@@ -73,8 +73,9 @@ export function windowTotalsSerde(registry: SchemaRegistryClient): Serde<WindowT
       return slab.write(schemaId, type, v);
     },
     deserialize: (b) => {
-      if (b === null || b.length < 5) throw new SerdeDecodeError(`${WINDOW_TOTALS_TOPIC}: not a Confluent-framed Avro record`);
-      return type.fromBuffer(b.subarray(5)) as WindowTotals;
+      if (b === null) throw new SerdeDecodeError(`${WINDOW_TOTALS_TOPIC}: null value`);
+      schemaIdFromWire(b); // throws, naming the problem, on bytes not in the Confluent wire format
+      return type.fromBuffer(b.subarray(HEADER_BYTES)) as WindowTotals;
     },
   };
 }
