@@ -11,6 +11,7 @@ import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import type { Topology } from '../pipelines/runtime/topology/topology.ts';
 import { windowedAggregateTopology } from './windowed-aggregate-topology.ts';
+import { consumeOnlyTopology, outputsOnlyTopology } from './stage-topologies.ts';
 
 export interface BenchThreadArgs {
   /** Embedded log data dir, or Kafka brokers. */
@@ -27,6 +28,14 @@ export function benchRiskFeaturesApp(raw: unknown, thread: StreamThreadSlot): Pr
 
 export function benchWindowedAggregateApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
   return benchApp(raw as BenchThreadArgs, thread, (serde, registry) => windowedAggregateTopology(serde, registry));
+}
+
+export function benchConsumeOnlyApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
+  return benchApp(raw as BenchThreadArgs, thread, (serde, registry) => consumeOnlyTopology(serde, registry));
+}
+
+export function benchOutputsOnlyApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
+  return benchApp(raw as BenchThreadArgs, thread, (serde, registry) => outputsOnlyTopology(serde, registry));
 }
 
 async function benchApp(args: BenchThreadArgs, thread: StreamThreadSlot, topology: (serde: AvroSerde, registry: FileSchemaRegistry) => Topology): Promise<StreamThreadApp> {

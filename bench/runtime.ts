@@ -1,7 +1,8 @@
 // Stream engine throughput: the risk-features topology (Avro decode, 30-day/1-day hopping windows
 // from day slices, suppress, as-of join, Avro encode) end to end on the embedded log and on Kafka
 // (at-least-once and exactly-once), the plain windowed aggregation of issue 3's wording on the same
-// data (windowed-aggregate-topology.ts; figures windowed_agg_*), plain kafkajs consume + Avro
+// data (windowed-aggregate-topology.ts; figures windowed_agg_*), that aggregation's stages apart on
+// Kafka (stage-topologies.ts; figures stage_consume_*, stage_outputs_*), plain kafkajs consume + Avro
 // decode of the same data for comparison, and the time to restore a 1,000,000-key store from its
 // changelog.
 import { execFile } from 'node:child_process';
@@ -24,6 +25,7 @@ import { seededRandom } from '../pipelines/runtime/testing/test-backends.ts';
 import { changelogTopicOf } from '../pipelines/runtime/state/state-store.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
 import { WINDOW_TOTALS_TOPIC, windowedAggregateTopology } from './windowed-aggregate-topology.ts';
+import { consumeOnlyTopology, outputsOnlyTopology } from './stage-topologies.ts';
 import type { Topology } from '../pipelines/runtime/topology/topology.ts';
 import { dlqTopicOf } from '../pipelines/runtime/tasks/dead-letters.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
@@ -110,10 +112,13 @@ interface PipelineRun {
 /** What a run computes: its topology in this thread, and the factory its stream threads build it with. */
 interface Workload {
   topology(serde: AvroSerde, registry: FileSchemaRegistry): Topology;
-  threadFactory: 'benchRiskFeaturesApp' | 'benchWindowedAggregateApp';
+  threadFactory: 'benchRiskFeaturesApp' | 'benchWindowedAggregateApp' | 'benchConsumeOnlyApp' | 'benchOutputsOnlyApp';
 }
 export const RISK_FEATURES: Workload = { topology: (serde) => riskFeaturesTopology(serde), threadFactory: 'benchRiskFeaturesApp' };
 export const WINDOWED_AGGREGATE: Workload = { topology: windowedAggregateTopology, threadFactory: 'benchWindowedAggregateApp' };
+/** The windowed aggregation's stages apart (stage-topologies.ts): figures stage_consume_* and stage_outputs_*. */
+const CONSUME_ONLY: Workload = { topology: consumeOnlyTopology, threadFactory: 'benchConsumeOnlyApp' };
+const OUTPUTS_ONLY: Workload = { topology: outputsOnlyTopology, threadFactory: 'benchOutputsOnlyApp' };
 
 /** A workload's topology on the backend, `n` input events, until idle. */
 export async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log: BenchThreadArgs['log'], threads: number, workload: Workload = RISK_FEATURES): Promise<PipelineRun> {
@@ -263,6 +268,11 @@ export async function run(): Promise<Record<string, number>> {
       figures.windowed_agg_kafka_eos_eps = windowedEos.eps;
       figures.windowed_agg_kafka_eos_processing_eps = windowedEos.processingEps;
       figures.windowed_agg_kafka_eos_cpu_us_per_event = windowedEos.cpuMicrosPerEvent;
+      const stages = { consume: await kafkaRun(serde, dir, records, 'exactly_once', CONSUME_ONLY), outputs: await kafkaRun(serde, dir, records, 'exactly_once', OUTPUTS_ONLY) };
+      for (const [stage, r] of Object.entries(stages)) {
+        figures[`stage_${stage}_kafka_eos_eps`] = r.eps;
+        figures[`stage_${stage}_kafka_eos_cpu_us_per_event`] = r.cpuMicrosPerEvent;
+      }
       const raw = await kafkajsRaw(path.join(dir, 'registry'), KAFKA_EVENTS);
       figures.kafkajs_raw_eps = raw.eps;
       figures.kafkajs_raw_startup_s = raw.startupSeconds;
@@ -275,6 +285,7 @@ export async function run(): Promise<Record<string, number>> {
       figures.kafka_eos_processing_to_raw = Number((eos.processingEps / figures.kafkajs_raw_eps).toFixed(3));
       figures.windowed_agg_kafka_eos_to_raw = Number((windowedEos.eps / figures.kafkajs_raw_eps).toFixed(3));
       figures.windowed_agg_kafka_eos_processing_to_raw = Number((windowedEos.processingEps / figures.kafkajs_raw_eps).toFixed(3));
+      for (const [stage, r] of Object.entries(stages)) figures[`stage_${stage}_kafka_eos_to_raw`] = Number((r.eps / figures.kafkajs_raw_eps).toFixed(3));
     }
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -4,6 +4,7 @@
 // own work (categories, 14 sums per slice, the as-of join to applications, 24-field results): it
 // tells the engine's cost apart from the pipeline's.
 import type avsc from 'avsc';
+import type { KStream } from '../pipelines/runtime/dsl/kstream.ts';
 import { StreamsBuilder } from '../pipelines/runtime/dsl/streams-builder.ts';
 import { untilWindowCloses } from '../pipelines/runtime/dsl/windowed-table.ts';
 import { avroFieldsSerde, SerdeDecodeError, type Serde } from '../pipelines/runtime/serdes/serde.ts';
@@ -26,7 +27,7 @@ interface ActivityTotals {
 }
 
 /** One input event, reduced to what the totals read. */
-interface Activity {
+export interface Activity {
   kind: 'debit' | 'credit' | 'application';
   amountCents: number;
 }
@@ -99,8 +100,11 @@ const totalsStoreSerde: Serde<ActivityTotals> = {
   },
 };
 
-export function windowedAggregateTopology(avro: AvroSerde, registry: SchemaRegistryClient): Topology {
-  const b = new StreamsBuilder();
+/**
+ * The three input topics as one stream of activities, decoding only the fields the totals read.
+ * Shared with stage-topologies.ts, whose runs take the same inputs apart from the windows.
+ */
+export function activityStream(b: StreamsBuilder, avro: AvroSerde): KStream<string, Activity> {
   const transactions = b
     .stream('transactions', { valueSerde: avroFieldsSerde(avro, 'transactions', ['direction', 'amount_cents']) })
     .mapValues((t): Activity => ({ kind: t.direction === 'DEBIT' ? 'debit' : 'credit', amountCents: t.amount_cents }));
@@ -110,8 +114,12 @@ export function windowedAggregateTopology(avro: AvroSerde, registry: SchemaRegis
   const applications = b
     .stream('loan-applications', { valueSerde: avroFieldsSerde(avro, 'loan-applications', ['amount_cents']) })
     .mapValues((a): Activity => ({ kind: 'application', amountCents: a.amount_cents }));
-  transactions
-    .merge(repayments, applications)
+  return transactions.merge(repayments, applications);
+}
+
+export function windowedAggregateTopology(avro: AvroSerde, registry: SchemaRegistryClient): Topology {
+  const b = new StreamsBuilder();
+  activityStream(b, avro)
     .groupByKey()
     .windowedBy(TimeWindows.hopping(30 * DAY_MS, DAY_MS).grace(DAY_MS))
     .aggregate<ActivityTotals>(
