@@ -26,24 +26,33 @@ export function createKafkaClient(config: KafkaBackendConfig): Kafka {
     // up after ~11 s, as six from 200 ms did.
     retry: { initialRetryTime: 25, retries: 9, maxRetryTime: 5_000 },
     logLevel: logLevel.WARN,
-    // kafkajs reports routine rebalances at ERROR; they are warnings for us.
     logCreator:
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
         const entry = { namespace, ...extra };
-        // Bounded retries are deliberate (a down broker must fail, not hang); a failed
-        // transaction is aborted as a whole, so exactly-once does not rest on them.
-        // Connection retries end in one error line naming the brokers (toBackendError): each attempt
-        // is debug detail, not a warning a user must read.
-        const routine =
-          message.startsWith('Limiting retries for the idempotent producer') ||
-          namespace === 'Connection' ||
-          message.startsWith('Failed to connect to seed broker');
-        if (!routine && (level === logLevel.ERROR || level === logLevel.WARN)) kafkajsLog.warn(entry, message);
+        if (kafkajsLogLevel(namespace, level, message) === 'warn') kafkajsLog.warn(entry, message);
         else kafkajsLog.debug(entry, message);
       },
   });
+}
+
+/**
+ * What a kafkajs log line is to a riskstream user. kafkajs reports routine rebalances at ERROR;
+ * they are warnings for us. Bounded retries are deliberate (a down broker must fail, not hang; a
+ * failed transaction is aborted as a whole, so exactly-once does not rest on them), and a retry
+ * that does not succeed in the end reaches the caller as one error line naming the brokers
+ * (toBackendError): each attempt is debug detail, not a warning a user must read. That covers
+ * connection attempts and kafkajs' "Failed to send messages", logged before each retry of a
+ * produce request, e.g. CONCURRENT_TRANSACTIONS right after the previous transaction's EndTxn.
+ */
+export function kafkajsLogLevel(namespace: string, level: logLevel, message: string): 'warn' | 'debug' {
+  const retryAttempt =
+    message.startsWith('Limiting retries for the idempotent producer') ||
+    namespace === 'Connection' ||
+    message.startsWith('Failed to connect to seed broker') ||
+    message.startsWith('Failed to send messages: ');
+  return !retryAttempt && (level === logLevel.ERROR || level === logLevel.WARN) ? 'warn' : 'debug';
 }
 
 interface KafkaJsErrorLike {
