@@ -18,7 +18,7 @@ it('connection attempts are debug detail; rebalances and other errors are warnin
   expect(kafkajsLogLevel('Connection', logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:9')).toBe('debug');
   expect(kafkajsLogLevel('BrokerPool', logLevel.ERROR, 'Failed to connect to seed broker, trying another broker from the list: Connection error')).toBe('debug');
   expect(kafkajsLogLevel('Messageproducer', logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees')).toBe('debug');
-  expect(kafkajsLogLevel('Runner', logLevel.ERROR, 'The group is rebalancing, re-joining')).toBe('warn');
+  expect(kafkajsLogLevel('Runner', logLevel.WARN, 'The group is rebalancing, re-joining')).toBe('warn');
   expect(kafkajsLogLevel('Consumer', logLevel.ERROR, 'Restarting the consumer in 25ms')).toBe('warn');
   expect(kafkajsLogLevel('Consumer', logLevel.INFO, 'Starting')).toBe('debug');
 });
