@@ -47,12 +47,12 @@ export function createKafkaClient(config: KafkaBackendConfig): Kafka {
  * produce request, e.g. CONCURRENT_TRANSACTIONS right after the previous transaction's EndTxn.
  */
 export function kafkajsLogLevel(namespace: string, level: logLevel, message: string): 'warn' | 'debug' {
-  const retryAttempt =
+  const routine =
     message.startsWith('Limiting retries for the idempotent producer') ||
     namespace === 'Connection' ||
     message.startsWith('Failed to connect to seed broker') ||
     message.startsWith('Failed to send messages: ');
-  return !retryAttempt && (level === logLevel.ERROR || level === logLevel.WARN) ? 'warn' : 'debug';
+  return !routine && (level === logLevel.ERROR || level === logLevel.WARN) ? 'warn' : 'debug';
 }
 
 interface KafkaJsErrorLike {
