@@ -232,8 +232,9 @@ export class KafkaGroupConsumer implements GroupConsumer {
     const delivered = q.tail;
     let behind = false;
     for (const message of batch.messages) {
-      if (Number(message.offset) < delivered) behind = true;
-      else q.records.push(toLogRecord(batch.topic, batch.partition, message));
+      const offset = Number(message.offset);
+      if (offset < delivered) behind = true;
+      else q.records.push(toLogRecord(batch.topic, batch.partition, message, offset));
     }
     if (behind && Number(batch.lastOffset()) + 1 < delivered) {
       this.consumer!.seek({ topic: q.tp.topic, partition: q.tp.partition, offset: String(delivered) });

@@ -86,7 +86,7 @@ class TopicSession {
     const records: LogRecord[] = [];
     for (const m of batch.messages) {
       const offset = Number(m.offset);
-      if (offset >= t.from && offset < t.to) records.push(toLogRecord(batch.topic, batch.partition, m));
+      if (offset >= t.from && offset < t.to) records.push(toLogRecord(batch.topic, batch.partition, m, offset));
     }
     t.position = Number(batch.lastOffset()) + 1;
     if (records.length > 0) t.batches.push(records);

@@ -2,7 +2,8 @@
 import type { KafkaMessage } from 'kafkajs';
 import { NO_HEADERS, type LogRecord } from '../backend.ts';
 
-export function toLogRecord(topic: string, partition: number, message: KafkaMessage): LogRecord {
+/** `offset`: the message's offset as a number, when the caller has parsed it already. */
+export function toLogRecord(topic: string, partition: number, message: KafkaMessage, offset = Number(message.offset)): LogRecord {
   let headers = NO_HEADERS;
   if (message.headers !== undefined) {
     for (const name in message.headers) {
@@ -17,7 +18,7 @@ export function toLogRecord(topic: string, partition: number, message: KafkaMess
   return {
     topic,
     partition,
-    offset: Number(message.offset),
+    offset,
     key: message.key ?? null,
     value: message.value ?? null,
     timestamp: Number(message.timestamp),

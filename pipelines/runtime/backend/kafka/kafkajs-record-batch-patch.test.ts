@@ -37,6 +37,7 @@ const Long = kafkajs('utils/long') as { fromValue(v: number | string): unknown }
 const decodeBatch = kafkajs('protocol/recordBatch/v0/decoder') as (decoder: unknown) => Promise<{ records: Array<{ key: Buffer | null; value: Buffer | null; timestamp: string; offset: string; headers: Record<string, unknown> }> }>;
 const crc32C = kafkajs('protocol/recordBatch/crc32C') as (b: Buffer) => number;
 const crc32CTableLoop = kafkajs('protocol/recordBatch/crc32C/crc32C') as (b: Buffer) => number;
+const Batch = kafkajs('consumer/batch') as new (topic: string, fetchedOffset: string, partitionData: Record<string, unknown>) => { messages: Array<{ offset: string }>; messagesWithinOffset: unknown[] };
 const Decoder = kafkajs('protocol/decoder') as new (b: Buffer) => { readInt32(): number; readInt64(): unknown; readBytes(): Buffer };
 
 type TopicData = { topic: string; partitions: Array<{ partition: number; firstSequence: number; messages: Message[] }> };
@@ -126,6 +127,50 @@ describe('patched kafkajs record batches (produce encoder, record decoder)', () 
     });
   });
 
+  it('decodes each record within its own length: trailing bytes of a newer record version are skipped, an overrun is an error', async () => {
+    const firstOffset = 1_000;
+    const firstTimestamp = Date.UTC(2025, 0, 1);
+    // attributes, timestamp delta, offset delta, key, value, header count; then `extra` bytes.
+    const record = (offsetDelta: number, key: string, value: string, extra: number[] = []): Buffer =>
+      Buffer.concat([Buffer.from([0]), zigzag(offsetDelta * 1000), zigzag(offsetDelta), zigzag(key.length), Buffer.from(key), zigzag(value.length), Buffer.from(value), zigzag(0), Buffer.from(extra)]);
+    const batch = (records: Buffer[]): Buffer => {
+      const body = Buffer.concat(records.flatMap((r) => [zigzag(r.length), r]));
+      const head = Buffer.alloc(8 + 4 + 4 + 1 + 4 + 2 + 4 + 8 + 8 + 8 + 2 + 4 + 4);
+      head.writeBigInt64BE(BigInt(firstOffset), 0);
+      head.writeInt32BE(head.length - 12 + body.length, 8);
+      head.writeInt8(2, 16); // magic
+      head.writeInt32BE(records.length - 1, 23); // last offset delta
+      head.writeBigInt64BE(BigInt(firstTimestamp), 27);
+      head.writeBigInt64BE(BigInt(firstTimestamp + (records.length - 1) * 1000), 35);
+      head.writeBigInt64BE(-1n, 43); // producer id
+      head.writeInt32BE(records.length, head.length - 4);
+      return Buffer.concat([head, body]);
+    };
+    const { records } = await decodeBatch(new Decoder(batch([record(0, 'a', 'one', [9, 9, 9]), record(1, 'b', 'two'), record(2, 'c', 'three', [7])])));
+    expect(records.map((r) => [r.offset, r.timestamp, String(r.key), String(r.value)])).toEqual([
+      ['1000', String(firstTimestamp), 'a', 'one'],
+      ['1001', String(firstTimestamp + 1000), 'b', 'two'],
+      ['1002', String(firstTimestamp + 2000), 'c', 'three'],
+    ]);
+    // The first record claims 3 bytes fewer than its fields take.
+    const short = record(0, 'a', 'one');
+    const overrun = Buffer.concat([zigzag(short.length - 3), short]);
+    const tampered = batch([record(0, 'x', 'y')]);
+    const bad = Buffer.concat([tampered.subarray(0, 61), overrun]);
+    bad.writeInt32BE(bad.length - 12, 8);
+    await expect(decodeBatch(new Decoder(bad))).rejects.toThrow(/longer than its length/);
+  });
+
+  it('keeps the messages of a fetch at or past the fetched offset, without copying when all are', () => {
+    const messages = [5, 6, 7, 8].map((o) => ({ offset: String(o), key: null, value: Buffer.from('v'), timestamp: '0', headers: {}, isControlRecord: false, batchContext: { producerId: '-1', inTransaction: false } }));
+    const from = (fetched: string) => new Batch('t', fetched, { partition: 0, highWatermark: '9', messages, abortedTransactions: [] });
+    expect(from('5').messages.map((m) => m.offset)).toEqual(['5', '6', '7', '8']);
+    expect(from('3').messagesWithinOffset).toBe(messages);
+    // A compressed legacy batch can start before the fetched offset.
+    expect(from('7').messages.map((m) => m.offset)).toEqual(['7', '8']);
+    expect(from('9').messages).toEqual([]);
+  });
+
   it('checksums batches natively, with the CRC32-C of kafkajs\' own table loop', () => {
     expect(String(crc32C)).toContain('native(buffer)');
     // The standard CRC-32C check value (RFC 3720, B.4).
@@ -139,3 +184,15 @@ describe('patched kafkajs record batches (produce encoder, record decoder)', () 
     }
   });
 });
+
+/** A zigzag varint, as Kafka writes record fields. */
+function zigzag(n: number): Buffer {
+  let v = n >= 0 ? n * 2 : -n * 2 - 1;
+  const out: number[] = [];
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+  return Buffer.from(out);
+}
