@@ -18,7 +18,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { GroupConsumer, LogRecord, RebalanceListener, StreamThreadSlot, TopicPartition, TopicPartitionOffset } from '../backend.ts';
 import { BackendError, ClosedError, UnknownPartitionError } from '../errors.ts';
 import { toBackendError, translated } from './kafka-client.ts';
-import { toLogRecord } from './kafka-records.ts';
+import { offsetOf, toLogRecord } from './kafka-records.ts';
 import { takeQueued, type KafkaPartitionQueue } from './kafka-partition-queue.ts';
 
 const MAX_QUEUED_PER_PARTITION = 20_000;
@@ -232,7 +232,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
     const delivered = q.tail;
     let behind = false;
     for (const message of batch.messages) {
-      const offset = Number(message.offset);
+      const offset = offsetOf(message);
       if (offset < delivered) behind = true;
       else q.records.push(toLogRecord(batch.topic, batch.partition, message, offset));
     }

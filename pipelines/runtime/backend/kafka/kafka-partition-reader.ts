@@ -8,7 +8,7 @@ import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { LogRecord, PartitionReader, TopicPartition } from '../backend.ts';
 import { BackendError, ClosedError } from '../errors.ts';
 import { toBackendError, translated } from './kafka-client.ts';
-import { toLogRecord } from './kafka-records.ts';
+import { offsetOf, toLogRecord } from './kafka-records.ts';
 
 const JOIN_TIMEOUT_MS = 60_000;
 const MAX_BUFFERED_BATCHES = 64;
@@ -85,7 +85,7 @@ class TopicSession {
     if (isStale() || t === undefined || batch.partition !== t.partition) return;
     const records: LogRecord[] = [];
     for (const m of batch.messages) {
-      const offset = Number(m.offset);
+      const offset = offsetOf(m);
       if (offset >= t.from && offset < t.to) records.push(toLogRecord(batch.topic, batch.partition, m, offset));
     }
     t.position = Number(batch.lastOffset()) + 1;

@@ -1,12 +1,15 @@
 // patches/kafkajs+2.2.4.patch replaces kafkajs' per-record encoder for uncompressed produce requests
 // with one that writes a partition's record batch straight into one buffer, and makes the record
-// decoder compute offsets and timestamps with numbers instead of BigInt-backed Longs. The broker rejects a
+// decoder compute offsets and timestamps with numbers instead of BigInt-backed Longs, decoding each
+// record in place and leaving its key, value, offset and timestamp to be made when read. The broker rejects a
 // batch whose bytes or CRC are off, so the patched path must write exactly what kafkajs' generic
 // Record + RecordBatch path writes (which it still uses for compressed batches). The batch CRC32-C
 // comes from @node-rs/crc32 (native) instead of kafkajs' table loop.
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import type { KafkaMessage } from 'kafkajs';
 import { seededRandom } from '../../testing/test-backends.ts';
+import { offsetOf, toLogRecord } from './kafka-records.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -120,11 +123,27 @@ describe('patched kafkajs record batches (produce encoder, record decoder)', () 
       const asBuffer = (v: Buffer | string | null | undefined): Buffer | null => (v == null ? null : Buffer.from(v));
       expect(r.offset).toBe(String(i));
       expect(r.timestamp).toBe(m.timestamp);
+      // The numbers behind those strings (NaN past safe integers: the far-future record's is fine).
+      expect(offsetOf(r as unknown as KafkaMessage)).toBe(i);
+      expect(toLogRecord('t', 2, r as unknown as KafkaMessage).timestamp).toBe(Number(m.timestamp));
       expect(r.key).toEqual(asBuffer(m.key));
       expect(r.value).toEqual(asBuffer(m.value));
       const headers = Object.fromEntries(Object.entries(r.headers).map(([k, v]) => [k, Array.isArray(v) ? v.map(String) : String(v)]));
       expect(headers).toEqual(m.headers === undefined ? {} : { origin: m.headers.origin, bin: m.headers.bin!.toString(), many: ['a', 'b'] });
+      // As a LogRecord: key and value read from the fetched bytes on demand, the last of repeated headers.
+      const log = toLogRecord('t', 2, r as unknown as KafkaMessage);
+      expect([log.topic, log.partition, log.offset]).toEqual(['t', 2, i]);
+      expect(log.key).toEqual(asBuffer(m.key));
+      expect(log.value).toEqual(asBuffer(m.value));
+      expect(log.headers).toEqual(m.headers === undefined ? {} : { origin: m.headers.origin, bin: m.headers.bin!.toString(), many: 'b' });
+      // JSON (logs, debugging) shows the fields, not the positions behind them.
+      expect(Object.keys(JSON.parse(JSON.stringify(r)))).toEqual(['magicByte', 'attributes', 'timestamp', 'offset', 'key', 'value', 'headers', 'isControlRecord', 'batchContext']);
     });
+    // Records without headers share one frozen empty object.
+    const bare = records.filter((_, i) => messages[i]!.headers === undefined);
+    expect(bare.length).toBeGreaterThan(1);
+    expect(bare[0]!.headers).toBe(bare[1]!.headers);
+    expect(Object.isFrozen(bare[0]!.headers)).toBe(true);
   });
 
   it('decodes each record within its own length: trailing bytes of a newer record version are skipped, an overrun is an error', async () => {
