@@ -5,6 +5,7 @@
 // The offset is stored although it follows from the position, so a reader can tell a torn or
 // misplaced record from a good one.
 import { NO_HEADERS, type Headers, type LogRecord } from '../backend.ts';
+import { LogRecordView } from '../log-record-view.ts';
 import { LogCorruptError } from '../errors.ts';
 
 /** A record as produced (ProduceRecord fits): without a timestamp it gets the append's time. */
@@ -83,7 +84,7 @@ export function timestampAt(buf: Buffer, pos: number): number {
 
 /**
  * Decodes the complete record at `pos` (the caller checked it is all in the buffer). Key and
- * value are views into `buf`, not copies: the reader hands out each buffer once and never
+ * value stay in `buf` until read (LogRecordView): the reader hands out each buffer once and never
  * overwrites it (see PartitionCursor.fill).
  */
 export function decodeRecord(buf: Buffer, pos: number, topic: string, partition: number, where: () => string): LogRecord {
@@ -91,20 +92,12 @@ export function decodeRecord(buf: Buffer, pos: number, topic: string, partition:
   const offset = buf.readDoubleLE(pos + 4);
   const timestamp = buf.readDoubleLE(pos + 12);
   pos += 20;
-  let key: Buffer | null = null;
   const keyLength = buf.readInt32LE(pos);
-  pos += 4;
-  if (keyLength >= 0) {
-    key = buf.subarray(pos, pos + keyLength);
-    pos += keyLength;
-  }
-  let value: Buffer | null = null;
+  const keyStart = pos + 4;
+  pos = keyStart + Math.max(keyLength, 0);
   const valueLength = buf.readInt32LE(pos);
-  pos += 4;
-  if (valueLength >= 0) {
-    value = buf.subarray(pos, pos + valueLength);
-    pos += valueLength;
-  }
+  const valueStart = pos + 4;
+  pos = valueStart + Math.max(valueLength, 0);
   const headerCount = buf.readUInt16LE(pos);
   pos += 2;
   let headers = NO_HEADERS;
@@ -120,5 +113,5 @@ export function decodeRecord(buf: Buffer, pos: number, topic: string, partition:
     }
   }
   if (pos !== end) throw new LogCorruptError(`record at offset ${offset} of ${where()} is malformed`);
-  return { topic, partition, offset, key, value, timestamp, headers };
+  return new LogRecordView(topic, partition, offset, timestamp, headers, buf, keyStart, keyLength, valueStart, valueLength);
 }

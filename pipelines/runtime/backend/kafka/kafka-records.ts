@@ -1,53 +1,42 @@
 // kafkajs message -> LogRecord.
 import type { KafkaMessage } from 'kafkajs';
-import { NO_HEADERS, type Headers, type LogRecord } from '../backend.ts';
+import { NO_HEADERS, type LogRecord } from '../backend.ts';
+import { LogRecordView } from '../log-record-view.ts';
 
 /**
  * What patches/kafkajs+2.2.4.patch adds to a decoded message: its offset and timestamp as numbers
- * (NaN beyond safe integers), so that readers need not parse the strings kafkajs hands out.
+ * (NaN beyond safe integers), so that readers need not parse the strings kafkajs hands out, and
+ * where its key and value lie in the fetched bytes (a negative length for null).
  */
-interface NumericMessageFields {
-  offsetNumber?: number;
-  timestampNumber?: number;
+interface DecodedRecordFields {
+  offsetNumber: number;
+  timestampNumber: number;
+  bytes: Buffer;
+  keyStart: number;
+  keyLength: number;
+  valueStart: number;
+  valueLength: number;
+}
+
+function isDecodedRecord(message: KafkaMessage): message is KafkaMessage & DecodedRecordFields {
+  return (message as Partial<DecodedRecordFields>).bytes !== undefined;
 }
 
 /** A message's offset as a number. */
 export function offsetOf(message: KafkaMessage): number {
-  const n = (message as NumericMessageFields).offsetNumber;
-  return n === undefined || Number.isNaN(n) ? Number(message.offset) : n;
+  return isDecodedRecord(message) && !Number.isNaN(message.offsetNumber) ? message.offsetNumber : Number(message.offset);
 }
 
 function timestampOf(message: KafkaMessage): number {
-  const n = (message as NumericMessageFields).timestampNumber;
-  return n === undefined || Number.isNaN(n) ? Number(message.timestamp) : n;
+  return isDecodedRecord(message) && !Number.isNaN(message.timestampNumber) ? message.timestampNumber : Number(message.timestamp);
 }
 
 /**
- * A fetched record whose key and value stay in the fetched bytes until read (the patched kafkajs
- * message reads them on demand): a record waits in its partition's queue until the task takes it,
- * and two Buffers per waiting record were the largest share of what a stream thread's young
- * generation copied and promoted. A task reads key and value once each, as it decodes them.
+ * The message as a LogRecord. Key and value stay in the fetched bytes until read (LogRecordView),
+ * and the kafkajs message is not kept. Messages of the old formats (MessageSet v0/v1, decoded
+ * without the patch's positions) are copied into a plain record.
+ * `offset`: the message's offset, when the caller has it already (offsetOf).
  */
-class KafkaLogRecord implements LogRecord {
-  constructor(
-    readonly topic: string,
-    readonly partition: number,
-    readonly offset: number,
-    readonly timestamp: number,
-    readonly headers: Headers,
-    private readonly message: KafkaMessage,
-  ) {}
-
-  get key(): Buffer | null {
-    return this.message.key ?? null;
-  }
-
-  get value(): Buffer | null {
-    return this.message.value ?? null;
-  }
-}
-
-/** `offset`: the message's offset, when the caller has it already (offsetOf). */
 export function toLogRecord(topic: string, partition: number, message: KafkaMessage, offset = offsetOf(message)): LogRecord {
   let headers = NO_HEADERS;
   if (message.headers !== undefined) {
@@ -60,5 +49,7 @@ export function toLogRecord(topic: string, partition: number, message: KafkaMess
       headers[name] = value.toString();
     }
   }
-  return new KafkaLogRecord(topic, partition, offset, timestampOf(message), headers, message);
+  const timestamp = timestampOf(message);
+  if (!isDecodedRecord(message)) return { topic, partition, offset, key: message.key ?? null, value: message.value ?? null, timestamp, headers };
+  return new LogRecordView(topic, partition, offset, timestamp, headers, message.bytes, message.keyStart, message.keyLength, message.valueStart, message.valueLength);
 }
