@@ -4,6 +4,7 @@
 // nothing committed for the application.
 import { DEFAULT_PARTITIONS } from '../../schemas/topics.ts';
 import { inputsOf, type PipelineDefinition } from '../catalog.ts';
+import { withRetry } from '../runtime/errors/retry.ts';
 import type { Environment } from '../environment.ts';
 
 export class FreshTopicsError extends Error {
@@ -43,7 +44,9 @@ export async function freshPipelineTopics(env: Environment, def: PipelineDefinit
     // Kafka drops a group's committed offsets of a deleted topic; reset them only if some survived
     // (kafkajs resets by joining the group and waiting for a fetch: seconds per topic).
     for (const topic of inputs) {
-      const committed = await admin.committedOffsets(def.applicationId, topic);
+      // The group's coordinator may still be loading after the topics were re-created (Kafka
+      // answers NOT_COORDINATOR, a retriable error; seen once in a full test run).
+      const committed = await withRetry(`committedOffsets ${topic}`, () => admin.committedOffsets(def.applicationId, topic));
       if (committed.some((o) => o !== null)) {
         await admin.setCommittedOffsets(def.applicationId, committed.map((_, partition) => ({ topic, partition, offset: 0 })));
       }
