@@ -18,7 +18,7 @@ import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/emb
 import { StreamsApp } from '../pipelines/runtime/app/streams-app.ts';
 import { StreamThreads } from '../pipelines/runtime/app/stream-threads.ts';
 import type { BenchThreadArgs } from './runtime-thread.ts';
-import type { RawConsumeFigures } from './kafkajs-raw-consumer.ts';
+import { RAW_TOPICS, type RawConsumeFigures } from './kafkajs-raw-consumer.ts';
 import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-committer.ts';
 import { KeyValueStore } from '../pipelines/runtime/state/key-value-store.ts';
 import { LocalTaskState } from '../pipelines/runtime/state/local-state.ts';
@@ -87,7 +87,9 @@ export function events(serde: AvroSerde, n: number, prefix: string, density: Den
 }
 
 /** The inputs and the outputs of both workloads. */
-const PIPELINE_TOPICS = ['transactions', 'repayments', 'loan-applications', 'risk-features', WINDOW_TOTALS_TOPIC];
+/** The generated inputs (the topics the raw consumer reads too), then the outputs. */
+const INPUT_TOPICS: readonly string[] = RAW_TOPICS;
+const PIPELINE_TOPICS = [...INPUT_TOPICS, 'risk-features', WINDOW_TOTALS_TOPIC];
 
 export async function load(backend: Backend, records: ProduceRecord[], prefix: string): Promise<void> {
   await backend.admin().createTopics(PIPELINE_TOPICS.map((t) => ({ name: `${prefix}${t}`, partitions: PARTITIONS })));
@@ -210,8 +212,6 @@ async function restoreSeconds(backend: Backend, dir: string): Promise<number> {
   if (store.size() !== RESTORE_KEYS) throw new Error(`restored ${store.size()} keys, expected ${RESTORE_KEYS}`);
   return seconds;
 }
-
-const INPUT_TOPICS = ['transactions', 'repayments', 'loan-applications'];
 
 /**
  * On Kafka the topology's topic names are fixed (the risk-features pipeline as shipped), so the
