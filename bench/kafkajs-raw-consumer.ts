@@ -6,8 +6,12 @@
 // engine, so the fetch path's patches raise the ceiling as much as the engine: on 2026-12-04 the
 // lazily decoded records took it from ~266k to ~440k events/s (2.5 instead of 4.5 us of CPU per
 // event), more than they gained the engine, whose ratio to it fell although it got faster.
+//
+// With `stock` as its third argument it runs on kafkajs as published instead (the `kafkajs-stock`
+// alias, which patch-package leaves alone): kafkajs_stock_raw_eps, what a user's own consumer on
+// plain kafkajs reaches, beside the ceiling of the patched one. The Avro decode is the same.
 import { pathToFileURL } from 'node:url';
-import { Kafka, logLevel } from 'kafkajs';
+import type * as KafkaJs from 'kafkajs';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 
@@ -22,7 +26,11 @@ export interface RawConsumeFigures {
   cpuMicrosPerEvent: number;
 }
 
-export async function consumeAndDecode(brokers: string[], registryDir: string, events: number): Promise<RawConsumeFigures> {
+/** Which kafkajs runs: riskstream's patched copy, or the published package. */
+export type KafkajsBuild = 'patched' | 'stock';
+
+export async function consumeAndDecode(brokers: string[], registryDir: string, events: number, build: KafkajsBuild = 'patched'): Promise<RawConsumeFigures> {
+  const { Kafka, logLevel } = (await import(build === 'stock' ? 'kafkajs-stock' : 'kafkajs')) as typeof KafkaJs;
   const serde = new AvroSerde(new FileSchemaRegistry(registryDir));
   await serde.prepare([...RAW_TOPICS]);
   const kafka = new Kafka({ brokers, clientId: 'bench-raw', logLevel: logLevel.NOTHING });
@@ -62,7 +70,8 @@ export async function consumeAndDecode(brokers: string[], registryDir: string, e
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const [registryDir, events] = process.argv.slice(2);
-  const figures = await consumeAndDecode(process.env.KAFKA_BROKERS!.split(','), registryDir, Number(events));
+  const [registryDir, events, build = 'patched'] = process.argv.slice(2);
+  if (build !== 'patched' && build !== 'stock') throw new Error(`kafkajs-raw-consumer: kafkajs build must be "patched" or "stock", got "${build}"`);
+  const figures = await consumeAndDecode(process.env.KAFKA_BROKERS!.split(','), registryDir, Number(events), build);
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

@@ -6,6 +6,9 @@
 // (restore_1m_keys_s). Beside them:
 // - risk_features_*: the shipped risk-features topology (Avro decode, 30-day/1-day hopping windows
 //   from day slices, suppress, as-of join to applications, 24-field Avro results) on the same data;
+// - kafkajs_stock_raw_*, *_to_stock_raw: the same consume + decode on kafkajs as published, without
+//   riskstream's fetch patches (which raise kafkajs_raw_eps by ~65%): what the engine's throughput
+//   is against a consumer a user would write on plain kafkajs; the target stays against the patched one;
 // - kafkajs_eos_floor_*: plain kafkajs doing only the I/O the windowed run must do, in
 //   transactions (kafkajs-raw-transform.ts): what any engine on kafkajs spends at least;
 // - stage_*: the windowed aggregation's stages apart on Kafka (stage-topologies.ts).
@@ -260,9 +263,9 @@ async function kafkaRun(serde: AvroSerde, dir: string, n: number, guarantee: Pro
  * input topics as they are after the last kafkaRun, in a fresh process: see kafkajs-raw-consumer.ts
  * for why not in this one.
  */
-async function kafkajsScript<T>(file: string, registryDir: string, n: number): Promise<T> {
+async function kafkajsScript<T>(file: string, registryDir: string, n: number, ...args: string[]): Promise<T> {
   const script = fileURLToPath(new URL(`./${file}`, import.meta.url));
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, registryDir, String(n)], { env: process.env, maxBuffer: 1 << 20 });
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, registryDir, String(n), ...args], { env: process.env, maxBuffer: 1 << 20 });
   return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }
 
@@ -316,6 +319,9 @@ export async function run(): Promise<Record<string, number>> {
       figures.kafkajs_raw_eps = raw.eps;
       figures.kafkajs_raw_startup_s = raw.startupSeconds;
       figures.kafkajs_raw_cpu_us_per_event = raw.cpuMicrosPerEvent;
+      const stock = await kafkajsScript<RawConsumeFigures>('kafkajs-raw-consumer.ts', path.join(dir, 'registry'), KAFKA_EVENTS, 'stock');
+      figures.kafkajs_stock_raw_eps = stock.eps;
+      figures.kafkajs_stock_raw_cpu_us_per_event = stock.cpuMicrosPerEvent;
       const floor = await kafkajsScript<RawTransformFigures>('kafkajs-raw-transform.ts', path.join(dir, 'registry'), KAFKA_EVENTS);
       figures.kafkajs_eos_floor_eps = floor.eps;
       figures.kafkajs_eos_floor_cpu_us_per_event = floor.cpuMicrosPerEvent;
@@ -328,6 +334,7 @@ export async function run(): Promise<Record<string, number>> {
         if (name.endsWith('_eos')) {
           figures[`${name}_to_raw`] = ratio(r.eps, raw.eps);
           figures[`${name}_processing_to_raw`] = ratio(r.processingEps, raw.eps);
+          figures[`${name}_to_stock_raw`] = ratio(r.eps, stock.eps);
         }
       }
       figures.kafka_eos_processing_to_floor = ratio(runs.kafka_eos.processingEps, floor.eps);
