@@ -2,8 +2,8 @@
 // produce 1,000,000 records of 100-byte values to a 4-partition topic, then restore them all with
 // the partition reader, as the engine restores a changelog.
 import crypto from 'node:crypto';
-import type { ProduceRecord } from '../pipelines/runtime/backend/backend.ts';
-import { brokersFromEnv, createKafkaBackend } from '../pipelines/runtime/backend/kafka/kafka-backend.ts';
+import type { ProduceRecord } from '../engine/index.ts';
+import { brokersFromEnv, createKafkaBackend } from '../engine/backend/kafka/kafka-backend.ts';
 
 const RECORDS = Number(process.env.BENCH_KAFKA_RECORDS ?? 1_000_000);
 const BATCH = 20_000;

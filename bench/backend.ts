@@ -4,8 +4,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ProduceRecord } from '../pipelines/runtime/backend/backend.ts';
-import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
+import { type ProduceRecord, createEmbeddedBackend } from '../engine/index.ts';
 
 const RECORDS = 1_000_000;
 const BATCH = 10_000;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { categorize } from '../connectors/categorizer/categorizer.ts';
 import { generateEvents } from '../connectors/sources/generator/generator.ts';
 import { GENERATED_TOPICS, runGenerator } from '../connectors/sources/generator/run-generator.ts';
-import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
+import { createEmbeddedBackend } from '../engine/index.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import type { Transaction } from '../schemas/types.ts';

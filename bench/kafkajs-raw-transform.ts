@@ -12,8 +12,8 @@ import { pathToFileURL } from 'node:url';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
-import type { ProduceRecord } from '../pipelines/runtime/backend/backend.ts';
-import { sendChunks, toTopicMessages } from '../pipelines/runtime/backend/kafka/kafka-producers.ts';
+import type { ProduceRecord } from '../engine/index.ts';
+import { sendChunks, toTopicMessages } from '../engine/backend/kafka/kafka-producers.ts';
 import { RAW_TOPICS, type RawConsumeFigures } from './kafkajs-raw-consumer.ts';
 import { windowTotalsSerde } from './windowed-aggregate-topology.ts';
 

@@ -1,15 +1,12 @@
 // The bench's stream-thread factories: each thread opens its own backend and serde and builds the
 // topology of the run, risk-features or the plain windowed aggregation (see
-// pipelines/runtime/app/stream-threads.ts).
+// engine/streams/stream-threads.ts).
 import path from 'node:path';
 import { pino } from 'pino';
-import type { StreamThreadSlot } from '../pipelines/runtime/backend/backend.ts';
-import type { StreamThreadApp } from '../pipelines/runtime/app/stream-thread-worker.ts';
-import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-committer.ts';
+import type { StreamThreadSlot, StreamThreadApp, ProcessingGuarantee, Topology } from '../engine/index.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
-import type { Topology } from '../pipelines/runtime/topology/topology.ts';
 import { windowedAggregateTopology } from './windowed-aggregate-topology.ts';
 import { consumeOnlyTopology, outputsOnlyTopology } from './stage-topologies.ts';
 
@@ -42,8 +39,8 @@ async function benchApp(args: BenchThreadArgs, thread: StreamThreadSlot, topolog
   // Only the backend in use is loaded: each thread loads its own copy of the modules.
   const backend =
     args.log.kind === 'embedded'
-      ? (await import('../pipelines/runtime/backend/embedded/embedded-backend.ts')).createEmbeddedBackend(args.log.dataDir)
-      : (await import('../pipelines/runtime/backend/kafka/kafka-backend.ts')).createKafkaBackend({ brokers: args.log.brokers, clientId: `bench-runtime-${thread.index}` });
+      ? (await import('../engine/backend/embedded/embedded-backend.ts')).createEmbeddedBackend(args.log.dataDir)
+      : (await import('../engine/backend/kafka/kafka-backend.ts')).createKafkaBackend({ brokers: args.log.brokers, clientId: `bench-runtime-${thread.index}` });
   const registry = new FileSchemaRegistry(path.resolve(args.registryDir));
   const serde = new AvroSerde(registry);
   return {

@@ -20,24 +20,13 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { Backend, ProduceRecord } from '../pipelines/runtime/backend/backend.ts';
-import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
-import { StreamsApp } from '../pipelines/runtime/app/streams-app.ts';
-import { StreamThreads } from '../pipelines/runtime/app/stream-threads.ts';
+import { type Backend, type ProduceRecord, createEmbeddedBackend, StreamsApp, StreamThreads, type ProcessingGuarantee, KeyValueStore, LocalTaskState, restoreTaskStores, seededRandom, changelogTopicOf, type Topology, dlqTopicOf } from '../engine/index.ts';
 import type { BenchThreadArgs } from './runtime-thread.ts';
 import { RAW_TOPICS, type RawConsumeFigures } from './kafkajs-raw-consumer.ts';
 import type { RawTransformFigures } from './kafkajs-raw-transform.ts';
-import type { ProcessingGuarantee } from '../pipelines/runtime/commit/partition-committer.ts';
-import { KeyValueStore } from '../pipelines/runtime/state/key-value-store.ts';
-import { LocalTaskState } from '../pipelines/runtime/state/local-state.ts';
-import { restoreTaskStores } from '../pipelines/runtime/state/state-restorer.ts';
-import { seededRandom } from '../pipelines/runtime/testing/test-backends.ts';
-import { changelogTopicOf } from '../pipelines/runtime/state/state-store.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
 import { WINDOW_TOTALS_TOPIC, windowedAggregateTopology } from './windowed-aggregate-topology.ts';
 import { consumeOnlyTopology, outputsOnlyTopology } from './stage-topologies.ts';
-import type { Topology } from '../pipelines/runtime/topology/topology.ts';
-import { dlqTopicOf } from '../pipelines/runtime/tasks/dead-letters.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import type { LoanApplication, Repayment, Transaction } from '../schemas/types.ts';
@@ -236,7 +225,7 @@ async function loadKafkaInputs(serde: AvroSerde, n: number): Promise<void> {
 
 /** Deletes the topics of the bench's pipelines (all, or all but the inputs), then runs `then`. */
 async function resetKafkaTopics<T>(then: (backend: Backend) => Promise<T>, keepInputs = false): Promise<T> {
-  const { createKafkaBackend } = await import('../pipelines/runtime/backend/kafka/kafka-backend.ts');
+  const { createKafkaBackend } = await import('../engine/backend/kafka/kafka-backend.ts');
   const backend = createKafkaBackend({ brokers: process.env.KAFKA_BROKERS!.split(','), clientId: 'bench-runtime' });
   try {
     const admin = backend.admin();

@@ -5,8 +5,7 @@
 // - outputs only: as consume only, plus one Avro result for as many events as the windowed run
 //   writes results on the dense data, without window state or changelog.
 // The windowed run minus outputs only is then the cost of the window state and its changelog.
-import { StreamsBuilder } from '../pipelines/runtime/dsl/streams-builder.ts';
-import type { Topology } from '../pipelines/runtime/topology/topology.ts';
+import { StreamsBuilder, type Topology } from '../engine/index.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
 import { activityStream, WINDOW_TOTALS_TOPIC, windowTotalsSerde, type WindowTotals } from './windowed-aggregate-topology.ts';

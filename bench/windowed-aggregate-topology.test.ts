@@ -2,14 +2,12 @@
 // recomputation from the input as stored per partition, so its throughput figures measure real work.
 // On the embedded log only: the topology reads the fixed input topic names of the bench, which tests
 // on the shared broker must not use; the engine's windows are tested on both backends in
-// pipelines/runtime/windows/window-aggregation.test.ts.
+// engine/windows/window-aggregation.test.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
-import { StreamsApp } from '../pipelines/runtime/app/streams-app.ts';
-import { createEmbeddedBackend } from '../pipelines/runtime/backend/embedded/embedded-backend.ts';
-import { readTopic } from '../pipelines/runtime/testing/test-backends.ts';
+import { StreamsApp, createEmbeddedBackend, readTopic } from '../engine/index.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import { RAW_TOPICS } from './kafkajs-raw-consumer.ts';

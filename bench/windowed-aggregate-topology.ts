@@ -4,13 +4,9 @@
 // own work (categories, 14 sums per slice, the as-of join to applications, 24-field results): it
 // tells the engine's cost apart from the pipeline's.
 import type avsc from 'avsc';
-import type { KStream } from '../pipelines/runtime/dsl/kstream.ts';
-import { StreamsBuilder } from '../pipelines/runtime/dsl/streams-builder.ts';
-import { untilWindowCloses } from '../pipelines/runtime/dsl/windowed-table.ts';
-import { avroFieldsSerde, SerdeDecodeError, type Serde } from '../pipelines/runtime/serdes/serde.ts';
-import { AvroSlabWriter } from '../pipelines/runtime/serdes/avro-slab-writer.ts';
-import type { Topology } from '../pipelines/runtime/topology/topology.ts';
-import { TimeWindows } from '../pipelines/runtime/windows/window-specs.ts';
+import { type KStream, StreamsBuilder, untilWindowCloses, SerdeDecodeError, type Serde, type Topology, TimeWindows } from '../engine/index.ts';
+import { avroFieldsSerde } from '../schemas/topic-serdes.ts';
+import { AvroSlabWriter } from '../schemas/avro-slab-writer.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
 import { HEADER_BYTES, parseAvroType, schemaIdFromWire, type AvroSerde } from '../schemas/serde.ts';
 

@@ -1,4 +1,4 @@
-import { logger } from '../pipelines/runtime/observability/logger.ts';
+import { logger } from '../engine/index.ts';
 
 /** One line on stderr, full detail in the debug log, non-zero exit. */
 export function fail(err: unknown): never {

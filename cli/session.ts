@@ -1,12 +1,12 @@
 // Opens the environment for a command and always closes it, whatever the command does.
 import type { Command } from 'commander';
-import { openEnvironment, type Environment } from '../pipelines/environment.ts';
-import type { Settings } from '../pipelines/settings.ts';
+import { openEnvironment, type Environment } from '../app/environment.ts';
+import type { Settings } from '../app/settings.ts';
 import { settingsOf } from './context.ts';
 
 /** `overrides`: settings a command's own flags set (e.g. run --threads). */
 export async function withEnvironment<T>(program: Command, work: (env: Environment) => Promise<T>, overrides: Partial<Settings> = {}): Promise<T> {
-  const env = openEnvironment({ ...settingsOf(program), ...overrides });
+  const env = await openEnvironment({ ...settingsOf(program), ...overrides });
   try {
     return await work(env);
   } finally {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { avroFieldsSerde } from '../pipelines/runtime/serdes/serde.ts';
+import { avroFieldsSerde } from './topic-serdes.ts';
 import { FileSchemaRegistry } from './registry/file-registry.ts';
 import { AvroSerde, parseAvroType, SerdeError, toWireFormat } from './serde.ts';
 import { avroSchemaOf } from './topics.ts';

@@ -1,8 +1,8 @@
 import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
-import { PIPELINES } from '../../pipelines/catalog.ts';
-import { startPipelines } from '../../pipelines/run-pipelines.ts';
-import { formatSummary, summarize } from '../../pipelines/summary.ts';
+import { PIPELINES } from '../../app/catalog.ts';
+import { startPipelines } from '../../app/run-pipelines.ts';
+import { formatSummary, summarize } from '../../app/summary.ts';
 import { settingsOf } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';

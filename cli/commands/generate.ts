@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import type { Environment } from '../../pipelines/environment.ts';
+import type { Environment } from '../../app/environment.ts';
 import { runGenerator } from '../../connectors/sources/generator/run-generator.ts';
 import { formatCount, ProgressLine } from '../progress.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';

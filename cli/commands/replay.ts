@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { pipelinesNamed } from '../../pipelines/catalog.ts';
-import { parseReplayPoint, replayPipeline } from '../../pipelines/replay.ts';
+import { pipelinesNamed } from '../../app/catalog.ts';
+import { parseReplayPoint, replayPipeline } from '../../app/replay.ts';
 import { print, withEnvironment } from '../session.ts';
 
 export default async function replay(program: Command, pipeline: string, opts: { from: string }): Promise<void> {

@@ -1,9 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { pipelinesNamed } from '../../pipelines/catalog.ts';
-import { startPipelines, type RunProgress } from '../../pipelines/run-pipelines.ts';
-import { formatSummary, summarize } from '../../pipelines/summary.ts';
+import { pipelinesNamed } from '../../app/catalog.ts';
+import { startPipelines, type RunProgress } from '../../app/run-pipelines.ts';
+import { formatSummary, summarize } from '../../app/summary.ts';
 import { formatCount, ProgressLine, sinkProgressText } from '../progress.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dlqTopicOf } from '../../pipelines/runtime/tasks/dead-letters.ts';
+import { dlqTopicOf } from '../../engine/index.ts';
 import { ALL_TOPICS } from '../../schemas/topics.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';
 

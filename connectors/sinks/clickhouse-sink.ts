@@ -1,8 +1,7 @@
 // The warehouse sink: rows into the topic's table through Warehouse.insert, in batches. An insert is
 // retried with backoff while the warehouse is unreachable; offsets become committable only once the
 // insert is acknowledged. Redelivered rows are harmless: the tables collapse them (ReplacingMergeTree).
-import type { TopicPartition, TopicPartitionOffset } from '../../pipelines/runtime/backend/backend.ts';
-import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
+import type { TopicPartition, TopicPartitionOffset, Logger } from '../../engine/index.ts';
 import { tableOf } from '../../schemas/topics.ts';
 import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
 import { WarehouseError } from '../../warehouse/errors.ts';

@@ -3,9 +3,7 @@
 // and commits input offsets only up to what the sink has acknowledged. A record that cannot be decoded
 // or transformed goes to `<topic>.dlq` (headers error, source_topic, source_partition, source_offset),
 // committed together with the offsets; it is never dropped and never stops the sink.
-import type { Backend, GroupConsumer, LogAdmin, LogRecord, ProduceRecord, TopicPartition, TopicPartitionOffset, TransactionalProducer } from '../../pipelines/runtime/backend/backend.ts';
-import type { Logger } from '../../pipelines/runtime/observability/logger.ts';
-import { deadLetterOf, dlqTopicOf } from '../../pipelines/runtime/tasks/dead-letters.ts';
+import { type Backend, type GroupConsumer, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartition, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { eventLoopTurnIfHeld } from './event-loop-turn.ts';

@@ -2,7 +2,7 @@
 // them (now or buffered), and says up to which input offset everything is durably written. The runner
 // commits exactly that, so a crash re-delivers what was not acknowledged, and an idempotent sink turns
 // at-least-once delivery into effectively-once results.
-import type { TopicPartition, TopicPartitionOffset } from '../../pipelines/runtime/backend/backend.ts';
+import type { TopicPartition, TopicPartitionOffset } from '../../engine/index.ts';
 import type { TopicName } from '../../schemas/types.ts';
 
 /** A decoded (and transformed) Avro record with its origin. `row` keeps Avro shapes: times as epoch ms. */

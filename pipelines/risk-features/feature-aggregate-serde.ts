@@ -8,7 +8,7 @@
 // log, the local state copy). FORMAT_V1 (float64 fields) is still read, and still written for an
 // aggregate holding a value no varint can (negative, fractional or beyond 2^53).
 import { deserialize } from 'node:v8';
-import { SerdeDecodeError, V8_VERSION_TAG, type Serde } from '../runtime/serdes/serde.ts';
+import { SerdeDecodeError, V8_VERSION_TAG, type Serde } from '../../engine/index.ts';
 import { SPEND_FIELDS, type FeatureAggregate } from './window-aggregate.ts';
 
 /** First byte of this layout. v8's format starts with 0xFF, so older changelog entries still read. */

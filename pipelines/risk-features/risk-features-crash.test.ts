@@ -6,9 +6,9 @@ import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEnvironment, type Environment } from '../environment.ts';
-import { setLogLevel } from '../runtime/observability/logger.ts';
-import { resolveSettings } from '../settings.ts';
+import { openEnvironment, type Environment } from '../../app/environment.ts';
+import { setLogLevel } from '../../engine/index.ts';
+import { resolveSettings } from '../../app/settings.ts';
 import { exited, finished, runCli, startCli } from '../testing/cli-process.ts';
 import { lakeSnapshot, OUTPUT_TOPIC, outputTopicSnapshot, rowDiff, sameRows, warehouseSnapshot, type LakeSnapshot, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
 
@@ -23,12 +23,12 @@ interface RunResult {
   lake: LakeSnapshot;
 }
 
-function openEnv(dataDir: string): Environment {
-  return openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
+async function openEnv(dataDir: string): Promise<Environment> {
+  return await openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
 }
 
 async function snapshot(dataDir: string): Promise<RunResult> {
-  const env = openEnv(dataDir);
+  const env = await openEnv(dataDir);
   try {
     return { topic: await outputTopicSnapshot(env), warehouse: await warehouseSnapshot(dataDir), lake: await lakeSnapshot(dataDir) };
   } finally {
@@ -67,7 +67,7 @@ function countParquet(dir: string): number {
  * observed at the kill; rejects if the run finished (or failed) before the kill point came.
  */
 async function killRunWhen(dataDir: string, killWhen: (o: Observation) => boolean): Promise<Observation> {
-  const env = openEnv(dataDir);
+  const env = await openEnv(dataDir);
   const child = startCli(dataDir, RUN);
   const outcome = finished(child, RUN).then(
     () => 'exited 0',

@@ -12,9 +12,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEnvironment, type Environment } from '../environment.ts';
-import { setLogLevel } from '../runtime/observability/logger.ts';
-import { resolveSettings } from '../settings.ts';
+import { openEnvironment, type Environment } from '../../app/environment.ts';
+import { setLogLevel } from '../../engine/index.ts';
+import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
 import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
 import { loadInputs, RISK_FEATURES, runRiskFeaturesUntilIdle } from '../testing/load-inputs.ts';
@@ -36,12 +36,12 @@ const byPartition = (s: TopicSnapshot) => s.placed.map((p) => p.replace(/^(\d+)\
 /** Lake rows without their file names (names carry offsets). */
 const lakeRows = (l: LakeSnapshot) => l.rows.map((r) => r.slice(r.indexOf(' ') + 1)).sort();
 
-function openEnv(dataDir: string, backend: 'embedded' | 'kafka'): Environment {
-  return openEnvironment(resolveSettings({ dataDir, backend }));
+async function openEnv(dataDir: string, backend: 'embedded' | 'kafka'): Promise<Environment> {
+  return await openEnvironment(resolveSettings({ dataDir, backend }));
 }
 
 async function landed(dataDir: string): Promise<Landed> {
-  const env = openEnv(dataDir, 'kafka');
+  const env = await openEnv(dataDir, 'kafka');
   try {
     return { topic: await outputTopicSnapshot(env), warehouse: await warehouseSnapshot(dataDir, KAFKA_CLI), lake: await lakeSnapshot(dataDir, KAFKA_CLI) };
   } finally {
@@ -64,7 +64,7 @@ describe('risk-features on the kafka backend', () => {
     setLogLevel('warn');
     expect(process.env.KAFKA_BROKERS, 'KAFKA_BROKERS (set by dev/vitest-global-setup.ts)').toBeTruthy();
     expect(process.env.SCHEMA_REGISTRY_URL, 'SCHEMA_REGISTRY_URL (set by dev/vitest-global-setup.ts)').toBeTruthy();
-    const embeddedEnv = openEnv(tempDir('embedded'), 'embedded');
+    const embeddedEnv = await openEnv(tempDir('embedded'), 'embedded');
     try {
       await loadInputs(embeddedEnv, { events: EVENTS, seed: SEED, order: 'interleaved' });
       await runRiskFeaturesUntilIdle(embeddedEnv);
@@ -73,7 +73,7 @@ describe('risk-features on the kafka backend', () => {
       await embeddedEnv.close();
     }
     kafkaDir = tempDir('kafka');
-    const kafkaEnv = openEnv(kafkaDir, 'kafka');
+    const kafkaEnv = await openEnv(kafkaDir, 'kafka');
     try {
       await freshPipelineTopics(kafkaEnv, RISK_FEATURES);
       await loadInputs(kafkaEnv, { events: EVENTS, seed: SEED, order: 'interleaved' });

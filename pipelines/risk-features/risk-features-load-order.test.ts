@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openEnvironment } from '../environment.ts';
-import { setLogLevel } from '../runtime/observability/logger.ts';
-import { resolveSettings } from '../settings.ts';
+import { openEnvironment } from '../../app/environment.ts';
+import { setLogLevel } from '../../engine/index.ts';
+import { resolveSettings } from '../../app/settings.ts';
 import { loadInputs, runRiskFeaturesUntilIdle, type LoadOrder } from '../testing/load-inputs.ts';
 import { outputTopicSnapshot, rowDiff, sameRows, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
 
@@ -17,7 +17,7 @@ const SEED = 11;
 async function runWithOrder(order: LoadOrder): Promise<TopicSnapshot> {
   const dataDir = mkdtempSync(join(tmpdir(), 'rf-order-'));
   dirs.push(dataDir);
-  const env = openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
+  const env = await openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
   try {
     await loadInputs(env, { events: EVENTS, seed: SEED, order });
     await runRiskFeaturesUntilIdle(env);

@@ -7,14 +7,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PIPELINES } from '../catalog.ts';
-import { openEnvironment } from '../environment.ts';
-import { replayPipeline } from '../replay.ts';
-import { setLogLevel } from '../runtime/observability/logger.ts';
-import { resolveSettings } from '../settings.ts';
+import { PIPELINES } from '../../app/catalog.ts';
+import { openEnvironment } from '../../app/environment.ts';
+import { replayPipeline } from '../../app/replay.ts';
+import { setLogLevel, readTopic } from '../../engine/index.ts';
+import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
 import { lakeSnapshot, outputTopicSnapshot, rowDiff, sameRows, warehouseSnapshot, type LakeSnapshot, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
-import { readTopic } from '../runtime/testing/test-backends.ts';
 
 const EVENTS = '9000';
 const SEED = '5';
@@ -26,8 +25,8 @@ interface RunResult {
   lake: LakeSnapshot;
 }
 
-async function withEnv<T>(dataDir: string, work: (env: ReturnType<typeof openEnvironment>) => Promise<T>): Promise<T> {
-  const env = openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
+async function withEnv<T>(dataDir: string, work: (env: Awaited<ReturnType<typeof openEnvironment>>) => Promise<T>): Promise<T> {
+  const env = await openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
   try {
     return await work(env);
   } finally {

@@ -11,12 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateInto } from '../../cli/commands/generate.ts';
-import { pipelinesNamed } from '../catalog.ts';
-import { openEnvironment, type Environment } from '../environment.ts';
-import { startPipelines } from '../run-pipelines.ts';
-import type { LogRecord } from '../runtime/backend/backend.ts';
-import { resolveSettings } from '../settings.ts';
-import { setLogLevel } from '../runtime/observability/logger.ts';
+import { pipelinesNamed } from '../../app/catalog.ts';
+import { openEnvironment, type Environment } from '../../app/environment.ts';
+import { startPipelines } from '../../app/run-pipelines.ts';
+import { type LogRecord, setLogLevel } from '../../engine/index.ts';
+import { resolveSettings } from '../../app/settings.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';
 
 const INPUTS = ['transactions', 'repayments', 'loan-applications'] as const;
@@ -32,7 +31,7 @@ let stop: () => Promise<void>;
 beforeAll(async () => {
   setLogLevel('warn');
   dir = mkdtempSync(join(tmpdir(), 'rs-features-sql-'));
-  env = openEnvironment(resolveSettings({ dataDir: dir, backend: 'embedded', logLevel: 'warn' }, {}));
+  env = await openEnvironment(resolveSettings({ dataDir: dir, backend: 'embedded', logLevel: 'warn' }, {}));
   await generateInto(env, { events: 12_000, seed: 7 });
   const running = await startPipelines(env, { pipelines: pipelinesNamed(['risk-features']) });
   stop = running.stop;

@@ -4,11 +4,8 @@
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { LoanApplication, RiskFeatures } from '../../schemas/types.ts';
 import { categorize } from '../../connectors/categorizer/categorizer.ts';
-import { StreamsBuilder } from '../runtime/dsl/streams-builder.ts';
-import { untilWindowCloses } from '../runtime/dsl/windowed-table.ts';
-import { alsoReadingV8, avroFieldsSerde, avroSerde } from '../runtime/serdes/serde.ts';
-import type { Topology } from '../runtime/topology/topology.ts';
-import { TimeWindows, type Windowed } from '../runtime/windows/window-specs.ts';
+import { StreamsBuilder, untilWindowCloses, alsoReadingV8, type Topology, TimeWindows, type Windowed } from '../../engine/index.ts';
+import { avroFieldsSerde, avroSerde } from '../../schemas/topic-serdes.ts';
 import { applicationRatios } from './application-ratios.ts';
 import { featureAggregateSerde } from './feature-aggregate-serde.ts';
 import {

@@ -3,9 +3,9 @@
 // .late/.dlq companions and the application's internal topics) and re-creates the inputs empty, with
 // nothing committed for the application.
 import { DEFAULT_PARTITIONS } from '../../schemas/topics.ts';
-import { inputsOf, type PipelineDefinition } from '../catalog.ts';
-import { withRetry } from '../runtime/errors/retry.ts';
-import type { Environment } from '../environment.ts';
+import { inputsOf, type PipelineDefinition } from '../../app/catalog.ts';
+import { withRetry } from '../../engine/index.ts';
+import type { Environment } from '../../app/environment.ts';
 
 export class FreshTopicsError extends Error {
   constructor(message: string) {

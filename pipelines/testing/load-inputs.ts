@@ -5,10 +5,10 @@
 import { generateEvents, type GeneratedEvent } from '../../connectors/sources/generator/generator.ts';
 import { DEFAULT_PARTITIONS } from '../../schemas/topics.ts';
 import type { TopicName } from '../../schemas/types.ts';
-import { inputsOf, PIPELINES } from '../catalog.ts';
-import type { Environment } from '../environment.ts';
-import type { ProduceRecord } from '../runtime/backend/backend.ts';
-import { startPipelines } from '../run-pipelines.ts';
+import { inputsOf, PIPELINES } from '../../app/catalog.ts';
+import type { Environment } from '../../app/environment.ts';
+import type { ProduceRecord } from '../../engine/index.ts';
+import { startPipelines } from '../../app/run-pipelines.ts';
 
 export const RISK_FEATURES = PIPELINES['risk-features'];
 export const RISK_FEATURES_INPUTS: readonly TopicName[] = inputsOf(RISK_FEATURES);

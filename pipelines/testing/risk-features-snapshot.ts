@@ -4,8 +4,8 @@
 // (CONTRACTS §4), so it is left out everywhere.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Environment } from '../environment.ts';
-import { readTopic } from '../runtime/testing/test-backends.ts';
+import type { Environment } from '../../app/environment.ts';
+import { readTopic } from '../../engine/index.ts';
 import { runCli, type CliOptions } from './cli-process.ts';
 
 export const OUTPUT_TOPIC = 'risk-features';

@@ -2,7 +2,7 @@
 // keyed by each topic's key field, timestamped with event_time, in batches, optionally paced.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LogAdmin, LogProducer, ProduceRecord } from '../../../pipelines/runtime/backend/backend.ts';
+import type { LogAdmin, LogProducer, ProduceRecord } from '../../../engine/index.ts';
 import type { AvroSerde } from '../../../schemas/serde.ts';
 import { DEFAULT_PARTITIONS } from '../../../schemas/topics.ts';
 import { discrepanciesCsv, labelsCsv } from './generator.ts';

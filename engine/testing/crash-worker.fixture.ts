@@ -2,7 +2,7 @@
 // writes its state dump to <dir>/state-dump.json. Killed with SIGKILL at random instants by the test.
 // Usage: node --import tsx crash-worker.fixture.ts <backend kind> <dir> <prefix>
 import fs from 'node:fs';
-import { StreamsApp } from '../app/streams-app.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { crashTopology } from './crash-topology.ts';
 import { canonicalState } from './state-dump.ts';
 import { testEnvAt, type BackendKind } from './test-backends.ts';

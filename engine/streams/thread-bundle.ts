@@ -13,7 +13,7 @@ import type { Plugin } from 'esbuild';
 import type { Logger } from '../observability/logger.ts';
 
 const WORKER_SOURCE = fileURLToPath(new URL('./stream-thread-worker.ts', import.meta.url));
-const PROJECT_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Inside the project, so that the bundle's imports of npm packages resolve as the sources' do. */
 const CACHE_ROOT = path.join(PROJECT_ROOT, 'node_modules', '.cache', 'riskstream', 'stream-threads');
 

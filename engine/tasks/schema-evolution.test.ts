@@ -4,13 +4,14 @@
 // not know is a poison pill for the DLQ.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FileSchemaRegistry } from '../../../schemas/registry/file-registry.ts';
-import { AvroSerde, parseAvroType, toWireFormat } from '../../../schemas/serde.ts';
-import { avroSchemaOf, subjectOf } from '../../../schemas/topics.ts';
-import type { Transaction } from '../../../schemas/types.ts';
-import { StreamsApp } from '../app/streams-app.ts';
+import { FileSchemaRegistry } from '../../schemas/registry/file-registry.ts';
+import { AvroSerde, parseAvroType, toWireFormat } from '../../schemas/serde.ts';
+import { avroSchemaOf, subjectOf } from '../../schemas/topics.ts';
+import type { Transaction } from '../../schemas/types.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
-import { avroFieldsSerde, avroSerde, jsonSerde } from '../serdes/serde.ts';
+import { jsonSerde } from '../serdes/serde.ts';
+import { avroFieldsSerde, avroSerde } from '../../schemas/topic-serdes.ts';
 import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 function transaction(i: number): Transaction {

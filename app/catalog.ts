@@ -1,8 +1,8 @@
 // Every pipeline riskstream can run, by name: what it reads, what it writes, how to build it.
 import type { AvroSerde } from '../schemas/serde.ts';
 import type { TopicName } from '../schemas/types.ts';
-import type { Topology } from './runtime/topology/topology.ts';
-import { riskFeaturesTopology, WINDOW_GRACE_MS, WINDOW_SIZE_MS } from './risk-features/topology.ts';
+import type { Topology } from '../engine/index.ts';
+import { riskFeaturesTopology, WINDOW_GRACE_MS, WINDOW_SIZE_MS } from '../pipelines/risk-features/topology.ts';
 
 export interface TopologyOptions {
   /** Windows starting before this time are not emitted (they were emitted before a replay). */

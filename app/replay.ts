@@ -15,8 +15,7 @@ import { tableOf } from '../schemas/topics.ts';
 import type { TopicName } from '../schemas/types.ts';
 import { inputsOf, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
-import type { LogRecord, TopicPartitionOffset } from './runtime/backend/backend.ts';
-import { logger } from './runtime/observability/logger.ts';
+import { type LogRecord, type TopicPartitionOffset, logger } from '../engine/index.ts';
 
 export type ReplayPoint = 'earliest' | number;
 

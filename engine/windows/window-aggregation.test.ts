@@ -3,7 +3,7 @@
 // event time processed; a record joins every window containing it that is still open; a window is
 // emitted once, when stream time >= end + grace; records fitting no open window go to .late.
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamsApp } from '../app/streams-app.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { untilWindowCloses } from '../dsl/windowed-table.ts';
 import { jsonSerde } from '../serdes/serde.ts';

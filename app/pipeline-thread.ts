@@ -1,9 +1,6 @@
 // A pipeline's stream thread (run with streamThreads > 1): each thread opens its own environment
 // (backend, registry, serde) from the settings and builds the pipeline's topology itself.
-import type { StreamThreadSlot } from './runtime/backend/backend.ts';
-import type { StreamThreadApp } from './runtime/app/stream-thread-worker.ts';
-import type { StreamThreadFactory } from './runtime/app/stream-threads.ts';
-import { logger, setLogLevel } from './runtime/observability/logger.ts';
+import { type StreamThreadSlot, type StreamThreadApp, type StreamThreadFactory, logger, setLogLevel } from '../engine/index.ts';
 import { pipelinesNamed } from './catalog.ts';
 import { openStreamEnvironment } from './stream-environment.ts';
 import type { Settings } from './settings.ts';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamsApp } from '../app/streams-app.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';

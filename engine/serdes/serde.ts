@@ -1,12 +1,7 @@
-// How the engine turns keys and values into bytes and back. Avro topics use the project's AvroSerde
-// (Confluent wire format); internal topics (changelogs, repartition) use v8 structured clone, which
-// is fast, lossless for plain data and needs no schema.
+// How the engine turns keys and values into bytes and back. Internal topics (changelogs,
+// repartition) use v8 structured clone, which is fast, lossless for plain data and needs no schema;
+// a topic with a schema brings its own Serde (the project's Avro serdes live in schemas/).
 import { deserialize, serialize } from 'node:v8';
-import type avsc from 'avsc';
-import { parseAvroType, type AvroSerde } from '../../../schemas/serde.ts';
-import { avroSchemaOf } from '../../../schemas/topics.ts';
-import { AvroSlabWriter } from './avro-slab-writer.ts';
-import type { TopicName, TopicRecords } from '../../../schemas/types.ts';
 
 export interface Serde<T> {
   serialize(value: T): Buffer | null;
@@ -80,38 +75,5 @@ export function jsonSerde<T>(): Serde<T> {
   return {
     serialize: (v) => (v === null || v === undefined ? null : Buffer.from(JSON.stringify(v), 'utf8')),
     deserialize: (b) => (b === null ? (null as T) : (JSON.parse(b.toString('utf8')) as T)),
-  };
-}
-
-/**
- * The Avro value serde of one project topic; prepare() registers its schema. Encoding goes through
- * a slab writer (same bytes as AvroSerde.encode, without an allocation and copy per record).
- */
-export function avroSerde<T extends TopicName>(avro: AvroSerde, topic: T): Serde<TopicRecords[T]> {
-  let writer: { id: number; type: avsc.Type; slab: AvroSlabWriter } | undefined;
-  return {
-    serialize: (v) => (writer ? writer.slab.write(writer.id, writer.type, v) : avro.encode(topic, v)),
-    deserialize: (b) => avro.decode(topic, b),
-    preload: (b) => avro.loadWriterOf(b),
-    prepare: async () => {
-      await avro.prepare([topic]);
-      writer = { id: avro.schemaIdOf(topic), type: parseAvroType(avroSchemaOf(topic)), slab: new AvroSlabWriter() };
-    },
-  };
-}
-
-/**
- * Reads only `fields` of a project topic's Avro records (AvroSerde.fieldsDecoder): for sources a
- * topology reads a few fields of. It cannot write: a narrowed record is not a record of the topic.
- */
-export function avroFieldsSerde<T extends TopicName, K extends keyof TopicRecords[T] & string>(avro: AvroSerde, topic: T, fields: readonly K[]): Serde<Pick<TopicRecords[T], K>> {
-  const decode = avro.fieldsDecoder(topic, fields);
-  return {
-    serialize: () => {
-      throw new Error(`the ${topic} serde reading only ${fields.join(', ')} cannot write records: use avroSerde(avro, '${topic}') to write`);
-    },
-    deserialize: decode,
-    preload: (b) => avro.loadWriterOf(b),
-    prepare: () => avro.prepare([topic]),
   };
 }

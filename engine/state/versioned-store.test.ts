@@ -5,11 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
-import { FileSchemaRegistry } from '../../../schemas/registry/file-registry.ts';
-import { AvroSerde, parseAvroType, toWireFormat } from '../../../schemas/serde.ts';
-import { avroSchemaOf, subjectOf } from '../../../schemas/topics.ts';
-import type { LoanApplication } from '../../../schemas/types.ts';
-import { alsoReadingV8, avroSerde } from '../serdes/serde.ts';
+import { FileSchemaRegistry } from '../../schemas/registry/file-registry.ts';
+import { AvroSerde, parseAvroType, toWireFormat } from '../../schemas/serde.ts';
+import { avroSchemaOf, subjectOf } from '../../schemas/topics.ts';
+import type { LoanApplication } from '../../schemas/types.ts';
+import { alsoReadingV8 } from '../serdes/serde.ts';
+import { avroSerde } from '../../schemas/topic-serdes.ts';
 import { VersionedStore } from './versioned-store.ts';
 
 function application(id: string, t: number): LoanApplication {

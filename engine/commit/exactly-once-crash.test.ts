@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.ts';
-import { StreamsApp } from '../app/streams-app.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { crashInput, crashTopics, crashTopology, resultSerde } from '../testing/crash-topology.ts';
 import { canonicalState } from '../testing/state-dump.ts';
 import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';

@@ -3,8 +3,7 @@
 // copy of every module it imports, and kafkajs, the Confluent client, chDB or the AWS SDK it does
 // not use added up to half a second to each thread's start.
 import { join } from 'node:path';
-import type { Backend } from './runtime/backend/backend.ts';
-import type { KafkaBackendConfig } from './runtime/backend/kafka/kafka-backend.ts';
+import { openBackend, type Backend, type BackendSpec } from '../engine/index.ts';
 import type { RegistryOptions } from '../schemas/registry/open-registry.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
 import { AvroSerde } from '../schemas/serde.ts';
@@ -18,9 +17,10 @@ export interface StreamEnvironment {
   close(): Promise<void>;
 }
 
-export function kafkaConfigOf(settings: Settings): KafkaBackendConfig {
+export function backendSpecOf(settings: Settings): BackendSpec {
+  if (settings.backend === 'embedded') return { kind: 'embedded', dataDir: settings.dataDir };
   const { brokers, clientId, ssl, sasl } = settings.kafka;
-  return { brokers, clientId, ssl, sasl };
+  return { kind: 'kafka', brokers, clientId, ssl, sasl };
 }
 
 export function registryOptionsOf(settings: Settings): RegistryOptions {
@@ -34,16 +34,9 @@ export function stateDirOf(settings: Settings): string {
 }
 
 export async function openStreamEnvironment(settings: Settings): Promise<StreamEnvironment> {
-  let backend: Backend;
+  const backend = await openBackend(backendSpecOf(settings));
   let registry: SchemaRegistryClient;
-  if (settings.backend === 'embedded') {
-    const [{ createEmbeddedBackend }, { embeddedRegistry }] = await Promise.all([import('./runtime/backend/embedded/embedded-backend.ts'), import('../schemas/registry/file-registry.ts')]);
-    backend = createEmbeddedBackend(settings.dataDir);
-    registry = embeddedRegistry(settings.dataDir);
-  } else {
-    const [{ createKafkaBackend }, { openRegistry }] = await Promise.all([import('./runtime/backend/kafka/kafka-backend.ts'), import('../schemas/registry/open-registry.ts')]);
-    backend = createKafkaBackend(kafkaConfigOf(settings));
-    registry = openRegistry(registryOptionsOf(settings));
-  }
+  if (settings.backend === 'embedded') registry = (await import('../schemas/registry/file-registry.ts')).embeddedRegistry(settings.dataDir);
+  else registry = (await import('../schemas/registry/open-registry.ts')).openRegistry(registryOptionsOf(settings));
   return { backend, serde: new AvroSerde(registry), stateDir: stateDirOf(settings), close: () => backend.close() };
 }

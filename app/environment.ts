@@ -9,11 +9,9 @@ import type { SchemaRegistryClient } from '../schemas/registry/registry-client.t
 import { AvroSerde } from '../schemas/serde.ts';
 import { openWarehouse } from '../warehouse/open-warehouse.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
-import type { Backend } from './runtime/backend/backend.ts';
-import { createEmbeddedBackend } from './runtime/backend/embedded/embedded-backend.ts';
-import { createKafkaBackend } from './runtime/backend/kafka/kafka-backend.ts';
+import { type Backend, openBackend } from '../engine/index.ts';
 import type { Settings } from './settings.ts';
-import { kafkaConfigOf, registryOptionsOf, stateDirOf } from './stream-environment.ts';
+import { backendSpecOf, registryOptionsOf, stateDirOf } from './stream-environment.ts';
 
 export interface Environment {
   readonly settings: Settings;
@@ -29,9 +27,9 @@ export interface Environment {
   close(): Promise<void>;
 }
 
-export function openEnvironment(settings: Settings): Environment {
+export async function openEnvironment(settings: Settings): Promise<Environment> {
   const embedded = settings.backend === 'embedded';
-  const backend = embedded ? createEmbeddedBackend(settings.dataDir) : createKafkaBackend(kafkaConfigOf(settings));
+  const backend = await openBackend(backendSpecOf(settings));
   const registry = openRegistry(registryOptionsOf(settings));
   // Kafka mode lands in ClickHouse and S3 when they are configured, else in chDB and a local lake
   // under the data dir (a real log with an embedded warehouse is a handy development set-up).

@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Backend, GroupConsumer } from '../backend/backend.ts';
-import { StreamsApp } from '../app/streams-app.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { crashTopology } from './crash-topology.ts';
 import { canonicalState } from './state-dump.ts';
 import { testEnvAt } from './test-backends.ts';

@@ -2,7 +2,7 @@
 // (headers error, source_topic, source_partition, source_offset); the rest of the partition is
 // processed and the worker keeps running.
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamsApp } from '../app/streams-app.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';

@@ -2,7 +2,7 @@
 // customer (a repartition topic, so threads feed each other), a running total per customer, and a
 // stateless filter of large amounts.
 import type { StreamThreadSlot } from '../backend/backend.ts';
-import type { StreamThreadApp } from '../app/stream-thread-worker.ts';
+import type { StreamThreadApp } from '../streams/stream-thread-worker.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import type { Topology } from '../topology/topology.ts';

@@ -1,7 +1,7 @@
 // Event-time stream-table join: each order sees the price in force at its own time (versioned table),
 // and timestamp synchronisation makes the result independent of which topic was loaded first.
 import { afterEach, describe, expect, it } from 'vitest';
-import { StreamsApp } from '../app/streams-app.ts';
+import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';

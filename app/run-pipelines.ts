@@ -12,10 +12,8 @@ import type { Warehouse } from '../warehouse/warehouse.ts';
 import { inputsOf, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
 import { readReplayFloor } from './replay.ts';
-import { StreamsApp, type StreamsProgress } from './runtime/app/streams-app.ts';
-import { StreamThreads } from './runtime/app/stream-threads.ts';
+import { StreamsApp, type StreamsProgress, StreamThreads, logger } from '../engine/index.ts';
 import { pipelineThreadFactory } from './pipeline-thread.ts';
-import { logger } from './runtime/observability/logger.ts';
 
 export interface RunOptions {
   pipelines: PipelineDefinition[];

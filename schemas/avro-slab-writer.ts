@@ -3,7 +3,7 @@
 // pipeline encodes several records per input event). A slab is freed once every record cut from it
 // has been written and dropped.
 import type avro from 'avsc';
-import { HEADER_BYTES, writeWireHeader } from '../../../schemas/serde.ts';
+import { HEADER_BYTES, writeWireHeader } from './serde.ts';
 
 const SLAB_BYTES = 1 << 20;
 

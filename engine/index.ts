@@ -1,0 +1,58 @@
+// The engine's public API: everything a pipeline, connector or application needs, and nothing
+// that names a topic, schema or pipeline. Import from here, never from the engine's folders.
+
+// DSL: build a topology
+export { StreamsBuilder, type StreamOptions, type VersionedTableOptions, type BuilderOptions } from './dsl/streams-builder.ts';
+export { KStream, type ToOptions, type TableJoinOptions, type StreamJoinOptions } from './dsl/kstream.ts';
+export { GroupedStream, TimeWindowedStream, SessionWindowedStream, type AggregateOptions } from './dsl/grouped-stream.ts';
+export { WindowedTable, untilWindowCloses, type Suppression } from './dsl/windowed-table.ts';
+export { VersionedTable } from './dsl/versioned-table.ts';
+export { TimeWindows, SessionWindows, WindowSpecError, type Windowed, type Aggregator, type EmitMode } from './windows/window-specs.ts';
+export { Topology, TopologyError } from './topology/topology.ts';
+export type { Processor, ProcessorSupplier } from './processors/processor.ts';
+
+// Serdes
+export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VERSION_TAG, type Serde } from './serdes/serde.ts';
+
+// State
+export type { StateStore, StoreSpec, ChangelogEntry } from './state/state-store.ts';
+export { changelogTopicOf } from './state/state-store.ts';
+export { KeyValueStore, keyValueStore } from './state/key-value-store.ts';
+export { LocalTaskState } from './state/local-state.ts';
+export { restoreTaskStores } from './state/state-restorer.ts';
+
+// Running a topology
+export { StreamsApp, StreamsAppError, type StreamsAppOptions, type StreamsProgress, type AppState } from './streams/streams-app.ts';
+export { StreamThreads, type StreamThreadFactory, type StreamThreadsOptions } from './streams/stream-threads.ts';
+export type { StreamThreadApp, StreamThreadAppFactory } from './streams/stream-thread-worker.ts';
+export type { ProcessingGuarantee } from './commit/partition-committer.ts';
+export { dlqTopicOf, deadLetterOf } from './tasks/dead-letters.ts';
+
+// Backends: the log the engine runs on
+export type {
+  Backend,
+  GroupConsumer,
+  Headers,
+  LogAdmin,
+  LogProducer,
+  LogRecord,
+  ProduceRecord,
+  StreamThreadSlot,
+  TopicConfig,
+  TopicInfo,
+  TopicPartition,
+  TopicPartitionOffset,
+  TransactionalProducer,
+} from './backend/backend.ts';
+export { NO_HEADERS } from './backend/backend.ts';
+export * from './backend/errors.ts';
+export { createEmbeddedBackend } from './backend/embedded/embedded-backend.ts';
+export { openBackend, type BackendSpec } from './backend/open-backend.ts';
+export type { KafkaBackendConfig } from './backend/kafka/kafka-client.ts';
+
+// Errors, logs
+export { withRetry, isRetriable } from './errors/retry.ts';
+export { logger, setLogLevel, type Logger } from './observability/logger.ts';
+
+// Testing: backends for topology tests (embedded on a temp dir, Kafka on the test broker)
+export { testEnv, testEnvAt, readTopic, seededRandom, BACKEND_KINDS, type BackendKind, type TestEnv } from './testing/test-backends.ts';
