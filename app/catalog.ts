@@ -1,39 +1,55 @@
-// Every pipeline riskstream can run, by name: what it reads, what it writes, how to build it.
-import type { AvroSerde } from '../schemas/serde.ts';
+// Every pipeline riskstream can run: one line per pipeline folder. What each reads, writes and
+// keeps is read off its topology.
+import { riskFeatures } from '../pipelines/risk-features/pipeline.ts';
+import type { Pipeline } from '../pipelines/pipeline.ts';
+import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
+import { AvroSerde } from '../schemas/serde.ts';
+import { isTopicName } from '../schemas/topics.ts';
 import type { TopicName } from '../schemas/types.ts';
-import type { Topology } from '../engine/index.ts';
-import { riskFeaturesTopology, WINDOW_GRACE_MS, WINDOW_SIZE_MS } from '../pipelines/risk-features/topology.ts';
 
-export interface TopologyOptions {
-  /** Windows starting before this time are not emitted (they were emitted before a replay). */
-  emitWindowsFrom?: number;
-}
+const CATALOG: readonly Pipeline[] = [riskFeatures];
 
-export interface PipelineDefinition {
-  name: string;
+export interface PipelineDefinition extends Pipeline {
   /** Consumer group, transactional-id and internal-topic prefix. */
   applicationId: string;
-  /** Streams replayed from a point in time. */
+  /** Streams: a replay re-reads them from a point in time. */
   streamInputs: TopicName[];
-  /** Tables (versioned): a replay re-reads them from the earliest offset, so as-of joins see all history. */
+  /** Tables: a replay re-reads them from the beginning, so as-of joins see all history. */
   tableInputs: TopicName[];
   outputs: TopicName[];
+  /** Topics for records that arrived after every window they belong to had closed. */
+  lateTopics: string[];
   /** How far before a replay point the streams must be re-read to rebuild every window still open there. */
   replayLookbackMs: number;
-  topology(avro: AvroSerde, options: TopologyOptions): Topology;
 }
 
-export const PIPELINES: Record<string, PipelineDefinition> = {
-  'risk-features': {
-    name: 'risk-features',
-    applicationId: 'riskstream-risk-features',
-    streamInputs: ['transactions', 'repayments'],
-    tableInputs: ['loan-applications'],
-    outputs: ['risk-features'],
-    replayLookbackMs: WINDOW_SIZE_MS + WINDOW_GRACE_MS,
-    topology: riskFeaturesTopology,
-  },
+/** Building a topology only describes it: nothing may reach a registry meanwhile. */
+const describeOnly: SchemaRegistryClient = {
+  register: () => Promise.reject(new Error('a topology being described registers no schema')),
+  schemaById: () => Promise.reject(new Error('a topology being described reads no schema')),
+  latest: () => Promise.reject(new Error('a topology being described reads no schema')),
+  subjects: () => Promise.reject(new Error('a topology being described reads no schema')),
 };
+
+export function definitionOf(pipeline: Pipeline): PipelineDefinition {
+  const topology = pipeline.topology(new AvroSerde(describeOnly), {});
+  const projectTopics = (topics: string[], what: string): TopicName[] =>
+    topics.map((t) => {
+      if (!isTopicName(t)) throw new Error(`pipeline ${pipeline.name} ${what} '${t}', which is not a project topic (schemas/topics.ts)`);
+      return t;
+    });
+  return {
+    ...pipeline,
+    applicationId: `riskstream-${pipeline.name}`,
+    streamInputs: projectTopics(topology.streamTopics(), 'reads'),
+    tableInputs: projectTopics([...topology.tableTopics], 'reads'),
+    outputs: projectTopics(topology.outputTopics(), 'writes'),
+    lateTopics: [...topology.lateTopics],
+    replayLookbackMs: topology.replayLookbackMs,
+  };
+}
+
+export const PIPELINES: Readonly<Record<string, PipelineDefinition>> = Object.fromEntries(CATALOG.map((p) => [p.name, definitionOf(p)]));
 
 export class UnknownPipelineError extends Error {
   constructor(name: string) {

@@ -1,6 +1,7 @@
 // A pipeline's stream thread (run with streamThreads > 1): each thread opens its own environment
 // (backend, registry, serde) from the settings and builds the pipeline's topology itself.
-import { type StreamThreadSlot, type StreamThreadApp, type StreamThreadFactory, logger, setLogLevel } from '../engine/index.ts';
+import { type StreamThreadSlot, type StreamThreadApp, type StreamThreadFactory, setLogLevel } from '../engine/index.ts';
+import { streamsAppOptionsOf } from './pipeline-app.ts';
 import { pipelinesNamed } from './catalog.ts';
 import { openStreamEnvironment } from './stream-environment.ts';
 import type { Settings } from './settings.ts';
@@ -21,16 +22,5 @@ export async function pipelineThreadApp(raw: unknown, _thread: StreamThreadSlot)
   setLogLevel(args.settings.logLevel);
   const env = await openStreamEnvironment(args.settings);
   const [def] = pipelinesNamed([args.pipeline]);
-  return {
-    options: {
-      applicationId: def.applicationId,
-      topology: def.topology(env.serde, { emitWindowsFrom: args.emitWindowsFrom }),
-      backend: env.backend,
-      stateDir: env.stateDir,
-      guarantee: args.settings.guarantee,
-      commitIntervalMs: args.settings.commitIntervalMs,
-      logger,
-    },
-    close: () => env.close(),
-  };
+  return { options: streamsAppOptionsOf(def, env, args.settings, { emitWindowsFrom: args.emitWindowsFrom }), close: () => env.close() };
 }

@@ -11,9 +11,8 @@ import { startWarehouseQueryServer, type WarehouseQueryServer } from '../warehou
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { inputsOf, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
-import { readReplayFloor } from './replay.ts';
-import { StreamsApp, type StreamsProgress, StreamThreads, logger } from '../engine/index.ts';
-import { pipelineThreadFactory } from './pipeline-thread.ts';
+import { type StreamsProgress, logger } from '../engine/index.ts';
+import { pipelineApp, type PipelineApp } from './pipeline-app.ts';
 
 export interface RunOptions {
   pipelines: PipelineDefinition[];
@@ -41,9 +40,6 @@ export interface RunningPipelines {
   readonly warehouse: Warehouse | undefined;
 }
 
-/** A pipeline runs as one StreamsApp, or as several stream threads of this process. */
-type PipelineApp = Pick<StreamsApp, 'start' | 'runUntilIdle' | 'stop' | 'progress'>;
-
 /** Topics the sinks land for a run: the pipelines' inputs and outputs (plus every input for `all`). */
 export function sunkTopicsOf(opts: RunOptions): TopicName[] {
   const topics = new Set<TopicName>(opts.allInputs ? INPUT_TOPICS : []);
@@ -59,26 +55,7 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
   const apps: PipelineApp[] = [];
   try {
     if (warehouse?.kind === 'chdb') queryServer = await startWarehouseQueryServer(warehouse, env.settings.dataDir);
-    for (const def of opts.pipelines) {
-      const floor = readReplayFloor(env.settings.dataDir, def.name);
-      const threads = env.settings.streamThreads;
-      if (threads > 1) {
-        const factory = pipelineThreadFactory({ settings: env.settings, pipeline: def.name, emitWindowsFrom: floor });
-        apps.push(new StreamThreads({ applicationId: def.applicationId, threads, factory, backend: env.backend, logger, metricsPort: opts.metricsPort }));
-        continue;
-      }
-      apps.push(
-        new StreamsApp({
-          applicationId: def.applicationId,
-          topology: def.topology(env.serde, { emitWindowsFrom: floor }),
-          backend: env.backend,
-          stateDir: env.stateDir,
-          guarantee: env.settings.guarantee,
-          commitIntervalMs: env.settings.commitIntervalMs,
-          metricsPort: opts.metricsPort,
-        }),
-      );
-    }
+    for (const def of opts.pipelines) apps.push(pipelineApp(env, def, opts.metricsPort));
     for (const app of apps) await app.start();
     const common = { backend: env.backend, serde: env.serde, topics: sunkTopicsOf(opts), transforms: SINK_TRANSFORMS, logger };
     const targets = !warehouse ? [] : [new ClickHouseSink(warehouse, { logger }), new ParquetLakeSink(env.lakeStore(), { logger })];

@@ -71,6 +71,7 @@ export class TimeWindowedStream<V> {
     const b = this.builder;
     const storeName = options.storeName ?? b.nameFor('WINDOW-SLICES-STATE-STORE');
     b.addStateStore(sliceStore<A>(storeName, sliceSlotsFor(this.windows), options.aggregateSerde));
+    b.topology.requireLookback(this.windows.sizeMs + this.windows.graceMs);
     const name = b.nameFor('WINDOW-AGGREGATE');
     const opts = { windows: this.windows, aggregator, storeName, emit: 'update' as EmitMode, lateTopic: options.lateTopic };
     b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new SlicedWindowAggregateProcessor<V, A>({ ...opts, lateTopic: opts.lateTopic! }) as never });
@@ -98,6 +99,8 @@ export class SessionWindowedStream<V> {
     const b = this.builder;
     const storeName = options.storeName ?? b.nameFor('SESSION-STATE-STORE');
     b.addStateStore(sessionStore<A>(storeName, options.aggregateSerde));
+    // A session can grow without bound: no point in time short of the beginning rebuilds it.
+    b.topology.requireLookback(Infinity);
     const name = b.nameFor('SESSION-AGGREGATE');
     const opts = { windows: this.windows, aggregator, storeName, emit: 'update' as EmitMode, lateTopic: options.lateTopic };
     b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new SessionWindowAggregateProcessor<V, A>({ ...opts, lateTopic: opts.lateTopic! }) as never });

@@ -133,6 +133,7 @@ export class KStream<K, V> {
     const [ls, rs] = options.storeNames ?? [b.nameFor('JOIN-THIS-STORE'), b.nameFor('JOIN-OTHER-STORE')];
     b.addStateStore(joinBufferStore<V>(ls));
     b.addStateStore(joinBufferStore<V2>(rs));
+    b.topology.requireLookback(window.beforeMs + window.afterMs + window.graceMs);
     const lateOptions: { lateTopic?: string } = { lateTopic: options.lateTopic };
     const j = joiner as unknown as (l: unknown, r: unknown, k: string) => R;
     const leftNode = b.nameFor('JOIN-THIS');

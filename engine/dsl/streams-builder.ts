@@ -58,6 +58,7 @@ export class StreamsBuilder {
   versionedTable<V>(topic: string, options: VersionedTableOptions<V>): VersionedTable<V> {
     const storeName = options.storeName ?? `${topic}-versioned`;
     this.addStateStore(versionedStore<V>(storeName, { serde: options.storeSerde, historyRetentionMs: options.historyRetentionMs }));
+    this.topology.tableTopics.add(topic);
     const source = this.nameFor('TABLE-SOURCE');
     this.addNode(this.sourceSpec(source, [{ name: topic, internal: false }], options));
     const writer = this.nameFor('TABLE-MATERIALIZE');

@@ -67,6 +67,9 @@ export class Topology {
   readonly stores = new Map<string, StoreSpec>();
   /** Topics to create for records that arrive too late; filled in by the builder. */
   readonly lateTopics = new Set<string>();
+  /** Source topics read as tables (latest or versioned value per key), not as streams. */
+  readonly tableTopics = new Set<string>();
+  private lookbackMs = 0;
   private subTopologiesCache?: SubTopology[];
 
   addNode(node: NodeSpec): void {
@@ -81,6 +84,38 @@ export class Topology {
   addStore(spec: StoreSpec): void {
     if (this.stores.has(spec.name)) throw new TopologyError(`state store ${spec.name} is declared twice`);
     this.stores.set(spec.name, spec);
+  }
+
+  /**
+   * Declares that state at stream time t depends on stream records back to t - ms (a window's size
+   * plus grace); Infinity when no bound holds (sessions).
+   */
+  requireLookback(ms: number): void {
+    this.lookbackMs = Math.max(this.lookbackMs, ms);
+  }
+
+  /** How far before a point in time the streams must be re-read to rebuild every piece of state open there. */
+  get replayLookbackMs(): number {
+    return this.lookbackMs;
+  }
+
+  /** The user topics the topology reads as streams, in declaration order. */
+  streamTopics(): string[] {
+    return this.userTopicsOf('source').filter((t) => !this.tableTopics.has(t));
+  }
+
+  /** The user topics the topology writes to (late topics aside). */
+  outputTopics(): string[] {
+    return this.userTopicsOf('sink');
+  }
+
+  private userTopicsOf(kind: 'source' | 'sink'): string[] {
+    const out = new Set<string>();
+    for (const n of this.nodes.values()) {
+      const refs = n.kind === 'source' && kind === 'source' ? n.topics : n.kind === 'sink' && kind === 'sink' ? [n.topic] : [];
+      for (const ref of refs) if (!ref.internal) out.add(ref.name);
+    }
+    return [...out];
   }
 
   children(name: string): string[] {

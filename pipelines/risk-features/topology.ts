@@ -1,4 +1,4 @@
-// The risk-features pipeline (CONTRACTS §4), in the DSL: transactions and repayments merged per
+// The risk-features pipeline, in the DSL: transactions and repayments merged per
 // customer, 30-day hopping windows advancing 1 day (grace 1 day) built from day slices, one result
 // per closed window, joined as of the window's end to the customer's loan applications.
 import type { AvroSerde } from '../../schemas/serde.ts';
@@ -6,6 +6,7 @@ import type { LoanApplication, RiskFeatures } from '../../schemas/types.ts';
 import { categorize } from '../../connectors/categorizer/categorizer.ts';
 import { StreamsBuilder, untilWindowCloses, alsoReadingV8, type Topology, TimeWindows, type Windowed } from '../../engine/index.ts';
 import { avroFieldsSerde, avroSerde } from '../../schemas/topic-serdes.ts';
+import type { TopologyOptions } from '../pipeline.ts';
 import { applicationRatios } from './application-ratios.ts';
 import { featureAggregateSerde } from './feature-aggregate-serde.ts';
 import {
@@ -33,7 +34,7 @@ function isRepayment(a: Activity): a is FeatureRepayment {
   return (a as Partial<FeatureRepayment>).due_at !== undefined;
 }
 
-export function riskFeaturesTopology(avro: AvroSerde, options: { emitWindowsFrom?: number } = {}): Topology {
+export function riskFeaturesTopology(avro: AvroSerde, options: TopologyOptions = {}): Topology {
   const emitFrom = options.emitWindowsFrom ?? -Infinity;
   const b = new StreamsBuilder();
   const applicationSerde = avroSerde(avro, 'loan-applications');
