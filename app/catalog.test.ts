@@ -27,7 +27,7 @@ describe('pipeline catalog', () => {
           .count()
           .suppress(untilWindowCloses())
           .toStream()
-          .to('risk-features', { valueSerde: jsonSerde(), keySerde: stringSerde });
+          .to('risk-features', { valueSerde: jsonSerde() });
         return b.build();
       },
     });

@@ -4,7 +4,7 @@ import { Command, Option } from 'commander';
 import { fail } from './fail.ts';
 
 const program = new Command('riskstream')
-  .description('Stream processing for lending risk: windowed risk features, debtor scoring and reconciliation')
+  .description('Stream processing for lending risk: windowed risk features per customer, landed in a warehouse and a Parquet lake')
   .addOption(new Option('--data-dir <dir>', 'where the embedded log, state, warehouse and lake live').env('RISKSTREAM_DATA_DIR'))
   .addOption(new Option('--backend <kind>', 'embedded (no servers) or kafka').choices(['embedded', 'kafka']).env('RISKSTREAM_BACKEND'))
   .addOption(new Option('--config <file>', 'JSON or YAML settings; environment variables override it').env('RISKSTREAM_CONFIG'))

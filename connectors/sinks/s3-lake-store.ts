@@ -8,14 +8,8 @@ export interface S3LakeStoreOptions {
   bucket: string;
   endpoint?: string;
   region?: string;
-  /** Key prefix inside the bucket ('' = the bucket root, as CONTRACTS §7 lays it out). */
+  /** Key prefix inside the bucket ('' = the bucket root: <table>/dt=<day>/<file>.parquet). */
   prefix?: string;
-}
-
-export function s3OptionsFromEnv(env: NodeJS.ProcessEnv = process.env): S3LakeStoreOptions {
-  const bucket = env.S3_BUCKET;
-  if (!bucket) throw new Error('S3_BUCKET is not set (the kafka backend writes the lake to S3)');
-  return { bucket, endpoint: env.S3_ENDPOINT, region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION };
 }
 
 const RETRIABLE_S3 = new Set(['TimeoutError', 'RequestTimeout', 'SlowDown', 'InternalError', 'ServiceUnavailable', 'ThrottlingException']);
