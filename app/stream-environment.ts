@@ -1,7 +1,7 @@
 // What a stream thread needs of the environment: the backend, the schema registry and the serde.
 // Only the configured backend's and registry's modules are loaded: a stream thread loads its own
 // copy of every module it imports, and kafkajs, the Confluent client, chDB or the AWS SDK it does
-// not use added up to half a second to each thread's start.
+// not use would add up to half a second to each thread's start.
 import { join } from 'node:path';
 import { openBackend, type Backend, type BackendSpec } from '../engine/index.ts';
 import type { RegistryOptions } from '../schemas/registry/open-registry.ts';

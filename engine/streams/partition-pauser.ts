@@ -2,7 +2,7 @@
 // Streams' buffered.records.per.partition: a partition whose queue reaches the limit is paused at
 // the consumer and resumed once the task has worked it below the limit. Nothing polled is ever
 // dropped (and read again): the queues of a task's slower inputs fill up while timestamp
-// synchronisation takes its busiest input first, and their surplus used to be decoded for nothing.
+// synchronisation takes its busiest input first, and their surplus must not be decoded for nothing.
 import type { GroupConsumer, LogRecord, TopicPartition } from '../backend/backend.ts';
 import type { PartitionQueue } from '../tasks/partition-queue.ts';
 import type { TaskManager } from '../tasks/task-manager.ts';

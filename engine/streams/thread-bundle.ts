@@ -1,9 +1,9 @@
 // Stream threads start from one JavaScript bundle of their TypeScript instead of compiling it
-// module by module. Each worker thread has its own module graph: through tsx (a loader thread
-// per worker, a cross-thread round trip per import) two threads took ~0.5 s to load riskstream's
-// modules; from the bundle, ~0.16 s. The bundle (esbuild: our sources in, npm packages left to
-// Node) is built once and kept under node_modules/.cache/riskstream/, rebuilt when a source file
-// it holds changes. Where it cannot be built, threads start through tsx as before.
+// module by module: each worker thread has its own module graph, and through tsx every import is a
+// round trip to a loader thread, which costs several times the bundle's load. The bundle
+// (esbuild: our sources in, npm packages left to Node) is built once and kept under
+// node_modules/.cache/riskstream/, rebuilt when a source file it holds changes. Where it cannot be
+// built, threads start through tsx.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';

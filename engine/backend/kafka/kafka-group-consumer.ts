@@ -67,8 +67,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       // Kafka's default per partition; a fetch (kafkajs: up to 10 MB) holds ten partitions' worth.
       // The broker fills a fetch in request order, so a fetch that holds fewer partitions than a
       // member reads starves the later ones until the earlier are paused, and a task waits for
-      // records of all its inputs (event-time order): 2 MB a fetch took 3 fetches, ~0.3 s, to get
-      // a first record of each of a thread's 6 partitions.
+      // records of all its inputs (event-time order) before it can start.
       maxBytesPerPartition: 1024 * 1024,
       // Threads that join a new group together race: the first forms generation 1 alone, its
       // SyncGroup then fails with REBALANCE_IN_PROGRESS and kafkajs rejoins after a retry delay
@@ -302,7 +301,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
   /**
    * kafkajs fetches a new assignment at once, while the engine is still restoring the tasks' state;
    * those records would be decoded only to be dropped (their partitions are not ready) and fetched
-   * again. On a busy start that decoding took ~0.9 s of the thread (the first fetches are full).
+   * again, and on a busy start the first fetches are full.
    */
   private pauseUntilReady(consumer: Consumer, assignment: Record<string, number[]>): void {
     for (const [topic, partitions] of Object.entries(assignment)) {
