@@ -29,6 +29,8 @@ export async function pipelineThreadApp(raw: unknown, _thread: StreamThreadSlot)
       stateDir: env.stateDir,
       guarantee: args.settings.guarantee,
       commitIntervalMs: args.settings.commitIntervalMs,
+      minEventTime: args.settings.minEventTime,
+      maxEventTimeSkewMs: args.settings.maxEventTimeSkewMs,
       logger,
     },
     close: () => env.close(),

@@ -75,6 +75,8 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
           stateDir: env.stateDir,
           guarantee: env.settings.guarantee,
           commitIntervalMs: env.settings.commitIntervalMs,
+          minEventTime: env.settings.minEventTime,
+          maxEventTimeSkewMs: env.settings.maxEventTimeSkewMs,
           metricsPort: opts.metricsPort,
         }),
       );

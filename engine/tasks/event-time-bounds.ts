@@ -29,7 +29,8 @@ export function describeTime(ms: number): string {
   return Number.isFinite(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : String(ms);
 }
 
-function describeSkew(ms: number): string {
+/** A skew for messages: '1 day', '6 h', '90000 ms'. */
+export function describeSkew(ms: number): string {
   if (ms % DAY_MS === 0) return `${ms / DAY_MS} day${ms === DAY_MS ? '' : 's'}`;
   if (ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
   return `${ms} ms`;
