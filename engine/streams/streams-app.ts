@@ -120,6 +120,9 @@ export class StreamsApp {
       minEventTime: options.minEventTime ?? DEFAULT_EVENT_TIME_BOUNDS.minEventTime,
       maxEventTimeSkewMs: options.maxEventTimeSkewMs ?? DEFAULT_EVENT_TIME_BOUNDS.maxEventTimeSkewMs,
     };
+    const { minEventTime, maxEventTimeSkewMs } = this.eventTimeBounds;
+    if (Number.isNaN(minEventTime)) throw new StreamsAppError(`application ${this.applicationId}: minEventTime must be epoch milliseconds, got ${minEventTime}`);
+    if (!(maxEventTimeSkewMs >= 0)) throw new StreamsAppError(`application ${this.applicationId}: maxEventTimeSkewMs must be >= 0, got ${maxEventTimeSkewMs}`);
   }
 
   get currentState(): AppState {

@@ -77,6 +77,41 @@ describe.each(BACKEND_KINDS)('event-time bounds on %s', (kind) => {
     ]);
   });
 
+  it('takes an out-of-bounds head record first, so the records behind it are not held back into lateness', async () => {
+    env = await testEnv(kind);
+    const backend = await env.open();
+    const left = `${env.prefix}-left`;
+    const right = `${env.prefix}-right`;
+    const output = `${env.prefix}-hourly`;
+    await backend.admin().createTopics([{ name: left, partitions: 1 }, { name: right, partitions: 1 }]);
+    // Timestamp-synchronised, a 3000 head would wait until right ran dry at T0 + 2h and closed the
+    // first hour; the left record behind it (T0 + 10 min) would then be late.
+    const producer = await backend.producer();
+    const send = (topic: string, events: [number, number][]) =>
+      producer.send(events.map(([id, timestamp]) => ({ topic, key: Buffer.from('acct'), value: paymentSerde.serialize({ id }), timestamp })));
+    await send(left, [[0, T0], [1, YEAR_3000], [2, T0 + 10 * 60_000]]);
+    await send(right, [[3, T0 + 5 * 60_000], [4, T0 + 2 * HOUR]]);
+    await producer.close();
+
+    const b = new StreamsBuilder();
+    b.stream(left, { valueSerde: paymentSerde })
+      .merge(b.stream(right, { valueSerde: paymentSerde }))
+      .groupByKey()
+      .windowedBy(TimeWindows.hopping(HOUR, HOUR).grace(0))
+      .aggregate<number[]>({ init: () => [], add: (ids, p: Payment) => [...ids, p.id], merge: (a, c) => [...a, ...c] }, { storeName: 'ids' })
+      .suppress(untilWindowCloses())
+      .toStream()
+      .mapValues((ids: number[], k: Windowed<string>): Count => ({ start: k.start, ids }))
+      .to(output, { valueSerde: countSerde });
+    const app = new StreamsApp({ applicationId: `${env.prefix}-app`, topology: b.build(), backend, stateDir: `${env.dir}/state` });
+    await app.runUntilIdle();
+    await app.stop();
+
+    expect((await readTopic(backend, `${left}.dlq`)).map((r) => paymentSerde.deserialize(r.value).id)).toEqual([1]);
+    expect(await readTopic(backend, `${output}.late`)).toEqual([]);
+    expect((await readTopic(backend, output)).map((r) => countSerde.deserialize(r.value))).toEqual([{ start: T0, ids: [0, 3, 2] }]);
+  });
+
   it('takes its bounds from the options', async () => {
     env = await testEnv(kind);
     const backend = await env.open();

@@ -64,8 +64,9 @@ export class StreamTask implements TaskServices {
   dlqCount = 0;
   lateCount = 0;
   private offsetsDirty = false;
-  /** Wall-clock time of the batch being processed, and the latest event time accepted in it. */
+  /** Wall-clock time of the batch being processed, and the event times accepted in it. */
   private batchClock = 0;
+  private readonly earliestEventTime: number;
   private latestEventTime = Infinity;
 
   constructor(
@@ -75,6 +76,7 @@ export class StreamTask implements TaskServices {
     private readonly eventTimeBounds: EventTimeBounds = DEFAULT_EVENT_TIME_BOUNDS,
   ) {
     this.taskId = taskIdOf(subTopology.id, partition);
+    this.earliestEventTime = eventTimeBounds.minEventTime;
     for (const s of subTopology.stores) this.stores.set(s.name, s.create());
     if (subTopology.stores.length > 0) {
       this.streamTimeStore = new KeyValueStore<number>(streamTimeStoreName(subTopology.id));
@@ -150,7 +152,7 @@ export class StreamTask implements TaskServices {
    */
   process(max: number, now: number): number {
     this.batchClock = now;
-    const earliest = this.eventTimeBounds.minEventTime;
+    const earliest = this.earliestEventTime;
     const latest = (this.latestEventTime = now + this.eventTimeBounds.maxEventTimeSkewMs);
     const queues = this.queues;
     const single = queues.length === 1;
@@ -198,7 +200,7 @@ export class StreamTask implements TaskServices {
       const key = spec.keySerde.deserialize(record.key);
       const value = spec.valueSerde.deserialize(record.value);
       const ts = spec.timestampOf ? spec.timestampOf(value, record.timestamp) : record.timestamp;
-      if (!(ts >= this.eventTimeBounds.minEventTime && ts <= this.latestEventTime)) {
+      if (!(ts >= this.earliestEventTime && ts <= this.latestEventTime)) {
         throw new EventTimeOutOfRangeError(eventTimeOutOfRange(ts, this.eventTimeBounds, this.batchClock)!);
       }
       const advanced = ts > this.streamTime;
