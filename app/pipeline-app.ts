@@ -25,6 +25,8 @@ export function streamsAppOptionsOf(def: PipelineDefinition, env: StreamEnvironm
     stateDir: env.stateDir,
     guarantee: settings.guarantee,
     commitIntervalMs: settings.commitIntervalMs,
+    minEventTime: settings.minEventTime,
+    maxEventTimeSkewMs: settings.maxEventTimeSkewMs,
     metricsPort: options.metricsPort,
     logger,
   };

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
+import { parseIsoTime } from '../connectors/sources/file/time-field.ts';
+import { DEFAULT_EVENT_TIME_BOUNDS } from '../engine/index.ts';
 
 const settingsSchema = z.object({
   dataDir: z.string().min(1),
@@ -12,6 +14,10 @@ const settingsSchema = z.object({
   commitIntervalMs: z.number().int().positive(),
   /** Worker threads per pipeline in one process (Kafka Streams' num.stream.threads). */
   streamThreads: z.number().int().positive(),
+  /** Event times before this (epoch ms) go to the DLQ, at the connectors and at the pipelines' inputs. */
+  minEventTime: z.number({ message: 'expected epoch milliseconds or an ISO-8601 time' }).int(),
+  /** Event times further ahead of the wall clock than this (ms) go to the DLQ. */
+  maxEventTimeSkewMs: z.number().int().nonnegative(),
   kafka: z.object({
     brokers: z.array(z.string().min(1)),
     clientId: z.string(),
@@ -62,6 +68,8 @@ export function resolveSettings(flags: SettingsOverrides = {}, env: Env = proces
     guarantee: env.RISKSTREAM_GUARANTEE ?? fromFile('guarantee') ?? 'exactly_once',
     commitIntervalMs: numberOr(env.RISKSTREAM_COMMIT_INTERVAL_MS, fromFile('commitIntervalMs'), 100),
     streamThreads: numberOr(env.RISKSTREAM_STREAM_THREADS, fromFile('streamThreads'), 1),
+    minEventTime: timeOr(env.RISKSTREAM_MIN_EVENT_TIME, fromFile('minEventTime'), DEFAULT_EVENT_TIME_BOUNDS.minEventTime),
+    maxEventTimeSkewMs: numberOr(env.RISKSTREAM_MAX_EVENT_TIME_SKEW_MS, fromFile('maxEventTimeSkewMs'), DEFAULT_EVENT_TIME_BOUNDS.maxEventTimeSkewMs),
     kafka: {
       brokers: splitList(env.KAFKA_BROKERS) ?? (fileKafka.brokers as string[] | undefined) ?? [],
       clientId: env.KAFKA_CLIENT_ID ?? (fileKafka.clientId as string | undefined) ?? 'riskstream',
@@ -133,6 +141,17 @@ function sub(file: Record<string, unknown>, section: string, key: string): strin
 function splitList(value: string | undefined): string[] | undefined {
   if (!value) return undefined;
   return value.split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** Epoch ms, or an ISO-8601 time; anything else is left for the schema to refuse. */
+function timeOr(envValue: string | undefined, fileValue: unknown, fallback: number): unknown {
+  const raw = envValue ?? fileValue;
+  if (raw === undefined || raw === '') return fallback;
+  if (typeof raw === 'number') return raw;
+  const text = String(raw).trim();
+  if (/^-?\d+$/.test(text)) return Number(text);
+  const ms = parseIsoTime(text);
+  return Number.isNaN(ms) ? raw : ms;
 }
 
 function numberOr<T extends number | undefined>(envValue: string | undefined, fileValue: unknown, fallback: T): number | T {

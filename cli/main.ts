@@ -51,6 +51,7 @@ program
   .requiredOption('--topic <topic>', 'input topic')
   .requiredOption('--path <file>', 'NDJSON (.ndjson/.jsonl/.json) or CSV (.csv) file')
   .option('--format <format>', 'ndjson or csv (default: from the file extension)')
+  .addOption(new Option('--time-unit <unit>', 'what an epoch number in a time field counts: ms (milliseconds) or s (seconds)').choices(['ms', 's']).default('ms'))
   .action(action(() => import('./commands/connect-file.ts')));
 
 program

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { connectFile } from '../../connectors/sources/file/connect-file.ts';
+import type { TimeUnit } from '../../connectors/sources/file/time-field.ts';
 import { formatCount, ProgressLine } from '../progress.ts';
 import { print, withEnvironment } from '../session.ts';
 
-export default async function connectFileCommand(program: Command, opts: { topic: string; path: string; format?: 'ndjson' | 'csv' }): Promise<void> {
+export default async function connectFileCommand(program: Command, opts: { topic: string; path: string; format?: 'ndjson' | 'csv'; timeUnit: TimeUnit }): Promise<void> {
   if (opts.format !== undefined && opts.format !== 'ndjson' && opts.format !== 'csv') throw new Error(`--format must be ndjson or csv, got '${opts.format}'`);
   await withEnvironment(program, async (env) => {
     const producer = await env.backend.producer();
@@ -17,6 +18,8 @@ export default async function connectFileCommand(program: Command, opts: { topic
         topic: opts.topic,
         path: opts.path,
         format: opts.format,
+        timeUnit: opts.timeUnit,
+        eventTimeBounds: { minEventTime: env.settings.minEventTime, maxEventTimeSkewMs: env.settings.maxEventTimeSkewMs },
         onProgress: (p) => progress.update(`connect: ${formatCount(p.lines)} lines, ${formatCount(p.written)} written, ${formatCount(p.deadLettered)} dead-lettered`),
       });
       progress.done();

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
-import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { BACKEND_KINDS, readTopic, seededRandom, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 interface Side {
   id: number;
@@ -26,7 +26,7 @@ interface Input {
 /** In event-time order (nothing late), over 5 keys, ~3 ms apart. */
 function inputs(seed: number, n: number): Input[] {
   const rnd = seededRandom(seed);
-  let ts = 1_000;
+  let ts = TEST_EPOCH + 1_000;
   return Array.from({ length: n }, (_, id) => {
     ts += Math.floor(rnd() * 6);
     return { topic: rnd() < 0.5 ? 'left' : 'right', key: `k${Math.floor(rnd() * 5)}`, ts, id };

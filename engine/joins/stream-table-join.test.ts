@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
-import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { BACKEND_KINDS, readTopic, seededRandom, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 interface Order {
   id: number;
@@ -28,8 +28,8 @@ function data(seed: number): { orders: { key: string; ts: number; v: Order }[]; 
   const prices = [];
   for (let i = 0; i < 400; i++) {
     // Prices at even, orders at odd milliseconds: no ties between the topics.
-    prices.push({ key: `p${i % 9}`, ts: 2 * i * 10, v: { cents: 100 + Math.floor(rnd() * 900) } });
-    orders.push({ key: `p${Math.floor(rnd() * 9)}`, ts: 2 * i * 10 + 1 + 2 * Math.floor(rnd() * 5), v: { id: i, qty: 1 + Math.floor(rnd() * 5) } });
+    prices.push({ key: `p${i % 9}`, ts: TEST_EPOCH + 2 * i * 10, v: { cents: 100 + Math.floor(rnd() * 900) } });
+    orders.push({ key: `p${Math.floor(rnd() * 9)}`, ts: TEST_EPOCH + 2 * i * 10 + 1 + 2 * Math.floor(rnd() * 5), v: { id: i, qty: 1 + Math.floor(rnd() * 5) } });
   }
   orders.sort((a, b) => a.ts - b.ts);
   return { orders, prices };

@@ -5,7 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
-import { readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { readTopic, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 import { StreamsApp } from './streams-app.ts';
 
 const serde = jsonSerde<{ n: number }>();
@@ -23,7 +23,7 @@ describe('input records deleted before they were read (kafka)', () => {
     const produce = async (from: number, to: number) => {
       const producer = await backend.producer();
       const records = [];
-      for (let n = from; n < to; n++) records.push({ topic: input, partition: 0, key: Buffer.from('k'), value: serde.serialize({ n }), timestamp: 1_000 + n });
+      for (let n = from; n < to; n++) records.push({ topic: input, partition: 0, key: Buffer.from('k'), value: serde.serialize({ n }), timestamp: TEST_EPOCH + n });
       await producer.send(records);
       await producer.close();
     };

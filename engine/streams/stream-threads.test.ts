@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { GroupMemberConflictError } from '../backend/errors.ts';
 import { StreamsApp } from './streams-app.ts';
 import { StreamThreads } from './stream-threads.ts';
-import { BACKEND_KINDS, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { BACKEND_KINDS, seededRandom, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 import { expectedResults, readResults, threadTestTopology, type Payment, type ThreadTestArgs } from '../testing/thread-topology.fixture.ts';
 
 const PARTITIONS = 4;
@@ -28,7 +28,7 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
     await backend.admin().createTopics([{ name: `${prefix}payments`, partitions: PARTITIONS }]);
     const producer = await backend.producer();
     // Keyed by account: the customer total needs a repartition, so records cross threads.
-    const produce = (ps: Payment[]) => producer.send(ps.map((p) => ({ topic: `${prefix}payments`, key: Buffer.from(`acct${p.id % 97}`), value: Buffer.from(JSON.stringify(p)), timestamp: 1_000_000 + p.id })));
+    const produce = (ps: Payment[]) => producer.send(ps.map((p) => ({ topic: `${prefix}payments`, key: Buffer.from(`acct${p.id % 97}`), value: Buffer.from(JSON.stringify(p)), timestamp: TEST_EPOCH + p.id })));
     const first = payments(1, 0, 3000);
     await produce(first);
 

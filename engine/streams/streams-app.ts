@@ -12,6 +12,7 @@ import type { Serde } from '../serdes/serde.ts';
 import { changelogTopicOf } from '../state/state-store.ts';
 import type { RestoreProgress } from '../state/state-restorer.ts';
 import { dlqTopicOf } from '../tasks/dead-letters.ts';
+import { DEFAULT_EVENT_TIME_BOUNDS, type EventTimeBounds } from '../tasks/event-time-bounds.ts';
 import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
@@ -37,6 +38,13 @@ export interface StreamsAppOptions {
   maxPollRecords?: number;
   /** Buffered records per input partition before the worker pauses it (default 1000, as Kafka Streams). */
   maxBufferedPerPartition?: number;
+  /**
+   * Records with an event time before this (epoch ms) go to `<topic>.dlq` instead of being
+   * processed (default 2000-01-01T00:00:00Z).
+   */
+  minEventTime?: number;
+  /** Records with an event time further ahead of the wall clock than this go to `<topic>.dlq` (default 1 day). */
+  maxEventTimeSkewMs?: number;
   logger?: Logger;
   /** Set when this app is one of a process's stream threads (see stream-threads.ts). */
   thread?: StreamThreadSlot;
@@ -97,6 +105,7 @@ export class StreamsApp {
   private totals = { in: 0, out: 0, internal: 0, dlq: 0, late: 0, commits: 0 };
   private rateWindow = { at: Date.now(), in: 0, out: 0, rate: 0 };
   private readonly pauser: PartitionPauser;
+  private readonly eventTimeBounds: EventTimeBounds;
 
   constructor(options: StreamsAppOptions) {
     this.o = options;
@@ -106,6 +115,13 @@ export class StreamsApp {
     this.log = (options.logger ?? rootLogger).child({ app: options.applicationId });
     this.metrics = new StreamsMetrics(options.applicationId);
     this.pauser = new PartitionPauser(options.maxBufferedPerPartition ?? 1000);
+    this.eventTimeBounds = {
+      minEventTime: options.minEventTime ?? DEFAULT_EVENT_TIME_BOUNDS.minEventTime,
+      maxEventTimeSkewMs: options.maxEventTimeSkewMs ?? DEFAULT_EVENT_TIME_BOUNDS.maxEventTimeSkewMs,
+    };
+    const { minEventTime, maxEventTimeSkewMs } = this.eventTimeBounds;
+    if (Number.isNaN(minEventTime)) throw new StreamsAppError(`application ${this.applicationId}: minEventTime must be epoch milliseconds, got ${minEventTime}`);
+    if (!(maxEventTimeSkewMs >= 0)) throw new StreamsAppError(`application ${this.applicationId}: maxEventTimeSkewMs must be >= 0, got ${maxEventTimeSkewMs}`);
   }
 
   get currentState(): AppState {
@@ -141,6 +157,7 @@ export class StreamsApp {
         admin: this.admin(),
         stateDir: this.o.stateDir,
         guarantee: this.guarantee,
+        eventTimeBounds: this.eventTimeBounds,
         logger: this.log,
         isInternalTopic: (t) => this.internalTopics.has(t),
         onRestoreProgress: (p) => {
@@ -272,7 +289,8 @@ export class StreamsApp {
       if (this.state !== 'running') break;
       const startedAt = process.hrtime.bigint();
       this.pauser.route(records, this.tasks, consumer);
-      const processed = this.processAll();
+      // One wall-clock reading per batch bounds its event times (no clock call per record).
+      const processed = this.processAll(Date.now());
       if (processed > 0) {
         this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
         this.groupCheck.waitMs = GROUP_CHECK_FIRST_WAIT_MS;
@@ -293,12 +311,12 @@ export class StreamsApp {
     }
   }
 
-  private processAll(): number {
+  private processAll(now: number): number {
     let n = 0;
     for (const t of this.tasks.tasks()) {
       const before = t.dlqCount + t.lateCount;
       const dlq0 = t.dlqCount;
-      n += t.process(Infinity);
+      n += t.process(Infinity, now);
       const late = t.dlqCount + t.lateCount - before - (t.dlqCount - dlq0);
       if (t.dlqCount > dlq0) this.metrics.dlqRecords.inc(t.dlqCount - dlq0);
       if (late > 0) this.metrics.lateRecords.inc(late);

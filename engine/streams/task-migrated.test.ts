@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend, GroupConsumer, RebalanceListener, TopicPartition } from '../backend/backend.ts';
 import { StreamsApp } from './streams-app.ts';
-import { BACKEND_KINDS, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { BACKEND_KINDS, seededRandom, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 import { wrappedConsumer } from '../testing/wrapped-consumer.ts';
 import { expectedResults, readResults, threadTestTopology, type Payment } from '../testing/thread-topology.fixture.ts';
 import { pino } from 'pino';
@@ -81,7 +81,7 @@ async function paymentsInput(env: TestEnv, seed: number) {
   const produce = async (n: number): Promise<void> => {
     const batch = Array.from({ length: n }, (_, i) => ({ id: all.length + i, customer: `c${Math.floor(rnd() * 11)}`, amount: Math.floor(rnd() * 1000) }));
     all.push(...batch);
-    await producer.send(batch.map((p) => ({ topic: `${prefix}payments`, key: Buffer.from(`acct${p.id % 31}`), value: Buffer.from(JSON.stringify(p)), timestamp: 1_000 + p.id })));
+    await producer.send(batch.map((p) => ({ topic: `${prefix}payments`, key: Buffer.from(`acct${p.id % 31}`), value: Buffer.from(JSON.stringify(p)), timestamp: TEST_EPOCH + p.id })));
   };
   return { backend, prefix, applicationId: `${prefix}-app`, all, producer, produce };
 }

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { jsonSerde } from '../serdes/serde.ts';
-import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { BACKEND_KINDS, readTopic, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 interface Payment {
   cents: number;
@@ -27,7 +27,7 @@ describe.each(BACKEND_KINDS)('dead letters on %s', (kind) => {
     for (let i = 0; i < 50; i++) values.push(serde.serialize({ cents: i })!);
     values[10] = Buffer.from('{not json');
     values[30] = serde.serialize({ cents: -1 })!; // the processor refuses it
-    await producer.send(values.map((value, i) => ({ topic: input, key: Buffer.from('k'), value, timestamp: 1000 + i })));
+    await producer.send(values.map((value, i) => ({ topic: input, key: Buffer.from('k'), value, timestamp: TEST_EPOCH + i })));
     await producer.close();
 
     const b = new StreamsBuilder();

@@ -9,6 +9,7 @@ import { KeyValueStore } from '../state/key-value-store.ts';
 import { changelogTopicOf, type StateStore } from '../state/state-store.ts';
 import { resolveTopic, type SourceNodeSpec, type SubTopology } from '../topology/topology.ts';
 import { deadLetterOf } from './dead-letters.ts';
+import { DEFAULT_EVENT_TIME_BOUNDS, EventTimeOutOfRangeError, eventTimeOutOfRange, type EventTimeBounds } from './event-time-bounds.ts';
 import { NodeContext, type TaskServices } from './node-context.ts';
 import { PartitionQueue } from './partition-queue.ts';
 
@@ -63,13 +64,19 @@ export class StreamTask implements TaskServices {
   dlqCount = 0;
   lateCount = 0;
   private offsetsDirty = false;
+  /** Wall-clock time of the batch being processed, and the event times accepted in it. */
+  private batchClock = 0;
+  private readonly earliestEventTime: number;
+  private latestEventTime = Infinity;
 
   constructor(
     readonly applicationId: string,
     readonly subTopology: SubTopology,
     readonly partition: number,
+    private readonly eventTimeBounds: EventTimeBounds = DEFAULT_EVENT_TIME_BOUNDS,
   ) {
     this.taskId = taskIdOf(subTopology.id, partition);
+    this.earliestEventTime = eventTimeBounds.minEventTime;
     for (const s of subTopology.stores) this.stores.set(s.name, s.create());
     if (subTopology.stores.length > 0) {
       this.streamTimeStore = new KeyValueStore<number>(streamTimeStoreName(subTopology.id));
@@ -139,8 +146,14 @@ export class StreamTask implements TaskServices {
     return anyData ? out : [];
   }
 
-  /** Processes up to `max` records in timestamp-synchronised order; returns how many. */
-  process(max: number): number {
+  /**
+   * Processes up to `max` records in timestamp-synchronised order; returns how many. `now` is the
+   * wall-clock time of the batch: event times more than the allowed skew ahead of it are refused.
+   */
+  process(max: number, now: number): number {
+    this.batchClock = now;
+    const earliest = this.earliestEventTime;
+    const latest = (this.latestEventTime = now + this.eventTimeBounds.maxEventTimeSkewMs);
     const queues = this.queues;
     const single = queues.length === 1;
     let n = 0;
@@ -161,7 +174,10 @@ export class StreamTask implements TaskServices {
             }
             continue;
           }
-          const ts = q.headTimestamp();
+          // A head out of bounds is taken first: it goes to the DLQ whatever its time, and its
+          // partition's later records must not wait behind it.
+          const head = q.headTimestamp();
+          const ts = head >= earliest && head <= latest ? head : -Infinity;
           if (ts < bestTs) {
             bestTs = ts;
             best = q;
@@ -184,6 +200,9 @@ export class StreamTask implements TaskServices {
       const key = spec.keySerde.deserialize(record.key);
       const value = spec.valueSerde.deserialize(record.value);
       const ts = spec.timestampOf ? spec.timestampOf(value, record.timestamp) : record.timestamp;
+      if (!(ts >= this.earliestEventTime && ts <= this.latestEventTime)) {
+        throw new EventTimeOutOfRangeError(eventTimeOutOfRange(ts, this.eventTimeBounds, this.batchClock)!);
+      }
       const advanced = ts > this.streamTime;
       if (advanced) this.streamTime = ts;
       source.ctx.forward(key, value, ts);

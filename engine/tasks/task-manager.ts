@@ -7,6 +7,7 @@ import { LocalTaskState } from '../state/local-state.ts';
 import { restoreTaskStores, type RestoreProgress } from '../state/state-restorer.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import type { Logger } from '../observability/logger.ts';
+import type { EventTimeBounds } from './event-time-bounds.ts';
 import { StreamTask } from './stream-task.ts';
 
 export interface TaskManagerOptions {
@@ -17,6 +18,7 @@ export interface TaskManagerOptions {
   admin: LogAdmin;
   stateDir: string;
   guarantee: ProcessingGuarantee;
+  eventTimeBounds: EventTimeBounds;
   logger: Logger;
   isInternalTopic: (topic: string) => boolean;
   onRestoreProgress?: (p: RestoreProgress) => void;
@@ -98,7 +100,7 @@ export class TaskManager {
   private async createTask(subTopologyId: number, partition: number): Promise<void> {
     const { applicationId, backend, topology } = this.o;
     const st = topology.subTopologies()[subTopologyId];
-    const task = new StreamTask(applicationId, st, partition);
+    const task = new StreamTask(applicationId, st, partition, this.o.eventTimeBounds);
     const local = new LocalTaskState(this.o.stateDir, applicationId, task.taskId);
     // Fence the previous owner first: opening the transactional producer bumps its epoch and lets a
     // commit it had in flight finish or abort. Restoring before that could read a changelog that a

@@ -6,7 +6,7 @@ import { untilWindowCloses } from '../dsl/windowed-table.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import type { Topology } from '../topology/topology.ts';
 import { TimeWindows } from '../windows/window-specs.ts';
-import { seededRandom } from './test-backends.ts';
+import { seededRandom, TEST_EPOCH } from './test-backends.ts';
 
 export interface Movement {
   id: number;
@@ -65,7 +65,7 @@ export function crashInput(prefix: string, n: number): { topic: string; key: Buf
   const t = crashTopics(prefix);
   const rnd = seededRandom(99);
   const out = [];
-  let ts = 10_000;
+  let ts = TEST_EPOCH + 10_000;
   for (let i = 0; i < n; i++) {
     ts += Math.floor(rnd() * 3);
     const key = `c${Math.floor(rnd() * 20)}`;

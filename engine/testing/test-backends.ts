@@ -9,6 +9,9 @@ import { withRetry } from '../errors/retry.ts';
 import { createEmbeddedBackend } from '../backend/embedded/embedded-backend.ts';
 
 export type BackendKind = 'embedded' | 'kafka';
+
+/** Where the tests' event times start: inside the engine's default event-time bounds. */
+export const TEST_EPOCH = Date.UTC(2024, 0, 1);
 export const BACKEND_KINDS: BackendKind[] = ['embedded', 'kafka'];
 
 export interface TestEnv {

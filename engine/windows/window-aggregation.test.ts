@@ -7,7 +7,7 @@ import { StreamsApp } from '../streams/streams-app.ts';
 import { StreamsBuilder } from '../dsl/streams-builder.ts';
 import { untilWindowCloses } from '../dsl/windowed-table.ts';
 import { jsonSerde } from '../serdes/serde.ts';
-import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { BACKEND_KINDS, readTopic, seededRandom, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 import { SessionWindows, TimeWindows, type Aggregator, type Windowed } from './window-specs.ts';
 
 interface Event {
@@ -50,7 +50,7 @@ const resultSerde = jsonSerde<Result>();
 function events(seed: number, n: number, maxLateMs: number): { key: string; ts: number; value: Event }[] {
   const rnd = seededRandom(seed);
   const out = [];
-  let t = 1_000_000;
+  let t = TEST_EPOCH + 1_000_000;
   for (let i = 0; i < n; i++) {
     t += Math.floor(rnd() * 40);
     // Mostly in order, some late: exercises grace and .late.

@@ -1,31 +1,23 @@
 // Turns a parsed input row (a JSON object, or a CSV row of strings) into a candidate Avro record of
-// a topic, driven by the topic's .avsc: times may be epoch ms or ISO-8601 strings, CSV cells are
-// strings, a nullable field may be null, empty (CSV) or absent. Coercion only converts what is
-// unambiguous; anything else is left as it is for the Avro validator to reject with its path.
+// a topic, driven by the topic's .avsc: times may be epoch numbers or ISO-8601 strings (time-field.ts),
+// CSV cells are strings, a nullable field may be null, empty (CSV) or absent. Coercion only converts
+// what is unambiguous; anything else is left as it is for the Avro validator to reject with its path.
 import { LineError } from './line-error.ts';
+import { coerceTime, type TimeRules } from './time-field.ts';
 
 type AvroSchemaNode = string | AvroSchemaNode[] | { [key: string]: unknown };
 
 /** Converts one value found at `path`. `fromCsv`: the value is a CSV cell (a string). */
 type Coercer = (value: unknown, path: string, fromCsv: boolean) => unknown;
 
+/** What compiling a schema needs besides the node: named types seen so far, how times are read. */
+interface Context {
+  named: Map<string, AvroSchemaNode>;
+  times: TimeRules;
+}
+
 const INTEGER = /^[-+]?\d+$/;
 const DECIMAL = /^[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?$/;
-// ISO-8601 date or date-time: 2024-03-07, 2024-03-07T10:15, 2024-03-07 10:15:30.123Z, ...+01:00
-const ISO_8601 = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/i;
-
-/** Epoch ms of an ISO-8601 string, UTC when it carries no offset; NaN when it is not one. */
-export function parseIsoTime(text: string): number {
-  const m = ISO_8601.exec(text.trim());
-  if (!m) return Number.NaN;
-  const [, date, time, offset] = m;
-  if (!time) return Date.parse(`${date}T00:00:00Z`);
-  let zone = 'Z';
-  if (offset && offset.toUpperCase() !== 'Z') zone = offset.includes(':') ? offset : `${offset.slice(0, 3)}:${offset.slice(3)}`;
-  // Date.parse keeps milliseconds only: cut longer fractions rather than fail.
-  const clock = time.replace(/(\.\d{3})\d+$/, '$1');
-  return Date.parse(`${date}T${clock}${zone}`);
-}
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -35,22 +27,24 @@ function describeNode(node: AvroSchemaNode): string {
   return typeof node === 'string' ? node : Array.isArray(node) ? 'union' : String(node.type);
 }
 
-/** Compiles coercers for a record schema; named types (enums, records) may be referenced by name later. */
-export function compileCoercer(schema: Record<string, unknown>): (row: Record<string, unknown>, fromCsv: boolean) => Record<string, unknown> {
-  const named = new Map<string, AvroSchemaNode>();
-  const root = compile(schema as AvroSchemaNode, named, (schema.namespace as string | undefined) ?? '');
+/**
+ * Compiles coercers for a record schema; named types (enums, records) may be referenced by name
+ * later. `times` is read at each time value, so a change of its `now` applies to the next row.
+ */
+export function compileCoercer(schema: Record<string, unknown>, times: TimeRules): (row: Record<string, unknown>, fromCsv: boolean) => Record<string, unknown> {
+  const root = compile(schema as AvroSchemaNode, { named: new Map(), times }, (schema.namespace as string | undefined) ?? '');
   return (row, fromCsv) => root(row, '', fromCsv) as Record<string, unknown>;
 }
 
-function compile(node: AvroSchemaNode, named: Map<string, AvroSchemaNode>, namespace: string): Coercer {
-  if (typeof node === 'string') return compileNamedOrPrimitive(node, named, namespace);
-  if (Array.isArray(node)) return compileUnion(node, named, namespace);
+function compile(node: AvroSchemaNode, ctx: Context, namespace: string): Coercer {
+  if (typeof node === 'string') return compileNamedOrPrimitive(node, ctx, namespace);
+  if (Array.isArray(node)) return compileUnion(node, ctx, namespace);
   const type = node.type as AvroSchemaNode;
   const ns = (node.namespace as string | undefined) ?? namespace;
-  if (typeof node.name === 'string') named.set(node.name.includes('.') ? node.name : `${ns}.${node.name}`, node).set(node.name, node);
-  if (type === 'record') return compileRecord(node, named, ns);
+  if (typeof node.name === 'string') ctx.named.set(node.name.includes('.') ? node.name : `${ns}.${node.name}`, node).set(node.name, node);
+  if (type === 'record') return compileRecord(node, ctx, ns);
   if (type === 'array') {
-    const items = compile(node.items as AvroSchemaNode, named, ns);
+    const items = compile(node.items as AvroSchemaNode, ctx, ns);
     return (value, path, fromCsv) => {
       let v = value;
       if (fromCsv && typeof v === 'string') v = parseJsonCell(v, path);
@@ -58,16 +52,17 @@ function compile(node: AvroSchemaNode, named: Map<string, AvroSchemaNode>, names
     };
   }
   if (type === 'enum') return (value) => value;
-  if (type === 'long' || type === 'int') return integerCoercer(node.logicalType === 'timestamp-millis');
-  if (typeof type === 'string') return compileNamedOrPrimitive(type, named, ns);
-  return compile(type, named, ns);
+  if (type === 'long' && node.logicalType === 'timestamp-millis') return (value, path) => coerceTime(value, path, ctx.times);
+  if (type === 'long' || type === 'int') return integerCoercer;
+  if (typeof type === 'string') return compileNamedOrPrimitive(type, ctx, ns);
+  return compile(type, ctx, ns);
 }
 
-function compileNamedOrPrimitive(name: string, named: Map<string, AvroSchemaNode>, namespace: string): Coercer {
+function compileNamedOrPrimitive(name: string, ctx: Context, namespace: string): Coercer {
   switch (name) {
     case 'long':
     case 'int':
-      return integerCoercer(false);
+      return integerCoercer;
     case 'double':
     case 'float':
       return (value) => (typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : value);
@@ -78,44 +73,34 @@ function compileNamedOrPrimitive(name: string, named: Map<string, AvroSchemaNode
     case 'null':
       return (value) => value;
   }
-  const target = named.get(name) ?? named.get(`${namespace}.${name}`);
+  const target = ctx.named.get(name) ?? ctx.named.get(`${namespace}.${name}`);
   if (!target) throw new Error(`schema refers to unknown type '${name}'`);
   // Compiled lazily: a named type is only ever a record or enum here.
   let compiled: Coercer | undefined;
-  return (value, path, fromCsv) => (compiled ??= compile(target, named, namespace))(value, path, fromCsv);
+  return (value, path, fromCsv) => (compiled ??= compile(target, ctx, namespace))(value, path, fromCsv);
 }
 
-function integerCoercer(isTimestamp: boolean): Coercer {
-  return (value, path) => {
-    if (typeof value !== 'string') return value;
-    const text = value.trim();
-    if (INTEGER.test(text)) return Number(text);
-    if (!isTimestamp) return value;
-    const ms = parseIsoTime(text);
-    if (Number.isNaN(ms)) throw new LineError('invalid field', path, `invalid field ${path}: ${JSON.stringify(value)} is neither epoch milliseconds nor an ISO-8601 time`);
-    return ms;
-  };
-}
+const integerCoercer: Coercer = (value) => (typeof value === 'string' && INTEGER.test(value.trim()) ? Number(value.trim()) : value);
 
-function compileUnion(branches: AvroSchemaNode[], named: Map<string, AvroSchemaNode>, namespace: string): Coercer {
+function compileUnion(branches: AvroSchemaNode[], ctx: Context, namespace: string): Coercer {
   const nullable = branches.some((b) => b === 'null');
   const others = branches.filter((b) => b !== 'null');
   if (others.length !== 1) throw new Error(`unions other than [null, T] are not supported (got ${branches.map(describeNode).join(', ')})`);
-  const inner = compile(others[0], named, namespace);
+  const inner = compile(others[0], ctx, namespace);
   return (value, path, fromCsv) => {
     if (nullable && (value === null || value === undefined || (fromCsv && value === ''))) return null;
     return inner(value, path, fromCsv);
   };
 }
 
-function compileRecord(node: { [key: string]: unknown }, named: Map<string, AvroSchemaNode>, namespace: string): Coercer {
+function compileRecord(node: { [key: string]: unknown }, ctx: Context, namespace: string): Coercer {
   const fields = (node.fields as Array<{ name: string; type: AvroSchemaNode; default?: unknown }>).map((f) => ({
     name: f.name,
     hasDefault: Object.prototype.hasOwnProperty.call(f, 'default'),
     defaultValue: f.default,
     // In CSV an empty cell of a string field is the empty string; of any other field, absent.
     emptyCellIsAbsent: f.type !== 'string',
-    coerce: compile(f.type, named, namespace),
+    coerce: compile(f.type, ctx, namespace),
   }));
   return (value, path, fromCsv) => {
     if (!isPlainObject(value)) return value;

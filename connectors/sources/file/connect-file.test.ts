@@ -6,7 +6,7 @@ import { type Backend, type LogRecord, createEmbeddedBackend } from '../../../en
 import { FileSchemaRegistry } from '../../../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../../../schemas/serde.ts';
 import type { Transaction } from '../../../schemas/types.ts';
-import { connectFile, FileConnectSourceError, FileConnectUnknownTopicError } from './connect-file.ts';
+import { connectFile, FileConnectSourceError, FileConnectUnknownTopicError, type ConnectFileOptions } from './connect-file.ts';
 
 function txn(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -52,8 +52,8 @@ async function readTopic(topic: string): Promise<LogRecord[]> {
   return out;
 }
 
-async function connect(topic: string, file: string) {
-  return connectFile({ producer: await backend.producer(), serde, admin: backend.admin(), topic, path: file, batchSize: 2 });
+async function connect(topic: string, file: string, options: Pick<ConnectFileOptions, 'timeUnit' | 'eventTimeBounds'> = {}) {
+  return connectFile({ producer: await backend.producer(), serde, admin: backend.admin(), topic, path: file, batchSize: 2, ...options });
 }
 
 describe('connectFile, NDJSON', () => {
@@ -124,6 +124,64 @@ describe('connectFile, CSV', () => {
     expect(decoded[0].lines).toEqual([{ line_no: 1, posted_at: Date.UTC(2024, 0, 5, 10), description: 'TESCO, Leeds', amount_cents: 500, direction: 'DEBIT' }]);
     const dead = await readTopic('statements.dlq');
     expect(dead.map((r) => r.headers.source_line).sort()).toEqual(['4', '5']);
+  });
+});
+
+describe('connectFile, event times', () => {
+  const SECONDS = 1_719_741_600; // 2024-06-30T10:00:00Z
+
+  it('dead-letters impossible dates, epoch seconds read as ms and times out of bounds with the reason; writes the rest', async () => {
+    const lines = [
+      JSON.stringify(txn(1)), // 1 valid, epoch ms
+      JSON.stringify(txn(2, { event_time: '2024-02-29T10:00:00+01:00' })), // 2 valid, leap day
+      JSON.stringify(txn(3, { event_time: '2024-02-30' })), // 3 no such day
+      JSON.stringify(txn(4, { event_time: '2024-13-01T00:00:00Z' })), // 4 no such month
+      JSON.stringify(txn(5, { event_time: '2024-03-01T25:00:00Z' })), // 5 no such hour
+      JSON.stringify(txn(6, { event_time: SECONDS })), // 6 epoch seconds, read as ms: 1970
+      JSON.stringify(txn(7, { event_time: '3000-01-01T00:00:00Z' })), // 7 far in the future
+      JSON.stringify(txn(8, { event_time: '1999-12-31' })), // 8 before the floor
+      JSON.stringify(txn(9, { event_time: '2024-06-30 10:00:00.5' })), // 9 valid
+    ];
+    const file = path.join(dir, 'times.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    const summary = await connect('transactions', file);
+    expect(summary).toMatchObject({ lines: 9, written: 3, deadLettered: 6 });
+    expect(summary.byReason).toEqual({ 'invalid field event_time': 6 });
+
+    const written = (await readTopic('transactions')).map((r) => serde.decode('transactions', r.value)).sort((a, b) => a.event_id.localeCompare(b.event_id));
+    expect(written.map((t) => [t.event_id, t.event_time])).toEqual([
+      ['e1', txn(1).event_time],
+      ['e2', Date.UTC(2024, 1, 29, 9)],
+      ['e9', Date.UTC(2024, 5, 30, 10, 0, 0, 500)],
+    ]);
+    const dead = (await readTopic('transactions.dlq')).sort((a, b) => Number(a.headers.source_line) - Number(b.headers.source_line));
+    expect(dead.map((r) => [r.headers.source_line, r.value?.toString()])).toEqual([3, 4, 5, 6, 7, 8].map((n) => [String(n), lines[n - 1]]));
+    expect(dead.map((r) => r.headers.error)).toEqual([
+      'invalid field event_time: "2024-02-30" is not a valid time: 2024-02 has no day 30',
+      'invalid field event_time: "2024-13-01T00:00:00Z" is not a valid time: month 13 does not exist',
+      'invalid field event_time: "2024-03-01T25:00:00Z" is not a valid time: hour 25 does not exist',
+      'invalid field event_time: 1719741600 is 1970-01-20T21:42:21.600Z, before 2000-01-01T00:00:00.000Z, the earliest accepted time; as epoch seconds it would be 2024-06-30T10:00:00.000Z: use --time-unit s',
+      expect.stringMatching(/^invalid field event_time: "3000-01-01T00:00:00Z" is 3000-01-01T00:00:00\.000Z, more than 1 day ahead of the wall clock \(\d{4}-[\d-]+T[\d:.]+Z\)$/),
+      'invalid field event_time: "1999-12-31" is 1999-12-31T00:00:00.000Z, before 2000-01-01T00:00:00.000Z, the earliest accepted time',
+    ]);
+  });
+
+  it('reads epoch seconds with timeUnit s, in CSV too, and holds them to the configured bounds', async () => {
+    const header = Object.keys(txn(0)).join(',');
+    const row = (n: number, eventTime: string) => Object.values(txn(n, { event_time: eventTime })).join(',');
+    const file = path.join(dir, 'times.csv');
+    writeFileSync(file, [header, row(1, String(SECONDS)), row(2, '2024-06-30T12:00:00Z'), row(3, '2024-02-30T10:00:00Z'), row(4, String(SECONDS - 86_400)), ''].join('\n'));
+
+    const summary = await connect('transactions', file, { timeUnit: 's', eventTimeBounds: { minEventTime: Date.UTC(2024, 5, 30), maxEventTimeSkewMs: 3_600_000 } });
+    expect(summary).toMatchObject({ format: 'csv', lines: 4, written: 2, deadLettered: 2 });
+    const written = (await readTopic('transactions')).map((r) => serde.decode('transactions', r.value)).sort((a, b) => a.event_id.localeCompare(b.event_id));
+    expect(written.map((t) => t.event_time)).toEqual([SECONDS * 1000, Date.UTC(2024, 5, 30, 12)]);
+    const dead = (await readTopic('transactions.dlq')).sort((a, b) => Number(a.headers.source_line) - Number(b.headers.source_line));
+    expect(dead.map((r) => [r.headers.source_line, r.headers.error])).toEqual([
+      ['4', 'invalid field event_time: "2024-02-30T10:00:00Z" is not a valid time: 2024-02 has no day 30'],
+      ['5', `invalid field event_time: "${SECONDS - 86_400}" is 2024-06-29T10:00:00.000Z, before 2024-06-30T00:00:00.000Z, the earliest accepted time`],
+    ]);
   });
 });
 

@@ -5,13 +5,14 @@ import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
-import { type LogAdmin, type LogProducer, type ProduceRecord, dlqTopicOf } from '../../../engine/index.ts';
+import { type EventTimeBounds, type LogAdmin, type LogProducer, type ProduceRecord, dlqTopicOf } from '../../../engine/index.ts';
 import type { AvroSerde } from '../../../schemas/serde.ts';
 import { ALL_TOPICS, DEFAULT_PARTITIONS, isTopicName, TOPICS } from '../../../schemas/topics.ts';
 import type { TopicName } from '../../../schemas/types.ts';
 import { csvRecords, csvRow, splitCsvRecord } from './csv.ts';
 import { LineError } from './line-error.ts';
 import { TopicRecordReader } from './record-reader.ts';
+import type { TimeUnit } from './time-field.ts';
 
 export type FileFormat = 'ndjson' | 'csv';
 
@@ -40,6 +41,10 @@ export interface ConnectFileOptions {
   admin?: LogAdmin;
   /** Records per producer send; default 500. */
   batchSize?: number;
+  /** What an epoch number in a time field counts: milliseconds (default) or seconds. */
+  timeUnit?: TimeUnit;
+  /** Times before minEventTime and event times more than maxEventTimeSkewMs ahead are dead-lettered (default: the engine's). */
+  eventTimeBounds?: EventTimeBounds;
   onProgress?: (progress: FileConnectProgress) => void;
 }
 
@@ -149,7 +154,7 @@ export async function connectFile(opts: ConnectFileOptions): Promise<FileConnect
   try {
     await serde.prepare([topic]);
     if (opts.admin) await ensureTopics(opts.admin, topic);
-    const reader = new TopicRecordReader(topic);
+    const reader = new TopicRecordReader(topic, { timeUnit: opts.timeUnit, eventTimeBounds: opts.eventTimeBounds });
     const keyField = TOPICS[topic].keyField;
     const dlq = dlqTopicOf(topic);
     const batchSize = opts.batchSize ?? 500;
@@ -159,6 +164,7 @@ export async function connectFile(opts: ConnectFileOptions): Promise<FileConnect
       if (batch.length === 0) return;
       await producer.send(batch);
       batch = [];
+      reader.setWallClock(Date.now());
       opts.onProgress?.({ lines: summary.lines, written: summary.written, deadLettered: summary.deadLettered });
     };
 

@@ -17,3 +17,9 @@ export class LineError extends Error {
     return this.path ? `${this.reason} ${this.path.replace(/\.\d+(?=\.|$)/g, '[]')}` : this.reason;
   }
 }
+
+/** A value as a message shows it: JSON, cut at 60 characters. */
+export function show(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

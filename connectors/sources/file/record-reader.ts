@@ -1,12 +1,15 @@
 // One input line → one valid record of a topic, or a LineError naming the field that is wrong.
 // Validation is the topic's own Avro schema (avsc isValid with an errorHook for the field path),
-// plus the few value rules CONTRACTS states that Avro cannot (amount_cents > 0 on transactions).
+// plus the few value rules CONTRACTS states that Avro cannot (amount_cents > 0 on transactions),
+// plus the times' rules (time-field.ts): valid dates, within the event-time bounds.
 import type avro from 'avsc';
+import { DEFAULT_EVENT_TIME_BOUNDS, type EventTimeBounds } from '../../../engine/index.ts';
 import { parseAvroType } from '../../../schemas/serde.ts';
 import { avroSchemaOf } from '../../../schemas/topics.ts';
 import type { TopicName, TopicRecords } from '../../../schemas/types.ts';
 import { compileCoercer } from './coerce.ts';
-import { LineError } from './line-error.ts';
+import { LineError, show } from './line-error.ts';
+import type { TimeRules, TimeUnit } from './time-field.ts';
 
 type ValueRule = (record: Record<string, unknown>) => LineError | null;
 
@@ -14,27 +17,36 @@ const VALUE_RULES: Partial<Record<TopicName, ValueRule[]>> = {
   transactions: [(r) => ((r.amount_cents as number) > 0 ? null : new LineError('invalid field', 'amount_cents', `invalid field amount_cents: ${r.amount_cents} is not > 0 (the sign is in direction)`))],
 };
 
-function show(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
-
 function expected(type: avro.Type): string {
   if (type.typeName === 'enum') return `one of ${(type as avro.types.EnumType).symbols.join(', ')}`;
   if (type.typeName === 'union:unwrapped' || type.typeName === 'union:wrapped') return `null or ${(type as avro.types.UnwrappedUnionType).types.filter((t) => t.typeName !== 'null').map((t) => t.typeName).join(', ')}`;
   return `a ${type.typeName}`;
 }
 
+export interface RecordReaderOptions {
+  /** What an epoch number in a time field counts: milliseconds (default) or seconds. */
+  timeUnit?: TimeUnit;
+  /** Default: the engine's (no time before 2000-01-01, no event_time more than 1 day ahead). */
+  eventTimeBounds?: EventTimeBounds;
+}
+
 export class TopicRecordReader<T extends TopicName> {
   private readonly type: avro.Type;
   private readonly coerce: (row: Record<string, unknown>, fromCsv: boolean) => Record<string, unknown>;
   private readonly rules: ValueRule[];
+  private readonly times: TimeRules;
 
-  constructor(readonly topic: T) {
+  constructor(readonly topic: T, options: RecordReaderOptions = {}) {
     const schema = avroSchemaOf(topic);
     this.type = parseAvroType(schema);
-    this.coerce = compileCoercer(schema);
+    this.times = { unit: options.timeUnit ?? 'ms', bounds: options.eventTimeBounds ?? DEFAULT_EVENT_TIME_BOUNDS, now: Date.now() };
+    this.coerce = compileCoercer(schema, this.times);
     this.rules = VALUE_RULES[topic] ?? [];
+  }
+
+  /** Sets the wall-clock time event times are held to (the reader's creation time until then). */
+  setWallClock(now: number): void {
+    this.times.now = now;
   }
 
   /** A record from one NDJSON line. */
