@@ -7,6 +7,20 @@ import type { AvroSerde } from '../schemas/serde.ts';
 export interface TopologyOptions {
   /** Windows starting before this time are not emitted (they were emitted before a replay). */
   emitWindowsFrom?: number;
+  /** The promoted models the pipeline named in `models`, loaded and kept current by the application. */
+  models?: ReadonlyMap<string, PromotedModel>;
+}
+
+/** A model that scores one row of named features with a probability. */
+export interface ScoringModel {
+  name: string;
+  version: number;
+  probabilityOf(features: Readonly<Record<string, number | string | null>>): number;
+}
+
+/** The promoted version of a model, swapped in place when another version is promoted. */
+export interface PromotedModel {
+  current(): ScoringModel;
 }
 
 export interface Pipeline {
@@ -14,5 +28,7 @@ export interface Pipeline {
   name: string;
   /** One line for `riskstream run --help`. */
   description: string;
+  /** Names of the promoted models the topology scores with (options.models holds them). */
+  models?: readonly string[];
   topology(avro: AvroSerde, options: TopologyOptions): Topology;
 }

@@ -6,13 +6,15 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// topics.ts imports types.ts for types only, so this runs even while types.ts is out of date.
+import { TOPICS } from './topics.ts';
 
 const SCHEMAS_DIR = path.dirname(fileURLToPath(import.meta.url));
 const AVRO_DIR = path.join(SCHEMAS_DIR, 'avro');
 export const TYPES_FILE = path.join(SCHEMAS_DIR, 'types.ts');
 
 /** Topic order in the generated file: the project's topics as topics.ts lists them, then any other .avsc by name. */
-const TOPIC_ORDER = ['loan-applications', 'transactions', 'repayments', 'statements', 'debtors', 'partner-records', 'risk-features'];
+const TOPIC_ORDER: readonly string[] = Object.keys(TOPICS);
 
 const HEADER = [
   '// Typed rows of every topic, generated from schemas/avro/*.avsc by schemas/generate-types.ts: do not edit by hand.',

@@ -2,6 +2,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { TopicName, TopicRecords } from './types.ts';
 
+/** Topics pipelines write; every other project topic is an input connectors and the generator fill. */
+export type OutputTopicName = 'risk-features' | 'risk-scores';
+export type InputTopicName = Exclude<TopicName, OutputTopicName>;
+
 /** How a topic is keyed and where its schema lives. Key = the field whose value is the Kafka record key. */
 export interface TopicSpec<T extends TopicName = TopicName> {
   name: T;
@@ -23,6 +27,7 @@ export const TOPICS = {
   debtors: spec('debtors', 'debtor_id', 'input'),
   'partner-records': spec('partner-records', 'debtor_id', 'input'),
   'risk-features': spec('risk-features', 'customer_id', 'output'),
+  'risk-scores': spec('risk-scores', 'customer_id', 'output'),
 } satisfies { [K in TopicName]: TopicSpec<K> };
 
 export const INPUT_TOPICS = Object.values(TOPICS).filter((t) => t.kind === 'input').map((t) => t.name);

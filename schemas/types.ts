@@ -112,6 +112,16 @@ export interface RiskFeatures extends EventEnvelope {
   computed_at: number;
 }
 
+export interface RiskScore extends EventEnvelope {
+  customer_id: string;
+  window_start: number;
+  window_end: number;
+  default_probability: number;
+  risk_band: string;
+  model_name: string;
+  model_version: number;
+}
+
 /** The row type of each topic, by topic name. */
 export interface TopicRecords {
   'loan-applications': LoanApplication;
@@ -121,6 +131,7 @@ export interface TopicRecords {
   debtors: Debtor;
   'partner-records': PartnerRecord;
   'risk-features': RiskFeatures;
+  'risk-scores': RiskScore;
 }
 
 export type TopicName = keyof TopicRecords;

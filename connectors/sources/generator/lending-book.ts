@@ -15,7 +15,8 @@ import { bnplPurchase, installmentCents, payInstallment, periodicRateOf, termLoa
 import { EMPLOYERS, EVERYDAY_MERCHANTS, HOUSING_PAYEES, UTILITY_PAYEES, type Merchant } from './merchants.ts';
 import { Random, WeightedPicker } from './random.ts';
 
-export type InputTopicName = Exclude<TopicName, 'risk-features'>;
+import type { InputTopicName } from '../../../schemas/topics.ts';
+export type { InputTopicName };
 
 /** One generated record with the topic it belongs to and its Kafka key (the topic's key field). */
 export type GeneratedEvent = { [T in InputTopicName]: { topic: T; key: string; record: TopicRecords[T] } }[InputTopicName];
