@@ -47,10 +47,19 @@ program
   .command('connect')
   .description('load events from a source into a topic')
   .command('file')
-  .description('NDJSON or CSV lines into a topic; invalid lines go to <topic>.dlq')
-  .requiredOption('--topic <topic>', 'input topic')
+  .description('NDJSON or CSV lines into an input topic; invalid lines go to <topic>.dlq')
+  .requiredOption('--topic <topic>', 'input topic (output topics are refused)')
   .requiredOption('--path <file>', 'NDJSON (.ndjson/.jsonl/.json) or CSV (.csv) file')
   .option('--format <format>', 'ndjson or csv (default: from the file extension)')
+  .option('--max-errors <n>', 'exit 2 when more lines than this are rejected (default: no limit)')
+  .addHelpText(
+    'after',
+    `
+The whole file is always read: valid lines go to the topic, rejected ones to <topic>.dlq, and a
+summary goes to stderr. Exit status: 0 loaded; 1 refused or failed before loading (unknown or output
+topic, unreadable file), nothing written; 2 loaded, but every line was rejected or more than
+--max-errors were (see riskstream dlq show <topic>).`,
+  )
   .action(action(() => import('./commands/connect-file.ts')));
 
 program
