@@ -87,6 +87,28 @@ program
   .requiredOption('--from <point>', 'earliest, or an ISO-8601 time')
   .action(action(() => import('./commands/replay.ts')));
 
+const dlq = program.command('dlq').description('dead letters: records that were rejected, with the reason and where they came from');
+dlq
+  .command('list')
+  .description('every dead-letter topic (<topic>.dlq) with its record count')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .action(action(() => import('./commands/dlq-list.ts')));
+dlq
+  .command('show')
+  .description("the latest dead letters of a topic: reason, origin and payload")
+  .argument('<topic>', 'the topic or its dead-letter topic (transactions or transactions.dlq)')
+  .option('--limit <n>', 'show the latest N records', '20')
+  .addOption(new Option('--format <format>', 'output format (table shows fewer columns)').choices(['table', 'json', 'csv']).default('table'))
+  .addHelpText(
+    'after',
+    `
+Per record: error (why it was rejected); origin, as file:line for lines 'connect file' rejected, or
+topic[partition]@offset for records a pipeline or a sink rejected (json and csv also give source_topic,
+source_partition, source_offset, file and line apart); payload, the rejected record itself, as text
+when payload_encoding is utf8, base64 of its bytes when it is base64 (e.g. an Avro record).`,
+  )
+  .action(action(() => import('./commands/dlq-show.ts')));
+
 const topics = program.command('topics').description('list or create topics');
 topics.command('list').description('topics with partitions and record counts').action(action(() => import('./commands/topics-list.ts')));
 topics

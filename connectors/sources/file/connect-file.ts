@@ -7,6 +7,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { type LogAdmin, type LogProducer, type ProduceRecord, dlqTopicOf } from '../../../engine/index.ts';
 import type { AvroSerde } from '../../../schemas/serde.ts';
+import { FILE_ORIGIN_HEADERS } from '../../dead-letters/dead-letter-row.ts';
 import { DEFAULT_PARTITIONS, INPUT_TOPICS, isTopicName, TOPICS } from '../../../schemas/topics.ts';
 import type { TopicName } from '../../../schemas/types.ts';
 import { csvRecords, csvRow, splitCsvRecord } from './csv.ts';
@@ -185,7 +186,7 @@ export async function connectFile(opts: ConnectFileOptions): Promise<FileConnect
           topic: dlq,
           key: null,
           value: Buffer.from(line.raw, 'utf8'),
-          headers: { error: err.message, source_file: file, source_line: String(line.lineNo), source_topic: topic },
+          headers: { error: err.message, [FILE_ORIGIN_HEADERS.file]: file, [FILE_ORIGIN_HEADERS.line]: String(line.lineNo), source_topic: topic },
         });
         summary.deadLettered++;
         summary.byReason[err.reasonKey] = (summary.byReason[err.reasonKey] ?? 0) + 1;
