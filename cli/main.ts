@@ -33,6 +33,13 @@ program
   .option('--events <n>', 'events to generate', '100000')
   .option('--seed <s>', 'generator seed', '42')
   .option('--keep', 'keep the data dir instead of starting fresh')
+  .addHelpText(
+    'after',
+    `
+Without --keep the data dir is deleted first, but only when it is riskstream's: marked with
+.riskstream-data-dir, empty, or holding nothing but riskstream's layout. Any other non-empty
+directory is refused (exit 1, nothing deleted).`,
+  )
   .action(action(() => import('./commands/demo.ts')));
 
 program
