@@ -4,13 +4,14 @@
 // Dead letters (writeDeadLetters) land in the table `dead_letters`.
 import type { TopicPartition, TopicPartitionOffset, Logger } from '../../engine/index.ts';
 import { tableOf } from '../../schemas/topics.ts';
-import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
+import type { BackoffOptions } from '../../warehouse/backoff.ts';
 import { WarehouseError } from '../../warehouse/errors.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { formatDateTime64 } from '../../warehouse/rows.ts';
 import type { Warehouse, WarehouseRow } from '../../warehouse/warehouse.ts';
 import type { DeadLetterRow } from '../dead-letters/dead-letter-row.ts';
-import { SinkError, tpKey, type DeadLetterSinkRecord, type Sink, type SinkRecord } from './sink.ts';
+import { tpKey, type DeadLetterSinkRecord, type Sink, type SinkRecord } from './sink.ts';
+import { retryingSinkWrite } from './sink-retry.ts';
 
 export const DEAD_LETTERS_TABLE = 'dead_letters';
 
@@ -103,17 +104,8 @@ export class ClickHouseSink implements Sink {
     this.pending = [];
   }
 
-  private async inserting(table: string, insert: () => Promise<void>, signal: AbortSignal): Promise<void> {
-    await withBackoff(insert, (err) => err instanceof WarehouseError && err.retriable, {
-      initialDelayMs: 200,
-      maxDelayMs: 5_000,
-      maxElapsedMs: Infinity,
-      ...this.opts.retry,
-      shouldStop: () => signal.aborted,
-      onRetry: (err, attempt, delayMs) =>
-        this.opts.logger?.warn({ err: String(err), attempt, delayMs, table }, 'warehouse sink: insert failed, retrying'),
-    }).catch((err: unknown) => {
-      throw new SinkError(`warehouse sink: insert into ${table} failed: ${(err as Error).message ?? String(err)}`);
-    });
+  private inserting(table: string, insert: () => Promise<void>, signal: AbortSignal): Promise<void> {
+    const retriable = (err: unknown) => err instanceof WarehouseError && err.retriable;
+    return retryingSinkWrite(insert, retriable, `warehouse sink: insert into ${table}`, signal, this.opts);
   }
 }
