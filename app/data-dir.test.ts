@@ -85,4 +85,17 @@ describe('riskstream demo --data-dir on a directory that is not a data dir', () 
     expect(readFileSync(join(dir, 'thesis.tex'), 'utf8')).toBe('chapter one');
     expect(readFileSync(join(dir, 'photos', 'cat.jpg'), 'utf8')).toBe('jpeg bytes');
   });
+
+  it('resets a riskstream data dir as before: the old content is gone, a fresh marked one is left', () => {
+    const dir = join(root, 'ours');
+    claimDataDir(dir);
+    mkdirSync(join(dir, 'state'));
+    writeFileSync(join(dir, 'state', 'stale-checkpoint'), 'old');
+    const res = spawnSync(process.execPath, [CLI, '--data-dir', dir, '--log-level', 'silent', 'demo', '--events', '200'], { encoding: 'utf8', env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' } });
+    expect(res.status).toBe(0);
+    expect(res.stdout).toMatch(/^riskstream demo: done in /);
+    expect(existsSync(join(dir, 'state', 'stale-checkpoint'))).toBe(false);
+    expect(existsSync(join(dir, DATA_DIR_MARKER))).toBe(true);
+    expect(existsSync(join(dir, 'log', 'manifest.json'))).toBe(true);
+  });
 });
