@@ -57,7 +57,7 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
     if (warehouse?.kind === 'chdb') queryServer = await startWarehouseQueryServer(warehouse, env.settings.dataDir);
     for (const def of opts.pipelines) apps.push(pipelineApp(env, def, opts.metricsPort));
     for (const app of apps) await app.start();
-    const common = { backend: env.backend, serde: env.serde, topics: sunkTopicsOf(opts), transforms: SINK_TRANSFORMS, logger };
+    const common = { backend: env.backend, serde: env.serde, topics: sunkTopicsOf(opts), transforms: SINK_TRANSFORMS, deadLetters: true, logger };
     const targets = !warehouse ? [] : [new ClickHouseSink(warehouse, { logger }), new ParquetLakeSink(env.lakeStore(), { logger })];
     sinks = await runSinks(common, targets);
   } catch (err) {

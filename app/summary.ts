@@ -1,6 +1,7 @@
 // What a run left behind: records per topic, rows per warehouse table, files in the lake.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEAD_LETTERS_TABLE } from '../connectors/sinks/clickhouse-sink.ts';
 import { ALL_TOPICS, tableOf } from '../schemas/topics.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { Environment } from './environment.ts';
@@ -24,8 +25,7 @@ export async function summarize(env: Environment, warehouse: Warehouse | undefin
   }
   const tables: RunSummary['tables'] = [];
   if (warehouse) {
-    for (const topic of ALL_TOPICS) {
-      const table = tableOf(topic);
+    for (const table of [...ALL_TOPICS.map(tableOf), DEAD_LETTERS_TABLE]) {
       const [row] = await warehouse.rows<{ n: number }>(`SELECT count() AS n FROM ${table} FINAL`);
       tables.push({ table, rows: Number(row?.n ?? 0) });
     }

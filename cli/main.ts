@@ -33,6 +33,13 @@ program
   .option('--events <n>', 'events to generate', '100000')
   .option('--seed <s>', 'generator seed', '42')
   .option('--keep', 'keep the data dir instead of starting fresh')
+  .addHelpText(
+    'after',
+    `
+Without --keep the data dir is deleted first, but only when it is riskstream's: marked with
+.riskstream-data-dir, empty, or holding nothing but riskstream's layout. Any other non-empty
+directory is refused (exit 1, nothing deleted).`,
+  )
   .action(action(() => import('./commands/demo.ts')));
 
 program
@@ -47,11 +54,20 @@ program
   .command('connect')
   .description('load events from a source into a topic')
   .command('file')
-  .description('NDJSON or CSV lines into a topic; invalid lines go to <topic>.dlq')
-  .requiredOption('--topic <topic>', 'input topic')
+  .description('NDJSON or CSV lines into an input topic; invalid lines go to <topic>.dlq')
+  .requiredOption('--topic <topic>', 'input topic (output topics are refused)')
   .requiredOption('--path <file>', 'NDJSON (.ndjson/.jsonl/.json) or CSV (.csv) file')
   .option('--format <format>', 'ndjson or csv (default: from the file extension)')
   .addOption(new Option('--time-unit <unit>', 'what an epoch number in a time field counts: ms (milliseconds) or s (seconds)').choices(['ms', 's']).default('ms'))
+  .option('--max-errors <n>', 'exit 2 when more lines than this are rejected (default: no limit)')
+  .addHelpText(
+    'after',
+    `
+The whole file is always read: valid lines go to the topic, rejected ones to <topic>.dlq, and a
+summary goes to stderr. Exit status: 0 loaded; 1 refused or failed before loading (unknown or output
+topic, unreadable file), nothing written; 2 loaded, but every line was rejected or more than
+--max-errors were (see riskstream dlq show <topic>).`,
+  )
   .action(action(() => import('./commands/connect-file.ts')));
 
 program
@@ -78,6 +94,28 @@ program
   .argument('<pipeline>', 'pipeline name')
   .requiredOption('--from <point>', 'earliest, or an ISO-8601 time')
   .action(action(() => import('./commands/replay.ts')));
+
+const dlq = program.command('dlq').description('dead letters: records that were rejected, with the reason and where they came from');
+dlq
+  .command('list')
+  .description('every dead-letter topic (<topic>.dlq) with its record count')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .action(action(() => import('./commands/dlq-list.ts')));
+dlq
+  .command('show')
+  .description("the latest dead letters of a topic: reason, origin and payload")
+  .argument('<topic>', 'the topic or its dead-letter topic (transactions or transactions.dlq)')
+  .option('--limit <n>', 'show the latest N records', '20')
+  .addOption(new Option('--format <format>', 'output format (table shows fewer columns)').choices(['table', 'json', 'csv']).default('table'))
+  .addHelpText(
+    'after',
+    `
+Per record: error (why it was rejected); origin, as file:line for lines 'connect file' rejected, or
+topic[partition]@offset for records a pipeline or a sink rejected (json and csv also give source_topic,
+source_partition, source_offset, file and line apart); payload, the rejected record itself, as text
+when payload_encoding is utf8, base64 of its bytes when it is base64 (e.g. an Avro record).`,
+  )
+  .action(action(() => import('./commands/dlq-show.ts')));
 
 const topics = program.command('topics').description('list or create topics');
 topics.command('list').description('topics with partitions and record counts').action(action(() => import('./commands/topics-list.ts')));

@@ -1,12 +1,20 @@
 import type { Command } from 'commander';
-import { connectFile } from '../../connectors/sources/file/connect-file.ts';
+import { connectFile, rejectedLoadReason } from '../../connectors/sources/file/connect-file.ts';
 import type { TimeUnit } from '../../connectors/sources/file/time-field.ts';
+import { ExitStatusError } from '../fail.ts';
 import { formatCount, ProgressLine } from '../progress.ts';
-import { print, withEnvironment } from '../session.ts';
+import { positiveInt, print, withEnvironment } from '../session.ts';
 
-export default async function connectFileCommand(program: Command, opts: { topic: string; path: string; format?: 'ndjson' | 'csv'; timeUnit: TimeUnit }): Promise<void> {
+/** Exit status of a load that finished but rejected too many lines (1 stays for refusals and errors). */
+const REJECTED_EXIT = 2;
+
+export default async function connectFileCommand(
+  program: Command,
+  opts: { topic: string; path: string; format?: 'ndjson' | 'csv'; timeUnit: TimeUnit; maxErrors?: string },
+): Promise<void> {
   if (opts.format !== undefined && opts.format !== 'ndjson' && opts.format !== 'csv') throw new Error(`--format must be ndjson or csv, got '${opts.format}'`);
-  await withEnvironment(program, async (env) => {
+  const maxErrors = opts.maxErrors === undefined ? undefined : positiveInt(opts.maxErrors, '--max-errors');
+  const rejected = await withEnvironment(program, async (env) => {
     const producer = await env.backend.producer();
     const admin = env.backend.admin();
     const progress = new ProgressLine();
@@ -26,10 +34,12 @@ export default async function connectFileCommand(program: Command, opts: { topic
       const reasons = Object.entries(s.byReason).map(([r, n]) => `  ${n} × ${r}`);
       process.stderr.write(`connect: ${s.path} → ${s.topic}: ${s.lines} lines, ${s.written} written, ${s.deadLettered} to ${s.topic}.dlq\n${reasons.join('\n')}${reasons.length ? '\n' : ''}`);
       print(JSON.stringify({ topic: s.topic, lines: s.lines, written: s.written, dead_lettered: s.deadLettered }));
+      return rejectedLoadReason(s, maxErrors);
     } finally {
       progress.done();
       await admin.close();
       await producer.close();
     }
   });
+  if (rejected !== undefined) throw new ExitStatusError(rejected, REJECTED_EXIT);
 }

@@ -1,6 +1,6 @@
-import { rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { PIPELINES } from '../../app/catalog.ts';
+import { resetDataDir } from '../../app/data-dir.ts';
 import { startPipelines } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
 import { settingsOf } from '../context.ts';
@@ -14,7 +14,7 @@ export default async function demo(program: Command, opts: { events: string; see
   const seed = positiveInt(opts.seed, '--seed');
   const started = Date.now();
   const settings = settingsOf(program);
-  if (!opts.keep && settings.backend === 'embedded') rmSync(settings.dataDir, { recursive: true, force: true });
+  if (!opts.keep && settings.backend === 'embedded') resetDataDir(settings.dataDir);
   await withEnvironment(program, async (env) => {
     process.stderr.write(`demo: ${events} events (seed ${seed}) into ${settings.backend === 'embedded' ? settings.dataDir : settings.kafka.brokers.join(',')}\n`);
     await generateInto(env, { events, seed });

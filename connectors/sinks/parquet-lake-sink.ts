@@ -7,7 +7,7 @@
 // rewritten and the partial ones (same prefix, smaller last offset) deleted. A replay therefore
 // rewrites the same names, and the final set of files depends only on the log content.
 import type { TopicPartition, TopicPartitionOffset, Logger } from '../../engine/index.ts';
-import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
+import type { BackoffOptions } from '../../warehouse/backoff.ts';
 import { encodeParquet } from '../../warehouse/parquet/parquet-encode.ts';
 import { parquetSchemaOf } from '../../warehouse/parquet/parquet-schema.ts';
 import { eventLoopTurnIfHeld } from './event-loop-turn.ts';
@@ -15,6 +15,7 @@ import { chunkStart, dtOf, lakeFileKey, lakeFilePrefix } from './lake-layout.ts'
 import type { LakeStore } from './lake-store.ts';
 import { isRetriableS3Error } from './s3-lake-store.ts';
 import { SinkError, tpKey, type Sink, type SinkRecord } from './sink.ts';
+import { retryingSinkWrite } from './sink-retry.ts';
 
 export interface ParquetLakeSinkOptions {
   /** Offsets per chunk (default 50,000): the most rows a file holds and a partition buffers. */
@@ -133,17 +134,7 @@ export class ParquetLakeSink implements Sink {
   }
 
   private retrying<T>(op: () => Promise<T>, what: string, signal: AbortSignal): Promise<T> {
-    return withBackoff(op, isRetriableLakeError, {
-      initialDelayMs: 200,
-      maxDelayMs: 5_000,
-      maxElapsedMs: Infinity,
-      ...this.opts.retry,
-      shouldStop: () => signal.aborted,
-      onRetry: (err, attempt, delayMs) =>
-        this.opts.logger?.warn({ err: String(err), attempt, delayMs }, `lake sink: ${what} failed, retrying`),
-    }).catch((err: unknown) => {
-      throw new SinkError(`lake sink: ${what} failed: ${(err as Error).message ?? String(err)}`);
-    });
+    return retryingSinkWrite(op, isRetriableLakeError, `lake sink: ${what}`, signal, this.opts);
   }
 }
 

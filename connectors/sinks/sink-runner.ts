@@ -2,12 +2,15 @@
 // Avro (unknown schema ids fetched from the registry), applies the per-topic row transform, writes,
 // and commits input offsets only up to what the sink has acknowledged. A record that cannot be decoded
 // or transformed goes to `<topic>.dlq` (headers error, source_topic, source_partition, source_offset),
-// committed together with the offsets; it is never dropped and never stops the sink.
+// committed together with the offsets; it is never dropped and never stops the sink. With
+// `deadLetters`, a sink that lands dead letters also reads each topic's `<topic>.dlq` (the runner's own
+// dead letters included) and gets those records as rows (connectors/dead-letters/dead-letter-row.ts).
 import { type Backend, type GroupConsumer, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartition, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
+import { deadLetterRowOf } from '../dead-letters/dead-letter-row.ts';
 import { eventLoopTurnIfHeld } from './event-loop-turn.ts';
-import { SinkError, tpKey, type RowTransforms, type Sink, type SinkRecord } from './sink.ts';
+import { SinkError, tpKey, type DeadLetterSinkRecord, type RowTransforms, type Sink, type SinkRecord } from './sink.ts';
 
 export interface RunSinkOptions {
   backend: Backend;
@@ -15,6 +18,8 @@ export interface RunSinkOptions {
   sink: Sink;
   topics: TopicName[];
   transforms?: RowTransforms;
+  /** Also land `<topic>.dlq` of each topic, on sinks that can (Sink.writeDeadLetters). Default false. */
+  deadLetters?: boolean;
   /** Records per poll (default 10,000). */
   pollRecords?: number;
   logger?: Logger;
@@ -59,8 +64,17 @@ const POLL_TIMEOUT_MS = 100;
 /** How long stop() lets a flush retry an unreachable target before giving up (offsets then stay uncommitted). */
 const STOP_GRACE_MS = 3_000;
 
+/** What a poll hands the sink: Avro records of the topics, rows of their dead letters. */
+interface DecodedBatch {
+  records: SinkRecord[];
+  deadLetters: DeadLetterSinkRecord[];
+}
+
 class SinkLoop implements RunningSink {
   readonly groupId: string;
+  /** The topics read: opts.topics, plus their dead-letter topics when this sink lands those. */
+  private readonly topics: string[];
+  private readonly deadLetterTopics: Set<string>;
   private readonly stopController = new AbortController();
   private readonly deadLetters: ProduceRecord[] = [];
   private readonly committed = new Map<string, number>();
@@ -80,6 +94,8 @@ class SinkLoop implements RunningSink {
     private readonly producer: TransactionalProducer,
   ) {
     this.groupId = sinkGroupId(opts.sink.name);
+    this.deadLetterTopics = new Set(deadLetterTopicsOf(opts));
+    this.topics = [...opts.topics, ...this.deadLetterTopics];
   }
 
   get name(): string {
@@ -87,7 +103,7 @@ class SinkLoop implements RunningSink {
   }
 
   async start(): Promise<void> {
-    await this.consumer.subscribe(this.opts.topics, {
+    await this.consumer.subscribe(this.topics, {
       onRevoked: async (partitions) => {
         await this.opts.sink.flush(this.stopController.signal);
         await this.commit();
@@ -134,7 +150,7 @@ class SinkLoop implements RunningSink {
     const admin = (this.progressAdmin ??= this.opts.backend.admin());
     const positions = new Map(this.consumer.positions().map((p) => [tpKey(p), p.offset]));
     const partitions: PartitionProgress[] = [];
-    for (const topic of this.opts.topics) {
+    for (const topic of this.topics) {
       const ends = await admin.endOffsets(topic).catch(() => [] as number[]);
       const committed = await admin.committedOffsets(this.groupId, topic).catch(() => [] as (number | null)[]);
       ends.forEach((end, partition) => {
@@ -159,7 +175,9 @@ class SinkLoop implements RunningSink {
         if (records.length > 0) {
           this.idle = false;
           const accepted = this.align(records);
-          await this.opts.sink.write(await this.decode(accepted), this.stopController.signal);
+          const decoded = await this.decode(accepted);
+          await this.opts.sink.write(decoded.records, this.stopController.signal);
+          if (decoded.deadLetters.length > 0) await this.opts.sink.writeDeadLetters!(decoded.deadLetters, this.stopController.signal);
           this.opts.sink.advance(consumedThrough(accepted));
           await this.commit();
         } else if (!this.idle) {
@@ -202,12 +220,17 @@ class SinkLoop implements RunningSink {
     return skip.size === 0 ? records : records.filter((r) => !skip.has(tpKey(r)));
   }
 
-  private async decode(records: LogRecord[]): Promise<SinkRecord[]> {
+  private async decode(records: LogRecord[]): Promise<DecodedBatch> {
     const out: SinkRecord[] = [];
+    const deadLetters: DeadLetterSinkRecord[] = [];
     for (let i = 0; i < records.length; i++) {
       // A poll holds up to 10,000 records (~0.3 s of decoding risk-features rows in one go).
       if ((i & 0xff) === 0xff) await eventLoopTurnIfHeld();
       const r = records[i];
+      if (this.deadLetterTopics.has(r.topic)) {
+        deadLetters.push({ topic: r.topic, partition: r.partition, offset: r.offset, deadLetter: deadLetterRowOf(r) });
+        continue;
+      }
       const topic = r.topic as TopicName;
       try {
         let row: Record<string, unknown>;
@@ -222,7 +245,7 @@ class SinkLoop implements RunningSink {
         this.deadLetter(r, err);
       }
     }
-    return out;
+    return { records: out, deadLetters };
   }
 
   private deadLetter(r: LogRecord, err: unknown): void {
@@ -261,6 +284,11 @@ function consumedThrough(records: LogRecord[]): TopicPartitionOffset[] {
   const out = new Map<string, TopicPartitionOffset>();
   for (const r of records) out.set(tpKey(r), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
   return [...out.values()];
+}
+
+/** The dead-letter topics a sink lands: none unless asked to and able to. */
+function deadLetterTopicsOf(opts: RunSinkOptions): string[] {
+  return opts.deadLetters && opts.sink.writeDeadLetters ? opts.topics.map(dlqTopicOf) : [];
 }
 
 /** Starts one sink on its topics; creates the dead-letter topics it may need. */

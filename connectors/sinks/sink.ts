@@ -4,6 +4,7 @@
 // at-least-once delivery into effectively-once results.
 import type { TopicPartition, TopicPartitionOffset } from '../../engine/index.ts';
 import type { TopicName } from '../../schemas/types.ts';
+import type { DeadLetterRow } from '../dead-letters/dead-letter-row.ts';
 
 /** A decoded (and transformed) Avro record with its origin. `row` keeps Avro shapes: times as epoch ms. */
 export interface SinkRecord {
@@ -13,11 +14,25 @@ export interface SinkRecord {
   row: Record<string, unknown>;
 }
 
+/** A record of a dead-letter topic (`<topic>.dlq`): not Avro, landed as its flat row. */
+export interface DeadLetterSinkRecord {
+  topic: string;
+  partition: number;
+  offset: number;
+  deadLetter: DeadLetterRow;
+}
+
 export interface Sink {
   /** Names the consumer group: riskstream-sink-<name>. */
   readonly name: string;
   /** Accepts records (offset order within each partition). `signal` aborts retries at shutdown. */
   write(records: SinkRecord[], signal: AbortSignal): Promise<void>;
+  /**
+   * Present on sinks that can land dead letters. When the runner is asked to (`deadLetters`), it also
+   * reads `<topic>.dlq` of each topic and hands those records here, in offset order per partition,
+   * under the same acknowledgement rules as write().
+   */
+  writeDeadLetters?(records: DeadLetterSinkRecord[], signal: AbortSignal): Promise<void>;
   /** Writes everything buffered (the input is idle, or the runner is stopping). */
   flush(signal: AbortSignal): Promise<void>;
   /**

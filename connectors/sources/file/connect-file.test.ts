@@ -6,7 +6,7 @@ import { type Backend, type LogRecord, createEmbeddedBackend } from '../../../en
 import { FileSchemaRegistry } from '../../../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../../../schemas/serde.ts';
 import type { Transaction } from '../../../schemas/types.ts';
-import { connectFile, FileConnectSourceError, FileConnectUnknownTopicError, type ConnectFileOptions } from './connect-file.ts';
+import { connectFile, FileConnectOutputTopicError, FileConnectSourceError, FileConnectUnknownTopicError, rejectedLoadReason, type ConnectFileOptions, type FileConnectSummary } from './connect-file.ts';
 
 function txn(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -197,6 +197,22 @@ describe('connectFile refuses before writing anything', () => {
     expect(await topicsNow()).toEqual([]);
   });
 
+  it('on an output topic: risk-features is written by a pipeline, not loaded', async () => {
+    const file = path.join(dir, 'x.ndjson');
+    writeFileSync(file, `${JSON.stringify(txn(1))}\n`);
+    const refused = connect('risk-features', file);
+    await expect(refused).rejects.toBeInstanceOf(FileConnectOutputTopicError);
+    await expect(refused).rejects.toThrow('connect file: "risk-features" is an output topic, written by a pipeline; connect loads input topics (loan-applications, transactions');
+    expect(await topicsNow()).toEqual([]);
+  });
+
+  it('on an internal topic (a DLQ): not a topic connect knows', async () => {
+    const file = path.join(dir, 'x.ndjson');
+    writeFileSync(file, `${JSON.stringify(txn(1))}\n`);
+    await expect(connect('transactions.dlq', file)).rejects.toBeInstanceOf(FileConnectUnknownTopicError);
+    expect(await topicsNow()).toEqual([]);
+  });
+
   it('on a missing file, a directory, or an unreadable file', async () => {
     await expect(connect('transactions', path.join(dir, 'missing.ndjson'))).rejects.toThrow(FileConnectSourceError);
     await expect(connect('transactions', dir)).rejects.toThrow('not a regular file');
@@ -207,5 +223,27 @@ describe('connectFile refuses before writing anything', () => {
       await expect(connect('transactions', locked)).rejects.toThrow('permission denied');
     }
     expect(await topicsNow()).toEqual([]);
+  });
+});
+
+describe('rejectedLoadReason: when a finished load counts as failed', () => {
+  const summary = (written: number, deadLettered: number): FileConnectSummary => ({
+    topic: 'transactions', path: 'in.ndjson', format: 'ndjson', lines: written + deadLettered, written, deadLettered, byReason: {},
+  });
+
+  it('every line rejected, none written', () => {
+    expect(rejectedLoadReason(summary(0, 3))).toBe('connect file: all 3 lines of in.ndjson rejected, none written (see transactions.dlq)');
+  });
+
+  it('more rejected lines than allowed; as many as allowed is fine; no limit by default', () => {
+    expect(rejectedLoadReason(summary(5, 3), 2)).toBe('connect file: 3 of 8 lines of in.ndjson rejected, more than the 2 allowed (see transactions.dlq)');
+    expect(rejectedLoadReason(summary(5, 3), 3)).toBeUndefined();
+    expect(rejectedLoadReason(summary(5, 3))).toBeUndefined();
+    expect(rejectedLoadReason(summary(5, 1), 0)).toMatch(/1 of 6 lines .* more than the 0 allowed/);
+  });
+
+  it('an empty file or a clean load is not a failure', () => {
+    expect(rejectedLoadReason(summary(0, 0), 0)).toBeUndefined();
+    expect(rejectedLoadReason(summary(4, 0), 0)).toBeUndefined();
   });
 });

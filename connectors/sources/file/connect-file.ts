@@ -7,7 +7,8 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { type EventTimeBounds, type LogAdmin, type LogProducer, type ProduceRecord, dlqTopicOf } from '../../../engine/index.ts';
 import type { AvroSerde } from '../../../schemas/serde.ts';
-import { ALL_TOPICS, DEFAULT_PARTITIONS, isTopicName, TOPICS } from '../../../schemas/topics.ts';
+import { FILE_ORIGIN_HEADERS } from '../../dead-letters/dead-letter-row.ts';
+import { DEFAULT_PARTITIONS, INPUT_TOPICS, isTopicName, TOPICS } from '../../../schemas/topics.ts';
 import type { TopicName } from '../../../schemas/types.ts';
 import { csvRecords, csvRow, splitCsvRecord } from './csv.ts';
 import { LineError } from './line-error.ts';
@@ -58,7 +59,14 @@ export class FileConnectError extends Error {
 /** The topic given to `connect file` is not one of the project's topics. */
 export class FileConnectUnknownTopicError extends FileConnectError {
   constructor(readonly topic: string) {
-    super(`connect file: unknown topic "${topic}" (known: ${ALL_TOPICS.join(', ')})`);
+    super(`connect file: unknown topic "${topic}" (input topics: ${INPUT_TOPICS.join(', ')})`);
+  }
+}
+
+/** The topic is one the pipelines write: loading events into it would forge their results. */
+export class FileConnectOutputTopicError extends FileConnectError {
+  constructor(readonly topic: string) {
+    super(`connect file: "${topic}" is an output topic, written by a pipeline; connect loads input topics (${INPUT_TOPICS.join(', ')})`);
   }
 }
 
@@ -149,6 +157,7 @@ async function* csvLines(lines: AsyncIterable<string>, reader: TopicRecordReader
 export async function connectFile(opts: ConnectFileOptions): Promise<FileConnectSummary> {
   const { producer, serde, topic, path: file } = opts;
   if (!isTopicName(topic)) throw new FileConnectUnknownTopicError(topic);
+  if (TOPICS[topic].kind !== 'input') throw new FileConnectOutputTopicError(topic);
   const format = opts.format ?? formatOf(file);
   const handle = await openSource(file);
   try {
@@ -183,7 +192,7 @@ export async function connectFile(opts: ConnectFileOptions): Promise<FileConnect
           topic: dlq,
           key: null,
           value: Buffer.from(line.raw, 'utf8'),
-          headers: { error: err.message, source_file: file, source_line: String(line.lineNo), source_topic: topic },
+          headers: { error: err.message, [FILE_ORIGIN_HEADERS.file]: file, [FILE_ORIGIN_HEADERS.line]: String(line.lineNo), source_topic: topic },
         });
         summary.deadLettered++;
         summary.byReason[err.reasonKey] = (summary.byReason[err.reasonKey] ?? 0) + 1;
@@ -195,6 +204,20 @@ export async function connectFile(opts: ConnectFileOptions): Promise<FileConnect
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * Why a finished load counts as failed, or undefined when it does not: every line was rejected, or
+ * more lines than `maxErrors` (default: no limit). The lines were loaded all the same (the valid ones
+ * onto the topic, the rest into its DLQ): the verdict is for the caller's exit status.
+ */
+export function rejectedLoadReason(summary: FileConnectSummary, maxErrors?: number): string | undefined {
+  const { deadLettered: rejected, lines, path: file } = summary;
+  if (rejected > 0 && summary.written === 0) return `connect file: all ${rejected} lines of ${file} rejected, none written (see ${summary.topic}.dlq)`;
+  if (maxErrors !== undefined && rejected > maxErrors) {
+    return `connect file: ${rejected} of ${lines} lines of ${file} rejected, more than the ${maxErrors} allowed (see ${summary.topic}.dlq)`;
+  }
+  return undefined;
 }
 
 /** Encodes a validated record; a failure here is the line's problem, not the file's. */
