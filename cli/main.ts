@@ -100,4 +100,16 @@ program
   .description('apply the numbered SQL migrations in warehouse/')
   .action(action(() => import('./commands/warehouse-migrate.ts')));
 
+const models = program.command('models').description('default-risk models: evaluate, train, list, promote, schedule');
+models
+  .command('evaluate')
+  .description('cross-validate logistic regression and random forest on a CSV (saves nothing)')
+  .requiredOption('--data <file>', 'CSV with a header')
+  .requiredOption('--label <column>', 'the label column')
+  .requiredOption('--positive <value>', 'the label value that counts as positive (e.g. a default)')
+  .option('--folds <k>', 'cross-validation folds', '5')
+  .option('--seed <s>', 'seed of the fold assignment and the forests', '42')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action(action(() => import('./commands/models-evaluate.ts')));
+
 await program.parseAsync(process.argv);
