@@ -1,0 +1,15 @@
+// The model store in a real S3-compatible server (S3_ENDPOINT / S3_BUCKET from the vitest globalSetup).
+import { randomUUID } from 'node:crypto';
+import { it } from 'vitest';
+import { S3LakeStore } from '../connectors/sinks/s3-lake-store.ts';
+import { requireEnv } from '../warehouse/testing/tcp-proxy.ts';
+import { storeRoundtrip } from './testing/store-roundtrip.ts';
+
+it('stores, lists, promotes and loads models in an S3 bucket', async () => {
+  const store = new S3LakeStore({ bucket: requireEnv('S3_BUCKET'), endpoint: requireEnv('S3_ENDPOINT'), prefix: `models-test-${randomUUID().slice(0, 8)}` });
+  try {
+    await storeRoundtrip(store);
+  } finally {
+    await store.close();
+  }
+});
