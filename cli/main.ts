@@ -132,4 +132,13 @@ models
   .addOption(new Option('--algo <algo>', 'which of the two models').choices(['lr', 'rf']).default('rf'))
   .action(action(() => import('./commands/models-promote.ts')));
 
+models
+  .command('schedule')
+  .description('retrain from the warehouse on a cron schedule; promote only when the CV AUC is not worse')
+  .option('--cron <expression>', 'node-cron expression (a sixth, leading field counts seconds)', '0 */6 * * *')
+  .option('--name <name>', 'model name', 'default-risk')
+  .option('--folds <k>', 'cross-validation folds', '5')
+  .option('--seed <s>', 'seed of the fold assignment and the forests', '42')
+  .action(action(() => import('./commands/models-schedule.ts')));
+
 await program.parseAsync(process.argv);
