@@ -3,14 +3,29 @@
 // for one-hot columns the same threshold hundreds of times over. That made a 100-tree forest on
 // 800 rows take minutes. This replaces the search with the equivalent sorted sweep: the same
 // candidates (midpoints between neighbours whose values differ in label), the same criterion (sum
-// of squared errors of the two sides, lower is better, first best kept), in O(rows log rows).
+// of squared errors of the two sides, lower is better, first best kept), in O(rows log rows). The
+// sums are computed differently, so where two splits are exactly as good the last bits of rounding
+// may pick the other one: the same best error, not always the same tree.
 import { RandomForestRegression } from 'ml-random-forest';
 
-interface SplitSearchNode {
-  bestSplit(xT: { rows: number; getRow(i: number): number[] }, y: number[]): { maxGain: number; maxColumn: number | undefined; maxValue: number | undefined; numberSamples: number | undefined };
+/** The node's rows transposed: one array of values per feature. */
+export interface TransposedRows {
+  rows: number;
+  getRow(i: number): number[];
 }
 
-function bestSplit(xT: { rows: number; getRow(i: number): number[] }, y: number[]) {
+export interface SplitChoice {
+  maxGain: number;
+  maxColumn: number | undefined;
+  maxValue: number | undefined;
+  numberSamples: number | undefined;
+}
+
+export interface SplitSearchNode {
+  bestSplit(xT: TransposedRows, y: number[]): SplitChoice;
+}
+
+export function sweepBestSplit(xT: TransposedRows, y: number[]): SplitChoice {
   let bestError = Infinity;
   let maxColumn: number | undefined;
   let maxValue: number | undefined;
@@ -56,17 +71,20 @@ function bestSplit(xT: { rows: number; getRow(i: number): number[] }, y: number[
   return { maxGain: bestError, maxColumn, maxValue, numberSamples };
 }
 
+/** A regression tree node of ml-cart. The class is not exported; a one-tree forest hands us one. */
+export function regressionTreeNode(): SplitSearchNode {
+  const probe = new RandomForestRegression({ nEstimators: 1, noOOB: true, useSampleBagging: false });
+  probe.train([[0], [1], [2], [3]], [0, 1, 0, 1]);
+  const root = (probe.estimators?.[0] as unknown as { root?: SplitSearchNode } | undefined)?.root;
+  if (!root || typeof root.bestSplit !== 'function') throw new Error('ml-cart changed: no TreeNode.bestSplit to replace');
+  return root;
+}
+
 let installed = false;
 
 /** Installs the sweep on ml-cart's tree nodes (once per process). */
 export function useFastSplitSearch(): void {
   if (installed) return;
-  // The node class is not exported; a one-tree forest hands us an instance of it.
-  const probe = new RandomForestRegression({ nEstimators: 1, noOOB: true, useSampleBagging: false });
-  probe.train([[0], [1], [2], [3]], [0, 1, 0, 1]);
-  const root = (probe.estimators?.[0] as unknown as { root?: SplitSearchNode } | undefined)?.root;
-  const proto = root ? (Object.getPrototypeOf(root) as SplitSearchNode) : undefined;
-  if (!proto || typeof proto.bestSplit !== 'function') throw new Error('ml-cart changed: no TreeNode.bestSplit to replace');
-  proto.bestSplit = bestSplit;
+  (Object.getPrototypeOf(regressionTreeNode()) as SplitSearchNode).bestSplit = sweepBestSplit;
   installed = true;
 }
