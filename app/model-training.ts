@@ -9,9 +9,9 @@ import { parseJsonEachRow } from '../warehouse/warehouse.ts';
 import { queryWarehouse } from '../warehouse/query-server.ts';
 import type { Settings } from './settings.ts';
 
-export async function warehouseTrainingData(settings: Settings): Promise<TrainingData> {
+export async function warehouseTrainingData(settings: Settings, seed: number): Promise<TrainingData> {
   const target = settings.backend === 'kafka' && settings.clickhouse.url ? settings.clickhouse.url : settings.dataDir;
   const query = async <T>(sql: string): Promise<T[]> => parseJsonEachRow<T>(await queryWarehouse(target, sql, { format: 'json' }));
-  const data = await warehouseDataset(query, join(settings.dataDir, 'generated', 'labels.csv'));
+  const data = await warehouseDataset(query, join(settings.dataDir, 'generated', 'labels.csv'), seed);
   return { data, source: 'warehouse', sha256: datasetSha256(data) };
 }

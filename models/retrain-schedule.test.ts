@@ -44,7 +44,7 @@ beforeAll(async () => {
     labels += `${c},${defaulted ? 1 : 0}\n`;
     const late = defaulted ? (rng.chance(0.7) ? 1 : 0) : rng.chance(0.2) ? 1 : 0;
     const dti = i % 11 === 0 ? null : (defaulted ? 0.4 : 0.25) + rng.next() * 0.3;
-    features.push(window(c, 30, late, dti), window(c, 40, late, dti));
+    features.push(...[10, 20, 30, 40].map((day) => window(c, day, late, dti)));
     // After the default: a window that shows it (99 late) and must never be trained on.
     features.push(window(c, 70, defaulted ? 99 : late, dti));
     if (defaulted) {
@@ -60,8 +60,8 @@ afterAll(async () => {
   await wh?.close();
 });
 
-it('takes each customer\'s last window before its first missed installment', async () => {
-  const data = await warehouseDataset(query, labelsPath);
+it('takes a window before each defaulter\'s first missed installment', async () => {
+  const data = await warehouseDataset(query, labelsPath, 1);
   expect(data.rows).toHaveLength(90);
   expect(data.rows.every((r) => r.repayments_late !== 99)).toBe(true);
   expect(data.labels.filter((y) => y === 1).length).toBeGreaterThan(15);
@@ -70,7 +70,7 @@ it('takes each customer\'s last window before its first missed installment', asy
 
 it('retrains on a cron schedule and promotes the new version', async () => {
   const store = new LocalLakeStore(join(dir, 'store'));
-  const data = await warehouseDataset(query, labelsPath);
+  const data = await warehouseDataset(query, labelsPath, 1);
   const results: RetrainResult[] = [];
   let done!: () => void;
   const twoRounds = new Promise<void>((resolve) => (done = resolve));

@@ -12,7 +12,7 @@ export default async function train(program: Command, opts: DataOptions & { name
   const settings = settingsOf(program);
   if (opts.fromWarehouse && opts.data) throw new Error('give either --data or --from-warehouse, not both');
   const input: TrainingData = opts.fromWarehouse
-    ? await warehouseTrainingData(settings)
+    ? await warehouseTrainingData(settings, positiveInt(opts.seed, '--seed'))
     : { data: await loadCsvDataset(opts), source: opts.data!, sha256: bytesSha256(readFileSync(opts.data!)) };
   const store = openModelStore(settings);
   try {
