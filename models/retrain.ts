@@ -50,5 +50,5 @@ export async function retrainAndPromote(store: LakeStore, input: TrainingData, o
     }
   }
   await promoteModel(store, opts.name, metadata.version, algo);
-  return { metadata, promoted: true, reason: `v${metadata.version} ${algo} AUC ${auc.toFixed(4)}${current ? ' is not worse than the promoted one' : ': nothing was promoted'}` };
+  return { metadata, promoted: true, reason: `v${metadata.version} ${algo} AUC ${auc.toFixed(4)}${current ? ` is not worse than promoted v${current.version} ${current.algo}` : ', the first promoted'}` };
 }
