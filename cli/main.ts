@@ -139,4 +139,45 @@ program
   .description('apply the numbered SQL migrations in warehouse/')
   .action(action(() => import('./commands/warehouse-migrate.ts')));
 
+const models = program.command('models').description('default-risk models: evaluate, train, list, promote, schedule');
+models
+  .command('evaluate')
+  .description('cross-validate logistic regression and random forest on a CSV (saves nothing)')
+  .requiredOption('--data <file>', 'CSV with a header')
+  .requiredOption('--label <column>', 'the label column')
+  .requiredOption('--positive <value>', 'the label value that counts as positive (e.g. a default)')
+  .option('--folds <k>', 'cross-validation folds', '5')
+  .option('--seed <s>', 'seed of the fold assignment and the forests', '42')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action(action(() => import('./commands/models-evaluate.ts')));
+
+models
+  .command('train')
+  .description('evaluate, then fit both models on all rows and save them as a new version in the model store')
+  .option('--data <file>', 'CSV with a header')
+  .option('--label <column>', 'the label column')
+  .option('--positive <value>', 'the label value that counts as positive')
+  .option('--from-warehouse', 'train on risk_features windows with the generator ground truth')
+  .option('--name <name>', 'model name', 'default-risk')
+  .option('--folds <k>', 'cross-validation folds', '5')
+  .option('--seed <s>', 'seed of the fold assignment and the forests', '42')
+  .action(action(() => import('./commands/models-train.ts')));
+models.command('list').description('stored model versions with their AUCs and which is promoted').action(action(() => import('./commands/models-list.ts')));
+models
+  .command('promote')
+  .description('make a version the one scoring pipelines use')
+  .argument('<name>', 'model name, e.g. default-risk')
+  .argument('<version>', 'version number')
+  .addOption(new Option('--algo <algo>', 'which of the two models').choices(['lr', 'rf']).default('rf'))
+  .action(action(() => import('./commands/models-promote.ts')));
+
+models
+  .command('schedule')
+  .description('retrain from the warehouse on a cron schedule; promote only when the CV AUC is not worse')
+  .option('--cron <expression>', 'node-cron expression (a sixth, leading field counts seconds)', '0 */6 * * *')
+  .option('--name <name>', 'model name', 'default-risk')
+  .option('--folds <k>', 'cross-validation folds', '5')
+  .option('--seed <s>', 'seed of the fold assignment and the forests', '42')
+  .action(action(() => import('./commands/models-schedule.ts')));
+
 await program.parseAsync(process.argv);

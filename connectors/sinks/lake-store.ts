@@ -1,12 +1,14 @@
 // Where lake files live: a directory (embedded) or an S3 bucket (kafka mode). Keys are '/'-separated
 // paths relative to the root. put() is atomic: a reader never sees half a file.
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 export interface LakeStore {
   /** Where the files are, for messages: a directory path or s3://bucket. */
   readonly root: string;
   put(key: string, body: Buffer): Promise<void>;
+  /** The file's bytes, or null when there is no such key. */
+  get(key: string): Promise<Buffer | null>;
   /** Keys starting with `prefix` (only within the prefix's directory). */
   list(prefix: string): Promise<string[]>;
   delete(keys: string[]): Promise<void>;
@@ -27,6 +29,15 @@ export class LocalLakeStore implements LakeStore {
     const tmp = join(dirname(path), `.${process.pid}-${this.tmpCounter++}.tmp`);
     writeFileSync(tmp, body);
     renameSync(tmp, path);
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    try {
+      return readFileSync(join(this.root, key));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
   }
 
   async list(prefix: string): Promise<string[]> {

@@ -1,6 +1,6 @@
 // The lake in an S3 bucket (kafka mode). Multipart Upload (@aws-sdk/lib-storage) for large files;
 // S3_ENDPOINT (MinIO, s3rver, ...) with path-style addressing; credentials from the AWS default chain.
-import { DeleteObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, NoSuchKey, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { LakeStore } from './lake-store.ts';
 
@@ -46,10 +46,20 @@ export class S3LakeStore implements LakeStore {
   async put(key: string, body: Buffer): Promise<void> {
     await new Upload({
       client: this.client,
-      params: { Bucket: this.opts.bucket, Key: this.prefix + key, Body: body, ContentType: 'application/vnd.apache.parquet' },
+      params: { Bucket: this.opts.bucket, Key: this.prefix + key, Body: body, ContentType: key.endsWith('.parquet') ? 'application/vnd.apache.parquet' : 'application/octet-stream' },
       partSize: 8 * 1024 * 1024,
       queueSize: 2,
     }).done();
+  }
+
+  async get(key: string): Promise<Buffer | null> {
+    try {
+      const out = await this.client.send(new GetObjectCommand({ Bucket: this.opts.bucket, Key: this.prefix + key }));
+      return out.Body ? Buffer.from(await out.Body.transformToByteArray()) : Buffer.alloc(0);
+    } catch (err) {
+      if (err instanceof NoSuchKey || (err as { name?: string }).name === 'NoSuchKey') return null;
+      throw err;
+    }
   }
 
   async list(prefix: string): Promise<string[]> {
