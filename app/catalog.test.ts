@@ -47,6 +47,6 @@ describe('pipeline catalog', () => {
     expect(pipelinesNamed(['all']).map((p) => p.name)).toEqual(Object.keys(PIPELINES));
     expect(pipelinesNamed(['risk-features', 'risk-features'])).toHaveLength(1);
     expect(() => pipelinesNamed(['nope'])).toThrow(UnknownPipelineError);
-    expect(() => pipelinesNamed(['nope'])).toThrow("unknown pipeline 'nope' (known: risk-features, or all)");
+    expect(() => pipelinesNamed(['nope'])).toThrow("unknown pipeline 'nope' (known: risk-features, risk-scores, or all)");
   });
 });

@@ -1,13 +1,14 @@
 // Every pipeline riskstream can run: one line per pipeline folder. What each reads, writes and
 // keeps is read off its topology.
 import { riskFeatures } from '../pipelines/risk-features/pipeline.ts';
+import { riskScores } from '../pipelines/risk-scores/pipeline.ts';
 import type { Pipeline } from '../pipelines/pipeline.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import { isTopicName } from '../schemas/topics.ts';
 import type { TopicName } from '../schemas/types.ts';
 
-const CATALOG: readonly Pipeline[] = [riskFeatures];
+const CATALOG: readonly Pipeline[] = [riskFeatures, riskScores];
 
 export interface PipelineDefinition extends Pipeline {
   /** Consumer group, transactional-id and internal-topic prefix. */

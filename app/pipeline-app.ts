@@ -1,8 +1,10 @@
 // One pipeline as a running application: a StreamsApp in this thread, or N stream threads of this
 // process, each building its StreamsApp with the same options.
 import { logger, StreamsApp, StreamThreads, type StreamsAppOptions } from '../engine/index.ts';
+import type { PromotedModel } from '../pipelines/pipeline.ts';
 import type { PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
+import { openPipelineModels } from './pipeline-models.ts';
 import { pipelineThreadFactory } from './pipeline-thread.ts';
 import { readReplayFloor } from './replay.ts';
 import type { Settings } from './settings.ts';
@@ -14,13 +16,14 @@ export interface PipelineAppOptions {
   /** Windows starting before this time are not emitted (the replay floor). */
   emitWindowsFrom: number | undefined;
   metricsPort?: number;
+  models?: ReadonlyMap<string, PromotedModel>;
 }
 
 /** The StreamsApp options of a pipeline: the same in a single-threaded run and in every stream thread. */
 export function streamsAppOptionsOf(def: PipelineDefinition, env: StreamEnvironment, settings: Settings, options: PipelineAppOptions): StreamsAppOptions {
   return {
     applicationId: def.applicationId,
-    topology: def.topology(env.serde, { emitWindowsFrom: options.emitWindowsFrom }),
+    topology: def.topology(env.serde, { emitWindowsFrom: options.emitWindowsFrom, models: options.models }),
     backend: env.backend,
     stateDir: env.stateDir,
     guarantee: settings.guarantee,
@@ -32,10 +35,25 @@ export function streamsAppOptionsOf(def: PipelineDefinition, env: StreamEnvironm
   };
 }
 
-export function pipelineApp(env: Environment, def: PipelineDefinition, metricsPort: number | undefined): PipelineApp {
+/** Fails with MissingModelError when a model the pipeline scores with has no promoted version. */
+export async function pipelineApp(env: Environment, def: PipelineDefinition, metricsPort: number | undefined): Promise<PipelineApp> {
   const emitWindowsFrom = readReplayFloor(env.settings.dataDir, def.name);
   const threads = env.settings.streamThreads;
-  if (threads === 1) return new StreamsApp(streamsAppOptionsOf(def, env, env.settings, { emitWindowsFrom, metricsPort }));
-  const factory = pipelineThreadFactory({ settings: env.settings, pipeline: def.name, emitWindowsFrom });
-  return new StreamThreads({ applicationId: def.applicationId, threads, factory, backend: env.backend, logger, metricsPort });
+  const models = await openPipelineModels(def, env.settings);
+  if (threads > 1) {
+    // Each stream thread loads its own models; these only checked that they load.
+    await models.close();
+    const factory = pipelineThreadFactory({ settings: env.settings, pipeline: def.name, emitWindowsFrom });
+    return new StreamThreads({ applicationId: def.applicationId, threads, factory, backend: env.backend, logger, metricsPort });
+  }
+  const app = new StreamsApp(streamsAppOptionsOf(def, env, env.settings, { emitWindowsFrom, metricsPort, models: models.models }));
+  return {
+    start: () => app.start(),
+    runUntilIdle: () => app.runUntilIdle(),
+    progress: () => app.progress(),
+    stop: async () => {
+      await app.stop();
+      await models.close();
+    },
+  };
 }

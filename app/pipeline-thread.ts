@@ -3,6 +3,7 @@
 import { type StreamThreadSlot, type StreamThreadApp, type StreamThreadFactory, setLogLevel } from '../engine/index.ts';
 import { streamsAppOptionsOf } from './pipeline-app.ts';
 import { pipelinesNamed } from './catalog.ts';
+import { openPipelineModels } from './pipeline-models.ts';
 import { openStreamEnvironment } from './stream-environment.ts';
 import type { Settings } from './settings.ts';
 
@@ -22,5 +23,12 @@ export async function pipelineThreadApp(raw: unknown, _thread: StreamThreadSlot)
   setLogLevel(args.settings.logLevel);
   const env = await openStreamEnvironment(args.settings);
   const [def] = pipelinesNamed([args.pipeline]);
-  return { options: streamsAppOptionsOf(def, env, args.settings, { emitWindowsFrom: args.emitWindowsFrom }), close: () => env.close() };
+  const models = await openPipelineModels(def, args.settings);
+  return {
+    options: streamsAppOptionsOf(def, env, args.settings, { emitWindowsFrom: args.emitWindowsFrom, models: models.models }),
+    close: async () => {
+      await models.close();
+      await env.close();
+    },
+  };
 }

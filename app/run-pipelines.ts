@@ -13,12 +13,15 @@ import { inputsOf, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
 import { type StreamsProgress, logger } from '../engine/index.ts';
 import { pipelineApp, type PipelineApp } from './pipeline-app.ts';
+import { MissingModelError } from './pipeline-models.ts';
 
 export interface RunOptions {
   pipelines: PipelineDefinition[];
   /** Land every input topic, not only the pipelines' inputs (`run all`). */
   allInputs?: boolean;
   metricsPort?: number;
+  /** Leave out, with a warning, a pipeline whose model has no promoted version yet (`run all`). */
+  optionalModels?: boolean;
   /** Run the sinks and the query endpoint here (default true); extra workers of `run --workers N` do not. */
   withSinks?: boolean;
   onProgress?: (p: RunProgress) => void;
@@ -53,9 +56,19 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
   let queryServer: WarehouseQueryServer | undefined;
   let sinks: RunningSinks | undefined;
   const apps: PipelineApp[] = [];
+  const started: PipelineDefinition[] = [];
   try {
     if (warehouse?.kind === 'chdb') queryServer = await startWarehouseQueryServer(warehouse, env.settings.dataDir);
-    for (const def of opts.pipelines) apps.push(pipelineApp(env, def, opts.metricsPort));
+    for (const def of opts.pipelines) {
+      try {
+        apps.push(await pipelineApp(env, def, opts.metricsPort));
+        started.push(def);
+      } catch (err) {
+        if (!(opts.optionalModels && err instanceof MissingModelError)) throw err;
+        logger.warn({ pipeline: def.name }, `${def.name} left out: ${err.message}`);
+        process.stderr.write(`${def.name} left out: ${err.message}\n`);
+      }
+    }
     for (const app of apps) await app.start();
     const common = { backend: env.backend, serde: env.serde, topics: sunkTopicsOf(opts), transforms: SINK_TRANSFORMS, deadLetters: true, logger };
     const targets = !warehouse ? [] : [new ClickHouseSink(warehouse, { logger }), new ParquetLakeSink(env.lakeStore(), { logger })];
@@ -69,7 +82,7 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
   }
   const runningSinks = sinks;
   const progress = async (): Promise<RunProgress> => ({
-    pipelines: opts.pipelines.map((def, i) => ({ name: def.name, progress: apps[i].progress() })),
+    pipelines: started.map((def, i) => ({ name: def.name, progress: apps[i].progress() })),
     sinks: await runningSinks.progress(),
   });
   const timer = opts.onProgress

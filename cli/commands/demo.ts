@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { PIPELINES } from '../../app/catalog.ts';
 import { resetDataDir } from '../../app/data-dir.ts';
+import { trainFirstModel } from '../../app/model-training.ts';
 import { startPipelines } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
 import { settingsOf } from '../context.ts';
@@ -8,6 +9,8 @@ import { ProgressLine } from '../progress.ts';
 import { positiveInt, print, withEnvironment } from '../session.ts';
 import { generateInto } from './generate.ts';
 import { showProgress } from './run.ts';
+
+const RISK_BANDS_SQL = 'SELECT risk_band, count() AS windows, uniqExact(customer_id) AS customers, round(avg(default_probability), 3) AS avg_pd FROM risk_scores FINAL GROUP BY risk_band ORDER BY risk_band';
 
 export default async function demo(program: Command, opts: { events: string; seed: string; keep?: boolean }): Promise<void> {
   const events = positiveInt(opts.events, '--events');
@@ -18,8 +21,18 @@ export default async function demo(program: Command, opts: { events: string; see
   await withEnvironment(program, async (env) => {
     process.stderr.write(`demo: ${events} events (seed ${seed}) into ${settings.backend === 'embedded' ? settings.dataDir : settings.kafka.brokers.join(',')}\n`);
     await generateInto(env, { events, seed });
-    const running = await startPipelines(env, { pipelines: Object.values(PIPELINES), allInputs: true, onProgress: showProgress(new ProgressLine(2_000)) });
+    // Features first; then a first default-risk model trained on them, which the scores need.
+    const features = await startPipelines(env, { pipelines: [PIPELINES['risk-features']], allInputs: true, onProgress: showProgress(new ProgressLine(2_000)) });
+    try {
+      await features.untilIdle();
+    } finally {
+      await features.stop();
+    }
+    const model = await trainFirstModel(settings, seed);
+    process.stderr.write(`demo: ${model}\n`);
+    const running = await startPipelines(env, { pipelines: [PIPELINES['risk-scores']], allInputs: true, onProgress: showProgress(new ProgressLine(2_000)) });
     let sample = '';
+    let bands = '';
     let summary;
     try {
       await running.untilIdle();
@@ -28,6 +41,7 @@ export default async function demo(program: Command, opts: { events: string; see
         'SELECT customer_id, window_start, txn_count, debit_total_cents, repayments_late, max_days_late, round(dti, 3) AS dti, round(utilization, 3) AS utilization FROM risk_features FINAL ORDER BY max_days_late DESC, debit_total_cents DESC, customer_id, window_start LIMIT 5',
         { format: 'table' },
       );
+      bands = await running.warehouse!.query(RISK_BANDS_SQL, { format: 'table' });
     } finally {
       await running.stop();
     }
@@ -38,9 +52,13 @@ export default async function demo(program: Command, opts: { events: string; see
     print('riskiest windows (risk_features):');
     print(sample.trimEnd());
     print('');
+    print(`risk bands (risk_scores, ${model}):`);
+    print(bands.trimEnd());
+    print('');
     print('try next:');
     print(`  npx riskstream${dirFlag} query "SELECT category, count() AS txns, sum(amount_cents) / 100 AS spent FROM transactions FINAL WHERE direction = 'DEBIT' GROUP BY category ORDER BY spent DESC"`);
     print(`  npx riskstream${dirFlag} query --format json "SELECT customer_id, max(max_days_late) AS worst, round(avg(dti), 3) AS avg_dti FROM risk_features FINAL GROUP BY customer_id ORDER BY worst DESC LIMIT 5"`);
     print(`  npx riskstream${dirFlag} query --format csv "SELECT toDate(window_start) AS day, count() AS windows, sum(repayments_late) AS late FROM risk_features FINAL GROUP BY day ORDER BY day"`);
+    print(`  npx riskstream${dirFlag} query "${RISK_BANDS_SQL}"`);
   });
 }

@@ -30,7 +30,7 @@ export default async function run(program: Command, names: string[], opts: RunFl
       throw new Error('--workers > 1 needs --backend kafka (the embedded log serves one worker process per data dir; use --threads N for more cores)');
     }
     const children = extraWorker ? [] : forkWorkers(workers - 1);
-    const running = await startPipelines(env, { pipelines, allInputs: names.includes('all'), metricsPort, withSinks: !extraWorker, onProgress: showProgress(new ProgressLine()) });
+    const running = await startPipelines(env, { pipelines, allInputs: names.includes('all'), optionalModels: names.includes('all'), metricsPort, withSinks: !extraWorker, onProgress: showProgress(new ProgressLine()) });
     const stop = onceStopped(running.stop, children);
     if (opts.untilIdle) {
       await running.untilIdle();

@@ -10,7 +10,7 @@ import { AvroSerde } from '../../schemas/serde.ts';
 import type { RiskFeatures } from '../../schemas/types.ts';
 import type { ScoringModel } from '../pipeline.ts';
 import { riskBandOf } from './risk-band.ts';
-import { DEFAULT_RISK_MODEL, MissingModelError, riskScoresTopology } from './topology.ts';
+import { DEFAULT_RISK_MODEL, riskScoresTopology } from './topology.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 2, 1);
@@ -94,11 +94,10 @@ describe('risk-scores topology', () => {
     expect(dead.headers.error).toContain('gave 9.9 for window c2:');
   });
 
-  it('bands at the contract bounds; describing the topology needs no model, scoring names the missing one', () => {
+  it('bands at the contract bounds; describing the topology needs no model', () => {
     expect([0, 0.0499, 0.05, 0.0999, 0.1, 0.1999, 0.2, 0.3999, 0.4, 1].map(riskBandOf)).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D', 'E', 'E']);
     const described = riskScoresTopology(new AvroSerde(new FileSchemaRegistry(os.tmpdir())), {});
     expect(described.outputTopics()).toEqual(['risk-scores']);
     expect(described.streamTopics()).toEqual(['risk-features']);
-    expect(new MissingModelError(DEFAULT_RISK_MODEL).message).toBe("risk-scores needs a promoted 'default-risk' model: riskstream models train --from-warehouse, then riskstream models promote default-risk <version>");
   });
 });

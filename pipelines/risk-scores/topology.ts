@@ -10,13 +10,6 @@ import { riskBandOf } from './risk-band.ts';
 
 export const DEFAULT_RISK_MODEL = 'default-risk';
 
-export class MissingModelError extends Error {
-  constructor(name: string) {
-    super(`risk-scores needs a promoted '${name}' model: riskstream models train --from-warehouse, then riskstream models promote ${name} <version>`);
-    this.name = 'MissingModelError';
-  }
-}
-
 export function riskScoresTopology(avro: AvroSerde, options: TopologyOptions = {}): Topology {
   const model = options.models?.get(DEFAULT_RISK_MODEL) ?? unavailable(DEFAULT_RISK_MODEL);
   const b = new StreamsBuilder();
@@ -43,11 +36,11 @@ export function scoreOf(features: RiskFeatures, model: ScoringModel): RiskScore 
   };
 }
 
-/** Stands in for a model the application did not load (the catalog only describes the topology). */
+/** Stands in for a model the application did not load: the catalog only describes the topology. */
 function unavailable(name: string): PromotedModel {
   return {
     current: () => {
-      throw new MissingModelError(name);
+      throw new Error(`no '${name}' model was loaded for this topology`);
     },
   };
 }

@@ -1,0 +1,47 @@
+// The promoted models a pipeline scores with, loaded before its topology is built and kept current
+// by a watcher (a promotion reaches a running pipeline within one poll, 3 s), closed with the app.
+import { PromotedModelWatcher } from '../models/promoted-watcher.ts';
+import type { PromotedModel, ScoringModel } from '../pipelines/pipeline.ts';
+import type { PipelineDefinition } from './catalog.ts';
+import { openModelStore } from './model-store.ts';
+import type { Settings } from './settings.ts';
+
+export class MissingModelError extends Error {
+  constructor(pipeline: string, model: string) {
+    super(`${pipeline} needs a promoted '${model}' model: riskstream models train --from-warehouse, then riskstream models promote ${model} <version>`);
+    this.name = 'MissingModelError';
+  }
+}
+
+export interface PipelineModels {
+  models: ReadonlyMap<string, PromotedModel>;
+  close(): Promise<void>;
+}
+
+const NONE: PipelineModels = { models: new Map(), close: async () => {} };
+
+export async function openPipelineModels(def: PipelineDefinition, settings: Settings): Promise<PipelineModels> {
+  if (!def.models?.length) return NONE;
+  const store = openModelStore(settings);
+  const watchers: PromotedModelWatcher[] = [];
+  const models = new Map<string, PromotedModel>();
+  try {
+    for (const name of def.models) {
+      const watcher = new PromotedModelWatcher(store, name);
+      watchers.push(watcher);
+      await watcher.start();
+      if (!watcher.current()) throw new MissingModelError(def.name, name);
+      models.set(name, { current: () => scoringModelOf(watcher) });
+    }
+  } catch (err) {
+    await Promise.all(watchers.map((w) => w.stop()));
+    throw err;
+  }
+  return { models, close: async () => void (await Promise.all(watchers.map((w) => w.stop()))) };
+}
+
+function scoringModelOf(watcher: PromotedModelWatcher): ScoringModel {
+  // start() made sure there is one, and a watcher never drops a model it has.
+  const scorer = watcher.current()!;
+  return { name: scorer.name, version: scorer.version, probabilityOf: (features) => scorer.score(features) };
+}
