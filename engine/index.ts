@@ -33,6 +33,7 @@ export type {
   Backend,
   GroupConsumer,
   Headers,
+  IdleGroupsLease,
   LogAdmin,
   LogProducer,
   LogRecord,
