@@ -90,7 +90,7 @@ program
 
 program
   .command('replay')
-  .description("rewind a pipeline's input offsets and state so the next run recomputes from that point")
+  .description("rewind a pipeline's input offsets and state so the next run recomputes from that point (stop the pipeline first: refuses while it runs)")
   .argument('<pipeline>', 'pipeline name')
   .requiredOption('--from <point>', 'earliest, or an ISO-8601 time')
   .action(action(() => import('./commands/replay.ts')));

@@ -34,6 +34,7 @@ export type {
   Backend,
   GroupConsumer,
   Headers,
+  IdleGroupsLease,
   LogAdmin,
   LogProducer,
   LogRecord,

@@ -4,7 +4,7 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Backend, LogRecord, ProduceRecord, RebalanceListener, TopicPartition } from './backend.ts';
-import { ProducerFencedError } from './errors.ts';
+import { GroupActiveError, ProducerFencedError } from './errors.ts';
 import { partitionFor } from './partitioner.ts';
 
 export interface ContractFixture {
@@ -153,6 +153,34 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       expect(again.map((r) => r.offset)).toEqual(Array.from({ length: ends[0] }, (_, i) => i));
       await second.close();
       await producer.close();
+    });
+
+    it('leaseIdleGroups refuses while a group has a member, all or none; under a lease the offsets may be reset', async () => {
+      const admin = backend.admin();
+      const topic = unique('t-lease');
+      const busy = unique('g-busy');
+      const idle = unique('g-idle');
+      await admin.createTopics([{ name: topic, partitions: 1 }]);
+      const producer = await backend.producer();
+      await producer.send([record(topic, 0), record(topic, 1)]);
+      await producer.close();
+      const member = await backend.groupConsumer(busy);
+      await member.subscribe([topic], noopListener);
+      expect((await pollAll(member, 2)).length).toBe(2);
+      const refusal = await backend.leaseIdleGroups([idle, busy]).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refusal).toBeInstanceOf(GroupActiveError);
+      expect((refusal as Error).message).toMatch(new RegExp(`^consumer group "${busy}" has .*active member`));
+      // The refusal left the idle group free: it can be leased, and its offsets reset meanwhile.
+      const lease = await backend.leaseIdleGroups([idle]);
+      await lease.verify();
+      await admin.setCommittedOffsets(idle, [{ topic, partition: 0, offset: 1 }]);
+      expect(await admin.committedOffsets(idle, topic)).toEqual([1]);
+      await lease.release();
+      await member.close();
+      await admin.close();
     });
 
     it('pause() holds back a partition without losing or repeating a record; resume() hands it out again', async () => {

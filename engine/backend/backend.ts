@@ -177,6 +177,17 @@ export interface GroupHold {
   release(): void;
 }
 
+/**
+ * Consumer groups kept without members while a tool rewrites what they read and where they stand
+ * (replay). Embedded: holds each group's member slot, so no member can join until released.
+ * Kafka: the broker has no such lock and a member may join meanwhile; `verify` asks again.
+ */
+export interface IdleGroupsLease {
+  /** Throws GroupActiveError when a leased group has an active member. */
+  verify(): Promise<void>;
+  release(): Promise<void>;
+}
+
 export interface Backend {
   readonly kind: 'embedded' | 'kafka';
   admin(): LogAdmin;
@@ -189,6 +200,12 @@ export interface Backend {
    * single member slot (fails if another process has it). Kafka: nothing to reserve.
    */
   holdGroup(groupId: string): Promise<GroupHold>;
+  /**
+   * Leases groups that have no active member, for changes no member may see half done; throws
+   * GroupActiveError naming the first group that has one. While leased, LogAdmin.setCommittedOffsets
+   * of this backend may reset them.
+   */
+  leaseIdleGroups(groupIds: string[]): Promise<IdleGroupsLease>;
   partitionReader(): Promise<PartitionReader>;
   close(): Promise<void>;
 }

@@ -7,6 +7,7 @@ import type {
   Backend,
   CommitBatch,
   GroupConsumer,
+  IdleGroupsLease,
   LogAdmin,
   LogProducer,
   LogRecord,
@@ -29,7 +30,8 @@ import {
 } from '../errors.ts';
 import { partitionFor } from '../partitioner.ts';
 import { EmbeddedLog, type EmbeddedLogOptions, type LogWriter } from './embedded-log.ts';
-import { EmbeddedGroupConsumer, groupTaken } from './group-consumer.ts';
+import type { FileLock } from './file-lock.ts';
+import { EmbeddedGroupConsumer, groupActive, groupTaken } from './group-consumer.ts';
 import { emptyPartition, type Manifest, type PartitionState, type TopicState } from './manifest.ts';
 import { PartitionCursor } from './partition-cursor.ts';
 import { encodeRecords, topicDir, type EncodedRecords } from './partition-files.ts';
@@ -56,12 +58,44 @@ export function createEmbeddedBackend(dataDir: string, options: EmbeddedLogOptio
       if (!member.tryAcquire()) throw groupTaken(log, groupId, member);
       return { release: () => member.release() };
     },
+    leaseIdleGroups: async (groupIds) => track(leaseIdleGroups(log, groupIds)),
     partitionReader: async () => track(new EmbeddedPartitionReader(log)),
     close: async () => {
       for (const c of closables) await c.close();
       closables.clear();
       log.close();
     },
+  };
+}
+
+/** Takes the member slot of each group, all or none: a member joining later fails until release. */
+function leaseIdleGroups(log: EmbeddedLog, groupIds: string[]): IdleGroupsLease & { close(): Promise<void> } {
+  const members = new Map<string, FileLock>();
+  let released = false;
+  const release = async (): Promise<void> => {
+    released = true;
+    for (const [groupId, member] of members) {
+      log.leasedGroups.delete(groupId);
+      member.release();
+    }
+    members.clear();
+  };
+  for (const groupId of new Set(groupIds)) {
+    const member = log.groupMemberLock(groupId);
+    if (!member.tryAcquire()) {
+      void release();
+      throw groupActive(log, groupId, member);
+    }
+    members.set(groupId, member);
+    log.leasedGroups.add(groupId);
+  }
+  return {
+    // Nobody can join while the slots are ours.
+    verify: async () => {
+      if (released) throw new ClosedError('idle groups lease used after release');
+    },
+    release,
+    close: release,
   };
 }
 
@@ -219,7 +253,7 @@ class EmbeddedAdmin implements LogAdmin {
   }
 
   async setCommittedOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
-    const member = this.log.groupMemberLock(groupId).liveOwner();
+    const member = this.log.leasedGroups.has(groupId) ? undefined : this.log.groupMemberLock(groupId).liveOwner();
     if (member !== undefined) {
       throw new GroupActiveError(`cannot reset offsets of consumer group "${groupId}": it has an active member (pid ${member.pid}); stop it first`);
     }

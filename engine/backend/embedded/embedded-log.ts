@@ -36,6 +36,8 @@ const commitSignals = new Map<string, EventEmitter>();
 
 export class EmbeddedLog {
   readonly dir: string;
+  /** Groups leased through this log's backend (Backend.leaseIdleGroups): its admin may reset them. */
+  readonly leasedGroups = new Set<string>();
   private readonly durable: boolean;
   private readonly commitLock: FileLock;
   private cached: Manifest;

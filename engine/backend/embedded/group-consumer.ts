@@ -7,7 +7,7 @@
 // runs a consumer for a fixed share, the partitions p with p % N === its index. Inputs of a task
 // share a partition number, so a task never straddles two threads.
 import type { GroupConsumer, LogRecord, RebalanceListener, StreamThreadSlot, TopicPartition, TopicPartitionOffset } from '../backend.ts';
-import { ClosedError, GroupMemberConflictError, UnknownPartitionError } from '../errors.ts';
+import { ClosedError, GroupActiveError, GroupMemberConflictError, UnknownPartitionError } from '../errors.ts';
 import type { EmbeddedLog } from './embedded-log.ts';
 import type { FileLock } from './file-lock.ts';
 import { PartitionCursor } from './partition-cursor.ts';
@@ -31,6 +31,11 @@ export function groupTaken(log: EmbeddedLog, groupId: string, member: FileLock):
     `consumer group "${groupId}" already has an active member (pid ${owner?.pid ?? '?'}) on ${log.dir}; ` +
       'the embedded backend allows one member process per group (use stream threads to use more cores)',
   );
+}
+
+/** Another process (or consumer) is a member of a group this process wants idle. */
+export function groupActive(log: EmbeddedLog, groupId: string, member: FileLock): GroupActiveError {
+  return new GroupActiveError(`consumer group "${groupId}" has an active member (pid ${member.liveOwner()?.pid ?? '?'}) on ${log.dir}`);
 }
 
 export class EmbeddedGroupConsumer implements GroupConsumer {

@@ -133,6 +133,17 @@ export class KafkaAdmin implements LogAdmin {
     });
   }
 
+  /** Throws GroupActiveError naming the first of the groups (in order) that has members. */
+  async requireIdleGroups(groupIds: string[]): Promise<void> {
+    const { groups } = await this.run('describeGroups', (admin) => admin.describeGroups(groupIds));
+    for (const groupId of groupIds) {
+      const members = groups.find((g) => g.groupId === groupId)?.members ?? [];
+      if (members.length === 0) continue;
+      const who = [...new Set(members.map((m) => `${m.clientId}@${m.clientHost}`))].join(', ');
+      throw new GroupActiveError(`consumer group "${groupId}" has ${members.length} active member${members.length === 1 ? '' : 's'} (${who}) on Kafka ${this.brokers.join(',')}`);
+    }
+  }
+
   async deleteTopics(topics: string[]): Promise<void> {
     await this.run('deleteTopics', async (admin) => {
       const existing = new Set(await admin.listTopics());

@@ -27,6 +27,12 @@ export function createKafkaBackend(config: KafkaBackendConfig): Backend {
     // Stream threads are ordinary members: the co-partitioned assigner spreads tasks over them.
     groupConsumer: async (groupId, options) => track(new KafkaGroupConsumer(kafka, adminClient, brokers, groupId, options?.thread)),
     holdGroup: async () => ({ release: () => undefined }),
+    // The broker cannot keep members out: the lease checks on taking and on every verify.
+    leaseIdleGroups: async (groupIds) => {
+      const verify = () => sharedAdmin.requireIdleGroups(groupIds);
+      await verify();
+      return { verify, release: async () => undefined };
+    },
     partitionReader: async () => track(new KafkaPartitionReader(kafka, adminClient, brokers)),
     close: async () => {
       for (const c of closables) await c.close().catch(() => {});
