@@ -158,7 +158,7 @@ async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: n
     // Late records of the input records about to be re-read: the next run sends them again.
     const rereadFrom = new Map(inputOffsets.map((o) => [`${o.topic}/${o.partition}`, o.offset]));
     let lateDropped = 0;
-    for (const late of def.topology(env.serde, {}).lateTopics) {
+    for (const late of def.lateTopics) {
       const cut = await planLateCut(env, late, rereadFrom);
       if (cut === undefined) continue;
       lateDropped += cut.dropped;
