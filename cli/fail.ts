@@ -1,8 +1,10 @@
-import { logger } from '../engine/index.ts';
-
-/** One line on stderr, full detail in the debug log, non-zero exit. */
-export function fail(err: unknown): never {
+/**
+ * One line on stderr, full detail in the debug log, non-zero exit. The engine (for its logger) is
+ * imported here rather than at the top: `riskstream --help` should not load it.
+ */
+export async function fail(err: unknown): Promise<never> {
   const message = err instanceof Error ? err.message : String(err);
+  const { logger } = await import('../engine/index.ts');
   logger.debug({ err }, 'command failed');
   process.stderr.write(`riskstream: ${message.split('\n')[0]}\n`);
   process.exit(1);

@@ -2,11 +2,14 @@
 import type { Command } from 'commander';
 import { openEnvironment, type Environment } from '../app/environment.ts';
 import type { Settings } from '../app/settings.ts';
+import { setLogLevel } from '../engine/index.ts';
 import { settingsOf } from './context.ts';
 
 /** `overrides`: settings a command's own flags set (e.g. run --threads). */
 export async function withEnvironment<T>(program: Command, work: (env: Environment) => Promise<T>, overrides: Partial<Settings> = {}): Promise<T> {
-  const env = await openEnvironment({ ...settingsOf(program), ...overrides });
+  const settings = { ...settingsOf(program), ...overrides };
+  setLogLevel(settings.logLevel);
+  const env = await openEnvironment(settings);
   try {
     return await work(env);
   } finally {

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { sleep } from './backoff.ts';
 import { ChdbWarehouse, warehouseDirOf } from './chdb-warehouse.ts';
 import { WarehouseBusyError, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
-import { ServerWarehouse } from './server-warehouse.ts';
 import { serverOptionsFromEnv } from './open-warehouse.ts';
 import { currentOwner, isAlive } from './owner-lock.ts';
 import type { QueryOptions, Warehouse } from './warehouse.ts';
@@ -84,6 +83,7 @@ function readEndpoint(dataDir: string): Endpoint | undefined {
  */
 export async function queryWarehouse(target: string, sql: string, opts: QueryOptions): Promise<string> {
   if (/^https?:\/\//.test(target)) {
+    const { ServerWarehouse } = await import('./server-warehouse.ts');
     const wh = new ServerWarehouse({ ...serverOptionsFromEnv({ ...process.env, CLICKHOUSE_URL: target }) });
     try {
       return await wh.query(sql, opts);
