@@ -10,6 +10,7 @@ import { AvroSerde } from '../schemas/serde.ts';
 import { openWarehouse } from '../warehouse/open-warehouse.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { type Backend, openBackend } from '../engine/index.ts';
+import { requireWritableDataDir } from './data-dir.ts';
 import type { Settings } from './settings.ts';
 import { backendSpecOf, registryOptionsOf, stateDirOf } from './stream-environment.ts';
 
@@ -29,6 +30,8 @@ export interface Environment {
 
 export async function openEnvironment(settings: Settings): Promise<Environment> {
   const embedded = settings.backend === 'embedded';
+  // Both backends keep state (and the embedded one everything else) under the data dir.
+  requireWritableDataDir(settings.dataDir);
   const backend = await openBackend(backendSpecOf(settings));
   const registry = openRegistry(registryOptionsOf(settings));
   // Kafka mode lands in ClickHouse and S3 when they are configured, else in chDB and a local lake

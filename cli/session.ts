@@ -17,9 +17,17 @@ export async function withEnvironment<T>(program: Command, work: (env: Environme
   }
 }
 
+/** A count of at least 1 (--threads, --workers, --events ...), written as plain digits. */
 export function positiveInt(value: string, option: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`${option} must be a non-negative integer, got '${value}'`);
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new Error(`${option} must be a positive integer, got '${value}'`);
+  return n;
+}
+
+/** A number where 0 means something (--seed, --metrics-port 0 = any free port), written as plain digits. */
+export function nonNegativeInt(value: string, option: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new Error(`${option} must be a non-negative integer, got '${value}'`);
   return n;
 }
 

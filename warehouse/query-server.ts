@@ -11,6 +11,7 @@ import { ChdbWarehouse, warehouseDirOf } from './chdb-warehouse.ts';
 import { WarehouseBusyError, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
 import { serverOptionsFromEnv } from './open-warehouse.ts';
 import { currentOwner, isAlive } from './owner-lock.ts';
+import { requireOneStatementWithoutFormat } from './statement-shape.ts';
 import type { QueryOptions, Warehouse } from './warehouse.ts';
 
 interface Endpoint {
@@ -82,6 +83,7 @@ function readEndpoint(dataDir: string): Endpoint | undefined {
  * from CLICKHOUSE_USER / CLICKHOUSE_PASSWORD) or an embedded data dir.
  */
 export async function queryWarehouse(target: string, sql: string, opts: QueryOptions): Promise<string> {
+  requireOneStatementWithoutFormat(sql);
   if (/^https?:\/\//.test(target)) {
     const { ServerWarehouse } = await import('./server-warehouse.ts');
     const wh = new ServerWarehouse({ ...serverOptionsFromEnv({ ...process.env, CLICKHOUSE_URL: target }) });

@@ -5,13 +5,13 @@ import { startPipelines } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
 import { settingsOf } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
-import { positiveInt, print, withEnvironment } from '../session.ts';
+import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
 import { generateInto } from './generate.ts';
 import { showProgress } from './run.ts';
 
 export default async function demo(program: Command, opts: { events: string; seed: string; keep?: boolean }): Promise<void> {
   const events = positiveInt(opts.events, '--events');
-  const seed = positiveInt(opts.seed, '--seed');
+  const seed = nonNegativeInt(opts.seed, '--seed');
   const started = Date.now();
   const settings = settingsOf(program);
   if (!opts.keep && settings.backend === 'embedded') rmSync(settings.dataDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { requireWritableDataDir } from '../../app/data-dir.ts';
 import { queryWarehouse } from '../../warehouse/query-server.ts';
 import type { QueryFormat } from '../../warehouse/warehouse.ts';
 import { settingsOf } from '../context.ts';
@@ -7,6 +8,7 @@ export default async function query(program: Command, sql: string, opts: { forma
   const settings = settingsOf(program);
   // The same choice as the environment's: a ClickHouse server in kafka mode when one is configured.
   const target = settings.backend === 'kafka' && settings.clickhouse.url ? settings.clickhouse.url : settings.dataDir;
+  if (target === settings.dataDir) requireWritableDataDir(target);
   const out = await queryWarehouse(target, sql, { format: opts.format, write: opts.write === true });
   process.stdout.write(out.endsWith('\n') || out === '' ? out : `${out}\n`);
 }

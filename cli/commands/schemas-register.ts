@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { requireWritableDataDir } from '../../app/data-dir.ts';
 import { openRegistry } from '../../schemas/registry/open-registry.ts';
 import type { SchemaRegistryClient } from '../../schemas/registry/registry-client.ts';
 import { ALL_TOPICS, avroSchemaOf, subjectOf } from '../../schemas/topics.ts';
@@ -8,6 +9,7 @@ import { print } from '../session.ts';
 /** The registry alone: schema commands need no log backend. */
 export function openRegistryOf(program: Command): SchemaRegistryClient {
   const s = settingsOf(program);
+  if (s.backend === 'embedded') requireWritableDataDir(s.dataDir);
   return s.backend === 'embedded'
     ? openRegistry({ kind: 'embedded', dataDir: s.dataDir })
     : openRegistry({ kind: 'url', url: s.schemaRegistry.url!, username: s.schemaRegistry.username, password: s.schemaRegistry.password });
