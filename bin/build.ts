@@ -32,8 +32,8 @@ export async function buildCli(): Promise<void> {
     logLevel: 'warning',
     plugins: [moduleUrlOfSource],
   });
-  // This file too: a change to how the bundle is built makes it stale.
-  const manifest = manifestOf([...Object.keys(result.metafile.inputs), THIS_FILE], ROOT, esbuild.version);
+  // This file and tsconfig.json too: a change to how the sources are compiled makes the bundle stale.
+  const manifest = manifestOf([...Object.keys(result.metafile.inputs), THIS_FILE, 'tsconfig.json'], ROOT, esbuild.version);
   fs.writeFileSync(path.join(tmp, 'manifest.json'), JSON.stringify(manifest));
   const old = `${DIST}.${process.pid}.old`;
   if (fs.existsSync(DIST)) fs.renameSync(DIST, old);
