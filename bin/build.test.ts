@@ -43,6 +43,16 @@ describe('the CLI bundle', () => {
     expect(query.stderr).toBe('');
     expect(query.stdout).toBe('"count()"\n0\n');
   });
+
+  it('runs stream threads, whose own bundle the CLI bundle builds with the same import.meta.url plugin', () => {
+    const dataDir = path.join(work, 'threads');
+    const main = path.join(DIST, 'main.js');
+    expect(node([main, '--data-dir', dataDir, 'generate', '--events', '300']).status).toBe(0);
+    const run = node([main, '--data-dir', dataDir, 'run', 'all', '--until-idle', '--threads', '2']);
+    expect(run.stderr).not.toContain('crashed');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/risk_features\s+[1-9]\d*\n/);
+  });
 });
 
 describe('bundle manifest', () => {

@@ -6,12 +6,18 @@ import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Plugin } from 'esbuild';
 
+/**
+ * A pattern, not the string itself: this file is bundled too (the CLI's bundle builds the stream
+ * threads'), and the plugin would rewrite its own search string to this file's URL.
+ */
+const IMPORT_META_URL = /\bimport\.meta\.url\b/g;
+
 export const moduleUrlOfSource: Plugin = {
   name: 'module-url-of-source',
   setup(b) {
     b.onLoad({ filter: /\.ts$/ }, async (args) => {
       const source = await fs.promises.readFile(args.path, 'utf8');
-      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
+      return { contents: source.replace(IMPORT_META_URL, JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
     });
   },
 };
