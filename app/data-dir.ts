@@ -2,7 +2,7 @@
 // Riskstream marks the data dirs it creates with a marker file; a dir without it is riskstream's only
 // when everything in it is riskstream's own layout (a data dir of a release before the marker), and
 // then it gets the marker too. Anything else is someone else's directory and is never deleted.
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const DATA_DIR_MARKER = '.riskstream-data-dir';
@@ -37,11 +37,9 @@ export function dataDirKind(dir: string): DataDirKind {
  */
 export function claimDataDir(dir: string): DataDirKind {
   const kind = dataDirKind(dir);
-  if (kind === 'foreign') {
-    if (existsSync(dir) && !statSync(dir).isDirectory()) throw new DataDirError(`data dir ${dir} is not a directory`);
-    return kind;
-  }
-  mkdirSync(dir, { recursive: true });
+  if (kind === 'foreign' && existsSync(dir) && !statSync(dir).isDirectory()) throw new DataDirError(`data dir ${dir} is not a directory`);
+  requireWritableDataDir(dir);
+  if (kind === 'foreign') return kind;
   const marker = join(dir, DATA_DIR_MARKER);
   if (!existsSync(marker)) {
     writeFileSync(marker, `riskstream data dir, created ${new Date().toISOString()}. riskstream demo (without --keep) deletes this directory.\n`);
@@ -57,4 +55,17 @@ export function resetDataDir(dir: string): void {
     );
   }
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Creates the data dir if needed; throws DataDirError when it cannot be created or written: otherwise
+ * the first mkdir deep inside the log, the warehouse or the registry fails naming none of them.
+ */
+export function requireWritableDataDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (err) {
+    throw new DataDirError(`data dir ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
 }

@@ -1,7 +1,7 @@
 // Where riskstream runs and against what: resolved from defaults < config file < environment < CLI flags.
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { parseIsoTime } from '../connectors/sources/file/time-field.ts';
 import { DEFAULT_EVENT_TIME_BOUNDS } from '../engine/index.ts';
@@ -125,12 +125,18 @@ function readConfigFile(path: string): Record<string, unknown> {
     throw new SettingsError(`cannot read config file ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   try {
-    const value: unknown = path.endsWith('.json') ? JSON.parse(text) : YAML.parse(text);
+    const value: unknown = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
     if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a mapping at the top level');
     return value as Record<string, unknown>;
   } catch (err) {
     throw new SettingsError(`config file ${path} is not valid ${path.endsWith('.json') ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
   }
+}
+
+/** The YAML parser, loaded only for a YAML config file: every command would pay for it at start-up. */
+function parseYaml(text: string): unknown {
+  const yaml = createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yaml.parse(text);
 }
 
 function sub(file: Record<string, unknown>, section: string, key: string): string | undefined {

@@ -22,7 +22,7 @@ function action<A extends unknown[]>(load: () => Promise<{ default: (program: Co
       const mod = await load();
       await mod.default(program, ...args);
     } catch (err) {
-      fail(err);
+      await fail(err);
     }
   };
 }

@@ -33,8 +33,8 @@ export function formatCount(n: number): string {
 
 /**
  * A sink's part of the progress line. Lag is what the sink has not read yet; what it has read but
- * not committed is shown apart: the lake commits only at chunk boundaries, so a small input stays
- * uncommitted while its files are already written, and end - committed alone read as "behind".
+ * not committed is shown apart: the lake commits at chunk boundaries while reading and the rest only
+ * once it is idle, so end - committed alone would read as "behind" while its files are written.
  */
 export function sinkProgressText(s: SinkProgress): string {
   let unread = 0;

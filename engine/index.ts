@@ -52,6 +52,10 @@ export { createEmbeddedBackend } from './backend/embedded/embedded-backend.ts';
 export { openBackend, type BackendSpec } from './backend/open-backend.ts';
 export type { KafkaBackendConfig } from './backend/kafka/kafka-client.ts';
 
+// Bundles of riskstream's TypeScript (the CLI's dist/, the stream threads'): esbuild plugin and staleness check
+export { moduleUrlOfSource } from './bundling/module-url-of-source.ts';
+export { manifestOf, inputsUnchanged, bundleIsCurrent, type BundleManifest } from './bundling/bundle-manifest.ts';
+
 // Errors, logs
 export { withRetry, isRetriable } from './errors/retry.ts';
 export { logger, setLogLevel, type Logger } from './observability/logger.ts';

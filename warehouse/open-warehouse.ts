@@ -1,7 +1,7 @@
 // Picks the warehouse for a backend: chDB under the data dir (embedded) or a ClickHouse server (kafka).
 import { ChdbWarehouse } from './chdb-warehouse.ts';
 import { WarehouseError } from './errors.ts';
-import { ServerWarehouse, type ServerWarehouseOptions } from './server-warehouse.ts';
+import type { ServerWarehouseOptions } from './server-warehouse.ts';
 import type { Warehouse } from './warehouse.ts';
 
 export type WarehouseTarget =
@@ -21,5 +21,7 @@ export async function openWarehouse(
 ): Promise<Warehouse> {
   if (target.kind === 'embedded') return ChdbWarehouse.open(target.dataDir, opts);
   const { kind: _kind, ...server } = target;
+  // Loaded here: the ClickHouse client costs start-up time every embedded command would pay.
+  const { ServerWarehouse } = await import('./server-warehouse.ts');
   return new ServerWarehouse({ ...server, ...opts });
 }

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { sleep } from './backoff.ts';
 import { ChdbWarehouse, warehouseDirOf } from './chdb-warehouse.ts';
 import { WarehouseBusyError, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
-import { ServerWarehouse } from './server-warehouse.ts';
 import { serverOptionsFromEnv } from './open-warehouse.ts';
 import { currentOwner, isAlive } from './owner-lock.ts';
+import { requireOneStatementWithoutFormat } from './statement-shape.ts';
 import type { QueryOptions, Warehouse } from './warehouse.ts';
 
 interface Endpoint {
@@ -83,7 +83,9 @@ function readEndpoint(dataDir: string): Endpoint | undefined {
  * from CLICKHOUSE_USER / CLICKHOUSE_PASSWORD) or an embedded data dir.
  */
 export async function queryWarehouse(target: string, sql: string, opts: QueryOptions): Promise<string> {
+  requireOneStatementWithoutFormat(sql);
   if (/^https?:\/\//.test(target)) {
+    const { ServerWarehouse } = await import('./server-warehouse.ts');
     const wh = new ServerWarehouse({ ...serverOptionsFromEnv({ ...process.env, CLICKHOUSE_URL: target }) });
     try {
       return await wh.query(sql, opts);

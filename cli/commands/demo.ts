@@ -6,7 +6,7 @@ import { startPipelines } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
 import { settingsOf } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
-import { positiveInt, print, withEnvironment } from '../session.ts';
+import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
 import { generateInto } from './generate.ts';
 import { showProgress } from './run.ts';
 
@@ -14,7 +14,7 @@ const RISK_BANDS_SQL = 'SELECT risk_band, count() AS windows, uniqExact(customer
 
 export default async function demo(program: Command, opts: { events: string; seed: string; keep?: boolean }): Promise<void> {
   const events = positiveInt(opts.events, '--events');
-  const seed = positiveInt(opts.seed, '--seed');
+  const seed = nonNegativeInt(opts.seed, '--seed');
   const started = Date.now();
   const settings = settingsOf(program);
   if (!opts.keep && settings.backend === 'embedded') resetDataDir(settings.dataDir);

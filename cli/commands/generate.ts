@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { Environment } from '../../app/environment.ts';
 import { runGenerator } from '../../connectors/sources/generator/run-generator.ts';
 import { formatCount, ProgressLine } from '../progress.ts';
-import { positiveInt, print, withEnvironment } from '../session.ts';
+import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
 
 export default async function generate(program: Command, opts: { events: string; seed: string; rate?: string }): Promise<void> {
   const events = positiveInt(opts.events, '--events');
-  const seed = positiveInt(opts.seed, '--seed');
+  const seed = nonNegativeInt(opts.seed, '--seed');
   const rate = opts.rate === undefined ? undefined : positiveInt(opts.rate, '--rate');
   await withEnvironment(program, async (env) => {
     const counts = await generateInto(env, { events, seed, rate });

@@ -5,7 +5,7 @@ import { pipelinesNamed } from '../../app/catalog.ts';
 import { startPipelines, type RunProgress } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
 import { formatCount, ProgressLine, sinkProgressText } from '../progress.ts';
-import { positiveInt, print, withEnvironment } from '../session.ts';
+import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
 
 /** Set on the extra processes of `run --workers N`: they process, the first process runs the sinks. */
 const WORKER_ENV = 'RISKSTREAM_EXTRA_WORKER';
@@ -22,8 +22,7 @@ export default async function run(program: Command, names: string[], opts: RunFl
   const pipelines = pipelinesNamed(names);
   const workers = positiveInt(opts.workers, '--workers');
   const threads = opts.threads === undefined ? undefined : positiveInt(opts.threads, '--threads');
-  if (threads === 0) throw new Error('--threads must be at least 1');
-  const metricsPort = opts.metricsPort === undefined ? undefined : positiveInt(opts.metricsPort, '--metrics-port');
+  const metricsPort = opts.metricsPort === undefined ? undefined : nonNegativeInt(opts.metricsPort, '--metrics-port');
   const extraWorker = process.env[WORKER_ENV] === '1';
   await withEnvironment(program, async (env) => {
     if (workers > 1 && env.settings.backend === 'embedded') {

@@ -5,7 +5,6 @@ import { positiveInt, print, withEnvironment } from '../session.ts';
 
 export default async function topicsCreate(program: Command, opts: { partitions: string }): Promise<void> {
   const partitions = positiveInt(opts.partitions, '--partitions');
-  if (partitions < 1) throw new Error('--partitions must be at least 1');
   await withEnvironment(program, async (env) => {
     const admin = env.backend.admin();
     try {

@@ -110,18 +110,19 @@ describe('ParquetLakeSink (local lake)', () => {
     ]);
   });
 
-  it('commits only complete chunks; completing a chunk replaces its partial files, so names depend only on the log', async () => {
+  it('commits complete chunks, and what it read once flushed; completing a chunk replaces its partial files, so names depend only on the log', async () => {
     const lake = join(root, 'lake3');
     const sink = new ParquetLakeSink(new LocalLakeStore(lake), { chunkOffsets: 10 });
     const p0 = txns.filter((r) => r.partition === 0); // offsets 0..47
     await sink.write(p0.slice(0, 13), signal);
+    sink.advance([{ topic: 'transactions', partition: 0, offset: 13 }]);
     expect(sink.committable()).toEqual([{ topic: 'transactions', partition: 0, offset: 10 }]);
-    await sink.flush(signal); // idle: the open chunk 10..12 is written as partial files
-    expect(sink.committable()).toEqual([{ topic: 'transactions', partition: 0, offset: 10 }]);
+    await sink.flush(signal); // idle: the open chunk 10..12 is written as partial files, and everything read is in files
+    expect(sink.committable()).toEqual([{ topic: 'transactions', partition: 0, offset: 13 }]);
     const partial = [...filesUnder(lake).keys()].filter((f) => /-0-1\d-1[0-2]\.parquet$/.test(f));
     expect(partial.length).toBeGreaterThan(0);
 
-    // the rest arrives, as after a restart from the committed offset 10 (chunk 10.. is read again)
+    // the rest arrives after a restart from the committed offset 13: the chunk is read again from 10
     const restarted = new ParquetLakeSink(new LocalLakeStore(lake), { chunkOffsets: 10 });
     expect(restarted.alignStart({ topic: 'transactions', partition: 0 }, 13)).toBe(10);
     await restarted.write(p0.slice(10), signal);

@@ -2,10 +2,12 @@
 // into fixed chunks of `chunkOffsets`; the file for (chunk, dt) holds that chunk's records of that UTC
 // day, named by its first and last offsets. A chunk is written when the first record of a later chunk
 // arrives, and the input offset is committed up to that later chunk's start. When the input goes idle
-// (or at shutdown) the open chunk is written as it stands — partial files — but the commit stays at
-// the chunk's start, so after a restart the chunk is read again; once it completes, its files are
-// rewritten and the partial ones (same prefix, smaller last offset) deleted. A replay therefore
-// rewrites the same names, and the final set of files depends only on the log content.
+// (or at shutdown) the open chunk is written as it stands — partial files — and the offset is
+// committed up to what was read, so a run with nothing new reads nothing. A record after that point
+// belongs to the open chunk, whose files must be rewritten whole: the sink asks (alignStart) to
+// read the chunk again from its start, and once it completes, its files are rewritten and the partial
+// ones (same prefix, smaller last offset) deleted. A replay therefore rewrites the same names, and
+// the final set of files depends only on the log content.
 import type { TopicPartition, TopicPartitionOffset, Logger } from '../../engine/index.ts';
 import type { BackoffOptions } from '../../warehouse/backoff.ts';
 import { encodeParquet } from '../../warehouse/parquet/parquet-encode.ts';
@@ -31,8 +33,10 @@ interface OpenChunk {
   records: SinkRecord[];
   /** records.length when this chunk's files were last written (a flush with nothing new is a no-op). */
   written: number;
-  /** Input offset safe to commit: everything below it is in complete files. */
+  /** Input offset safe to commit: everything below it is in files (complete, or the open chunk's partial ones). */
   committable: number;
+  /** Next input offset the runner has consumed in this partition, dead-lettered records included. */
+  consumed: number;
 }
 
 export const DEFAULT_CHUNK_OFFSETS = 50_000;
@@ -66,6 +70,7 @@ export class ParquetLakeSink implements Sink {
       if (chunk && start > chunk.start) {
         await this.writeChunk(chunk, signal);
         chunk.committable = start;
+        chunk.consumed = start;
         chunk.start = start;
         chunk.records = [];
         chunk.written = 0;
@@ -73,21 +78,28 @@ export class ParquetLakeSink implements Sink {
         throw new SinkError(`${record.topic}-${record.partition}: offset ${record.offset} went back before chunk ${chunk.start}`);
       }
       if (!chunk) {
-        chunk = { tp: { topic: record.topic, partition: record.partition }, start, records: [], written: 0, committable: start };
+        chunk = { tp: { topic: record.topic, partition: record.partition }, start, records: [], written: 0, committable: start, consumed: start };
         this.open.set(key, chunk);
       }
       chunk.records.push(record);
     }
   }
 
+  /** Writes the open chunks as they stand; everything consumed is then in files and may be committed. */
   async flush(signal: AbortSignal): Promise<void> {
     for (const chunk of this.open.values()) {
       if (chunk.records.length > chunk.written) await this.writeChunk(chunk, signal);
+      chunk.committable = Math.max(chunk.committable, chunk.consumed);
     }
   }
 
-  /** File boundaries follow record offsets only, so skipped (dead-lettered) offsets change nothing here. */
-  advance(_positions: TopicPartitionOffset[]): void {}
+  /** File boundaries follow record offsets only; skipped (dead-lettered) offsets only move what a flush may commit. */
+  advance(positions: TopicPartitionOffset[]): void {
+    for (const p of positions) {
+      const chunk = this.open.get(tpKey(p));
+      if (chunk) chunk.consumed = Math.max(chunk.consumed, p.offset);
+    }
+  }
 
   committable(): TopicPartitionOffset[] {
     return [...this.open.values()].map((c) => ({ ...c.tp, offset: c.committable }));

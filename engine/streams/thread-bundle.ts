@@ -9,7 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
-import type { Plugin } from 'esbuild';
+import { inputsUnchanged, manifestOf, type BundleManifest } from '../bundling/bundle-manifest.ts';
+import { moduleUrlOfSource } from '../bundling/module-url-of-source.ts';
 import type { Logger } from '../observability/logger.ts';
 
 const WORKER_SOURCE = fileURLToPath(new URL('./stream-thread-worker.ts', import.meta.url));
@@ -22,12 +23,6 @@ export interface ThreadBundle {
   worker: URL;
   /** The factory module, bundled, to import in place of the one the app named. */
   factory: string;
-}
-
-/** What a bundle was built from: every input file with its size and modification time. */
-interface Manifest {
-  esbuild: string;
-  inputs: Record<string, [size: number, mtimeMs: number]>;
 }
 
 /** The bundle of the stream-thread worker and `factoryModule` (a file: URL of a .ts module), or undefined. */
@@ -47,20 +42,13 @@ export async function threadBundle(factoryModule: string, log: Logger): Promise<
 
 /** The directory of the bundle in `base` if every input is as it was built from, else undefined. */
 function readCurrent(base: string): string | undefined {
-  let pointer: { dir: string; manifest: Manifest };
+  let pointer: { dir: string; manifest: BundleManifest };
   try {
     pointer = JSON.parse(fs.readFileSync(path.join(base, 'current.json'), 'utf8')) as typeof pointer;
   } catch {
     return undefined;
   }
-  for (const [file, [size, mtimeMs]] of Object.entries(pointer.manifest.inputs)) {
-    try {
-      const st = fs.statSync(file);
-      if (st.size !== size || st.mtimeMs !== mtimeMs) return undefined;
-    } catch {
-      return undefined;
-    }
-  }
+  if (!inputsUnchanged(pointer.manifest, PROJECT_ROOT)) return undefined;
   const dir = path.join(base, pointer.dir);
   return fs.existsSync(path.join(dir, 'worker.js')) ? dir : undefined;
 }
@@ -78,18 +66,13 @@ async function build(base: string, factorySource: string): Promise<string> {
     target: 'node20',
     packages: 'external',
     outdir: tmp,
+    absWorkingDir: PROJECT_ROOT,
     sourcemap: 'linked',
     metafile: true,
     logLevel: 'silent',
     plugins: [moduleUrlOfSource],
   });
-  const inputs: Manifest['inputs'] = {};
-  for (const input of Object.keys(result.metafile.inputs)) {
-    const file = path.resolve(input);
-    const st = fs.statSync(file);
-    inputs[file] = [st.size, st.mtimeMs];
-  }
-  const manifest: Manifest = { esbuild: esbuild.version, inputs };
+  const manifest = manifestOf(Object.keys(result.metafile.inputs), PROJECT_ROOT, esbuild.version);
   const name = crypto.createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
   const dir = path.join(base, name);
   try {
@@ -118,21 +101,6 @@ function removeStale(base: string, keep: string): void {
     }
   }
 }
-
-/**
- * A module that finds files next to itself (import.meta.url: the .avsc schemas, the SQL
- * migrations) must still find them from inside the bundle: each source's import.meta.url is
- * replaced by that source file's URL.
- */
-const moduleUrlOfSource: Plugin = {
-  name: 'module-url-of-source',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
-      const source = await fs.promises.readFile(args.path, 'utf8');
-      return { contents: source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
-    });
-  },
-};
 
 /** Node flags without the ones that load tsx (`--import tsx`, `--loader=tsx/esm`, `--require tsx/cjs`, ...). */
 export function withoutTsx(execArgv: readonly string[]): string[] {
