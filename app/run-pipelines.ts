@@ -65,7 +65,6 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
         started.push(def);
       } catch (err) {
         if (!(opts.optionalModels && err instanceof MissingModelError)) throw err;
-        logger.warn({ pipeline: def.name }, `${def.name} left out: ${err.message}`);
         process.stderr.write(`${def.name} left out: ${err.message}\n`);
       }
     }

@@ -28,9 +28,10 @@ export default async function demo(program: Command, opts: { events: string; see
     } finally {
       await features.stop();
     }
-    const model = await trainFirstModel(settings, seed);
+    // Too few events can leave too few defaulters to cross-validate: the demo then shows no scores.
+    const model = await trainFirstModel(settings, seed).catch((err: Error) => `no model (${err.message}): risk-scores left out`);
     process.stderr.write(`demo: ${model}\n`);
-    const running = await startPipelines(env, { pipelines: [PIPELINES['risk-scores']], allInputs: true, onProgress: showProgress(new ProgressLine(2_000)) });
+    const running = await startPipelines(env, { pipelines: [PIPELINES['risk-scores']], allInputs: true, optionalModels: true, onProgress: showProgress(new ProgressLine(2_000)) });
     let sample = '';
     let bands = '';
     let summary;
