@@ -3,7 +3,7 @@
 // the schema's fingerprint. Avro bodies carry no field names, so a body written under another
 // aggregate schema would read as wrong numbers: the fingerprint turns that into an error that says
 // how to rebuild the state. Every touched slice is written at each commit, so values are small
-// (longs are zig-zag varints: a typical day slice is ~25 bytes) and written through one reused buffer.
+// (longs are zig-zag varints: a typical day slice is ~26 bytes, prefix included) and written through one reused buffer.
 import type avro from 'avsc';
 import { SerdeDecodeError, type Serde } from '../../engine/index.ts';
 import { SerdeError } from '../../schemas/serde.ts';
@@ -42,13 +42,13 @@ function encodeInScratch(agg: FeatureAggregate): number {
 
 /** Names the first field avsc refuses (a long must be a whole number within ±(2^53 - 2)). */
 function invalidAggregate(agg: FeatureAggregate): SerdeError {
-  let detail = 'it is not a FeatureAggregate';
+  let firstError: string | undefined;
   FEATURE_AGGREGATE_TYPE.isValid(agg, {
     errorHook: (path: string[], value: unknown, type: avro.Type) => {
-      if (detail.startsWith('it')) detail = `field ${path.join('.')} holds ${String(value)}, not a ${type.typeName === 'long' ? 'long (a whole number within ±(2^53 - 2))' : type.typeName}`;
+      firstError ??= `field ${path.join('.')} holds ${String(value)}, not a ${type.typeName === 'long' ? 'long (a whole number within ±(2^53 - 2))' : type.typeName}`;
     },
   });
-  return new SerdeError(`feature aggregate of tenant '${String(agg.tenant_id)}' cannot be written: ${detail}`);
+  return new SerdeError(`feature aggregate of tenant '${String(agg.tenant_id)}' cannot be written: ${firstError ?? 'it is not a FeatureAggregate'}`);
 }
 
 /** The value behind `header` free bytes (the slice store's framing): one allocation, one copy. */
