@@ -8,17 +8,16 @@ import { StreamsBuilder, untilWindowCloses, alsoReadingV8, type Topology, TimeWi
 import { avroFieldsSerde, avroSerde } from '../../schemas/topic-serdes.ts';
 import type { TopologyOptions } from '../pipeline.ts';
 import { applicationRatios } from './application-ratios.ts';
+import { emptyAggregate, type FeatureAggregate } from './feature-aggregate.ts';
 import { featureAggregateSerde } from './feature-aggregate-serde.ts';
 import {
   DAY_MS,
   addRepayment,
   addTransaction,
-  emptyAggregate,
   hasActivity,
   mergeAggregates,
   REPAYMENT_FIELDS,
   TRANSACTION_FIELDS,
-  type FeatureAggregate,
   type FeatureRepayment,
   type FeatureTransaction,
 } from './window-aggregate.ts';
@@ -79,32 +78,16 @@ export function riskFeaturesTopology(avro: AvroSerde, options: TopologyOptions =
   return b.build();
 }
 
+/** The aggregate's fields are named as the risk-features fields they become: copied as they are. */
 export function featuresOf(window: Windowed<string>, agg: FeatureAggregate, app: LoanApplication | null): RiskFeatures {
-  const ratios = applicationRatios(app);
   return {
+    ...agg,
+    ...applicationRatios(app),
     event_id: `${window.key}:${window.start}`,
-    tenant_id: agg.tenantId,
     event_time: window.end,
     customer_id: window.key,
     window_start: window.start,
     window_end: window.end,
-    txn_count: agg.txnCount,
-    debit_total_cents: agg.debitTotalCents,
-    credit_total_cents: agg.creditTotalCents,
-    max_debit_cents: agg.maxDebitCents,
-    spend_food_cents: agg.spendFoodCents,
-    spend_shopping_cents: agg.spendShoppingCents,
-    spend_transport_cents: agg.spendTransportCents,
-    spend_housing_cents: agg.spendHousingCents,
-    spend_health_cents: agg.spendHealthCents,
-    spend_entertainment_cents: agg.spendEntertainmentCents,
-    spend_other_cents: agg.spendOtherCents,
-    repayments_due: agg.repaymentsDue,
-    repayments_late: agg.repaymentsLate,
-    max_days_late: agg.maxDaysLate,
-    dti: ratios.dti,
-    ltv: ratios.ltv,
-    utilization: ratios.utilization,
     computed_at: Date.now(),
   };
 }

@@ -2,6 +2,7 @@
 // Every field combines associatively (sums, counts, maxima), so a window = merge of its 30 slices.
 import type { Repayment, Transaction } from '../../schemas/types.ts';
 import type { SpendingCategory } from '../../connectors/categorizer/categories.ts';
+import type { FeatureAggregate } from './feature-aggregate.ts';
 
 export const DAY_MS = 86_400_000;
 
@@ -12,93 +13,41 @@ export type FeatureTransaction = Pick<Transaction, (typeof TRANSACTION_FIELDS)[n
 export const REPAYMENT_FIELDS = ['tenant_id', 'event_time', 'due_at', 'paid_at'] as const;
 export type FeatureRepayment = Pick<Repayment, (typeof REPAYMENT_FIELDS)[number]>;
 
-export interface FeatureAggregate {
-  /** The smallest tenant_id seen: deterministic under any merge order. */
-  tenantId: string;
-  txnCount: number;
-  debitTotalCents: number;
-  creditTotalCents: number;
-  maxDebitCents: number;
-  // DEBIT sums per spending category (SPENDING_CATEGORIES). Fields, not an array: every slice and
-  // cached partial holds one aggregate, and an array would add two more objects to each.
-  spendFoodCents: number;
-  spendShoppingCents: number;
-  spendTransportCents: number;
-  spendHousingCents: number;
-  spendHealthCents: number;
-  spendEntertainmentCents: number;
-  spendOtherCents: number;
-  repaymentsDue: number;
-  repaymentsLate: number;
-  maxDaysLate: number;
-}
-
-export function emptyAggregate(): FeatureAggregate {
-  return {
-    tenantId: '',
-    txnCount: 0,
-    debitTotalCents: 0,
-    creditTotalCents: 0,
-    maxDebitCents: 0,
-    spendFoodCents: 0,
-    spendShoppingCents: 0,
-    spendTransportCents: 0,
-    spendHousingCents: 0,
-    spendHealthCents: 0,
-    spendEntertainmentCents: 0,
-    spendOtherCents: 0,
-    repaymentsDue: 0,
-    repaymentsLate: 0,
-    maxDaysLate: 0,
-  };
-}
-
-/** The spend fields in SPENDING_CATEGORIES order. */
-export const SPEND_FIELDS = [
-  'spendFoodCents',
-  'spendShoppingCents',
-  'spendTransportCents',
-  'spendHousingCents',
-  'spendHealthCents',
-  'spendEntertainmentCents',
-  'spendOtherCents',
-] as const satisfies readonly (keyof FeatureAggregate)[];
-
 function addSpend(agg: FeatureAggregate, category: SpendingCategory, cents: number): void {
   switch (category) {
     case 'food':
-      agg.spendFoodCents += cents;
+      agg.spend_food_cents += cents;
       break;
     case 'shopping':
-      agg.spendShoppingCents += cents;
+      agg.spend_shopping_cents += cents;
       break;
     case 'transport':
-      agg.spendTransportCents += cents;
+      agg.spend_transport_cents += cents;
       break;
     case 'housing':
-      agg.spendHousingCents += cents;
+      agg.spend_housing_cents += cents;
       break;
     case 'health':
-      agg.spendHealthCents += cents;
+      agg.spend_health_cents += cents;
       break;
     case 'entertainment':
-      agg.spendEntertainmentCents += cents;
+      agg.spend_entertainment_cents += cents;
       break;
     default:
-      agg.spendOtherCents += cents;
+      agg.spend_other_cents += cents;
   }
 }
 
 /** Adds a transaction whose category has already been assigned by the categorizer. Mutates and returns agg. */
 export function addTransaction(agg: FeatureAggregate, txn: FeatureTransaction, category: SpendingCategory): FeatureAggregate {
-  agg.tenantId = minTenant(agg.tenantId, txn.tenant_id);
-  agg.txnCount += 1;
+  agg.tenant_id = minTenant(agg.tenant_id, txn.tenant_id);
+  agg.txn_count += 1;
   if (txn.direction === 'DEBIT') {
-    agg.debitTotalCents += txn.amount_cents;
-    if (txn.amount_cents > agg.maxDebitCents) agg.maxDebitCents = txn.amount_cents;
+    agg.debit_total_cents += txn.amount_cents;
+    if (txn.amount_cents > agg.max_debit_cents) agg.max_debit_cents = txn.amount_cents;
     addSpend(agg, category, txn.amount_cents);
   } else {
-    agg.creditTotalCents += txn.amount_cents;
+    agg.credit_total_cents += txn.amount_cents;
   }
   return agg;
 }
@@ -113,39 +62,39 @@ export function daysLate(r: FeatureRepayment): number {
 }
 
 export function addRepayment(agg: FeatureAggregate, r: FeatureRepayment): FeatureAggregate {
-  agg.tenantId = minTenant(agg.tenantId, r.tenant_id);
-  agg.repaymentsDue += 1;
+  agg.tenant_id = minTenant(agg.tenant_id, r.tenant_id);
+  agg.repayments_due += 1;
   if (isLate(r)) {
-    agg.repaymentsLate += 1;
+    agg.repayments_late += 1;
     const days = daysLate(r);
-    if (days > agg.maxDaysLate) agg.maxDaysLate = days;
+    if (days > agg.max_days_late) agg.max_days_late = days;
   }
   return agg;
 }
 
 /** into += from. Mutates and returns into. */
 export function mergeAggregates(into: FeatureAggregate, from: FeatureAggregate): FeatureAggregate {
-  into.tenantId = minTenant(into.tenantId, from.tenantId);
-  into.txnCount += from.txnCount;
-  into.debitTotalCents += from.debitTotalCents;
-  into.creditTotalCents += from.creditTotalCents;
-  into.maxDebitCents = Math.max(into.maxDebitCents, from.maxDebitCents);
-  into.spendFoodCents += from.spendFoodCents;
-  into.spendShoppingCents += from.spendShoppingCents;
-  into.spendTransportCents += from.spendTransportCents;
-  into.spendHousingCents += from.spendHousingCents;
-  into.spendHealthCents += from.spendHealthCents;
-  into.spendEntertainmentCents += from.spendEntertainmentCents;
-  into.spendOtherCents += from.spendOtherCents;
-  into.repaymentsDue += from.repaymentsDue;
-  into.repaymentsLate += from.repaymentsLate;
-  into.maxDaysLate = Math.max(into.maxDaysLate, from.maxDaysLate);
+  into.tenant_id = minTenant(into.tenant_id, from.tenant_id);
+  into.txn_count += from.txn_count;
+  into.debit_total_cents += from.debit_total_cents;
+  into.credit_total_cents += from.credit_total_cents;
+  into.max_debit_cents = Math.max(into.max_debit_cents, from.max_debit_cents);
+  into.spend_food_cents += from.spend_food_cents;
+  into.spend_shopping_cents += from.spend_shopping_cents;
+  into.spend_transport_cents += from.spend_transport_cents;
+  into.spend_housing_cents += from.spend_housing_cents;
+  into.spend_health_cents += from.spend_health_cents;
+  into.spend_entertainment_cents += from.spend_entertainment_cents;
+  into.spend_other_cents += from.spend_other_cents;
+  into.repayments_due += from.repayments_due;
+  into.repayments_late += from.repayments_late;
+  into.max_days_late = Math.max(into.max_days_late, from.max_days_late);
   return into;
 }
 
 /** Only windows holding at least one transaction or repayment are emitted. */
 export function hasActivity(agg: FeatureAggregate): boolean {
-  return agg.txnCount > 0 || agg.repaymentsDue > 0;
+  return agg.txn_count > 0 || agg.repayments_due > 0;
 }
 
 function minTenant(a: string, b: string): string {
