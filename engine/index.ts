@@ -52,7 +52,7 @@ export { openBackend, type BackendSpec } from './backend/open-backend.ts';
 export type { KafkaBackendConfig } from './backend/kafka/kafka-client.ts';
 
 // Errors, logs
-export { withRetry, isRetriable } from './errors/retry.ts';
+export { withBackoff, isRetriable, BACKEND_RETRY, type BackoffOptions } from './errors/retry.ts';
 export { logger, setLogLevel, type Logger } from './observability/logger.ts';
 
 // Testing: backends for topology tests (embedded on a temp dir, Kafka on the test broker)

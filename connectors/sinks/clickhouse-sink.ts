@@ -1,9 +1,8 @@
 // The warehouse sink: rows into the topic's table through Warehouse.insert, in batches. An insert is
 // retried with backoff while the warehouse is unreachable; offsets become committable only once the
 // insert is acknowledged. Redelivered rows are harmless: the tables collapse them (ReplacingMergeTree).
-import type { TopicPartition, TopicPartitionOffset, Logger } from '../../engine/index.ts';
+import { withBackoff, type BackoffOptions, type Logger, type TopicPartition, type TopicPartitionOffset } from '../../engine/index.ts';
 import { tableOf } from '../../schemas/topics.ts';
-import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
 import { WarehouseError } from '../../warehouse/errors.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import type { Warehouse } from '../../warehouse/warehouse.ts';

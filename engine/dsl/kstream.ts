@@ -16,7 +16,6 @@ import { StreamTableJoinProcessor } from '../joins/stream-table-join.ts';
 import { StreamStreamJoinProcessor, type JoinWindow } from '../joins/stream-stream-join.ts';
 import { joinBufferStore } from '../state/join-buffer-store.ts';
 import { stringSerde, v8Serde, type Serde } from '../serdes/serde.ts';
-import { TopologyError } from '../topology/topology.ts';
 import { GroupedStream } from './grouped-stream.ts';
 import type { StreamsBuilder } from './streams-builder.ts';
 import type { VersionedTable } from './versioned-table.ts';
@@ -188,5 +187,3 @@ export class KStream<K, V> {
     return new KStream<K2, V2>(this.builder, name, repartition);
   }
 }
-
-export { TopologyError };

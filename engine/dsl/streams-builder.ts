@@ -1,6 +1,6 @@
 // The entry point of the DSL, in the spirit of Kafka Streams' StreamsBuilder: declare input streams
 // and tables, chain operations on them, then build() the processor graph (a Topology).
-import { nullableStringSerde, stringSerde, type Serde } from '../serdes/serde.ts';
+import { stringSerde, type Serde } from '../serdes/serde.ts';
 import type { StoreSpec } from '../state/state-store.ts';
 import { versionedStore } from '../state/versioned-store.ts';
 import { VersionedTableSourceProcessor } from '../joins/stream-table-join.ts';
@@ -126,5 +126,3 @@ export class StreamsBuilder {
     return `${first.internal ? resolveTopic(first, 'app') : first.name}.late`;
   }
 }
-
-export { nullableStringSerde };

@@ -56,12 +56,6 @@ export class TopologyError extends Error {
   }
 }
 
-/** Where stateful processors send records that fit no open window, keyed by node name. */
-export interface LateTopicSlot {
-  node: string;
-  topic?: string;
-}
-
 export class Topology {
   readonly nodes = new Map<string, NodeSpec>();
   readonly stores = new Map<string, StoreSpec>();
