@@ -57,7 +57,7 @@ export { moduleUrlOfSource } from './bundling/module-url-of-source.ts';
 export { manifestOf, inputsUnchanged, bundleIsCurrent, type BundleManifest } from './bundling/bundle-manifest.ts';
 
 // Errors, logs
-export { withRetry, isRetriable } from './errors/retry.ts';
+export { withBackoff, isRetriable, BACKEND_RETRY, type BackoffOptions } from './errors/retry.ts';
 export { logger, setLogLevel, type Logger } from './observability/logger.ts';
 
 // Testing: backends for topology tests (embedded on a temp dir, Kafka on the test broker)

@@ -7,4 +7,3 @@ export { startWarehouseQueryServer, queryWarehouse, type WarehouseQueryServer } 
 export { warehouseRowConverter, formatDateTime64, type RowConverter } from './rows.ts';
 export { loadMigrations, runMigrations, MIGRATIONS_TABLE } from './migrations.ts';
 export { WarehouseError, WarehouseReadOnlyError, WarehouseBusyError, MigrationError } from './errors.ts';
-export { withBackoff, type BackoffOptions } from './backoff.ts';

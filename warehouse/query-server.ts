@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { sleep } from './backoff.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ChdbWarehouse, warehouseDirOf } from './chdb-warehouse.ts';
 import { WarehouseBusyError, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
 import { serverOptionsFromEnv } from './open-warehouse.ts';

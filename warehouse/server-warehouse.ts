@@ -2,7 +2,7 @@
 // run with readonly=2 (reads and settings only); inserts are batched and retried with backoff while the
 // server is unreachable or overloaded.
 import { ClickHouseError, ClickHouseLogLevel, createClient, type ClickHouseClient } from '@clickhouse/client';
-import { withBackoff, type BackoffOptions } from './backoff.ts';
+import { withBackoff, type BackoffOptions } from '../engine/index.ts';
 import { clickhouseCode, clickhouseMessage, READONLY_CODE, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
 import { renderTsvTable } from './format-table.ts';
 import { runMigrations } from './migrations.ts';

@@ -2,9 +2,8 @@
 // retried with backoff while the warehouse is unreachable; offsets become committable only once the
 // insert is acknowledged. Redelivered rows are harmless: the tables collapse them (ReplacingMergeTree).
 // Dead letters (writeDeadLetters) land in the table `dead_letters`.
-import type { TopicPartition, TopicPartitionOffset, Logger } from '../../engine/index.ts';
+import type { BackoffOptions, Logger, TopicPartition, TopicPartitionOffset } from '../../engine/index.ts';
 import { tableOf } from '../../schemas/topics.ts';
-import type { BackoffOptions } from '../../warehouse/backoff.ts';
 import { WarehouseError } from '../../warehouse/errors.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { formatDateTime64 } from '../../warehouse/rows.ts';

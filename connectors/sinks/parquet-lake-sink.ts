@@ -8,8 +8,7 @@
 // read the chunk again from its start, and once it completes, its files are rewritten and the partial
 // ones (same prefix, smaller last offset) deleted. A replay therefore rewrites the same names, and
 // the final set of files depends only on the log content.
-import type { TopicPartition, TopicPartitionOffset, Logger } from '../../engine/index.ts';
-import type { BackoffOptions } from '../../warehouse/backoff.ts';
+import type { BackoffOptions, Logger, TopicPartition, TopicPartitionOffset } from '../../engine/index.ts';
 import { encodeParquet } from '../../warehouse/parquet/parquet-encode.ts';
 import { parquetSchemaOf } from '../../warehouse/parquet/parquet-schema.ts';
 import { eventLoopTurnIfHeld } from './event-loop-turn.ts';

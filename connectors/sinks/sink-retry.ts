@@ -1,8 +1,7 @@
 // How a sink retries a write its target refuses for now (a server or an S3 endpoint that is down):
 // backoff with no time limit, each retry logged, until it succeeds or the runner stops (`signal`).
 // A failure that is not retriable, or is still failing at the stop, becomes one SinkError.
-import type { Logger } from '../../engine/index.ts';
-import { withBackoff, type BackoffOptions } from '../../warehouse/backoff.ts';
+import { withBackoff, type BackoffOptions, type Logger } from '../../engine/index.ts';
 import { SinkError } from './sink.ts';
 
 export interface SinkRetryOptions {

@@ -3,16 +3,20 @@ import { keyValueStore, type KeyValueStore } from '../state/key-value-store.ts';
 import { sliceSlotsFor, sliceStore } from '../state/slice-store.ts';
 import { sessionStore } from '../state/session-store.ts';
 import type { Processor, ProcessorContext } from '../processors/processor.ts';
+import { processorNode } from '../topology/topology.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { SlicedWindowAggregateProcessor } from '../windows/sliced-window-aggregate.ts';
 import { SessionWindowAggregateProcessor } from '../windows/session-window-aggregate.ts';
-import { SessionWindows, TimeWindows, type Aggregator, type EmitMode } from '../windows/window-specs.ts';
-import { WindowedTable } from './windowed-table.ts';
+import { SessionWindows, TimeWindows, type Aggregator } from '../windows/window-specs.ts';
+import { WindowedAggregation, WindowedTable } from './windowed-table.ts';
 import { KStream } from './kstream.ts';
 import type { StreamsBuilder } from './streams-builder.ts';
 
 export interface AggregateOptions<A> {
-  /** Store name (and changelog `<applicationId>-<storeName>-changelog`); default generated. */
+  /**
+   * Store name (and changelog `<applicationId>-<storeName>-changelog`); default generated. A windowed
+   * aggregation streamed with both emit modes keeps the mode streamed second in `<storeName>-<mode>`.
+   */
   storeName?: string;
   /** Serde of the aggregate in the store and changelog (default v8). */
   aggregateSerde?: Serde<A>;
@@ -35,7 +39,7 @@ export class GroupedStream<V> {
     const storeName = options.storeName ?? b.nameFor('AGGREGATE-STATE-STORE');
     b.addStateStore(keyValueStore<A>(storeName, options.aggregateSerde));
     const name = b.nameFor('AGGREGATE');
-    b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new KeyAggregateProcessor<V, A>(storeName, aggregator) as never });
+    b.addNode(processorNode<string, V, string, A>({ name, parents: [this.node], stores: [storeName] }, () => new KeyAggregateProcessor<V, A>(storeName, aggregator)));
     return new KStream<string, A>(b, name, false);
   }
 
@@ -65,18 +69,24 @@ export class TimeWindowedStream<V> {
 
   /**
    * Aggregates into slices of the advance and combines them when a window is read: O(1) state work
-   * per record however many windows overlap. Emits on every update until suppress() says otherwise.
+   * per record however many windows overlap. The table emits every update; suppress() returns one
+   * that emits final results only.
    */
   aggregate<A>(aggregator: Aggregator<string, V, A>, options: AggregateOptions<A> = {}): WindowedTable<A> {
     const b = this.builder;
+    const windows = this.windows;
     const storeName = options.storeName ?? b.nameFor('WINDOW-SLICES-STATE-STORE');
-    b.addStateStore(sliceStore<A>(storeName, sliceSlotsFor(this.windows), options.aggregateSerde));
     b.topology.requireLookback(this.windows.sizeMs + this.windows.graceMs);
-    const name = b.nameFor('WINDOW-AGGREGATE');
-    const opts = { windows: this.windows, aggregator, storeName, emit: 'update' as EmitMode, lateTopic: options.lateTopic };
-    b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new SlicedWindowAggregateProcessor<V, A>({ ...opts, lateTopic: opts.lateTopic! }) as never });
-    b.requestLateTopic({ node: name, options: opts });
-    return new WindowedTable<A>(b, name, opts);
+    const aggregation = new WindowedAggregation<V, A>(b, {
+      parent: this.node,
+      kind: 'WINDOW-AGGREGATE',
+      firstNode: b.nameFor('WINDOW-AGGREGATE'),
+      storeName,
+      lateTopic: options.lateTopic,
+      store: (name) => sliceStore<A>(name, sliceSlotsFor(windows), options.aggregateSerde),
+      processor: (o) => new SlicedWindowAggregateProcessor<V, A>({ windows, aggregator, ...o }),
+    });
+    return new WindowedTable<A>(aggregation, 'update');
   }
 
   count(options: AggregateOptions<number> = {}): WindowedTable<number> {
@@ -97,15 +107,20 @@ export class SessionWindowedStream<V> {
 
   aggregate<A>(aggregator: Aggregator<string, V, A>, options: AggregateOptions<A> = {}): WindowedTable<A> {
     const b = this.builder;
+    const windows = this.windows;
     const storeName = options.storeName ?? b.nameFor('SESSION-STATE-STORE');
-    b.addStateStore(sessionStore<A>(storeName, options.aggregateSerde));
     // A session can grow without bound: no point in time short of the beginning rebuilds it.
     b.topology.requireLookback(Infinity);
-    const name = b.nameFor('SESSION-AGGREGATE');
-    const opts = { windows: this.windows, aggregator, storeName, emit: 'update' as EmitMode, lateTopic: options.lateTopic };
-    b.addNode({ kind: 'processor', name, parents: [this.node], stores: [storeName], create: () => new SessionWindowAggregateProcessor<V, A>({ ...opts, lateTopic: opts.lateTopic! }) as never });
-    b.requestLateTopic({ node: name, options: opts });
-    return new WindowedTable<A>(b, name, opts);
+    const aggregation = new WindowedAggregation<V, A>(b, {
+      parent: this.node,
+      kind: 'SESSION-AGGREGATE',
+      firstNode: b.nameFor('SESSION-AGGREGATE'),
+      storeName,
+      lateTopic: options.lateTopic,
+      store: (name) => sessionStore<A>(name, options.aggregateSerde),
+      processor: (o) => new SessionWindowAggregateProcessor<V, A>({ windows, aggregator, ...o }),
+    });
+    return new WindowedTable<A>(aggregation, 'update');
   }
 
   count(options: AggregateOptions<number> = {}): WindowedTable<number> {

@@ -1,6 +1,7 @@
 // A stream of keyed records: the chainable operations of the DSL. Each call adds a node to the
 // builder's topology and returns a handle on the new stream.
-import type { Processor, ProcessorSupplier } from '../processors/processor.ts';
+import type { ProcessorSupplier } from '../processors/processor.ts';
+import { processorNode } from '../topology/topology.ts';
 import { sinkKeySerde } from '../processors/sink-processor.ts';
 import {
   FilterProcessor,
@@ -16,7 +17,6 @@ import { StreamTableJoinProcessor } from '../joins/stream-table-join.ts';
 import { StreamStreamJoinProcessor, type JoinWindow } from '../joins/stream-stream-join.ts';
 import { joinBufferStore } from '../state/join-buffer-store.ts';
 import { stringSerde, v8Serde, type Serde } from '../serdes/serde.ts';
-import { TopologyError } from '../topology/topology.ts';
 import { GroupedStream } from './grouped-stream.ts';
 import type { StreamsBuilder } from './streams-builder.ts';
 import type { VersionedTable } from './versioned-table.ts';
@@ -90,7 +90,7 @@ export class KStream<K, V> {
   /** One stream of the records of this and the other streams. */
   merge(...others: KStream<K, V>[]): KStream<K, V> {
     const name = this.builder.nameFor('MERGE');
-    this.builder.addNode({ kind: 'processor', name, parents: [this.node, ...others.map((o) => o.node)], stores: [], create: () => new PassThroughProcessor() as never });
+    this.builder.addNode(processorNode<K, V, K, V>({ name, parents: [this.node, ...others.map((o) => o.node)] }, () => new PassThroughProcessor()));
     return new KStream<K, V>(this.builder, name, this.repartitionRequired || others.some((o) => o.repartitionRequired));
   }
 
@@ -134,22 +134,22 @@ export class KStream<K, V> {
     b.addStateStore(joinBufferStore<V>(ls));
     b.addStateStore(joinBufferStore<V2>(rs));
     b.topology.requireLookback(window.beforeMs + window.afterMs + window.graceMs);
-    const lateOptions: { lateTopic?: string } = { lateTopic: options.lateTopic };
     const j = joiner as unknown as (l: unknown, r: unknown, k: string) => R;
     const leftNode = b.nameFor('JOIN-THIS');
-    b.addNode({ kind: 'processor', name: leftNode, parents: [left.node], stores: [ls, rs], create: () => new StreamStreamJoinProcessor({ thisStore: ls, otherStore: rs, window, side: 'left', joiner: j, lateTopic: lateOptions.lateTopic! }) as never });
     const rightNode = b.nameFor('JOIN-OTHER');
-    b.addNode({ kind: 'processor', name: rightNode, parents: [right.node], stores: [rs, ls], create: () => new StreamStreamJoinProcessor({ thisStore: rs, otherStore: ls, window, side: 'right', joiner: j, lateTopic: lateOptions.lateTopic! }) as never });
     const merged = b.nameFor('JOIN-MERGE');
-    b.addNode({ kind: 'processor', name: merged, parents: [leftNode, rightNode], stores: [], create: () => new PassThroughProcessor() as never });
-    b.requestLateTopic({ node: merged, options: lateOptions });
+    // Both sides send late records to the topic of the join's output, decided at build().
+    const late = b.lateTopicFor(merged, options.lateTopic);
+    b.addNode(processorNode<string, V, string, R>({ name: leftNode, parents: [left.node], stores: [ls, rs] }, () => new StreamStreamJoinProcessor<V, V2, R>({ thisStore: ls, otherStore: rs, window, side: 'left', joiner: j, lateTopic: late.name })));
+    b.addNode(processorNode<string, V2, string, R>({ name: rightNode, parents: [right.node], stores: [rs, ls] }, () => new StreamStreamJoinProcessor<V2, V, R>({ thisStore: rs, otherStore: ls, window, side: 'right', joiner: j, lateTopic: late.name })));
+    b.addNode(processorNode<string, R, string, R>({ name: merged, parents: [leftNode, rightNode] }, () => new PassThroughProcessor()));
     return new KStream<K, R>(b, merged, false);
   }
 
   /** A custom processor with access to the named state stores (declared with builder.addStateStore). */
   process<K2, V2>(supplier: ProcessorSupplier<K, V, K2, V2>, ...storeNames: string[]): KStream<K2, V2> {
     const name = this.builder.nameFor('PROCESSOR');
-    this.builder.addNode({ kind: 'processor', name, parents: [this.node], stores: storeNames, create: supplier as () => Processor<unknown, unknown, unknown, unknown> });
+    this.builder.addNode(processorNode({ name, parents: [this.node], stores: storeNames }, supplier));
     return new KStream<K2, V2>(this.builder, name, true);
   }
 
@@ -168,13 +168,9 @@ export class KStream<K, V> {
   private tableJoin<T, R>(table: VersionedTable<T>, joiner: (v: V, t: T | null, k: K) => R, options: TableJoinOptions<K, V>, kind: 'inner' | 'left'): KStream<K, R> {
     const s = options.tableKey ? this : this.copartitioned();
     const name = this.builder.nameFor(kind === 'inner' ? 'JOIN' : 'LEFTJOIN');
-    this.builder.addNode({
-      kind: 'processor',
-      name,
-      parents: [s.node],
-      stores: [table.storeName],
-      create: () => new StreamTableJoinProcessor<K, V, T, R>({ storeName: table.storeName, joiner, kind, tableKey: options.tableKey, asOf: options.asOf }) as never,
-    });
+    this.builder.addNode(
+      processorNode<K, V, K, R>({ name, parents: [s.node], stores: [table.storeName] }, () => new StreamTableJoinProcessor<K, V, T, R>({ storeName: table.storeName, joiner, kind, tableKey: options.tableKey, asOf: options.asOf })),
+    );
     return new KStream<K, R>(this.builder, name, false);
   }
 
@@ -182,11 +178,9 @@ export class KStream<K, V> {
     return this.repartitionRequired ? this.repartition() : this;
   }
 
-  private add<K2, V2>(kind: string, create: () => Processor<never, never, K2, V2>, repartition: boolean): KStream<K2, V2> {
+  private add<K2, V2>(kind: string, create: ProcessorSupplier<K, V, K2, V2>, repartition: boolean): KStream<K2, V2> {
     const name = this.builder.nameFor(kind);
-    this.builder.addNode({ kind: 'processor', name, parents: [this.node], stores: [], create: create as unknown as () => Processor<unknown, unknown, unknown, unknown> });
+    this.builder.addNode(processorNode({ name, parents: [this.node] }, create));
     return new KStream<K2, V2>(this.builder, name, repartition);
   }
 }
-
-export { TopologyError };

@@ -1,11 +1,12 @@
 // The entry point of the DSL, in the spirit of Kafka Streams' StreamsBuilder: declare input streams
 // and tables, chain operations on them, then build() the processor graph (a Topology).
-import { nullableStringSerde, stringSerde, type Serde } from '../serdes/serde.ts';
+import { stringSerde, type Serde } from '../serdes/serde.ts';
 import type { StoreSpec } from '../state/state-store.ts';
 import { versionedStore } from '../state/versioned-store.ts';
 import { VersionedTableSourceProcessor } from '../joins/stream-table-join.ts';
-import { Topology, TopologyError, resolveTopic, type NodeSpec, type SourceNodeSpec, type TopicRef } from '../topology/topology.ts';
+import { Topology, TopologyError, processorNode, resolveTopic, type NodeSpec, type SourceNodeSpec, type TopicRef } from '../topology/topology.ts';
 import { KStream } from './kstream.ts';
+import { LateTopic } from './late-topic.ts';
 import { VersionedTable } from './versioned-table.ts';
 
 export interface StreamOptions<V> {
@@ -29,16 +30,10 @@ export interface BuilderOptions {
   lateTopic?: string;
 }
 
-/** A stateful node waiting for its late topic to be decided at build(). */
-export interface LateTopicRequest {
-  node: string;
-  options: { lateTopic?: string };
-}
-
 export class StreamsBuilder {
   readonly topology = new Topology();
   private counter = 0;
-  private readonly lateRequests: LateTopicRequest[] = [];
+  private readonly lateTopics: LateTopic[] = [];
   private built = false;
 
   constructor(readonly options: BuilderOptions = {}) {}
@@ -62,11 +57,12 @@ export class StreamsBuilder {
     const source = this.nameFor('TABLE-SOURCE');
     this.addNode(this.sourceSpec(source, [{ name: topic, internal: false }], options));
     const writer = this.nameFor('TABLE-MATERIALIZE');
-    this.addNode({ kind: 'processor', name: writer, parents: [source], stores: [storeName], create: () => new VersionedTableSourceProcessor<V>(storeName) as never });
+    this.addNode(processorNode<string, V, never, never>({ name: writer, parents: [source], stores: [storeName] }, () => new VersionedTableSourceProcessor<V>(storeName)));
     return new VersionedTable<V>(storeName, writer);
   }
 
   addStateStore(spec: StoreSpec): this {
+    if (this.built) throw new TopologyError('cannot add to a topology after build()');
     this.topology.addStore(spec);
     return this;
   }
@@ -74,11 +70,7 @@ export class StreamsBuilder {
   build(): Topology {
     if (this.built) return this.topology;
     this.built = true;
-    for (const req of this.lateRequests) {
-      if (req.options.lateTopic) continue;
-      req.options.lateTopic = this.options.lateTopic ?? this.defaultLateTopic(req.node);
-    }
-    for (const req of this.lateRequests) this.topology.lateTopics.add(req.options.lateTopic!);
+    for (const late of this.lateTopics) this.topology.lateTopics.add(late.decide(() => this.options.lateTopic ?? this.defaultLateTopic(late.node)));
     this.topology.subTopologies(); // validates
     return this.topology;
   }
@@ -94,8 +86,11 @@ export class StreamsBuilder {
     this.topology.addNode(node);
   }
 
-  requestLateTopic(req: LateTopicRequest): void {
-    this.lateRequests.push(req);
+  /** Where `node` sends late records: `named`, else the topic build() decides. */
+  lateTopicFor(node: string, named: string | undefined): LateTopic {
+    const late = new LateTopic(node, named);
+    this.lateTopics.push(late);
+    return late;
   }
 
   sourceSpec<V>(name: string, topics: TopicRef[], options: StreamOptions<V>): SourceNodeSpec {
@@ -126,5 +121,3 @@ export class StreamsBuilder {
     return `${first.internal ? resolveTopic(first, 'app') : first.name}.late`;
   }
 }
-
-export { nullableStringSerde };

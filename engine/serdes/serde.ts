@@ -41,12 +41,6 @@ export const stringSerde: Serde<string> = {
   },
 };
 
-/** A key that may be absent (null), e.g. for keyless input topics. */
-export const nullableStringSerde: Serde<string | null> = {
-  serialize: (v) => (v === null ? null : Buffer.from(v, 'utf8')),
-  deserialize: (b) => (b === null ? null : b.toString('utf8')),
-};
-
 /** The first byte of everything v8 serialize writes: how stores tell values of v8Serde from their own formats. */
 export const V8_VERSION_TAG = 0xff;
 

@@ -3,7 +3,7 @@
 // other stores, or ahead of the changelog: the topic was recreated) rebuild from the changelog.
 // Changelog records read are appended to the local copy as they are, so the next start is local.
 import type { LogAdmin, PartitionReader } from '../backend/backend.ts';
-import { withRetry } from '../errors/retry.ts';
+import { BACKEND_RETRY, isRetriable, withBackoff } from '../errors/retry.ts';
 import type { LocalTaskState } from './local-state.ts';
 import type { StateStore } from './state-store.ts';
 
@@ -33,7 +33,7 @@ export async function restoreTaskStores(options: {
 }): Promise<RestoreResult> {
   const { stores, changelogTopics, local, admin, reader, partition } = options;
   const ends = new Map<string, number>();
-  for (const [name, topic] of changelogTopics) ends.set(name, (await withRetry(`endOffsets ${topic}`, () => admin.endOffsets(topic)))[partition] ?? 0);
+  for (const [name, topic] of changelogTopics) ends.set(name, (await withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY))[partition] ?? 0);
 
   const cp = local.readCheckpoint();
   const valid =

@@ -17,7 +17,7 @@ import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
-import { withRetry } from '../errors/retry.ts';
+import { BACKEND_RETRY, isRetriable, withBackoff } from '../errors/retry.ts';
 
 /** Until-idle: how soon the group's committed offsets are looked at again after they were behind. */
 const GROUP_CHECK_FIRST_WAIT_MS = 10;
@@ -356,7 +356,7 @@ export class StreamsApp {
       if (pos < (consumer.knownEnd(b) ?? 0)) continue;
       const askedAt = this.endsAskedAt.get(b.topic);
       if (askedAt === undefined || now - askedAt >= 20) {
-        await withRetry(`endOffsets ${b.topic}`, () => consumer.refreshEnds(b.topic));
+        await withBackoff(() => consumer.refreshEnds(b.topic), isRetriable, BACKEND_RETRY);
         this.endsAskedAt.set(b.topic, now);
       }
       const q = b.task.queueFor(b.topic);
@@ -441,7 +441,7 @@ export class StreamsApp {
     const admin = this.admin();
     const looked = await Promise.all(
       this.sourceTopics.map((topic) =>
-        Promise.all([withRetry(`endOffsets ${topic}`, () => admin.endOffsets(topic)), withRetry(`committedOffsets ${topic}`, () => admin.committedOffsets(this.applicationId, topic))]),
+        Promise.all([withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY), withBackoff(() => admin.committedOffsets(this.applicationId, topic), isRetriable, BACKEND_RETRY)]),
       ),
     );
     for (let i = 0; i < this.sourceTopics.length; i++) {
@@ -451,7 +451,7 @@ export class StreamsApp {
       if (behind.length === 0) continue;
       // Records deleted (retention) before the group read them can never be committed past:
       // measure from the earliest offset still in the log, and say what was lost.
-      const starts = await withRetry(`startOffsets ${topic}`, () => admin.startOffsets(topic));
+      const starts = await withBackoff(() => admin.startOffsets(topic), isRetriable, BACKEND_RETRY);
       for (const p of behind) {
         const from = committed[p] ?? 0;
         if (Math.max(from, starts[p]) < ends[p]) return false;
@@ -590,7 +590,7 @@ export class StreamsApp {
     const defaultPartitions = Math.max(1, ...partitionsOf.values());
     for (const late of this.o.topology.lateTopics) if (!existing.has(late)) toCreate.push({ name: late, partitions: defaultPartitions });
     const unique = new Map(toCreate.map((t) => [t.name, t]));
-    await withRetry('createTopics', () => admin.createTopics([...unique.values()]));
+    await withBackoff(() => admin.createTopics([...unique.values()]), isRetriable, BACKEND_RETRY);
     this.sourceTopics = [...sources];
   }
 }

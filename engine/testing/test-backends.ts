@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Backend, LogRecord } from '../backend/backend.ts';
-import { withRetry } from '../errors/retry.ts';
+import { BACKEND_RETRY, isRetriable, withBackoff } from '../errors/retry.ts';
 import { createEmbeddedBackend } from '../backend/embedded/embedded-backend.ts';
 
 export type BackendKind = 'embedded' | 'kafka';
@@ -69,7 +69,7 @@ export function testEnvAt(kind: BackendKind, dir: string, prefix: string): TestE
 
 /** Every committed record of a topic, partition by partition. */
 export async function readTopic(backend: Backend, topic: string): Promise<LogRecord[]> {
-  const ends = await withRetry('endOffsets', () => backend.admin().endOffsets(topic));
+  const ends = await withBackoff(() => backend.admin().endOffsets(topic), isRetriable, BACKEND_RETRY);
   const reader = await backend.partitionReader();
   const out: LogRecord[] = [];
   try {

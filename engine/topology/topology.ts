@@ -1,7 +1,7 @@
 // The processor graph a StreamsBuilder compiles to, and its split into sub-topologies: groups of
 // nodes connected by edges or shared state stores. A repartition topic cuts the graph (written by
 // one sub-topology, read by another). Each sub-topology runs as one task per input partition.
-import type { Processor } from '../processors/processor.ts';
+import type { Processor, ProcessorSupplier } from '../processors/processor.ts';
 import type { Serde } from '../serdes/serde.ts';
 import { changelogTopicOf, type StoreSpec } from '../state/state-store.ts';
 
@@ -27,7 +27,20 @@ export interface ProcessorNodeSpec {
   name: string;
   parents: string[];
   stores: string[];
+  /** Builds the node's processor in a task, which hands it records untyped: processorNode() typed them. */
   create: () => Processor<unknown, unknown, unknown, unknown>;
+}
+
+/**
+ * A processor node whose processor reads its parents' records as (KIn, VIn) and forwards (KOut, VOut):
+ * the DSL states the record types here, where it knows them. Processor's methods take their
+ * parameters bivariantly, so the typed supplier is the spec's untyped one without a cast.
+ */
+export function processorNode<KIn, VIn, KOut, VOut>(
+  node: { name: string; parents: string[]; stores?: string[] },
+  create: ProcessorSupplier<KIn, VIn, KOut, VOut>,
+): ProcessorNodeSpec {
+  return { kind: 'processor', name: node.name, parents: node.parents, stores: node.stores ?? [], create };
 }
 
 export interface SinkNodeSpec {
@@ -54,12 +67,6 @@ export class TopologyError extends Error {
     super(message);
     this.name = 'TopologyError';
   }
-}
-
-/** Where stateful processors send records that fit no open window, keyed by node name. */
-export interface LateTopicSlot {
-  node: string;
-  topic?: string;
 }
 
 export class Topology {

@@ -175,3 +175,43 @@ describe.each(BACKEND_KINDS)('windowed aggregation on %s', (kind) => {
     expect(late.length).toBeGreaterThan(0);
   });
 });
+
+// The DSL's handles are values: suppress() returns a new table and leaves the one it was called on
+// (and a stream taken from it earlier) emitting every update. Backend-independent: embedded only.
+describe('suppress on a table already streamed', () => {
+  let env: TestEnv;
+  afterEach(async () => env?.cleanup());
+
+  it('leaves the earlier stream emitting updates; the suppressed one emits one final result per window', async () => {
+    env = await testEnv('embedded');
+    const backend = await env.open();
+    const input = `${env.prefix}-events`;
+    await backend.admin().createTopics([{ name: input, partitions: 1 }]);
+    const producer = await backend.producer();
+    const at = [[10, 1], [20, 2], [110, 4], [120, 8], [250, 16]];
+    await producer.send(at.map(([t, amount], id) => ({ topic: input, key: Buffer.from('k'), value: eventSerde.serialize({ id, amount }), timestamp: TEST_EPOCH + t })));
+    await producer.close();
+
+    const b = new StreamsBuilder();
+    const table = b.stream(input, { valueSerde: eventSerde }).groupByKey().windowedBy(TimeWindows.tumbling(100)).aggregate(aggregator, { storeName: 'agg' });
+    const updates = table.toStream();
+    const finals = table.suppress(untilWindowCloses()).toStream();
+    const asResult = (a: Agg, k: Windowed<string>): Result => ({ key: k.key, start: k.start, end: k.end, ...a });
+    updates.mapValues(asResult).to(`${env.prefix}-updates`, { valueSerde: resultSerde });
+    finals.mapValues(asResult).to(`${env.prefix}-finals`, { valueSerde: resultSerde });
+    const topology = b.build();
+    // The first stream's aggregate keeps the named store (and changelog); the second has its own.
+    expect([...topology.stores.keys()].sort()).toEqual(['agg', 'agg-final']);
+    expect([...topology.lateTopics].sort()).toEqual([`${env.prefix}-finals.late`, `${env.prefix}-updates.late`]);
+
+    const app = new StreamsApp({ applicationId: `${env.prefix}-app`, topology, backend, stateDir: `${env.dir}/state` });
+    await app.runUntilIdle();
+    await app.stop();
+
+    const read = async (topic: string): Promise<string[]> =>
+      (await readTopic(backend, topic)).map((r) => resultSerde.deserialize(r.value)).map((r) => `${r.start - TEST_EPOCH}-${r.end - TEST_EPOCH}: ${r.count} ${r.sum}`);
+    expect(await read(`${env.prefix}-updates`)).toEqual(['0-100: 1 1', '0-100: 2 3', '100-200: 1 4', '100-200: 2 12', '200-300: 1 16']);
+    // Times relative to TEST_EPOCH (a multiple of 100); [200, 300) is still open at stream time 250.
+    expect(await read(`${env.prefix}-finals`)).toEqual(['0-100: 2 3', '100-200: 2 12']);
+  });
+});

@@ -16,7 +16,7 @@ import { resolveSettings } from '../../app/settings.ts';
 import { chunkStart } from '../../connectors/sinks/lake-layout.ts';
 import { DEFAULT_CHUNK_OFFSETS } from '../../connectors/sinks/parquet-lake-sink.ts';
 import { sinkGroupId } from '../../connectors/sinks/sink-runner.ts';
-import { setLogLevel, UnknownTopicError, withRetry, type LogAdmin, type TopicInfo } from '../../engine/index.ts';
+import { BACKEND_RETRY, isRetriable, setLogLevel, UnknownTopicError, withBackoff, type LogAdmin, type TopicInfo } from '../../engine/index.ts';
 import { exited, finished, runCli, startCli, type CliOptions } from '../testing/cli-process.ts';
 import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
 import { loadInputs, RISK_FEATURES, RISK_FEATURES_INPUTS } from '../testing/load-inputs.ts';
@@ -55,7 +55,7 @@ async function logState(env: Environment): Promise<LogState> {
     const topics: Record<string, number[]> = {};
     for (const t of await listTopics(admin)) if (belongsToPipeline(t.name)) topics[t.name] = t.endOffsets;
     const committed: Record<string, (number | null)[]> = {};
-    for (const group of GROUPS) for (const topic of READ_TOPICS.filter((t) => t in topics)) committed[`${group} ${topic}`] = await withRetry('committedOffsets', () => admin.committedOffsets(group, topic));
+    for (const group of GROUPS) for (const topic of READ_TOPICS.filter((t) => t in topics)) committed[`${group} ${topic}`] = await withBackoff(() => admin.committedOffsets(group, topic), isRetriable, BACKEND_RETRY);
     return { topics, committed };
   } finally {
     await admin.close();

@@ -4,7 +4,7 @@
 // nothing committed for the application.
 import { DEFAULT_PARTITIONS } from '../../schemas/topics.ts';
 import { inputsOf, type PipelineDefinition } from '../../app/catalog.ts';
-import { withRetry } from '../../engine/index.ts';
+import { BACKEND_RETRY, isRetriable, withBackoff } from '../../engine/index.ts';
 import type { Environment } from '../../app/environment.ts';
 
 export class FreshTopicsError extends Error {
@@ -46,7 +46,7 @@ export async function freshPipelineTopics(env: Environment, def: PipelineDefinit
     for (const topic of inputs) {
       // The group's coordinator may still be loading after the topics were re-created (Kafka
       // answers NOT_COORDINATOR, a retriable error; seen once in a full test run).
-      const committed = await withRetry(`committedOffsets ${topic}`, () => admin.committedOffsets(def.applicationId, topic));
+      const committed = await withBackoff(() => admin.committedOffsets(def.applicationId, topic), isRetriable, BACKEND_RETRY);
       if (committed.some((o) => o !== null)) {
         await admin.setCommittedOffsets(def.applicationId, committed.map((_, partition) => ({ topic, partition, offset: 0 })));
       }
