@@ -27,7 +27,7 @@ export async function readCsvTable(file: string): Promise<CsvTable> {
     try {
       cells = splitCsvRecord(header ? rec.raw : rec.raw.replace(/^\uFEFF/, ''));
     } catch (err) {
-      throw new Error(`${where}: ${(err as Error).message}`);
+      throw new Error(`${where}: ${(err as Error).message}`, { cause: err });
     }
     if (!header) {
       header = cells.map((c) => c.trim());

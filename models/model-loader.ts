@@ -34,7 +34,7 @@ export async function loadModel(store: LakeStore, name: string, version: number,
     if (m.kind !== 'random-forest') throw new Error('not a random forest');
     predict = loadForest(m);
   } catch (err) {
-    throw new Error(`model file ${where} is corrupt: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`model file ${where} is corrupt: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   return { name, version, algo, score: (row) => predict([encodeRow(enc, row)])[0] };
 }

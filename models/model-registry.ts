@@ -57,13 +57,13 @@ export async function readStoreJson<T>(store: LakeStore, key: string): Promise<T
   try {
     bytes = await store.get(key);
   } catch (err) {
-    throw new Error(`cannot read model file ${where}: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`cannot read model file ${where}: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
   if (bytes === null) throw new Error(`model file ${where} is missing`);
   try {
     return JSON.parse(bytes.toString('utf8')) as T;
   } catch (err) {
-    throw new Error(`model file ${where} is corrupt: ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`model file ${where} is corrupt: ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
 }
 

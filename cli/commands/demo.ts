@@ -32,8 +32,8 @@ export default async function demo(program: Command, opts: { events: string; see
     const model = await trainFirstModel(settings, seed).catch((err: Error) => `no model (${err.message}): risk-scores left out`);
     process.stderr.write(`demo: ${model}\n`);
     const running = await startPipelines(env, { pipelines: [PIPELINES['risk-scores']], allInputs: true, optionalModels: true, onProgress: showProgress(new ProgressLine(2_000)) });
-    let sample = '';
-    let bands = '';
+    let sample: string;
+    let bands: string;
     let summary;
     try {
       await running.untilIdle();

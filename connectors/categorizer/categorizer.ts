@@ -37,6 +37,7 @@ interface Match {
   category: SpendingCategory;
 }
 
+// eslint-disable-next-line no-control-regex -- the complement of ASCII starts at its first character, NUL
 const NON_ASCII = /[^\x00-\x7f]/;
 const COMBINING_MARKS = /[\u0300-\u036f]/g;
 const APOSTROPHES = /['\u2019]/g;

@@ -35,6 +35,7 @@ export interface DeadLetterRow {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 /** Control characters other than tab, LF and CR: bytes that decode as UTF-8 but are no text (Avro starts with 0x00). */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 export function payloadOf(value: Buffer | null): { payload_encoding: PayloadEncoding; payload: string } {

@@ -5,7 +5,7 @@
 // committed together with the offsets; it is never dropped and never stops the sink. With
 // `deadLetters`, a sink that lands dead letters also reads each topic's `<topic>.dlq` (the runner's own
 // dead letters included) and gets those records as rows (connectors/dead-letters/dead-letter-row.ts).
-import { type Backend, type GroupConsumer, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartition, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
+import { type Backend, type GroupConsumer, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { deadLetterRowOf } from '../dead-letters/dead-letter-row.ts';
@@ -274,7 +274,10 @@ class SinkLoop implements RunningSink {
   private settleWaiters(err?: Error, upToAsk = Infinity): void {
     const ready = this.idleWaiters.filter((w) => err !== undefined || w.asked <= upToAsk);
     this.idleWaiters = this.idleWaiters.filter((w) => !ready.includes(w));
-    for (const w of ready) (err ? w.reject(err) : w.resolve());
+    for (const w of ready) {
+      if (err) w.reject(err);
+      else w.resolve();
+    }
   }
 
 }

@@ -31,6 +31,7 @@ class MovingPartition {
   }
 
   wrap(inner: GroupConsumer): GroupConsumer {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the wrapped consumer's callbacks read this migration's state
     const moving = this;
     const gone = (tp: { partition: number }): boolean => moving.state === 'revoked' && tp.partition === moving.partition;
     return wrappedConsumer(inner, {

@@ -7,7 +7,7 @@
 // Everything is drawn from one seeded PRNG in a fixed order: same seed + same count → the same
 // records, byte for byte.
 import type { SpendingCategory } from '../../categorizer/categories.ts';
-import type { LoanApplication, Repayment, Statement, StatementLine, TopicName, TopicRecords, Transaction } from '../../../schemas/types.ts';
+import type { LoanApplication, Repayment, Statement, StatementLine, TopicRecords, Transaction } from '../../../schemas/types.ts';
 import { DAY_MS, dayOf, dayOfMonth, dayStartMs, HOUR_MS, isFirstOfMonth, previousMonthStartMs } from './book-time.ts';
 import { advanceCase, debtorRecord, isClosed, partnerReport, PARTNERS, strayPartnerReport, type DebtorCase } from './collections.ts';
 import { createCustomer, type CustomerProfile } from './customers.ts';

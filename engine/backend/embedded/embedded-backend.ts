@@ -6,7 +6,6 @@ import fs from 'node:fs';
 import type {
   Backend,
   CommitBatch,
-  GroupConsumer,
   IdleGroupsLease,
   LogAdmin,
   LogProducer,

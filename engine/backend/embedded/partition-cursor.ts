@@ -103,14 +103,13 @@ export class PartitionCursor {
 
   /** Makes the whole record at `position` available in the buffer; returns its size. */
   private ensureRecord(committed: PartitionState): number {
-    let relative = this.position - this.bufStart;
+    const relative = this.position - this.bufStart;
     if (relative >= 0 && relative <= this.bufLength) {
       const size = recordSizeAt(this.buf, relative, this.bufLength);
       if (size >= 0 && relative + size <= this.bufLength) return size;
       if (size > this.buf.length) this.buf = Buffer.allocUnsafe(size);
     }
     this.fill(committed);
-    relative = 0;
     const size = recordSizeAt(this.buf, 0, this.bufLength);
     if (size < 0) this.corrupt('file ends before its committed end');
     if (size > this.bufLength) {
