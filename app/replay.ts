@@ -14,6 +14,8 @@
 // and refuses, with nothing changed, when one has a member.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { ClickHouseSink } from '../connectors/sinks/clickhouse-sink.ts';
+import { ParquetLakeSink } from '../connectors/sinks/parquet-lake-sink.ts';
 import { sinkGroupId } from '../connectors/sinks/sink-runner.ts';
 import { tableOf } from '../schemas/topics.ts';
 import type { TopicName } from '../schemas/types.ts';
@@ -42,7 +44,7 @@ export class ReplayError extends Error {
 }
 
 /** The sink groups that land a pipeline's outputs; rewound with the outputs. */
-export const SINK_NAMES = ['warehouse', 'lake'];
+export const SINK_NAMES = [ClickHouseSink.sinkName, ParquetLakeSink.sinkName];
 
 export function parseReplayPoint(text: string): ReplayPoint {
   if (text === 'earliest') return 'earliest';
@@ -194,7 +196,7 @@ async function applyReplay(env: Environment, def: PipelineDefinition, plan: Repl
       await deleteLakeFiles(env, plan.lakeFiles);
     }
     for (const sink of SINK_NAMES) {
-      const offsets = sink === 'lake' ? lakeOffsets : plan.sinkOffsets;
+      const offsets = sink === ParquetLakeSink.sinkName ? lakeOffsets : plan.sinkOffsets;
       if (offsets.length === 0) continue;
       await lease.verify();
       await admin.setCommittedOffsets(sinkGroupId(sink), offsets);

@@ -26,7 +26,8 @@ export interface ClickHouseSinkOptions {
 }
 
 export class ClickHouseSink implements Sink {
-  readonly name = 'warehouse';
+  static readonly sinkName = 'warehouse';
+  readonly name = ClickHouseSink.sinkName;
   private pending: (SinkRecord | DeadLetterSinkRecord)[] = [];
   private readonly acked = new Map<string, TopicPartitionOffset>();
   /** Per partition, how far the runner has consumed (written or dead-lettered). */

@@ -41,7 +41,8 @@ interface OpenChunk {
 export const DEFAULT_CHUNK_OFFSETS = 50_000;
 
 export class ParquetLakeSink implements Sink {
-  readonly name = 'lake';
+  static readonly sinkName = 'lake';
+  readonly name = ParquetLakeSink.sinkName;
   private readonly chunkOffsets: number;
   private readonly open = new Map<string, OpenChunk>();
   private written = 0;
