@@ -1,4 +1,4 @@
-// The seven spending categories of CONTRACTS §5, in the order features and reports list them.
+// The seven spending categories, in the order features and reports list them.
 export const SPENDING_CATEGORIES = ['food', 'shopping', 'transport', 'housing', 'health', 'entertainment', 'other'] as const;
 
 export type SpendingCategory = (typeof SPENDING_CATEGORIES)[number];

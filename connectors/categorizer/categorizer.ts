@@ -1,4 +1,4 @@
-// Assigns one of the seven spending categories to a transaction (CONTRACTS §5).
+// Assigns one of the seven spending categories to a transaction.
 // It runs once per transaction on the hot path, so the rule table is compiled once into word
 // indexes (no regex per rule) and results are memoised per (merchant, description).
 import { namedCategory, SPENDING_CATEGORIES, type SpendingCategory } from './categories.ts';

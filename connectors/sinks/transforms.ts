@@ -1,5 +1,5 @@
 // The row transforms the sinks apply before writing: the warehouse and the lake store a transaction's
-// assigned category (CONTRACTS §5) — its own when it names one of the seven, else the categorizer's.
+// assigned category — its own when it names one of the seven, else the categorizer's.
 import type { Transaction } from '../../schemas/types.ts';
 import { categorize } from '../categorizer/categorizer.ts';
 import type { RowTransforms } from './sink.ts';

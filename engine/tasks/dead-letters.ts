@@ -1,4 +1,4 @@
-// Where a record goes that cannot be processed (CONTRACTS §3): `<topic>.dlq`, the record as it was
+// Where a record goes that cannot be processed: `<topic>.dlq`, the record as it was
 // read, with headers saying why and where it came from. Stream tasks and sinks write the same shape,
 // so one consumer of dead letters reads both.
 import type { LogRecord, ProduceRecord } from '../backend/backend.ts';

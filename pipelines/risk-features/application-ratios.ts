@@ -1,4 +1,4 @@
-// dti, ltv and utilization of a loan application (CONTRACTS §4). Null whenever a divisor is 0.
+// dti, ltv and utilization of a loan application. Null whenever a divisor is 0.
 import type { LoanApplication } from '../../schemas/types.ts';
 
 export interface ApplicationRatios {

@@ -1,4 +1,4 @@
-// CONTRACTS §4: "a crash and restart produce the same set of records". `riskstream run` is killed
+// A crash and restart produce the same set of records. `riskstream run` is killed
 // with SIGKILL at points inside the pipeline's processing and inside the sinks' landing, then run
 // again to idle; the output topic (records and their offsets), `risk_features FINAL` and the lake
 // files must equal those of an uncrashed run on its own data dir (computed_at aside).

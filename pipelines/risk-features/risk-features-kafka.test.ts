@@ -1,4 +1,4 @@
-// CONTRACTS §4 and DESIGN "the same topology runs on two backends": the same generated input gives
+// The same topology runs on both backends: the same generated input gives
 // the same risk-features records on a real Kafka broker (the one the vitest globalSetup starts) as
 // on the embedded log, in the same partitions; and a replay on Kafka leaves the warehouse and the
 // lake as they were after the first run. Offsets are not compared: Kafka's transaction markers take

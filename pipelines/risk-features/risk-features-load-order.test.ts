@@ -1,4 +1,4 @@
-// CONTRACTS §4: a task takes its input partitions' records in event-time order of their head
+// A task takes its input partitions' records in event-time order of their head
 // records, so risk_features does not depend on which input topic was loaded first. Each case loads
 // the same generated records onto a fresh embedded log before the run, in a different topic order.
 import { mkdtempSync, rmSync } from 'node:fs';

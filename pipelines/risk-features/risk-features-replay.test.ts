@@ -1,4 +1,4 @@
-// CONTRACTS §2 replay: after `replay` + `run --until-idle`, the warehouse and the lake hold the same
+// Replay: after `replay` + `run --until-idle`, the warehouse and the lake hold the same
 // rows as a single clean run: no duplicates, nothing missing. Driven through the CLI as a user would
 // (generate, run, replay, query), on the embedded backend; compared with a clean run on its own data
 // dir: the output topic (records and the offsets they sit at), `risk_features FINAL`, and the lake

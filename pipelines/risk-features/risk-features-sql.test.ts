@@ -1,5 +1,5 @@
-// The risk_features table against an independent recomputation in SQL over the raw warehouse tables
-// (CONTRACTS §4). The SQL below is the specification; it shares no code with the pipeline.
+// The risk_features table against an independent recomputation in SQL over the raw warehouse tables.
+// The SQL below is the specification; it shares no code with the pipeline.
 //
 // Lateness depends on the order a task processes records, which the contract fixes: within a task
 // (one partition of each input), records go in event-time order of the partitions' heads. The test

@@ -1,4 +1,4 @@
-// The per-customer aggregate of one hopping window (CONTRACTS §4), built from day slices.
+// The per-customer aggregate of one hopping window, built from day slices.
 // Every field combines associatively (sums, counts, maxima), so a window = merge of its 30 slices.
 import type { Repayment, Transaction } from '../../schemas/types.ts';
 import type { SpendingCategory } from '../../connectors/categorizer/categories.ts';

@@ -1,4 +1,4 @@
-// The project's topic names are fixed (CONTRACTS §3), so a test that runs a pipeline on the shared
+// The project's topic names are fixed, so a test that runs a pipeline on the shared
 // Kafka broker starts from a clean slate: it deletes the pipeline's topics (inputs, outputs, their
 // .late/.dlq companions and the application's internal topics) and re-creates the inputs empty, with
 // nothing committed for the application.

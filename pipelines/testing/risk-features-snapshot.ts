@@ -1,7 +1,7 @@
 // What a run of the risk-features pipeline left behind, in a form two runs can be compared by:
 // the output topic (decoded), the warehouse table (FINAL) and the lake files (names and rows read
-// back by chDB's file()). computed_at is processing time, the one field allowed to differ
-// (CONTRACTS §4), so it is left out everywhere.
+// back by chDB's file()). computed_at is processing time, the one field allowed to differ,
+// so it is left out everywhere.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import type { Environment } from '../../app/environment.ts';

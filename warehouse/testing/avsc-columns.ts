@@ -21,7 +21,7 @@ interface AvscColumn {
 function avscColumns(fields: readonly AvroField[], where: string): AvscColumn[] {
   return fields.map((f) => {
     const column = avscColumn(f.name, f.type, `${where}.${f.name}`);
-    // Money is integer minor units (CONTRACTS): a *_cents field is a long, whatever else changes.
+    // Money is integer minor units: a *_cents field is a long, whatever else changes.
     if (f.name.endsWith('_cents') && column.type !== 'long') throw new Error(`${where}.${f.name} is money but ${JSON.stringify(f.type)}, not a long`);
     return column;
   });

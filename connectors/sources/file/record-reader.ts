@@ -1,6 +1,6 @@
 // One input line → one valid record of a topic, or a LineError naming the field that is wrong.
 // Validation is the topic's own Avro schema (avsc isValid with an errorHook for the field path),
-// plus the few value rules CONTRACTS states that Avro cannot (amount_cents > 0 on transactions),
+// plus the few value rules the topics have that Avro cannot state (amount_cents > 0 on transactions),
 // plus the times' rules (time-field.ts): valid dates, within the event-time bounds.
 import type avro from 'avsc';
 import { DEFAULT_EVENT_TIME_BOUNDS, type EventTimeBounds } from '../../../engine/index.ts';
