@@ -17,32 +17,23 @@
 // customer has stopped paying). The missed record itself is reported days after its due time, so a
 // window ending at or before the due time cannot contain it: no feature sees the default.
 import { existsSync } from 'node:fs';
+import { avroSchemaOf } from '../schemas/topics.ts';
 import { readCsvTable } from './csv-table.ts';
 import { checkedDataset, type Dataset, type FeatureRow } from './dataset.ts';
 import { Random } from './random.ts';
 
 const DAY_MS = 86_400_000;
 
-/** The risk_features columns used as features (identifiers and times left out). */
-export const WAREHOUSE_FEATURES = [
-  'txn_count',
-  'debit_total_cents',
-  'credit_total_cents',
-  'max_debit_cents',
-  'spend_food_cents',
-  'spend_shopping_cents',
-  'spend_transport_cents',
-  'spend_housing_cents',
-  'spend_health_cents',
-  'spend_entertainment_cents',
-  'spend_other_cents',
-  'repayments_due',
-  'repayments_late',
-  'max_days_late',
-  'dti',
-  'ltv',
-  'utilization',
-] as const;
+/** The risk_features columns used as features: its numbers, as its .avsc declares them (identifiers and times left out). */
+export const WAREHOUSE_FEATURES: readonly string[] = (avroSchemaOf('risk-features') as { fields: { name: string; type: unknown }[] }).fields
+  .filter((f) => isPlainNumber(f.type))
+  .map((f) => f.name);
+
+/** int, long, double or float, or a union of those with null; not a logical type such as timestamp-millis. */
+function isPlainNumber(type: unknown): boolean {
+  if (Array.isArray(type)) return type.filter((t) => t !== 'null').every(isPlainNumber);
+  return typeof type === 'string' && ['int', 'long', 'float', 'double'].includes(type);
+}
 
 export type QueryRows = <T>(sql: string) => Promise<T[]>;
 

@@ -38,21 +38,28 @@ describe('risk-scores topology', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('scores every window with the model current at its record, bands it and names the version', async () => {
+  /** A fresh embedded log with a risk-features topic, and a way to produce windows to it. */
+  async function setUp(partitions: number): Promise<{ log: Backend; avro: AvroSerde; produce: (windows: RiskFeatures[]) => Promise<void> }> {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'risk-scores-'));
-    backend = createEmbeddedBackend(path.join(dir, 'log'));
+    const log = createEmbeddedBackend(path.join(dir, 'log'));
+    backend = log;
     const avro = new AvroSerde(new FileSchemaRegistry(path.join(dir, 'registry')));
     await avro.prepare(['risk-features']);
-    await backend.admin().createTopics([{ name: 'risk-features', partitions: 2 }]);
+    await log.admin().createTopics([{ name: 'risk-features', partitions }]);
     const produce = async (windows: RiskFeatures[]): Promise<void> => {
-      const producer = await backend!.producer();
+      const producer = await log.producer();
       await producer.send(windows.map((w) => ({ topic: 'risk-features', key: Buffer.from(w.customer_id), value: avro.encode('risk-features', w), timestamp: w.event_time })));
       await producer.close();
     };
+    return { log, avro, produce };
+  }
+
+  it('scores every window with the model current at its record, bands it and names the version', async () => {
+    const { log, avro, produce } = await setUp(2);
     let current = model(1, 10);
     const models = new Map([[DEFAULT_RISK_MODEL, { current: () => current }]]);
     const run = async (): Promise<void> => {
-      const app = new StreamsApp({ applicationId: 'scores', topology: riskScoresTopology(avro, { models }), backend: backend!, stateDir: path.join(dir, 'state') });
+      const app = new StreamsApp({ applicationId: 'scores', topology: riskScoresTopology(avro, { models }), backend: log, stateDir: path.join(dir, 'state') });
       await app.runUntilIdle();
       await app.stop();
     };
@@ -63,7 +70,7 @@ describe('risk-scores topology', () => {
     await produce([window('c1', 1, 1), window('c4', 1, 2)]);
     await run();
 
-    const scores = (await readTopic(backend, 'risk-scores')).map((r) => avro.decode('risk-scores', r.value));
+    const scores = (await readTopic(log, 'risk-scores')).map((r) => avro.decode('risk-scores', r.value));
     const byId = Object.fromEntries(scores.map((s) => [s.event_id, [s.default_probability, s.risk_band, s.model_version]]));
     expect(byId).toEqual({
       [`c1:${T0}`]: [0, 'A', 1],
@@ -77,20 +84,14 @@ describe('risk-scores topology', () => {
   });
 
   it('sends a window the model cannot score to the DLQ and goes on', async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'risk-scores-'));
-    backend = createEmbeddedBackend(path.join(dir, 'log'));
-    const avro = new AvroSerde(new FileSchemaRegistry(path.join(dir, 'registry')));
-    await avro.prepare(['risk-features']);
-    await backend.admin().createTopics([{ name: 'risk-features', partitions: 1 }]);
-    const producer = await backend.producer();
-    await producer.send([window('c1', 0, 1), window('c2', 0, 99), window('c3', 0, 2)].map((w) => ({ topic: 'risk-features', key: Buffer.from(w.customer_id), value: avro.encode('risk-features', w), timestamp: w.event_time })));
-    await producer.close();
+    const { log, avro, produce } = await setUp(1);
+    await produce([window('c1', 0, 1), window('c2', 0, 99), window('c3', 0, 2)]);
     const broken: ScoringModel = { name: DEFAULT_RISK_MODEL, version: 7, probabilityOf: (f) => Number(f.repayments_late) / 10 };
     const app = new StreamsApp({ applicationId: 'scores', topology: riskScoresTopology(avro, { models: new Map([[DEFAULT_RISK_MODEL, { current: () => broken }]]) }), backend, stateDir: path.join(dir, 'state') });
     await app.runUntilIdle();
     await app.stop();
-    expect((await readTopic(backend, 'risk-scores')).map((r) => avro.decode('risk-scores', r.value).customer_id)).toEqual(['c1', 'c3']);
-    const [dead] = await readTopic(backend, 'risk-features.dlq');
+    expect((await readTopic(log, 'risk-scores')).map((r) => avro.decode('risk-scores', r.value).customer_id)).toEqual(['c1', 'c3']);
+    const [dead] = await readTopic(log, 'risk-features.dlq');
     expect(dead.headers.error).toContain('gave 9.9 for window c2:');
   });
 
