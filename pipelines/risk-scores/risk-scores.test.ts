@@ -87,7 +87,7 @@ describe('risk-scores topology', () => {
     const { log, avro, produce } = await setUp(1);
     await produce([window('c1', 0, 1), window('c2', 0, 99), window('c3', 0, 2)]);
     const broken: ScoringModel = { name: DEFAULT_RISK_MODEL, version: 7, probabilityOf: (f) => Number(f.repayments_late) / 10 };
-    const app = new StreamsApp({ applicationId: 'scores', topology: riskScoresTopology(avro, { models: new Map([[DEFAULT_RISK_MODEL, { current: () => broken }]]) }), backend, stateDir: path.join(dir, 'state') });
+    const app = new StreamsApp({ applicationId: 'scores', topology: riskScoresTopology(avro, { models: new Map([[DEFAULT_RISK_MODEL, { current: () => broken }]]) }), backend: log, stateDir: path.join(dir, 'state') });
     await app.runUntilIdle();
     await app.stop();
     expect((await readTopic(log, 'risk-scores')).map((r) => avro.decode('risk-scores', r.value).customer_id)).toEqual(['c1', 'c3']);
