@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { manifestOf, moduleUrlOfSource } from '../engine/index.ts';
+import { BUNDLE_OPTIONS, manifestOf } from '../engine/index.ts';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DIST = path.join(ROOT, 'dist');
@@ -19,18 +19,10 @@ export async function buildCli(): Promise<void> {
   fs.rmSync(tmp, { recursive: true, force: true });
   const result = await esbuild.build({
     entryPoints: { main: 'cli/main.ts', 'bundle-manifest': 'engine/bundling/bundle-manifest.ts' },
+    ...BUNDLE_OPTIONS,
     absWorkingDir: ROOT,
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
     outdir: tmp,
-    sourcemap: 'linked',
-    metafile: true,
     logLevel: 'warning',
-    plugins: [moduleUrlOfSource],
   });
   // This file and tsconfig.json too: a change to how the sources are compiled makes the bundle stale.
   const manifest = manifestOf([...Object.keys(result.metafile.inputs), THIS_FILE, 'tsconfig.json'], ROOT, esbuild.version);

@@ -53,7 +53,7 @@ export { openBackend, type BackendSpec } from './backend/open-backend.ts';
 export type { KafkaBackendConfig } from './backend/kafka/kafka-client.ts';
 
 // Bundles of riskstream's TypeScript (the CLI's dist/, the stream threads'): esbuild plugin and staleness check
-export { moduleUrlOfSource } from './bundling/module-url-of-source.ts';
+export { BUNDLE_OPTIONS, moduleUrlOfSource } from './bundling/module-url-of-source.ts';
 export { manifestOf, inputsUnchanged, bundleIsCurrent, type BundleManifest } from './bundling/bundle-manifest.ts';
 
 // Errors, logs

@@ -4,7 +4,7 @@
 // is replaced by that source file's URL.
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import type { Plugin } from 'esbuild';
+import type { BuildOptions, Plugin } from 'esbuild';
 
 /**
  * A pattern, not the string itself: this file is bundled too (the CLI's bundle builds the stream
@@ -21,3 +21,16 @@ export const moduleUrlOfSource: Plugin = {
     });
   },
 };
+
+/** How riskstream's bundles are built: our sources in one ESM bundle per entry, npm packages left to Node. */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  packages: 'external',
+  sourcemap: 'linked',
+  metafile: true,
+  plugins: [moduleUrlOfSource],
+} as const satisfies BuildOptions;

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 import { inputsUnchanged, manifestOf, type BundleManifest } from '../bundling/bundle-manifest.ts';
-import { moduleUrlOfSource } from '../bundling/module-url-of-source.ts';
+import { BUNDLE_OPTIONS } from '../bundling/module-url-of-source.ts';
 import type { Logger } from '../observability/logger.ts';
 
 const WORKER_SOURCE = fileURLToPath(new URL('./stream-thread-worker.ts', import.meta.url));
@@ -59,18 +59,10 @@ async function build(base: string, factorySource: string): Promise<string> {
   const tmp = fs.mkdtempSync(path.join(base, 'build-'));
   const result = await esbuild.build({
     entryPoints: { worker: WORKER_SOURCE, factory: factorySource },
-    bundle: true,
-    splitting: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
+    ...BUNDLE_OPTIONS,
     outdir: tmp,
     absWorkingDir: PROJECT_ROOT,
-    sourcemap: 'linked',
-    metafile: true,
     logLevel: 'silent',
-    plugins: [moduleUrlOfSource],
   });
   const manifest = manifestOf(Object.keys(result.metafile.inputs), PROJECT_ROOT, esbuild.version);
   const name = crypto.createHash('sha256').update(JSON.stringify(manifest)).digest('hex').slice(0, 16);
