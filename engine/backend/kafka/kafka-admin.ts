@@ -60,7 +60,14 @@ export class KafkaAdmin implements LogAdmin {
       const names = (await admin.listTopics()).filter((n) => !n.startsWith('__')).sort();
       const out: TopicInfo[] = [];
       for (const name of names) {
-        const endOffsets = await this.endOffsetsWith(admin, name);
+        let endOffsets: number[];
+        try {
+          endOffsets = await this.endOffsetsWith(admin, name);
+        } catch (err) {
+          // Deleted since it was listed (its partitions lose their leaders first): not a topic any more.
+          if (!(await admin.listTopics()).includes(name)) continue;
+          throw err;
+        }
         out.push({ name, partitions: endOffsets.length, endOffsets });
       }
       return out;
