@@ -3,7 +3,7 @@
 // and commits input offsets only up to what the sink has acknowledged. A record that cannot be decoded
 // or transformed goes to `<topic>.dlq` (headers error, source_topic, source_partition, source_offset),
 // committed together with the offsets; it is never dropped and never stops the sink.
-import { type Backend, type GroupConsumer, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartition, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
+import { type Backend, type GroupConsumer, isBrokerUnreachable, reconnectAfterOutage, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartition, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { eventLoopTurnIfHeld } from './event-loop-turn.ts';
@@ -76,8 +76,8 @@ class SinkLoop implements RunningSink {
 
   constructor(
     private readonly opts: RunSinkOptions,
-    private readonly consumer: GroupConsumer,
-    private readonly producer: TransactionalProducer,
+    private consumer: GroupConsumer,
+    private producer: TransactionalProducer,
   ) {
     this.groupId = sinkGroupId(opts.sink.name);
   }
@@ -87,6 +87,11 @@ class SinkLoop implements RunningSink {
   }
 
   async start(): Promise<void> {
+    await this.subscribe();
+    this.loop = this.run();
+  }
+
+  private async subscribe(): Promise<void> {
     await this.consumer.subscribe(this.opts.topics, {
       onRevoked: async (partitions) => {
         await this.opts.sink.flush(this.stopController.signal);
@@ -96,7 +101,6 @@ class SinkLoop implements RunningSink {
       },
       onAssigned: async () => undefined,
     });
-    this.loop = this.run();
   }
 
   untilIdle(): Promise<void> {
@@ -174,6 +178,14 @@ class SinkLoop implements RunningSink {
         }
       } catch (err) {
         if (this.stopping) break;
+        if (isBrokerUnreachable(err)) {
+          try {
+            await this.recoverFromOutage(err as Error);
+            continue;
+          } catch (again) {
+            err = again;
+          }
+        }
         // A sink that cannot write (beyond its retries) stops this loop; the error reaches untilIdle().
         this.failure = err instanceof Error ? err : new Error(String(err));
         this.opts.logger?.error({ err: this.failure.message, sink: this.name }, 'sink failed');
@@ -181,6 +193,33 @@ class SinkLoop implements RunningSink {
         return;
       }
     }
+  }
+
+  /**
+   * The broker went away mid-run: forget what was written but not committed (the sinks' writes are
+   * idempotent by offset, so re-reading it lands nothing twice), and read again from the group's
+   * committed offsets once the broker answers.
+   */
+  private async recoverFromOutage(err: Error): Promise<void> {
+    this.opts.logger?.warn({ err: err.message, sink: this.name }, 'Kafka unreachable: the sink re-reads from its last commit once the broker is back');
+    this.opts.sink.release(this.consumer.positions().map(({ topic, partition }) => ({ topic, partition })));
+    this.aligned.clear();
+    this.committed.clear();
+    // Records read again are dead-lettered again.
+    this.deadLettered -= this.deadLetters.splice(0).length;
+    await this.consumer.close().catch(() => undefined);
+    await this.producer.close().catch(() => undefined);
+    await reconnectAfterOutage(`sink ${this.name}`, async () => {
+      const consumer = await this.opts.backend.groupConsumer(this.groupId);
+      try {
+        this.producer = await this.opts.backend.transactionalProducer(this.groupId);
+        this.consumer = consumer;
+        await this.subscribe();
+      } catch (err) {
+        await consumer.close().catch(() => undefined);
+        throw err;
+      }
+    }, this.opts.logger, () => this.stopping);
   }
 
   /**

@@ -17,9 +17,12 @@ import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
 import { withRetry } from '../errors/retry.ts';
+import { isBrokerUnreachable, reconnectAfterOutage } from '../errors/broker-outage.ts';
 
 /** Until-idle: how soon the group's committed offsets are looked at again after they were behind. */
 const GROUP_CHECK_FIRST_WAIT_MS = 10;
+/** Recoveries from a broker outage without one good round in between before the application fails. */
+const MAX_RECOVERIES_IN_A_ROW = 5;
 const GROUP_CHECK_MAX_WAIT_MS = 50;
 
 export interface StreamsAppOptions {
@@ -259,7 +262,35 @@ export class StreamsApp {
     const maxPoll = this.o.maxPollRecords ?? 5000;
     let lastCommit = Date.now();
     let processedBefore = 0;
+    let recoveries = 0;
     while (this.state === 'running') {
+      try {
+        processedBefore = await this.runRound(maxPoll, processedBefore, lastCommit, () => (lastCommit = Date.now()));
+        recoveries = 0;
+      } catch (err) {
+        // An error that keeps coming back right after each recovery is not an outage.
+        if (this.state !== 'running' || !isBrokerUnreachable(err) || ++recoveries > MAX_RECOVERIES_IN_A_ROW) throw err;
+        await this.recoverFromOutage(err as Error);
+        processedBefore = 0;
+      }
+    }
+  }
+
+  /**
+   * The broker went away mid-run: drop every task's uncommitted work (their local copies hold only
+   * committed state), leave the group, and join again once the broker answers; the new tasks
+   * restore and resume from the last commit, as after a crash.
+   */
+  private async recoverFromOutage(err: Error): Promise<void> {
+    this.log.warn({ err: err.message }, 'Kafka unreachable: dropping uncommitted work and waiting for the broker');
+    await this.lock.run(() => this.tasks.closeAll(false)).catch(() => undefined);
+    await this.consumer!.close().catch(() => undefined);
+    await reconnectAfterOutage(`application ${this.applicationId}`, () => this.joinGroup(), this.log, () => this.state !== 'running');
+  }
+
+  /** One poll, process and (when due) commit; returns how many records it processed. */
+  private async runRound(maxPoll: number, processedBefore: number, lastCommit: number, committed: () => void): Promise<number> {
+    {
       // Buffered records that could not be processed last time wait on a partition whose data is
       // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
       // the event loop that would deliver that data.
@@ -269,7 +300,7 @@ export class StreamsApp {
       this.pauser.resumeDrained(this.tasks, consumer);
       const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
       await this.preload(records);
-      if (this.state !== 'running') break;
+      if (this.state !== 'running') return 0;
       const startedAt = process.hrtime.bigint();
       this.pauser.route(records, this.tasks, consumer);
       const processed = this.processAll();
@@ -286,10 +317,10 @@ export class StreamsApp {
       const drained = this.idleWaiters.length > 0 && records.length === 0 && processed === 0;
       if (now - lastCommit >= this.commitIntervalMs || drained) {
         await this.commit();
-        lastCommit = Date.now();
+        committed();
       }
       if (drained) await this.checkIdle();
-      processedBefore = processed;
+      return processed;
     }
   }
 
