@@ -52,7 +52,7 @@ export type { KafkaBackendConfig } from './backend/kafka/kafka-client.ts';
 
 // Errors, logs
 export { withRetry, isRetriable } from './errors/retry.ts';
-export { isBrokerUnreachable, reconnectAfterOutage, BROKER_OUTAGE_GRACE_MS } from './errors/broker-outage.ts';
+export { isBrokerUnreachable, reconnectAfterOutage, closeAbandoned, BROKER_OUTAGE_GRACE_MS } from './errors/broker-outage.ts';
 export { logger, setLogLevel, type Logger } from './observability/logger.ts';
 
 // Testing: backends for topology tests (embedded on a temp dir, Kafka on the test broker)

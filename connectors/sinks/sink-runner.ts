@@ -3,7 +3,7 @@
 // and commits input offsets only up to what the sink has acknowledged. A record that cannot be decoded
 // or transformed goes to `<topic>.dlq` (headers error, source_topic, source_partition, source_offset),
 // committed together with the offsets; it is never dropped and never stops the sink.
-import { type Backend, type GroupConsumer, isBrokerUnreachable, reconnectAfterOutage, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartition, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
+import { type Backend, type GroupConsumer, isBrokerUnreachable, reconnectAfterOutage, closeAbandoned, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartition, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { eventLoopTurnIfHeld } from './event-loop-turn.ts';
@@ -207,8 +207,8 @@ class SinkLoop implements RunningSink {
     this.committed.clear();
     // Records read again are dead-lettered again.
     this.deadLettered -= this.deadLetters.splice(0).length;
-    await this.consumer.close().catch(() => undefined);
-    await this.producer.close().catch(() => undefined);
+    const [consumer, producer] = [this.consumer, this.producer];
+    await Promise.all([closeAbandoned(() => consumer.close()), closeAbandoned(() => producer.close())]);
     await reconnectAfterOutage(`sink ${this.name}`, async () => {
       const consumer = await this.opts.backend.groupConsumer(this.groupId);
       try {

@@ -44,3 +44,13 @@ export async function reconnectAfterOutage(what: string, reconnect: () => Promis
     }
   }
 }
+
+/**
+ * Closes a client left over from before an outage, giving up after `ms`: kafkajs' disconnect can
+ * wait forever on a consumer whose broker is gone, and the client is dropped either way.
+ */
+export async function closeAbandoned(close: () => Promise<void>, ms = 5_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([close().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}

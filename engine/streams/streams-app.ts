@@ -17,7 +17,7 @@ import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
 import { withRetry } from '../errors/retry.ts';
-import { isBrokerUnreachable, reconnectAfterOutage } from '../errors/broker-outage.ts';
+import { closeAbandoned, isBrokerUnreachable, reconnectAfterOutage } from '../errors/broker-outage.ts';
 
 /** Until-idle: how soon the group's committed offsets are looked at again after they were behind. */
 const GROUP_CHECK_FIRST_WAIT_MS = 10;
@@ -283,8 +283,9 @@ export class StreamsApp {
    */
   private async recoverFromOutage(err: Error): Promise<void> {
     this.log.warn({ err: err.message }, 'Kafka unreachable: dropping uncommitted work and waiting for the broker');
-    await this.lock.run(() => this.tasks.closeAll(false)).catch(() => undefined);
-    await this.consumer!.close().catch(() => undefined);
+    await this.lock.run(() => closeAbandoned(() => this.tasks.closeAll(false)));
+    const consumer = this.consumer!;
+    await closeAbandoned(() => consumer.close());
     await reconnectAfterOutage(`application ${this.applicationId}`, () => this.joinGroup(), this.log, () => this.state !== 'running');
   }
 
