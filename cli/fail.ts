@@ -5,6 +5,5 @@ export function fail(err: unknown): never {
   const message = err instanceof Error ? err.message : String(err);
   logger.debug({ err }, 'command failed');
   process.stderr.write(`riskstream: ${message.split('\n')[0]}\n`);
-  if (process.env.RS_DEBUG_STACK) process.stderr.write(String((err as Error)?.stack) + '\n');
   process.exit(1);
 }

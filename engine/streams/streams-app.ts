@@ -291,38 +291,36 @@ export class StreamsApp {
 
   /** One poll, process and (when due) commit; returns how many records it processed. */
   private async runRound(maxPoll: number, processedBefore: number, lastCommit: number, committed: () => void): Promise<number> {
-    {
-      // Buffered records that could not be processed last time wait on a partition whose data is
-      // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
-      // the event loop that would deliver that data.
-      const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
-      // Read each round: a rejoin replaces the consumer.
-      const consumer = this.consumer!;
-      this.pauser.resumeDrained(this.tasks, consumer);
-      const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
-      await this.preload(records);
-      if (this.state !== 'running') return 0;
-      const startedAt = process.hrtime.bigint();
-      this.pauser.route(records, this.tasks, consumer);
-      const processed = this.processAll();
-      if (processed > 0) {
-        this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
-        this.groupCheck.waitMs = GROUP_CHECK_FIRST_WAIT_MS;
-      }
-      const now = Date.now();
-      for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
-      const blocked = this.blockedQueues();
-      if (blocked.length > 0 && (processed === 0 || records.length === 0)) await this.resolveBlocked(blocked);
-      // Waiting for idle commits as soon as the input runs dry, not after every poll: a commit per
-      // poll made catch-up runs (`run --until-idle`, replays) several times slower.
-      const drained = this.idleWaiters.length > 0 && records.length === 0 && processed === 0;
-      if (now - lastCommit >= this.commitIntervalMs || drained) {
-        await this.commit();
-        committed();
-      }
-      if (drained) await this.checkIdle();
-      return processed;
+    // Buffered records that could not be processed last time wait on a partition whose data is
+    // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
+    // the event loop that would deliver that data.
+    const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
+    // Read each round: a rejoin replaces the consumer.
+    const consumer = this.consumer!;
+    this.pauser.resumeDrained(this.tasks, consumer);
+    const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
+    await this.preload(records);
+    if (this.state !== 'running') return 0;
+    const startedAt = process.hrtime.bigint();
+    this.pauser.route(records, this.tasks, consumer);
+    const processed = this.processAll();
+    if (processed > 0) {
+      this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
+      this.groupCheck.waitMs = GROUP_CHECK_FIRST_WAIT_MS;
     }
+    const now = Date.now();
+    for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
+    const blocked = this.blockedQueues();
+    if (blocked.length > 0 && (processed === 0 || records.length === 0)) await this.resolveBlocked(blocked);
+    // Waiting for idle commits as soon as the input runs dry, not after every poll: a commit per
+    // poll made catch-up runs (`run --until-idle`, replays) several times slower.
+    const drained = this.idleWaiters.length > 0 && records.length === 0 && processed === 0;
+    if (now - lastCommit >= this.commitIntervalMs || drained) {
+      await this.commit();
+      committed();
+    }
+    if (drained) await this.checkIdle();
+    return processed;
   }
 
   private processAll(): number {

@@ -266,7 +266,9 @@ describe('risk-features on kafka survives faults', () => {
         (e: unknown) => e,
       );
       expect(err).toBeInstanceOf(CliFailedError);
-      expect((err as CliFailedError).message).toMatch(/ENOSPC|No space left on device/);
+      // chDB reports a full disk in its own words (NOT_ENOUGH_SPACE); the state store and the lake as ENOSPC.
+      const lastLine = (err as CliFailedError).message.trim().split('\n').pop();
+      expect(lastLine).toMatch(/^riskstream: .*(ENOSPC|No space left on device|NOT_ENOUGH_SPACE)/);
       rmSync(filler);
       await runCli(s.dataDir, RUN, { env: s.env });
       expectSameAsClean(await landed(s));
