@@ -8,9 +8,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
 import lockfile from 'proper-lockfile';
-import { spawnService } from './child-process.ts';
+import { spawnService, type ServiceProcess } from './child-process.ts';
 import { assertPortFree, freePorts, sleep, waitForPort } from './ports.ts';
-import { DevServiceError, type RunningService } from './service.ts';
+import { DevServiceError, type InterruptibleService } from './service.ts';
 import { makeServiceDir } from './service-dir.ts';
 
 const DEV_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -18,7 +18,7 @@ export const KAFKA_POM = path.join(DEV_DIR, 'kafka', 'pom.xml');
 export const KAFKA_LIBS_DIR = path.join(DEV_DIR, '.cache', 'kafka-libs');
 const COMPLETE_MARKER = path.join(KAFKA_LIBS_DIR, '.complete');
 
-export interface KafkaService extends RunningService {
+export interface KafkaService extends InterruptibleService {
   /** Milliseconds from spawning the JVM until the broker answered a metadata request. */
   startupMs: number;
   brokers: string;
@@ -145,22 +145,46 @@ export async function startKafka(opts: { port?: number; readyTimeoutMs?: number 
     throw new DevServiceError('kafka', `formatting the KRaft log dir failed: ${why}`);
   }
 
-  const started = Date.now();
-  const proc = spawnService('java', javaArgs('kafka.Kafka', [propsFile]), { cwd: work.dir, logFile: path.join(work.dir, 'server.log') });
-  const stop = async (): Promise<void> => {
-    await proc.stop(5000);
-    work.remove();
-  };
   const brokers = `127.0.0.1:${port}`;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 90_000;
+  // One JVM at a time over the same log dir and ports: down() stops it, up() starts the next one.
+  const launch = async (): Promise<ServiceProcess> => {
+    const proc = spawnService('java', javaArgs('kafka.Kafka', [propsFile]), { cwd: work.dir, logFile: path.join(work.dir, 'server.log') });
+    try {
+      await waitForPort(port, { timeoutMs: readyTimeoutMs, alive: () => !proc.exited() });
+      await waitForMetadata(brokers, readyTimeoutMs, () => !proc.exited());
+      return proc;
+    } catch (err) {
+      const tail = proc.tail(5);
+      await proc.stop(5000);
+      throw new DevServiceError('kafka', `broker on ${brokers} did not become ready: ${(err as Error).message}${tail ? ` — log: ${tail.split('\n').pop()}` : ''}`);
+    }
+  };
+  const started = Date.now();
+  let proc: ServiceProcess | undefined;
   try {
-    await waitForPort(port, { timeoutMs: opts.readyTimeoutMs ?? 90_000, alive: () => !proc.exited() });
-    await waitForMetadata(brokers, opts.readyTimeoutMs ?? 90_000, () => !proc.exited());
+    proc = await launch();
   } catch (err) {
-    const tail = proc.tail(5);
-    await stop();
-    throw new DevServiceError('kafka', `broker on ${brokers} did not become ready: ${(err as Error).message}${tail ? ` — log: ${tail.split('\n').pop()}` : ''}`);
+    work.remove();
+    throw err;
   }
-  return { env: { KAFKA_BROKERS: brokers }, brokers, startupMs: Date.now() - started, stop };
+  return {
+    env: { KAFKA_BROKERS: brokers },
+    brokers,
+    startupMs: Date.now() - started,
+    async down() {
+      await proc?.stop(15_000);
+      proc = undefined;
+    },
+    async up() {
+      proc ??= await launch();
+    },
+    async stop() {
+      await proc?.stop(5000);
+      proc = undefined;
+      work.remove();
+    },
+  };
 }
 
 /** The broker answers metadata once KRaft has elected itself and registered the broker. */

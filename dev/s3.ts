@@ -2,10 +2,10 @@
 // s3rver accepts the access key S3RVER / secret S3RVER; it keeps objects in a temp dir.
 import S3rver from 's3rver';
 import { assertPortFree, freePort } from './ports.ts';
-import { DevServiceError, type RunningService } from './service.ts';
+import { DevServiceError, type InterruptibleService } from './service.ts';
 import { makeServiceDir } from './service-dir.ts';
 
-export interface S3Service extends RunningService {
+export interface S3Service extends InterruptibleService {
   endpoint: string;
   bucket: string;
 }
@@ -15,18 +15,28 @@ export async function startS3(opts: { port?: number; bucket?: string } = {}): Pr
   if (opts.port !== undefined) await assertPortFree('s3', opts.port);
   const bucket = opts.bucket ?? 'riskstream-test';
   const work = makeServiceDir('s3');
-  const server = new S3rver({
-    address: '127.0.0.1',
-    port,
-    silent: true,
-    directory: work.dir,
-    configureBuckets: [{ name: bucket, configs: [] }],
-  });
+  // A new server over the same directory for each up(): objects written before down() are kept.
+  const listen = async (): Promise<S3rver> => {
+    const server = new S3rver({
+      address: '127.0.0.1',
+      port,
+      silent: true,
+      directory: work.dir,
+      configureBuckets: [{ name: bucket, configs: [] }],
+    });
+    try {
+      await server.run();
+      return server;
+    } catch (err) {
+      throw new DevServiceError('s3', `s3rver could not listen on 127.0.0.1:${port}: ${(err as Error).message}`);
+    }
+  };
+  let server: S3rver | undefined;
   try {
-    await server.run();
+    server = await listen();
   } catch (err) {
     work.remove();
-    throw new DevServiceError('s3', `s3rver could not listen on 127.0.0.1:${port}: ${(err as Error).message}`);
+    throw err;
   }
   const endpoint = `http://127.0.0.1:${port}`;
   let stopped = false;
@@ -41,10 +51,18 @@ export async function startS3(opts: { port?: number; bucket?: string } = {}): Pr
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
       AWS_REGION: 'us-east-1',
     },
+    async down(): Promise<void> {
+      await server?.close();
+      server = undefined;
+    },
+    async up(): Promise<void> {
+      server ??= await listen();
+    },
     async stop(): Promise<void> {
       if (stopped) return;
       stopped = true;
-      await server.close();
+      await server?.close();
+      server = undefined;
       work.remove();
     },
   };

@@ -7,6 +7,14 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
+/** A service a fault test can take away and bring back: same port, same data. */
+export interface InterruptibleService extends RunningService {
+  /** Stops the server process, keeping its port and data for up(). */
+  down(): Promise<void>;
+  /** Starts it again on the same port over the same data; resolves once it answers. */
+  up(): Promise<void>;
+}
+
 export class DevServiceError extends Error {
   constructor(readonly service: string, reason: string) {
     super(`${service}: ${reason}`);

@@ -58,6 +58,7 @@ export { manifestOf, inputsUnchanged, bundleIsCurrent, type BundleManifest } fro
 
 // Errors, logs
 export { withBackoff, isRetriable, BACKEND_RETRY, type BackoffOptions } from './errors/retry.ts';
+export { isBrokerUnreachable, reconnectAfterOutage, closeAbandoned, BROKER_OUTAGE_GRACE_MS } from './errors/broker-outage.ts';
 export { logger, setLogLevel, type Logger } from './observability/logger.ts';
 
 // Testing: backends for topology tests (embedded on a temp dir, Kafka on the test broker)

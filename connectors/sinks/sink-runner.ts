@@ -5,7 +5,7 @@
 // committed together with the offsets; it is never dropped and never stops the sink. With
 // `deadLetters`, a sink that lands dead letters also reads each topic's `<topic>.dlq` (the runner's own
 // dead letters included) and gets those records as rows (connectors/dead-letters/dead-letter-row.ts).
-import { type Backend, type GroupConsumer, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
+import { type Backend, type GroupConsumer, isBrokerUnreachable, reconnectAfterOutage, closeAbandoned, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { deadLetterRowOf } from '../dead-letters/dead-letter-row.ts';
@@ -90,8 +90,8 @@ class SinkLoop implements RunningSink {
 
   constructor(
     private readonly opts: RunSinkOptions,
-    private readonly consumer: GroupConsumer,
-    private readonly producer: TransactionalProducer,
+    private consumer: GroupConsumer,
+    private producer: TransactionalProducer,
   ) {
     this.groupId = sinkGroupId(opts.sink.name);
     this.deadLetterTopics = new Set(deadLetterTopicsOf(opts));
@@ -103,6 +103,11 @@ class SinkLoop implements RunningSink {
   }
 
   async start(): Promise<void> {
+    await this.subscribe();
+    this.loop = this.run();
+  }
+
+  private async subscribe(): Promise<void> {
     await this.consumer.subscribe(this.topics, {
       onRevoked: async (partitions) => {
         await this.opts.sink.flush(this.stopController.signal);
@@ -112,7 +117,6 @@ class SinkLoop implements RunningSink {
       },
       onAssigned: async () => undefined,
     });
-    this.loop = this.run();
   }
 
   untilIdle(): Promise<void> {
@@ -192,13 +196,49 @@ class SinkLoop implements RunningSink {
         }
       } catch (err) {
         if (this.stopping) break;
+        let failure = err;
+        if (isBrokerUnreachable(err)) {
+          try {
+            await this.recoverFromOutage(err as Error);
+            continue;
+          } catch (again) {
+            failure = again;
+          }
+        }
         // A sink that cannot write (beyond its retries) stops this loop; the error reaches untilIdle().
-        this.failure = err instanceof Error ? err : new Error(String(err));
+        this.failure = failure instanceof Error ? failure : new Error(String(failure));
         this.opts.logger?.error({ err: this.failure.message, sink: this.name }, 'sink failed');
         this.settleWaiters(this.failure);
         return;
       }
     }
+  }
+
+  /**
+   * The broker went away mid-run: forget what was written but not committed (the sinks' writes are
+   * idempotent by offset, so re-reading it lands nothing twice), and read again from the group's
+   * committed offsets once the broker answers.
+   */
+  private async recoverFromOutage(err: Error): Promise<void> {
+    this.opts.logger?.warn({ err: err.message, sink: this.name }, 'Kafka unreachable: the sink re-reads from its last commit once the broker is back');
+    this.opts.sink.release(this.consumer.positions().map(({ topic, partition }) => ({ topic, partition })));
+    this.aligned.clear();
+    this.committed.clear();
+    // Records read again are dead-lettered again.
+    this.deadLettered -= this.deadLetters.splice(0).length;
+    const [consumer, producer] = [this.consumer, this.producer];
+    await Promise.all([closeAbandoned(() => consumer.close()), closeAbandoned(() => producer.close())]);
+    await reconnectAfterOutage(`sink ${this.name}`, async () => {
+      const consumer = await this.opts.backend.groupConsumer(this.groupId);
+      try {
+        this.producer = await this.opts.backend.transactionalProducer(this.groupId);
+        this.consumer = consumer;
+        await this.subscribe();
+      } catch (err) {
+        await consumer.close().catch(() => undefined);
+        throw err;
+      }
+    }, this.opts.logger, () => this.stopping);
   }
 
   /**

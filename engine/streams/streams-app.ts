@@ -18,9 +18,12 @@ import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
 import { BACKEND_RETRY, isRetriable, withBackoff } from '../errors/retry.ts';
+import { closeAbandoned, isBrokerUnreachable, reconnectAfterOutage } from '../errors/broker-outage.ts';
 
 /** Until-idle: how soon the group's committed offsets are looked at again after they were behind. */
 const GROUP_CHECK_FIRST_WAIT_MS = 10;
+/** Recoveries from a broker outage without one good round in between before the application fails. */
+const MAX_RECOVERIES_IN_A_ROW = 5;
 const GROUP_CHECK_MAX_WAIT_MS = 50;
 
 export interface StreamsAppOptions {
@@ -276,39 +279,66 @@ export class StreamsApp {
     const maxPoll = this.o.maxPollRecords ?? 5000;
     let lastCommit = Date.now();
     let processedBefore = 0;
+    let recoveries = 0;
     while (this.state === 'running') {
-      // Buffered records that could not be processed last time wait on a partition whose data is
-      // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
-      // the event loop that would deliver that data.
-      const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
-      // Read each round: a rejoin replaces the consumer.
-      const consumer = this.consumer!;
-      this.pauser.resumeDrained(this.tasks, consumer);
-      const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
-      await this.preload(records);
-      if (this.state !== 'running') break;
-      const startedAt = process.hrtime.bigint();
-      this.pauser.route(records, this.tasks, consumer);
-      // One wall-clock reading per batch bounds its event times (no clock call per record).
-      const processed = this.processAll(Date.now());
-      if (processed > 0) {
-        this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
-        this.groupCheck.waitMs = GROUP_CHECK_FIRST_WAIT_MS;
+      try {
+        processedBefore = await this.runRound(maxPoll, processedBefore, lastCommit, () => (lastCommit = Date.now()));
+        recoveries = 0;
+      } catch (err) {
+        // An error that keeps coming back right after each recovery is not an outage.
+        if (this.state !== 'running' || !isBrokerUnreachable(err) || ++recoveries > MAX_RECOVERIES_IN_A_ROW) throw err;
+        await this.recoverFromOutage(err as Error);
+        processedBefore = 0;
       }
-      const now = Date.now();
-      for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
-      const blocked = this.blockedQueues();
-      if (blocked.length > 0 && (processed === 0 || records.length === 0)) await this.resolveBlocked(blocked);
-      // Waiting for idle commits as soon as the input runs dry, not after every poll: a commit per
-      // poll made catch-up runs (`run --until-idle`, replays) several times slower.
-      const drained = this.idleWaiters.length > 0 && records.length === 0 && processed === 0;
-      if (now - lastCommit >= this.commitIntervalMs || drained) {
-        await this.commit();
-        lastCommit = Date.now();
-      }
-      if (drained) await this.checkIdle();
-      processedBefore = processed;
     }
+  }
+
+  /**
+   * The broker went away mid-run: drop every task's uncommitted work (their local copies hold only
+   * committed state), leave the group, and join again once the broker answers; the new tasks
+   * restore and resume from the last commit, as after a crash.
+   */
+  private async recoverFromOutage(err: Error): Promise<void> {
+    this.log.warn({ err: err.message }, 'Kafka unreachable: dropping uncommitted work and waiting for the broker');
+    await this.lock.run(() => closeAbandoned(() => this.tasks.closeAll(false)));
+    const consumer = this.consumer!;
+    await closeAbandoned(() => consumer.close());
+    await reconnectAfterOutage(`application ${this.applicationId}`, () => this.joinGroup(), this.log, () => this.state !== 'running');
+  }
+
+  /** One poll, process and (when due) commit; returns how many records it processed. */
+  private async runRound(maxPoll: number, processedBefore: number, lastCommit: number, committed: () => void): Promise<number> {
+    // Buffered records that could not be processed last time wait on a partition whose data is
+    // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
+    // the event loop that would deliver that data.
+    const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
+    // Read each round: a rejoin replaces the consumer.
+    const consumer = this.consumer!;
+    this.pauser.resumeDrained(this.tasks, consumer);
+    const records = await consumer.poll(maxPoll, hasWork ? 0 : 50);
+    await this.preload(records);
+    if (this.state !== 'running') return 0;
+    const startedAt = process.hrtime.bigint();
+    this.pauser.route(records, this.tasks, consumer);
+    // One wall-clock reading per batch bounds its event times (no clock call per record).
+    const processed = this.processAll(Date.now());
+    if (processed > 0) {
+      this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
+      this.groupCheck.waitMs = GROUP_CHECK_FIRST_WAIT_MS;
+    }
+    const now = Date.now();
+    for (const t of this.tasks.tasks()) t.punctuateWallClock(now);
+    const blocked = this.blockedQueues();
+    if (blocked.length > 0 && (processed === 0 || records.length === 0)) await this.resolveBlocked(blocked);
+    // Waiting for idle commits as soon as the input runs dry, not after every poll: a commit per
+    // poll made catch-up runs (`run --until-idle`, replays) several times slower.
+    const drained = this.idleWaiters.length > 0 && records.length === 0 && processed === 0;
+    if (now - lastCommit >= this.commitIntervalMs || drained) {
+      await this.commit();
+      committed();
+    }
+    if (drained) await this.checkIdle();
+    return processed;
   }
 
   private processAll(now: number): number {

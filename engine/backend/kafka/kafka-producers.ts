@@ -177,7 +177,7 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
       const cause = toBackendError(err, this.brokers, `transaction of "${this.transactionalId}"`);
       throw new TransactionAbortedError(`transaction of "${this.transactionalId}" aborted, nothing of it is visible: ${cause.message}`, {
         retriable: true,
-        cause: err,
+        cause,
       });
     }
     try {
