@@ -31,7 +31,13 @@ describe('pipeline catalog', () => {
         return b.build();
       },
     });
-    expect(def).toMatchObject({ applicationId: 'riskstream-daily-debits', streamInputs: ['transactions'], tableInputs: [], outputs: ['risk-features'], replayLookbackMs: 3 * DAY_MS });
+    expect(def).toMatchObject({
+      applicationId: 'riskstream-daily-debits',
+      streamInputs: ['transactions'],
+      tableInputs: [],
+      outputs: ['risk-features'],
+      replayLookbackMs: 3 * DAY_MS,
+    });
   });
 
   it('refuses a topology that writes a topic the project does not know', () => {
@@ -40,7 +46,9 @@ describe('pipeline catalog', () => {
       b.stream<string>('transactions', { valueSerde: stringSerde }).to('nowhere', { valueSerde: stringSerde });
       return b.build();
     };
-    expect(() => definitionOf({ name: 'bad', description: '', topology })).toThrow("pipeline bad writes 'nowhere', which is not a project topic (schemas/topics.ts)");
+    expect(() => definitionOf({ name: 'bad', description: '', topology })).toThrow(
+      "pipeline bad writes 'nowhere', which is not a project topic (schemas/topics.ts)",
+    );
   });
 
   it('resolves names, all, and refuses unknown ones naming the known', () => {

@@ -75,7 +75,10 @@ describe('riskstream demo --data-dir on a directory that is not a data dir', () 
   it('refuses with one line and a non-zero exit, and every file survives', () => {
     const dir = userDir('home');
     const before = readdirSync(dir, { recursive: true }).sort();
-    const res = spawnSync(process.execPath, [CLI, '--data-dir', dir, 'demo', '--events', '10'], { encoding: 'utf8', env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' } });
+    const res = spawnSync(process.execPath, [CLI, '--data-dir', dir, 'demo', '--events', '10'], {
+      encoding: 'utf8',
+      env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' },
+    });
     expect(res.status).toBe(1);
     expect(res.stdout).toBe('');
     expect(res.stderr).toBe(
@@ -91,7 +94,10 @@ describe('riskstream demo --data-dir on a directory that is not a data dir', () 
     claimDataDir(dir);
     mkdirSync(join(dir, 'state'));
     writeFileSync(join(dir, 'state', 'stale-checkpoint'), 'old');
-    const res = spawnSync(process.execPath, [CLI, '--data-dir', dir, '--log-level', 'silent', 'demo', '--events', '200'], { encoding: 'utf8', env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' } });
+    const res = spawnSync(process.execPath, [CLI, '--data-dir', dir, '--log-level', 'silent', 'demo', '--events', '200'], {
+      encoding: 'utf8',
+      env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' },
+    });
     expect(res.status).toBe(0);
     expect(res.stdout).toMatch(/^riskstream demo: done in /);
     expect(existsSync(join(dir, 'state', 'stale-checkpoint'))).toBe(false);

@@ -42,7 +42,10 @@ export function claimDataDir(dir: string): DataDirKind {
   if (kind === 'foreign') return kind;
   const marker = join(dir, DATA_DIR_MARKER);
   if (!existsSync(marker)) {
-    writeFileSync(marker, `riskstream data dir, created ${new Date().toISOString()}. riskstream demo (without --keep) deletes this directory.\n`);
+    writeFileSync(
+      marker,
+      `riskstream data dir, created ${new Date().toISOString()}. riskstream demo (without --keep) deletes this directory.\n`,
+    );
   }
   return kind;
 }

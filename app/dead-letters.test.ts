@@ -21,10 +21,30 @@ beforeAll(async () => {
   writeFileSync(file, '{oops\n\n{"event_id": "e2"}\n');
   const producer = await backend.producer();
   const admin = backend.admin();
-  await connectFile({ producer, admin, serde: new AvroSerde(new FileSchemaRegistry(join(dataDir, 'registry'))), topic: 'transactions', path: file });
-  await admin.createTopics([{ name: 'debtors.dlq', partitions: 1 }, { name: 'debtors', partitions: 1 }]);
-  const source = { topic: 'debtors', partition: 3, offset: 41, key: Buffer.from('d1'), value: Buffer.from([0, 0, 0, 0, 9, 0x80]), timestamp: 1_704_067_200_000, headers: {} };
-  await producer.send([deadLetterOf(source, 'cannot decode debtors: truncated'), deadLetterOf({ ...source, offset: 42, timestamp: 1_704_067_201_000 }, 'cannot decode debtors: truncated')]);
+  await connectFile({
+    producer,
+    admin,
+    serde: new AvroSerde(new FileSchemaRegistry(join(dataDir, 'registry'))),
+    topic: 'transactions',
+    path: file,
+  });
+  await admin.createTopics([
+    { name: 'debtors.dlq', partitions: 1 },
+    { name: 'debtors', partitions: 1 },
+  ]);
+  const source = {
+    topic: 'debtors',
+    partition: 3,
+    offset: 41,
+    key: Buffer.from('d1'),
+    value: Buffer.from([0, 0, 0, 0, 9, 0x80]),
+    timestamp: 1_704_067_200_000,
+    headers: {},
+  };
+  await producer.send([
+    deadLetterOf(source, 'cannot decode debtors: truncated'),
+    deadLetterOf({ ...source, offset: 42, timestamp: 1_704_067_201_000 }, 'cannot decode debtors: truncated'),
+  ]);
   await admin.close();
   await producer.close();
 });
@@ -39,7 +59,9 @@ describe('dead-letter topics', () => {
       { topic: 'debtors.dlq', partitions: 1, records: 2 },
       { topic: 'transactions.dlq', partitions: 1, records: 2 },
     ]);
-    expect(formatDeadLetterTopics(await listDeadLetterTopics(backend), 'csv')).toBe('"topic","partitions","records"\n"debtors.dlq",1,2\n"transactions.dlq",1,2\n');
+    expect(formatDeadLetterTopics(await listDeadLetterTopics(backend), 'csv')).toBe(
+      '"topic","partitions","records"\n"debtors.dlq",1,2\n"transactions.dlq",1,2\n',
+    );
   });
 
   it('shows lines the file connector rejected: reason, file and line, the line as text', async () => {
@@ -54,7 +76,17 @@ describe('dead-letter topics', () => {
 
   it('shows records a task or sink rejected: source coordinates, Avro bytes as base64; --limit keeps the latest', async () => {
     const [row] = await readDeadLetters(backend, 'debtors', 1);
-    expect(row).toMatchObject({ offset: 1, source_topic: 'debtors', source_partition: 3, source_offset: 42, origin: 'debtors[3]@42', file: null, line: null, payload_encoding: 'base64', payload: 'AAAAAAmA' });
+    expect(row).toMatchObject({
+      offset: 1,
+      source_topic: 'debtors',
+      source_partition: 3,
+      source_offset: 42,
+      origin: 'debtors[3]@42',
+      file: null,
+      line: null,
+      payload_encoding: 'base64',
+      payload: 'AAAAAAmA',
+    });
     expect(formatDeadLetters([row], 'json')).toBe(
       '{"dlq_topic":"debtors.dlq","partition":0,"offset":1,"event_time":"2024-01-01 00:00:01.000","error":"cannot decode debtors: truncated",' +
         '"source_topic":"debtors","source_partition":3,"source_offset":42,"file":null,"line":null,"origin":"debtors[3]@42","payload_encoding":"base64","payload":"AAAAAAmA"}\n',
@@ -69,20 +101,32 @@ describe('dead-letter topics', () => {
   });
 
   it('an unknown dead-letter topic is an error naming the ones there are', async () => {
-    await expect(readDeadLetters(backend, 'repayments', 5)).rejects.toThrow(new DeadLetterTopicError('no dead-letter topic repayments.dlq (dead-letter topics: debtors.dlq, transactions.dlq)'));
+    await expect(readDeadLetters(backend, 'repayments', 5)).rejects.toThrow(
+      new DeadLetterTopicError('no dead-letter topic repayments.dlq (dead-letter topics: debtors.dlq, transactions.dlq)'),
+    );
   });
 
   it('riskstream dlq show, as a child process, prints the same rows', () => {
     const cli = fileURLToPath(new URL('../bin/riskstream.js', import.meta.url));
-    const res = spawnSync(process.execPath, [cli, '--data-dir', dataDir, '--log-level', 'silent', 'dlq', 'show', 'transactions.dlq', '--format', 'csv', '--limit', '1'], {
-      encoding: 'utf8',
-      env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' },
-    });
+    const res = spawnSync(
+      process.execPath,
+      [cli, '--data-dir', dataDir, '--log-level', 'silent', 'dlq', 'show', 'transactions.dlq', '--format', 'csv', '--limit', '1'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' },
+      },
+    );
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const [header, line, end] = res.stdout.split('\n');
-    expect(header).toBe('"dlq_topic","partition","offset","event_time","error","source_topic","source_partition","source_offset","file","line","origin","payload_encoding","payload"');
-    expect(line).toMatch(new RegExp(`^"transactions.dlq",0,1,"[0-9: .-]+",".+","transactions",\\\\N,\\\\N,"${file}",3,"${file}:3","utf8","{""event_id"": ""e2""}"$`));
+    expect(header).toBe(
+      '"dlq_topic","partition","offset","event_time","error","source_topic","source_partition","source_offset","file","line","origin","payload_encoding","payload"',
+    );
+    expect(line).toMatch(
+      new RegExp(
+        `^"transactions.dlq",0,1,"[0-9: .-]+",".+","transactions",\\\\N,\\\\N,"${file}",3,"${file}:3","utf8","{""event_id"": ""e2""}"$`,
+      ),
+    );
     expect(end).toBe('');
   });
 });

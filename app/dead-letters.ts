@@ -55,7 +55,10 @@ export async function readDeadLetters(backend: Backend, name: string, limit: num
   let ranges: { partition: number; from: number; to: number }[];
   try {
     if ((await admin.partitionCount(topic)) === undefined) {
-      const known = (await admin.listTopics()).map((t) => t.name).filter(isDeadLetterTopic).sort();
+      const known = (await admin.listTopics())
+        .map((t) => t.name)
+        .filter(isDeadLetterTopic)
+        .sort();
       throw new DeadLetterTopicError(`no dead-letter topic ${topic} (dead-letter topics: ${known.length > 0 ? known.join(', ') : 'none'})`);
     }
     const [starts, ends] = [await admin.startOffsets(topic), await admin.endOffsets(topic)];
@@ -88,5 +91,9 @@ export function formatDeadLetters(rows: readonly DeadLetterRow[], format: QueryF
 }
 
 export function formatDeadLetterTopics(topics: readonly DeadLetterTopic[], format: QueryFormat): string {
-  return formatRows(topics.map((t) => ({ ...t })), format, ['topic', 'partitions', 'records']);
+  return formatRows(
+    topics.map((t) => ({ ...t })),
+    format,
+    ['topic', 'partitions', 'records'],
+  );
 }

@@ -20,7 +20,12 @@ export interface PipelineAppOptions {
 }
 
 /** The StreamsApp options of a pipeline: the same in a single-threaded run and in every stream thread. */
-export function streamsAppOptionsOf(def: PipelineDefinition, env: StreamEnvironment, settings: Settings, options: PipelineAppOptions): StreamsAppOptions {
+export function streamsAppOptionsOf(
+  def: PipelineDefinition,
+  env: StreamEnvironment,
+  settings: Settings,
+  options: PipelineAppOptions,
+): StreamsAppOptions {
   return {
     applicationId: def.applicationId,
     topology: def.topology(env.serde, { emitWindowsFrom: options.emitWindowsFrom, models: options.models }),

@@ -8,7 +8,9 @@ import type { Settings } from './settings.ts';
 
 export class MissingModelError extends Error {
   constructor(pipeline: string, model: string) {
-    super(`${pipeline} needs a promoted '${model}' model: riskstream models train --from-warehouse, then riskstream models promote ${model} <version>`);
+    super(
+      `${pipeline} needs a promoted '${model}' model: riskstream models train --from-warehouse, then riskstream models promote ${model} <version>`,
+    );
     this.name = 'MissingModelError';
   }
 }

@@ -49,7 +49,8 @@ export const SINK_NAMES = [ClickHouseSink.sinkName, ParquetLakeSink.sinkName];
 export function parseReplayPoint(text: string): ReplayPoint {
   if (text === 'earliest') return 'earliest';
   const t = Date.parse(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(t)) throw new ReplayError(`--from must be 'earliest' or an ISO-8601 time, got '${text}'`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(t))
+    throw new ReplayError(`--from must be 'earliest' or an ISO-8601 time, got '${text}'`);
   return t;
 }
 
@@ -91,12 +92,19 @@ export async function replayPipeline(env: Environment, def: PipelineDefinition, 
       await applyReplay(env, def, plan, lease);
     } catch (err) {
       // Kafka only: the broker cannot keep a member out for the replay's whole duration.
-      if (err instanceof GroupActiveError) throw new ReplayError(`replay of ${def.name} stopped half done: ${err.message}; stop it and run the replay again`);
+      if (err instanceof GroupActiveError)
+        throw new ReplayError(`replay of ${def.name} stopped half done: ${err.message}; stop it and run the replay again`);
       throw err;
     }
     mkdirSync(join(env.settings.dataDir, 'pipelines', def.name), { recursive: true });
-    writeFileSync(floorPath(env.settings.dataDir, def.name), JSON.stringify({ emitWindowsFrom: rewindTo, from: String(point), at: new Date().toISOString() }) + '\n');
-    logger.info({ pipeline: def.name, rewindTo, kept: plan.kept, dropped: plan.dropped, lateDropped: plan.lateDropped }, 'pipeline rewound');
+    writeFileSync(
+      floorPath(env.settings.dataDir, def.name),
+      JSON.stringify({ emitWindowsFrom: rewindTo, from: String(point), at: new Date().toISOString() }) + '\n',
+    );
+    logger.info(
+      { pipeline: def.name, rewindTo, kept: plan.kept, dropped: plan.dropped, lateDropped: plan.lateDropped },
+      'pipeline rewound',
+    );
     return {
       pipeline: def.name,
       from: point === 'earliest' ? 'earliest' : new Date(point).toISOString(),
@@ -141,7 +149,10 @@ async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: n
     for (const topic of inputsOf(def)) {
       const partitions = await admin.partitionCount(topic);
       if (partitions === undefined) continue;
-      const offsets = def.tableInputs.includes(topic) || rewindTo === 0 ? new Array<number>(partitions).fill(0) : await admin.offsetsForTimestamp(topic, rewindTo);
+      const offsets =
+        def.tableInputs.includes(topic) || rewindTo === 0
+          ? new Array<number>(partitions).fill(0)
+          : await admin.offsetsForTimestamp(topic, rewindTo);
       offsets.forEach((offset, partition) => inputOffsets.push({ topic, partition, offset }));
     }
     const internal = (await admin.listTopics()).map((t) => t.name).filter((n) => n.startsWith(`${def.applicationId}-`));
@@ -210,7 +221,11 @@ async function applyReplay(env: Environment, def: PipelineDefinition, plan: Repl
  * Reads an output topic and keeps only its records of windows starting before `rewindTo` (a prefix
  * of each partition). Returns where each partition will end, and the rewrite when anything goes.
  */
-async function planOutputCut(env: Environment, topic: TopicName, rewindTo: number): Promise<{ kept: number; dropped: number; offsets: TopicPartitionOffset[]; rewrite?: TopicRewrite }> {
+async function planOutputCut(
+  env: Environment,
+  topic: TopicName,
+  rewindTo: number,
+): Promise<{ kept: number; dropped: number; offsets: TopicPartitionOffset[]; rewrite?: TopicRewrite }> {
   const admin = env.backend.admin();
   const reader = await env.backend.partitionReader();
   try {
@@ -236,7 +251,8 @@ async function planOutputCut(env: Environment, topic: TopicName, rewindTo: numbe
       dropped += total - records.length;
       keep.push(records);
     }
-    if (dropped === 0) return { kept: ends.reduce((a, b) => a + b, 0), dropped, offsets: ends.map((offset, partition) => ({ topic, partition, offset })) };
+    if (dropped === 0)
+      return { kept: ends.reduce((a, b) => a + b, 0), dropped, offsets: ends.map((offset, partition) => ({ topic, partition, offset })) };
     return {
       kept: keep.reduce((a, k) => a + k.length, 0),
       dropped,
@@ -283,7 +299,11 @@ async function deleteLakeFiles(env: Environment, keys: string[]): Promise<void> 
  * source_partition, source_offset) is before `rereadFrom` of its input partition. Nothing reads
  * late topics through a group, so their offsets may move. Undefined when nothing goes.
  */
-async function planLateCut(env: Environment, topic: string, rereadFrom: Map<string, number>): Promise<{ dropped: number; rewrite: TopicRewrite } | undefined> {
+async function planLateCut(
+  env: Environment,
+  topic: string,
+  rereadFrom: Map<string, number>,
+): Promise<{ dropped: number; rewrite: TopicRewrite } | undefined> {
   const admin = env.backend.admin();
   const reader = await env.backend.partitionReader();
   try {
@@ -320,7 +340,9 @@ async function rewriteTopic(env: Environment, { topic, partitions, keep }: Topic
   if (keep.length === 0) return;
   const producer = await env.backend.producer();
   try {
-    await producer.send(keep.map((r) => ({ topic, partition: r.partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers })));
+    await producer.send(
+      keep.map((r) => ({ topic, partition: r.partition, key: r.key, value: r.value, timestamp: r.timestamp, headers: r.headers })),
+    );
   } finally {
     await producer.close();
   }

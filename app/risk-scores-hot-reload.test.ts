@@ -28,10 +28,30 @@ afterEach(async () => {
 function features(i: number): RiskFeatures {
   const start = T0 + i * DAY;
   return {
-    event_id: `c${i}:${start}`, tenant_id: 't', event_time: start + 30 * DAY, customer_id: `c${i}`, window_start: start, window_end: start + 30 * DAY,
-    txn_count: 5, debit_total_cents: 1000, credit_total_cents: 2000, max_debit_cents: 300, spend_food_cents: 0, spend_shopping_cents: 0,
-    spend_transport_cents: 0, spend_housing_cents: 0, spend_health_cents: 0, spend_entertainment_cents: 0, spend_other_cents: 0,
-    repayments_due: 2, repayments_late: i % 5, max_days_late: 0, dti: 0.1 * (i % 7), ltv: null, utilization: null, computed_at: 0,
+    event_id: `c${i}:${start}`,
+    tenant_id: 't',
+    event_time: start + 30 * DAY,
+    customer_id: `c${i}`,
+    window_start: start,
+    window_end: start + 30 * DAY,
+    txn_count: 5,
+    debit_total_cents: 1000,
+    credit_total_cents: 2000,
+    max_debit_cents: 300,
+    spend_food_cents: 0,
+    spend_shopping_cents: 0,
+    spend_transport_cents: 0,
+    spend_housing_cents: 0,
+    spend_health_cents: 0,
+    spend_entertainment_cents: 0,
+    spend_other_cents: 0,
+    repayments_due: 2,
+    repayments_late: i % 5,
+    max_days_late: 0,
+    dti: 0.1 * (i % 7),
+    ltv: null,
+    utilization: null,
+    computed_at: 0,
   };
 }
 
@@ -63,7 +83,15 @@ it('a running risk-scores pipeline scores with a newly promoted version within 1
   await env.serde.prepare(['risk-features', 'risk-scores']);
   await env.backend.admin().createTopics([{ name: 'risk-features', partitions: 1 }]);
   const producer = await env.backend.producer();
-  const produce = (i: number) => producer.send([{ topic: 'risk-features', key: Buffer.from(`c${i}`), value: env!.serde.encode('risk-features', features(i)), timestamp: features(i).event_time }]);
+  const produce = (i: number) =>
+    producer.send([
+      {
+        topic: 'risk-features',
+        key: Buffer.from(`c${i}`),
+        value: env!.serde.encode('risk-features', features(i)),
+        timestamp: features(i).event_time,
+      },
+    ]);
   // In the order the windows were produced (c<i>): the output topic has several partitions.
   const scores = async () =>
     (await readTopic(env!.backend, 'risk-scores').catch(() => []))

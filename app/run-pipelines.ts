@@ -69,7 +69,14 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
       }
     }
     for (const app of apps) await app.start();
-    const common = { backend: env.backend, serde: env.serde, topics: sunkTopicsOf(opts), transforms: SINK_TRANSFORMS, deadLetters: true, logger };
+    const common = {
+      backend: env.backend,
+      serde: env.serde,
+      topics: sunkTopicsOf(opts),
+      transforms: SINK_TRANSFORMS,
+      deadLetters: true,
+      logger,
+    };
     const targets = !warehouse ? [] : [new ClickHouseSink(warehouse, { logger }), new ParquetLakeSink(env.lakeStore(), { logger })];
     sinks = await runSinks(common, targets);
   } catch (err) {

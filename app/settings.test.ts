@@ -28,7 +28,9 @@ describe('event-time bounds settings', () => {
   });
 
   it('name the setting when a value is not a time or not a duration', () => {
-    expect(() => resolveSettings({}, { RISKSTREAM_MIN_EVENT_TIME: '2024-02-30' })).toThrow(new SettingsError('invalid setting minEventTime: expected epoch milliseconds or an ISO-8601 time'));
+    expect(() => resolveSettings({}, { RISKSTREAM_MIN_EVENT_TIME: '2024-02-30' })).toThrow(
+      new SettingsError('invalid setting minEventTime: expected epoch milliseconds or an ISO-8601 time'),
+    );
     expect(() => resolveSettings({}, { RISKSTREAM_MAX_EVENT_TIME_SKEW_MS: '-1' })).toThrow(/^invalid setting maxEventTimeSkewMs: /);
     expect(() => resolveSettings({}, { RISKSTREAM_MAX_EVENT_TIME_SKEW_MS: 'a day' })).toThrow(/^invalid setting maxEventTimeSkewMs: /);
   });

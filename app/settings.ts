@@ -31,7 +31,12 @@ const settingsSchema = z.object({
       .optional(),
   }),
   schemaRegistry: z.object({ url: z.string().optional(), username: z.string().optional(), password: z.string().optional() }),
-  clickhouse: z.object({ url: z.string().optional(), username: z.string().optional(), password: z.string().optional(), database: z.string().optional() }),
+  clickhouse: z.object({
+    url: z.string().optional(),
+    username: z.string().optional(),
+    password: z.string().optional(),
+    database: z.string().optional(),
+  }),
   s3: z.object({ endpoint: z.string().optional(), bucket: z.string().optional(), region: z.string() }),
   metricsPort: z.number().int().nonnegative().optional(),
 });
@@ -69,7 +74,11 @@ export function resolveSettings(flags: SettingsOverrides = {}, env: Env = proces
     commitIntervalMs: numberOr(env.RISKSTREAM_COMMIT_INTERVAL_MS, fromFile('commitIntervalMs'), 100),
     streamThreads: numberOr(env.RISKSTREAM_STREAM_THREADS, fromFile('streamThreads'), 1),
     minEventTime: timeOr(env.RISKSTREAM_MIN_EVENT_TIME, fromFile('minEventTime'), DEFAULT_EVENT_TIME_BOUNDS.minEventTime),
-    maxEventTimeSkewMs: numberOr(env.RISKSTREAM_MAX_EVENT_TIME_SKEW_MS, fromFile('maxEventTimeSkewMs'), DEFAULT_EVENT_TIME_BOUNDS.maxEventTimeSkewMs),
+    maxEventTimeSkewMs: numberOr(
+      env.RISKSTREAM_MAX_EVENT_TIME_SKEW_MS,
+      fromFile('maxEventTimeSkewMs'),
+      DEFAULT_EVENT_TIME_BOUNDS.maxEventTimeSkewMs,
+    ),
     kafka: {
       brokers: splitList(env.KAFKA_BROKERS) ?? (fileKafka.brokers as string[] | undefined) ?? [],
       clientId: env.KAFKA_CLIENT_ID ?? (fileKafka.clientId as string | undefined) ?? 'riskstream',
@@ -146,7 +155,10 @@ function sub(file: Record<string, unknown>, section: string, key: string): strin
 
 function splitList(value: string | undefined): string[] | undefined {
   if (!value) return undefined;
-  return value.split(',').map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** Epoch ms, or an ISO-8601 time; anything else is left for the schema to refuse. */

@@ -24,7 +24,8 @@ export async function run(): Promise<Record<string, number>> {
     let started = performance.now();
     for (let done = 0; done < RECORDS; done += BATCH) {
       const records: ProduceRecord[] = [];
-      for (let i = 0; i < BATCH; i++) records.push({ topic, key: Buffer.from(`customer-${(done + i) % 50_000}`), value, timestamp: 1_700_000_000_000 + done + i });
+      for (let i = 0; i < BATCH; i++)
+        records.push({ topic, key: Buffer.from(`customer-${(done + i) % 50_000}`), value, timestamp: 1_700_000_000_000 + done + i });
       await producer.send(records);
     }
     const produceSeconds = (performance.now() - started) / 1000;
@@ -44,7 +45,10 @@ export async function run(): Promise<Record<string, number>> {
       kafka_restore_rps: Math.round(restored / restoreSeconds),
     };
   } finally {
-    await backend.admin().deleteTopics([topic]).catch(() => {});
+    await backend
+      .admin()
+      .deleteTopics([topic])
+      .catch(() => {});
     await backend.close();
   }
 }

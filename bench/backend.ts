@@ -23,7 +23,13 @@ export async function run(): Promise<Record<string, number>> {
       const records: ProduceRecord[] = new Array(BATCH);
       for (let i = 0; i < BATCH; i++) {
         const n = done + i;
-        records[i] = { topic: 'bench', key: keys[n % keys.length], value, timestamp: 1_700_000_000_000 + n, headers: n % 100 === 0 ? { kind: 'marker' } : undefined };
+        records[i] = {
+          topic: 'bench',
+          key: keys[n % keys.length],
+          value,
+          timestamp: 1_700_000_000_000 + n,
+          headers: n % 100 === 0 ? { kind: 'marker' } : undefined,
+        };
       }
       await tx.commit({ groupId: 'bench-app', records, offsets: [{ topic: 'bench', partition: 0, offset: done }] });
     }

@@ -41,7 +41,11 @@ function aggregates(): FeatureAggregate[] {
         const debit = next() < 0.8;
         const amount_cents = Math.floor(next() * (debit ? 20_000 : 300_000));
         const category = SPENDING_CATEGORIES[Math.floor(next() * SPENDING_CATEGORIES.length)];
-        addTransaction(agg, { tenant_id, direction: debit ? 'DEBIT' : 'CREDIT', amount_cents, merchant: 'm', description: 'd', category }, category);
+        addTransaction(
+          agg,
+          { tenant_id, direction: debit ? 'DEBIT' : 'CREDIT', amount_cents, merchant: 'm', description: 'd', category },
+          category,
+        );
       }
     }
     out.push(agg);

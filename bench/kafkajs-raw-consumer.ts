@@ -29,7 +29,12 @@ export interface RawConsumeFigures {
 /** Which kafkajs runs: riskstream's patched copy, or the published package. */
 export type KafkajsBuild = 'patched' | 'stock';
 
-export async function consumeAndDecode(brokers: string[], registryDir: string, events: number, build: KafkajsBuild = 'patched'): Promise<RawConsumeFigures> {
+export async function consumeAndDecode(
+  brokers: string[],
+  registryDir: string,
+  events: number,
+  build: KafkajsBuild = 'patched',
+): Promise<RawConsumeFigures> {
   const { Kafka, logLevel } = (await import(build === 'stock' ? 'kafkajs-stock' : 'kafkajs')) as typeof KafkaJs;
   const serde = new AvroSerde(new FileSchemaRegistry(registryDir));
   await serde.prepare([...RAW_TOPICS]);
@@ -71,7 +76,8 @@ export async function consumeAndDecode(brokers: string[], registryDir: string, e
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const [registryDir, events, build = 'patched'] = process.argv.slice(2);
-  if (build !== 'patched' && build !== 'stock') throw new Error(`kafkajs-raw-consumer: kafkajs build must be "patched" or "stock", got "${build}"`);
+  if (build !== 'patched' && build !== 'stock')
+    throw new Error(`kafkajs-raw-consumer: kafkajs build must be "patched" or "stock", got "${build}"`);
   const figures = await consumeAndDecode(process.env.KAFKA_BROKERS!.split(','), registryDir, Number(events), build);
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 }

@@ -70,7 +70,10 @@ export async function transformInTransactions(brokers: string[], registryDir: st
     for (const chunk of sendChunks(pending)) await txn.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 });
     await txn.sendOffsets({
       consumerGroupId: run,
-      topics: [...offsets].map(([topic, parts]) => ({ topic, partitions: [...parts].map(([partition, offset]) => ({ partition, offset })) })),
+      topics: [...offsets].map(([topic, parts]) => ({
+        topic,
+        partitions: [...parts].map(([partition, offset]) => ({ partition, offset })),
+      })),
     });
     await txn.commit();
     written += pending.length;
@@ -99,14 +102,29 @@ export async function transformInTransactions(brokers: string[], registryDir: st
             const event = serde.decode(topic, m.value) as Customer & { event_time: number };
             const t = event.event_time;
             if (t % 1000 < RESULTS_PER_MILLE) {
-              const value = results.serialize({ customer_id: event.customer_id, window_start: t, window_end: t + 1, events: 1, debit_cents: t % 50_000, credit_cents: 0, max_debit_cents: t % 50_000, applications: 0 });
+              const value = results.serialize({
+                customer_id: event.customer_id,
+                window_start: t,
+                window_end: t + 1,
+                events: 1,
+                debit_cents: t % 50_000,
+                credit_cents: 0,
+                max_debit_cents: t % 50_000,
+                applications: 0,
+              });
               pending.push({ topic: resultsTopic, partition: batch.partition, key: m.key, value, timestamp: t });
             }
             if (Math.floor(t / 1000) % 1000 < CHANGELOG_PER_MILLE) {
               const key = Buffer.allocUnsafe((m.key?.length ?? 0) + 8);
               m.key?.copy(key);
               key.writeDoubleBE(t - (t % 86_400_000), key.length - 8);
-              pending.push({ topic: changelogTopic, partition: batch.partition, key, value: Buffer.alloc(SLICE_VALUE_BYTES, t % 251), timestamp: t });
+              pending.push({
+                topic: changelogTopic,
+                partition: batch.partition,
+                key,
+                value: Buffer.alloc(SLICE_VALUE_BYTES, t % 251),
+                timestamp: t,
+              });
             }
           }
           let parts = offsets.get(batch.topic);

@@ -35,12 +35,19 @@ export function benchOutputsOnlyApp(raw: unknown, thread: StreamThreadSlot): Pro
   return benchApp(raw as BenchThreadArgs, thread, (serde, registry) => outputsOnlyTopology(serde, registry));
 }
 
-async function benchApp(args: BenchThreadArgs, thread: StreamThreadSlot, topology: (serde: AvroSerde, registry: FileSchemaRegistry) => Topology): Promise<StreamThreadApp> {
+async function benchApp(
+  args: BenchThreadArgs,
+  thread: StreamThreadSlot,
+  topology: (serde: AvroSerde, registry: FileSchemaRegistry) => Topology,
+): Promise<StreamThreadApp> {
   // Only the backend in use is loaded: each thread loads its own copy of the modules.
   const backend =
     args.log.kind === 'embedded'
       ? (await import('../engine/backend/embedded/embedded-backend.ts')).createEmbeddedBackend(args.log.dataDir)
-      : (await import('../engine/backend/kafka/kafka-backend.ts')).createKafkaBackend({ brokers: args.log.brokers, clientId: `bench-runtime-${thread.index}` });
+      : (await import('../engine/backend/kafka/kafka-backend.ts')).createKafkaBackend({
+          brokers: args.log.brokers,
+          clientId: `bench-runtime-${thread.index}`,
+        });
   const registry = new FileSchemaRegistry(path.resolve(args.registryDir));
   const serde = new AvroSerde(registry);
   return {

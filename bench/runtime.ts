@@ -20,7 +20,21 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { type Backend, type ProduceRecord, createEmbeddedBackend, StreamsApp, StreamThreads, type ProcessingGuarantee, KeyValueStore, LocalTaskState, restoreTaskStores, seededRandom, changelogTopicOf, type Topology, dlqTopicOf } from '../engine/index.ts';
+import {
+  type Backend,
+  type ProduceRecord,
+  createEmbeddedBackend,
+  StreamsApp,
+  StreamThreads,
+  type ProcessingGuarantee,
+  KeyValueStore,
+  LocalTaskState,
+  restoreTaskStores,
+  seededRandom,
+  changelogTopicOf,
+  type Topology,
+  dlqTopicOf,
+} from '../engine/index.ts';
 import type { BenchThreadArgs } from './runtime-thread.ts';
 import { RAW_TOPICS, type RawConsumeFigures } from './kafkajs-raw-consumer.ts';
 import type { RawTransformFigures } from './kafkajs-raw-transform.ts';
@@ -70,14 +84,51 @@ export function events(serde: AvroSerde, n: number, prefix: string, density: Den
     const base = { event_id: `e${i}`, tenant_id: 't1', event_time: t, customer_id: customer };
     const r = rnd();
     if (r < 0.85) {
-      const txn: Transaction = { ...base, transaction_id: `x${i}`, account_id: 'a1', amount_cents: 1 + Math.floor(rnd() * 50_000), direction: rnd() < 0.7 ? 'DEBIT' : 'CREDIT', currency: 'EUR', merchant: 'Shop', description: 'card payment', category: cats[i % cats.length], channel: 'CARD' };
+      const txn: Transaction = {
+        ...base,
+        transaction_id: `x${i}`,
+        account_id: 'a1',
+        amount_cents: 1 + Math.floor(rnd() * 50_000),
+        direction: rnd() < 0.7 ? 'DEBIT' : 'CREDIT',
+        currency: 'EUR',
+        merchant: 'Shop',
+        description: 'card payment',
+        category: cats[i % cats.length],
+        channel: 'CARD',
+      };
       out.push({ topic: `${prefix}transactions`, key: Buffer.from(customer), value: serde.encode('transactions', txn), timestamp: t });
     } else if (r < 0.97) {
-      const rep: Repayment = { ...base, loan_id: 'l1', installment_no: 1, due_at: t - DAY * 3, paid_at: rnd() < 0.8 ? t : null, amount_due_cents: 10_000, amount_paid_cents: 10_000 };
+      const rep: Repayment = {
+        ...base,
+        loan_id: 'l1',
+        installment_no: 1,
+        due_at: t - DAY * 3,
+        paid_at: rnd() < 0.8 ? t : null,
+        amount_due_cents: 10_000,
+        amount_paid_cents: 10_000,
+      };
       out.push({ topic: `${prefix}repayments`, key: Buffer.from(customer), value: serde.encode('repayments', rep), timestamp: t });
     } else {
-      const app: LoanApplication = { ...base, application_id: `p${i}`, amount_cents: 1_000_000, term_months: 24, annual_rate_bps: 700, collateral_value_cents: rnd() < 0.5 ? null : 2_000_000, annual_income_cents: 5_000_000, monthly_debt_payments_cents: 50_000, credit_limit_cents: 500_000, credit_balance_cents: 120_000, employment_years: 3.5, purpose: 'car' };
-      out.push({ topic: `${prefix}loan-applications`, key: Buffer.from(customer), value: serde.encode('loan-applications', app), timestamp: t });
+      const app: LoanApplication = {
+        ...base,
+        application_id: `p${i}`,
+        amount_cents: 1_000_000,
+        term_months: 24,
+        annual_rate_bps: 700,
+        collateral_value_cents: rnd() < 0.5 ? null : 2_000_000,
+        annual_income_cents: 5_000_000,
+        monthly_debt_payments_cents: 50_000,
+        credit_limit_cents: 500_000,
+        credit_balance_cents: 120_000,
+        employment_years: 3.5,
+        purpose: 'car',
+      };
+      out.push({
+        topic: `${prefix}loan-applications`,
+        key: Buffer.from(customer),
+        value: serde.encode('loan-applications', app),
+        timestamp: t,
+      });
     }
   }
   return out;
@@ -132,7 +183,17 @@ const CONSUME_ONLY: Workload = { topology: consumeOnlyTopology, threadFactory: '
 const OUTPUTS_ONLY: Workload = { topology: outputsOnlyTopology, threadFactory: 'benchOutputsOnlyApp' };
 
 /** A workload's topology on the backend, `n` input events, until idle. */
-export async function runPipeline(backend: Backend, serde: AvroSerde, dir: string, appId: string, guarantee: ProcessingGuarantee, n: number, log: BenchThreadArgs['log'], threads: number, workload: Workload = RISK_FEATURES): Promise<PipelineRun> {
+export async function runPipeline(
+  backend: Backend,
+  serde: AvroSerde,
+  dir: string,
+  appId: string,
+  guarantee: ProcessingGuarantee,
+  n: number,
+  log: BenchThreadArgs['log'],
+  threads: number,
+  workload: Workload = RISK_FEATURES,
+): Promise<PipelineRun> {
   const registryDir = path.join(dir, 'registry');
   const stateDir = path.join(dir, `state-${appId}`);
   const app =
@@ -142,9 +203,20 @@ export async function runPipeline(backend: Backend, serde: AvroSerde, dir: strin
           threads,
           backend,
           logger: quietLogger(),
-          factory: { module: new URL('./runtime-thread.ts', import.meta.url).href, exportName: workload.threadFactory, args: { log, registryDir, stateDir, applicationId: appId, guarantee } satisfies BenchThreadArgs },
+          factory: {
+            module: new URL('./runtime-thread.ts', import.meta.url).href,
+            exportName: workload.threadFactory,
+            args: { log, registryDir, stateDir, applicationId: appId, guarantee } satisfies BenchThreadArgs,
+          },
         })
-      : new StreamsApp({ applicationId: appId, topology: workload.topology(serde, new FileSchemaRegistry(registryDir)), backend, stateDir, guarantee, logger: quietLogger() });
+      : new StreamsApp({
+          applicationId: appId,
+          topology: workload.topology(serde, new FileSchemaRegistry(registryDir)),
+          backend,
+          stateDir,
+          guarantee,
+          logger: quietLogger(),
+        });
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   // The processing phase starts at the first progress report with records in: start-up (threads,
@@ -161,16 +233,41 @@ export async function runPipeline(backend: Backend, serde: AvroSerde, dir: strin
   const seconds = (finished - started) / 1000;
   const out = app.progress().recordsOut;
   await app.stop();
-  const processingEps = firstProgress === undefined ? 0 : Math.round((n - firstProgress.recordsIn) / ((finished - firstProgress.at) / 1000));
-  return { eps: Math.round(n / seconds), outPerSecond: Math.round(out / seconds), processingEps, startupSeconds: firstProgress === undefined ? 0 : (firstProgress.at - started) / 1000, cpuMicrosPerEvent: Number(((cpu.user + cpu.system) / n).toFixed(2)) };
+  const processingEps =
+    firstProgress === undefined ? 0 : Math.round((n - firstProgress.recordsIn) / ((finished - firstProgress.at) / 1000));
+  return {
+    eps: Math.round(n / seconds),
+    outPerSecond: Math.round(out / seconds),
+    processingEps,
+    startupSeconds: firstProgress === undefined ? 0 : (firstProgress.at - started) / 1000,
+    cpuMicrosPerEvent: Number(((cpu.user + cpu.system) / n).toFixed(2)),
+  };
 }
 
-async function embeddedRun(serde: AvroSerde, dir: string, name: string, n: number, density: Density, threads: number, workload: Workload = RISK_FEATURES): Promise<PipelineRun> {
+async function embeddedRun(
+  serde: AvroSerde,
+  dir: string,
+  name: string,
+  n: number,
+  density: Density,
+  threads: number,
+  workload: Workload = RISK_FEATURES,
+): Promise<PipelineRun> {
   const backend = createEmbeddedBackend(path.join(dir, `log-${name}`));
   try {
     await load(backend, events(serde, n, '', density), '');
     collectLoadGarbage();
-    return await runPipeline(backend, serde, dir, `bench-${name}`, 'exactly_once', n, { kind: 'embedded', dataDir: path.join(dir, `log-${name}`) }, threads, workload);
+    return await runPipeline(
+      backend,
+      serde,
+      dir,
+      `bench-${name}`,
+      'exactly_once',
+      n,
+      { kind: 'embedded', dataDir: path.join(dir, `log-${name}`) },
+      threads,
+      workload,
+    );
   } finally {
     await backend.close();
   }
@@ -188,11 +285,15 @@ async function restoreSeconds(backend: Backend, dir: string): Promise<number> {
   const value = Buffer.from(JSON.stringify({ balance_cents: 123456, days: 12 }));
   for (let i = 0; i < RESTORE_KEYS; i += 50_000) {
     const batch: ProduceRecord[] = [];
-    for (let k = i; k < Math.min(i + 50_000, RESTORE_KEYS); k++) batch.push({ topic, partition: 0, key: Buffer.from(`customer-${k}`), value });
+    for (let k = i; k < Math.min(i + 50_000, RESTORE_KEYS); k++)
+      batch.push({ topic, partition: 0, key: Buffer.from(`customer-${k}`), value });
     await producer.send(batch);
   }
   await producer.close();
-  const store = new KeyValueStore<unknown>('kv', { serialize: (v) => v as Buffer, deserialize: (b) => (b === null ? null : Buffer.from(b)) });
+  const store = new KeyValueStore<unknown>('kv', {
+    serialize: (v) => v as Buffer,
+    deserialize: (b) => (b === null ? null : Buffer.from(b)),
+  });
   const reader = await backend.partitionReader();
   const started = performance.now();
   await restoreTaskStores({
@@ -240,10 +341,26 @@ async function resetKafkaTopics<T>(then: (backend: Backend) => Promise<T>, keepI
 }
 
 /** One run over the inputs loadKafkaInputs wrote, with fresh output, DLQ and late topics. */
-async function kafkaRun(serde: AvroSerde, dir: string, n: number, guarantee: ProcessingGuarantee, workload: Workload = RISK_FEATURES): Promise<PipelineRun> {
+async function kafkaRun(
+  serde: AvroSerde,
+  dir: string,
+  n: number,
+  guarantee: ProcessingGuarantee,
+  workload: Workload = RISK_FEATURES,
+): Promise<PipelineRun> {
   return resetKafkaTopics(async (backend) => {
     await backend.admin().createTopics(PIPELINE_TOPICS.map((t) => ({ name: t, partitions: PARTITIONS })));
-    return runPipeline(backend, serde, dir, `bench-kafka-${guarantee}-${Date.now()}`, guarantee, n, { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') }, THREADS, workload);
+    return runPipeline(
+      backend,
+      serde,
+      dir,
+      `bench-kafka-${guarantee}-${Date.now()}`,
+      guarantee,
+      n,
+      { kind: 'kafka', brokers: process.env.KAFKA_BROKERS!.split(',') },
+      THREADS,
+      workload,
+    );
   }, true);
 }
 
@@ -254,7 +371,10 @@ async function kafkaRun(serde: AvroSerde, dir: string, n: number, guarantee: Pro
  */
 async function kafkajsScript<T>(file: string, registryDir: string, n: number, ...args: string[]): Promise<T> {
   const script = fileURLToPath(new URL(`./${file}`, import.meta.url));
-  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, registryDir, String(n), ...args], { env: process.env, maxBuffer: 1 << 20 });
+  const { stdout } = await execFileAsync(process.execPath, ['--import', 'tsx', script, registryDir, String(n), ...args], {
+    env: process.env,
+    maxBuffer: 1 << 20,
+  });
   return JSON.parse(stdout.trim().split('\n').pop()!) as T;
 }
 
@@ -284,7 +404,8 @@ export async function run(): Promise<Record<string, number>> {
     Object.assign(figures, runFigures('embedded', windowed));
     const dense = await embeddedRun(serde, dir, 'dense', EMBEDDED_EVENTS, DENSE, THREADS);
     Object.assign(figures, runFigures('risk_features_embedded', dense));
-    if (THREADS > 1) figures.risk_features_embedded_1_thread_eps = (await embeddedRun(serde, dir, 'dense-1-thread', EMBEDDED_EVENTS, DENSE, 1)).eps;
+    if (THREADS > 1)
+      figures.risk_features_embedded_1_thread_eps = (await embeddedRun(serde, dir, 'dense-1-thread', EMBEDDED_EVENTS, DENSE, 1)).eps;
     const sparse = await embeddedRun(serde, dir, 'sparse', EMBEDDED_EVENTS / 10, SPARSE, THREADS);
     figures.risk_features_embedded_sparse_eps = sparse.eps;
     figures.risk_features_embedded_sparse_out_rps = sparse.outPerSecond;

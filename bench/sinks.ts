@@ -58,8 +58,11 @@ export async function run(): Promise<Record<string, number>> {
       // 18.16-compatible table (the dev server is too old for DateTime64): same row shape as the sink's.
       const table = `bench_txn_${randomUUID().slice(0, 8)}`;
       const server = new ServerWarehouse({
-        url: process.env.CLICKHOUSE_URL, username: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD,
-        autoMigrate: false, insertBatchRows: BATCH,
+        url: process.env.CLICKHOUSE_URL,
+        username: process.env.CLICKHOUSE_USER,
+        password: process.env.CLICKHOUSE_PASSWORD,
+        autoMigrate: false,
+        insertBatchRows: BATCH,
       });
       try {
         await server.query(
@@ -70,7 +73,10 @@ export async function run(): Promise<Record<string, number>> {
         );
         const convert = warehouseRowConverter('transactions');
         t = performance.now();
-        await server.insert(table, input.map((r) => convert(r.row)));
+        await server.insert(
+          table,
+          input.map((r) => convert(r.row)),
+        );
         out.clickhouse_rows_s = rate(ROWS, t);
       } finally {
         await server.query(`DROP TABLE IF EXISTS ${table}`, { format: 'json', write: true }).catch(() => undefined);

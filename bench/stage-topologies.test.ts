@@ -19,14 +19,21 @@ afterEach(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-async function runStage(topology: (avro: AvroSerde, registry: FileSchemaRegistry) => Topology): Promise<{ backend: Backend; registry: FileSchemaRegistry; app: StreamsApp }> {
+async function runStage(
+  topology: (avro: AvroSerde, registry: FileSchemaRegistry) => Topology,
+): Promise<{ backend: Backend; registry: FileSchemaRegistry; app: StreamsApp }> {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskstream-bench-stages-'));
   const registry = new FileSchemaRegistry(path.join(dir, 'registry'));
   const serde = new AvroSerde(registry);
   await serde.prepare([...RAW_TOPICS]);
   const backend = createEmbeddedBackend(path.join(dir, 'log'));
   await load(backend, events(serde, EVENTS, '', DENSE), '');
-  const app = new StreamsApp({ applicationId: 'bench-stage', topology: topology(serde, registry), backend, stateDir: path.join(dir, 'state') });
+  const app = new StreamsApp({
+    applicationId: 'bench-stage',
+    topology: topology(serde, registry),
+    backend,
+    stateDir: path.join(dir, 'state'),
+  });
   await app.runUntilIdle();
   await app.stop();
   return { backend, registry, app };
@@ -53,7 +60,8 @@ it('outputs only writes one result for exactly the events it selects, keyed by c
   try {
     const expected: { customer_id: string; window_start: number }[] = [];
     for (const topic of RAW_TOPICS) {
-      for (const r of await readTopic(backend, topic)) if (writesResult(r.timestamp)) expected.push({ customer_id: r.key!.toString(), window_start: r.timestamp });
+      for (const r of await readTopic(backend, topic))
+        if (writesResult(r.timestamp)) expected.push({ customer_id: r.key!.toString(), window_start: r.timestamp });
     }
     const decode = windowTotalsSerde(registry);
     const written = await readTopic(backend, WINDOW_TOTALS_TOPIC);
@@ -62,7 +70,8 @@ it('outputs only writes one result for exactly the events it selects, keyed by c
       expect(r.key!.toString()).toBe(w.customer_id);
       return { customer_id: w.customer_id, window_start: w.window_start };
     });
-    const order = (a: { customer_id: string; window_start: number }, b: typeof a): number => a.customer_id.localeCompare(b.customer_id) || a.window_start - b.window_start;
+    const order = (a: { customer_id: string; window_start: number }, b: typeof a): number =>
+      a.customer_id.localeCompare(b.customer_id) || a.window_start - b.window_start;
     // About the share the windowed run writes on these data (OUTPUT_PERCENT), and exactly the selected events.
     expect(actual.length).toBeGreaterThan(EVENTS * 0.4);
     expect(actual.length).toBeLessThan(EVENTS * 0.52);

@@ -41,5 +41,14 @@ export function outputsOnlyTopology(avro: AvroSerde, registry: SchemaRegistryCli
 
 /** A result of the windowed run's shape, for one event. */
 function oneEventResult(customerId: string, timestamp: number, amountCents: number): WindowTotals {
-  return { customer_id: customerId, window_start: timestamp, window_end: timestamp + 1, events: 1, debit_cents: amountCents, credit_cents: 0, max_debit_cents: amountCents, applications: 0 };
+  return {
+    customer_id: customerId,
+    window_start: timestamp,
+    window_end: timestamp + 1,
+    events: 1,
+    debit_cents: amountCents,
+    credit_cents: 0,
+    max_debit_cents: amountCents,
+    applications: 0,
+  };
 }

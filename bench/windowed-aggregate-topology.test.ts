@@ -28,7 +28,12 @@ it('window totals equal a brute-force recomputation of the closed windows', asyn
   const backend = createEmbeddedBackend(path.join(dir, 'log'));
   try {
     await load(backend, events(serde, 3000, '', DENSE), '');
-    const app = new StreamsApp({ applicationId: 'bench-windows', topology: windowedAggregateTopology(serde, registry), backend, stateDir: path.join(dir, 'state') });
+    const app = new StreamsApp({
+      applicationId: 'bench-windows',
+      topology: windowedAggregateTopology(serde, registry),
+      backend,
+      stateDir: path.join(dir, 'state'),
+    });
     await app.runUntilIdle();
     await app.stop();
 
@@ -37,7 +42,8 @@ it('window totals equal a brute-force recomputation of the closed windows', asyn
     for (const topic of RAW_TOPICS) {
       for (const r of await readTopic(backend, topic)) {
         const v = serde.decode(topic, r.value) as unknown as Record<string, unknown>;
-        const kind = topic === 'loan-applications' ? 'application' : topic === 'repayments' || v.direction === 'CREDIT' ? 'credit' : 'debit';
+        const kind =
+          topic === 'loan-applications' ? 'application' : topic === 'repayments' || v.direction === 'CREDIT' ? 'credit' : 'debit';
         const cents = topic === 'repayments' ? ((v.amount_paid_cents as number | null) ?? 0) : (v.amount_cents as number);
         const list = byPartition.get(r.partition) ?? [];
         list.push({ key: r.key!.toString(), ts: r.timestamp, kind, cents });
@@ -53,7 +59,16 @@ it('window totals equal a brute-force recomputation of the closed windows', asyn
           const start = j * DAY;
           if (start + 31 * DAY > streamTime) continue;
           const id = `${r.key}@${start}`;
-          const w = expected.get(id) ?? { customer_id: r.key, window_start: start, window_end: start + 30 * DAY, events: 0, debit_cents: 0, credit_cents: 0, max_debit_cents: 0, applications: 0 };
+          const w = expected.get(id) ?? {
+            customer_id: r.key,
+            window_start: start,
+            window_end: start + 30 * DAY,
+            events: 0,
+            debit_cents: 0,
+            credit_cents: 0,
+            max_debit_cents: 0,
+            applications: 0,
+          };
           w.events++;
           if (r.kind === 'debit') {
             w.debit_cents += r.cents;
@@ -66,7 +81,8 @@ it('window totals equal a brute-force recomputation of the closed windows', asyn
     }
     const decode = windowTotalsSerde(registry);
     const actual = (await readTopic(backend, WINDOW_TOTALS_TOPIC)).map((r) => decode.deserialize(r.value));
-    const sorted = (ws: WindowTotals[]): WindowTotals[] => [...ws].map((w) => ({ ...w })).sort((a, b) => a.customer_id.localeCompare(b.customer_id) || a.window_start - b.window_start);
+    const sorted = (ws: WindowTotals[]): WindowTotals[] =>
+      [...ws].map((w) => ({ ...w })).sort((a, b) => a.customer_id.localeCompare(b.customer_id) || a.window_start - b.window_start);
     expect(actual.length).toBeGreaterThan(500);
     expect(sorted(actual)).toEqual(sorted([...expected.values()]));
     expect(await readTopic(backend, `${WINDOW_TOTALS_TOPIC}.late`).catch(() => [])).toEqual([]);

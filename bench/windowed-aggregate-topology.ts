@@ -4,7 +4,15 @@
 // own work (categories, 14 sums per slice, the as-of join to applications, 24-field results): it
 // tells the engine's cost apart from the pipeline's.
 import type avsc from 'avsc';
-import { type KStream, StreamsBuilder, untilWindowCloses, SerdeDecodeError, type Serde, type Topology, TimeWindows } from '../engine/index.ts';
+import {
+  type KStream,
+  StreamsBuilder,
+  untilWindowCloses,
+  SerdeDecodeError,
+  type Serde,
+  type Topology,
+  TimeWindows,
+} from '../engine/index.ts';
 import { avroFieldsSerde } from '../schemas/topic-serdes.ts';
 import { AvroSlabWriter } from '../schemas/avro-slab-writer.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
@@ -91,8 +99,15 @@ const totalsStoreSerde: Serde<ActivityTotals> = {
     return b;
   },
   deserialize: (b) => {
-    if (b === null || b.length !== TOTALS_FIELDS * 8) throw new SerdeDecodeError(`window totals: expected ${TOTALS_FIELDS * 8} bytes, got ${b?.length ?? 'null'}`);
-    return { events: b.readDoubleLE(0), debitCents: b.readDoubleLE(8), creditCents: b.readDoubleLE(16), maxDebitCents: b.readDoubleLE(24), applications: b.readDoubleLE(32) };
+    if (b === null || b.length !== TOTALS_FIELDS * 8)
+      throw new SerdeDecodeError(`window totals: expected ${TOTALS_FIELDS * 8} bytes, got ${b?.length ?? 'null'}`);
+    return {
+      events: b.readDoubleLE(0),
+      debitCents: b.readDoubleLE(8),
+      creditCents: b.readDoubleLE(16),
+      maxDebitCents: b.readDoubleLE(24),
+      applications: b.readDoubleLE(32),
+    };
   },
 };
 

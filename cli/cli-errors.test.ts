@@ -39,7 +39,10 @@ describe('riskstream refuses bad input in one line', () => {
     const two = cli(['--data-dir', dataDir, 'query', 'SELECT 1; SELECT 2']);
     expect([two.status, two.stderr]).toEqual([1, 'riskstream: the query holds 2 statements; run one at a time\n']);
     const format = cli(['--data-dir', dataDir, 'query', 'SELECT 1 FORMAT JSON']);
-    expect([format.status, format.stderr]).toEqual([1, 'riskstream: the query ends in FORMAT JSON: leave it out and choose the output with --format table, json or csv\n']);
+    expect([format.status, format.stderr]).toEqual([
+      1,
+      'riskstream: the query ends in FORMAT JSON: leave it out and choose the output with --format table, json or csv\n',
+    ]);
     const one = cli(['--data-dir', dataDir, 'query', '--format', 'csv', "SELECT 'a;b' AS x;"]);
     expect([one.status, one.stdout]).toEqual([0, '"x"\n"a;b"\n']);
   });

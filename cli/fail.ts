@@ -1,6 +1,9 @@
 /** A failure with its own exit status (e.g. 2: connect file loaded the file but rejected too many lines). */
 export class ExitStatusError extends Error {
-  constructor(message: string, readonly exitCode: number) {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
     super(message);
     this.name = 'ExitStatusError';
   }

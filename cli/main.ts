@@ -58,7 +58,11 @@ program
   .requiredOption('--topic <topic>', 'input topic (output topics are refused)')
   .requiredOption('--path <file>', 'NDJSON (.ndjson/.jsonl/.json) or CSV (.csv) file')
   .option('--format <format>', 'ndjson or csv (default: from the file extension)')
-  .addOption(new Option('--time-unit <unit>', 'what an epoch number in a time field counts: ms (milliseconds) or s (seconds)').choices(['ms', 's']).default('ms'))
+  .addOption(
+    new Option('--time-unit <unit>', 'what an epoch number in a time field counts: ms (milliseconds) or s (seconds)')
+      .choices(['ms', 's'])
+      .default('ms'),
+  )
   .option('--max-errors <n>', 'exit 2 when more lines than this are rejected (default: no limit)')
   .addHelpText(
     'after',
@@ -90,7 +94,9 @@ program
 
 program
   .command('replay')
-  .description("rewind a pipeline's input offsets and state so the next run recomputes from that point (stop the pipeline first: refuses while it runs)")
+  .description(
+    "rewind a pipeline's input offsets and state so the next run recomputes from that point (stop the pipeline first: refuses while it runs)",
+  )
   .argument('<pipeline>', 'pipeline name')
   .requiredOption('--from <point>', 'earliest, or an ISO-8601 time')
   .action(action(() => import('./commands/replay.ts')));
@@ -103,10 +109,12 @@ dlq
   .action(action(() => import('./commands/dlq-list.ts')));
 dlq
   .command('show')
-  .description("the latest dead letters of a topic: reason, origin and payload")
+  .description('the latest dead letters of a topic: reason, origin and payload')
   .argument('<topic>', 'the topic or its dead-letter topic (transactions or transactions.dlq)')
   .option('--limit <n>', 'show the latest N records', '20')
-  .addOption(new Option('--format <format>', 'output format (table shows fewer columns)').choices(['table', 'json', 'csv']).default('table'))
+  .addOption(
+    new Option('--format <format>', 'output format (table shows fewer columns)').choices(['table', 'json', 'csv']).default('table'),
+  )
   .addHelpText(
     'after',
     `
@@ -118,7 +126,10 @@ when payload_encoding is utf8, base64 of its bytes when it is base64 (e.g. an Av
   .action(action(() => import('./commands/dlq-show.ts')));
 
 const topics = program.command('topics').description('list or create topics');
-topics.command('list').description('topics with partitions and record counts').action(action(() => import('./commands/topics-list.ts')));
+topics
+  .command('list')
+  .description('topics with partitions and record counts')
+  .action(action(() => import('./commands/topics-list.ts')));
 topics
   .command('create')
   .description("create the project's topics (inputs, outputs, dead letters)")
@@ -126,7 +137,10 @@ topics
   .action(action(() => import('./commands/topics-create.ts')));
 
 const schemas = program.command('schemas').description('list or register Avro schemas');
-schemas.command('list').description('subjects with their latest version and id').action(action(() => import('./commands/schemas-list.ts')));
+schemas
+  .command('list')
+  .description('subjects with their latest version and id')
+  .action(action(() => import('./commands/schemas-list.ts')));
 schemas
   .command('register')
   .description("register the project's schemas (BACKWARD compatibility checked)")
@@ -162,7 +176,10 @@ models
   .option('--folds <k>', 'cross-validation folds', '5')
   .option('--seed <s>', 'seed of the fold assignment and the forests', '42')
   .action(action(() => import('./commands/models-train.ts')));
-models.command('list').description('stored model versions with their AUCs and which is promoted').action(action(() => import('./commands/models-list.ts')));
+models
+  .command('list')
+  .description('stored model versions with their AUCs and which is promoted')
+  .action(action(() => import('./commands/models-list.ts')));
 models
   .command('promote')
   .description('make a version the one scoring pipelines use')

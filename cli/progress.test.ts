@@ -17,10 +17,12 @@ function sink(partitions: { end: number; position: number; committed: number | n
 
 describe('sinkProgressText', () => {
   it('counts unread records as lag and read, uncommitted ones apart', () => {
-    const text = sinkProgressText(sink([
-      { end: 30_000, position: 30_000, committed: null },
-      { end: 40_000, position: 35_000, committed: 10_000 },
-    ]));
+    const text = sinkProgressText(
+      sink([
+        { end: 30_000, position: 30_000, committed: null },
+        { end: 40_000, position: 35_000, committed: 10_000 },
+      ]),
+    );
     expect(text).toBe('lake: 1,234 rows, lag 5,000, 55,000 to commit');
   });
 

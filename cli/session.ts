@@ -6,7 +6,11 @@ import { setLogLevel } from '../engine/index.ts';
 import { settingsOf } from './context.ts';
 
 /** `overrides`: settings a command's own flags set (e.g. run --threads). */
-export async function withEnvironment<T>(program: Command, work: (env: Environment) => Promise<T>, overrides: Partial<Settings> = {}): Promise<T> {
+export async function withEnvironment<T>(
+  program: Command,
+  work: (env: Environment) => Promise<T>,
+  overrides: Partial<Settings> = {},
+): Promise<T> {
   const settings = { ...settingsOf(program), ...overrides };
   setLogLevel(settings.logLevel);
   const env = await openEnvironment(settings);

@@ -21,7 +21,9 @@ function shellQuote(value: string): string {
 
 async function main(): Promise<void> {
   const only = parseOnly(process.argv.slice(2));
-  process.stderr.write(`starting ${(only ?? ALL_SERVICES).join(', ')} (the first run may fetch Kafka with Maven and install clickhouse-server)...\n`);
+  process.stderr.write(
+    `starting ${(only ?? ALL_SERVICES).join(', ')} (the first run may fetch Kafka with Maven and install clickhouse-server)...\n`,
+  );
   const services = await startDevServices({ only });
   for (const [name, s] of Object.entries(services.started)) process.stderr.write(`  ${name}: ${s.source}, ready in ${s.ms} ms\n`);
   process.stderr.write('export these in another shell (or eval "$(...)" them); Ctrl-C stops everything:\n');

@@ -26,9 +26,15 @@ function apt(args: string[]): void {
     env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  if (result.error) throw new DevServiceError('clickhouse', `apt-get not available (${result.error.message}); install clickhouse-server by hand`);
+  if (result.error)
+    throw new DevServiceError('clickhouse', `apt-get not available (${result.error.message}); install clickhouse-server by hand`);
   if (result.status !== 0) {
-    const lastError = `${result.stderr}${result.stdout}`.trim().split('\n').filter((l) => /^E:|rror/.test(l)).pop() ?? `exit ${result.status}`;
+    const lastError =
+      `${result.stderr}${result.stdout}`
+        .trim()
+        .split('\n')
+        .filter((l) => /^E:|rror/.test(l))
+        .pop() ?? `exit ${result.status}`;
     throw new DevServiceError('clickhouse', `apt-get ${args.join(' ')} failed: ${lastError.trim()}`);
   }
 }
@@ -38,7 +44,10 @@ export async function ensureClickHouseServer(): Promise<string> {
   const found = findServer();
   if (found) return found;
   if (process.getuid?.() !== 0) {
-    throw new DevServiceError('clickhouse', 'clickhouse-server is not installed and installing it needs root: apt-get install -y clickhouse-server');
+    throw new DevServiceError(
+      'clickhouse',
+      'clickhouse-server is not installed and installing it needs root: apt-get install -y clickhouse-server',
+    );
   }
   mkdirSync(CACHE_DIR, { recursive: true });
   // Parallel first runs: one installs, the others wait for it.
@@ -53,7 +62,8 @@ export async function ensureClickHouseServer(): Promise<string> {
     apt(['update']);
     apt(['install', '-y', '--no-install-recommends', 'clickhouse-server']);
     const installed = findServer();
-    if (!installed) throw new DevServiceError('clickhouse', 'apt-get installed clickhouse-server but no clickhouse-server binary was found');
+    if (!installed)
+      throw new DevServiceError('clickhouse', 'apt-get installed clickhouse-server but no clickhouse-server binary was found');
     return installed;
   } finally {
     await release();

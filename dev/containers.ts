@@ -81,7 +81,12 @@ export async function startMinioContainer(bucket = 'riskstream-test'): Promise<R
       .start();
     const endpoint = `http://${container.getHost()}:${container.getMappedPort(9000)}`;
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
-    const s3 = new S3Client({ endpoint, region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: user, secretAccessKey: secret } });
+    const s3 = new S3Client({
+      endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: user, secretAccessKey: secret },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
     s3.destroy();
     return {

@@ -157,7 +157,10 @@ export async function startKafka(opts: { port?: number; readyTimeoutMs?: number 
     } catch (err) {
       const tail = proc.tail(5);
       await proc.stop(5000);
-      throw new DevServiceError('kafka', `broker on ${brokers} did not become ready: ${(err as Error).message}${tail ? ` — log: ${tail.split('\n').pop()}` : ''}`);
+      throw new DevServiceError(
+        'kafka',
+        `broker on ${brokers} did not become ready: ${(err as Error).message}${tail ? ` — log: ${tail.split('\n').pop()}` : ''}`,
+      );
     }
   };
   const started = Date.now();

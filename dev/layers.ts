@@ -38,7 +38,8 @@ export function layerViolations(root: string): LayerViolation[] {
         const target = path.posix.normalize(path.posix.join(path.posix.dirname(file), m[1]));
         const r = rank(target);
         if (r !== -1 && r < rank(file)) out.push({ file, imports: target });
-        else if (target.startsWith('engine/') && !file.startsWith('engine/') && !ENGINE_ENTRIES.includes(target)) out.push({ file, imports: target });
+        else if (target.startsWith('engine/') && !file.startsWith('engine/') && !ENGINE_ENTRIES.includes(target))
+          out.push({ file, imports: target });
       }
     }
   }

@@ -16,7 +16,10 @@ export interface InterruptibleService extends RunningService {
 }
 
 export class DevServiceError extends Error {
-  constructor(readonly service: string, reason: string) {
+  constructor(
+    readonly service: string,
+    reason: string,
+  ) {
     super(`${service}: ${reason}`);
     this.name = 'DevServiceError';
   }

@@ -107,7 +107,9 @@ describe('a missing tool', () => {
     const path = process.env.PATH;
     process.env.PATH = '/nonexistent';
     try {
-      await expect(startKafka()).rejects.toThrow(/^kafka: 'java' not found on PATH \(install a JDK 17\+: apt-get install -y openjdk-17-jre-headless\)$/);
+      await expect(startKafka()).rejects.toThrow(
+        /^kafka: 'java' not found on PATH \(install a JDK 17\+: apt-get install -y openjdk-17-jre-headless\)$/,
+      );
     } finally {
       process.env.PATH = path;
     }

@@ -27,7 +27,14 @@ export { StreamThreads, type StreamThreadFactory, type StreamThreadsOptions } fr
 export type { StreamThreadApp, StreamThreadAppFactory } from './streams/stream-thread-worker.ts';
 export type { ProcessingGuarantee } from './commit/partition-committer.ts';
 export { dlqTopicOf, deadLetterOf } from './tasks/dead-letters.ts';
-export { DEFAULT_EVENT_TIME_BOUNDS, EventTimeOutOfRangeError, eventTimeOutOfRange, describeTime, describeSkew, type EventTimeBounds } from './tasks/event-time-bounds.ts';
+export {
+  DEFAULT_EVENT_TIME_BOUNDS,
+  EventTimeOutOfRangeError,
+  eventTimeOutOfRange,
+  describeTime,
+  describeSkew,
+  type EventTimeBounds,
+} from './tasks/event-time-bounds.ts';
 
 // Backends: the log the engine runs on
 export type {

@@ -29,7 +29,9 @@ it('finds the same best split as the library search', () => {
     expect(got.maxGain).toBeCloseTo(expected.maxGain, 9);
     // Unique optimum: no other column reaches the same error.
     const others = columns.map((_, c) => c).filter((c) => c !== expected.maxColumn);
-    const tie = others.some((c) => Math.abs(sweepBestSplit({ rows: 1, getRow: () => [...columns[c]] }, y).maxGain - expected.maxGain) < 1e-9);
+    const tie = others.some(
+      (c) => Math.abs(sweepBestSplit({ rows: 1, getRow: () => [...columns[c]] }, y).maxGain - expected.maxGain) < 1e-9,
+    );
     if (!tie) {
       unique++;
       expect([got.maxColumn, got.maxValue]).toEqual([expected.maxColumn, expected.maxValue]);

@@ -7,8 +7,7 @@ import type { Dataset, FeatureRow, FeatureValue } from './dataset.ts';
 export type FeatureKind = 'numeric' | 'categorical';
 
 export type FeatureEncoding =
-  | { name: string; kind: 'numeric'; median: number }
-  | { name: string; kind: 'categorical'; categories: string[]; most_frequent: string };
+  { name: string; kind: 'numeric'; median: number } | { name: string; kind: 'categorical'; categories: string[]; most_frequent: string };
 
 export interface Encoding {
   features: FeatureEncoding[];

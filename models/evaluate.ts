@@ -50,7 +50,11 @@ export function evaluateModels(data: Dataset, opts: EvaluateOptions): Evaluation
   const permutation = new Map<string, number>();
   for (let f = 0; f < folds; f++) {
     const { train, test } = foldSplit(fold, f);
-    const enc = fitEncoding(kinds, data.features, train.map((i) => data.rows[i]));
+    const enc = fitEncoding(
+      kinds,
+      data.features,
+      train.map((i) => data.rows[i]),
+    );
     const xTrain = train.map((i) => encodeRow(enc, data.rows[i]));
     const yTrain = train.map((i) => data.labels[i]);
     const xTest = test.map((i) => encodeRow(enc, data.rows[i]));
@@ -61,8 +65,15 @@ export function evaluateModels(data: Dataset, opts: EvaluateOptions): Evaluation
     const rf = fitForest(xTrain, yTrain, forestParams(seed + f, opts.trees));
     rf.predict(xTest).forEach((p, t) => (oof.rf[test[t]] = p));
     if (opts.details) {
-      for (const c of coefficientImportance(enc, lr.weights)) coefficients.set(c.column, (coefficients.get(c.column) ?? 0) + c.value / folds);
-      const drops = permutationImportance(enc, xTest, test.map((i) => data.labels[i]), rf.predict, seed + f);
+      for (const c of coefficientImportance(enc, lr.weights))
+        coefficients.set(c.column, (coefficients.get(c.column) ?? 0) + c.value / folds);
+      const drops = permutationImportance(
+        enc,
+        xTest,
+        test.map((i) => data.labels[i]),
+        rf.predict,
+        seed + f,
+      );
       for (const [feature, d] of drops) permutation.set(feature, (permutation.get(feature) ?? 0) + d / folds);
     }
   }

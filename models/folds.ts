@@ -9,7 +9,10 @@ export function stratifiedFolds(labels: readonly (0 | 1)[], k: number, seed: num
   const fold = new Array<number>(labels.length);
   let next = 0;
   for (const cls of [1, 0] as const) {
-    const members = shuffle(labels.flatMap((y, i) => (y === cls ? [i] : [])), rng);
+    const members = shuffle(
+      labels.flatMap((y, i) => (y === cls ? [i] : [])),
+      rng,
+    );
     if (members.length < k) throw new Error(`${k} folds need at least ${k} rows of each class, class ${cls} has ${members.length}`);
     // Continue the deal where the other class stopped, so fold sizes differ by at most one.
     for (const i of members) fold[i] = next++ % k;

@@ -23,7 +23,11 @@ export interface ForestModel {
   forest: ReturnType<RandomForestRegression['toJSON']>;
 }
 
-export function fitForest(x: readonly number[][], y: readonly (0 | 1)[], params: ForestParams): { model: ForestModel; predict: (rows: number[][]) => number[] } {
+export function fitForest(
+  x: readonly number[][],
+  y: readonly (0 | 1)[],
+  params: ForestParams,
+): { model: ForestModel; predict: (rows: number[][]) => number[] } {
   useFastSplitSearch();
   const rf = new RandomForestRegression({
     nEstimators: params.trees,
@@ -34,7 +38,10 @@ export function fitForest(x: readonly number[][], y: readonly (0 | 1)[], params:
     seed: params.seed,
     treeOptions: { maxDepth: params.maxDepth ?? Infinity, minNumSamples: params.minSamples },
   });
-  rf.train(x.map((r) => [...r]), [...y]);
+  rf.train(
+    x.map((r) => [...r]),
+    [...y],
+  );
   return { model: { kind: 'random-forest', params, forest: rf.toJSON() }, predict: (rows) => clip(rf.predict(rows)) };
 }
 

@@ -12,10 +12,14 @@ export function formatEvaluation(e: Evaluation, topFeatures = 10): string {
     `logistic regression   ${f3(e.lr.metrics.auc)}  ${f3(e.lr.metrics.log_loss)}     ${f3(e.lr.metrics.brier)}`,
     `random forest         ${f3(e.rf.metrics.auc)}  ${f3(e.rf.metrics.log_loss)}     ${f3(e.rf.metrics.brier)}`,
   ];
-  for (const [name, a] of [['logistic regression', e.lr], ['random forest', e.rf]] as const) {
+  for (const [name, a] of [
+    ['logistic regression', e.lr],
+    ['random forest', e.rf],
+  ] as const) {
     if (a.calibration) {
       lines.push('', `${name}: calibration by decile (mean predicted / observed rate)`);
-      for (const b of a.calibration) lines.push(`  ${String(b.bin).padStart(2)}  ${f3(b.mean_predicted)}  ${f3(b.observed_rate)}  (${b.rows} rows)`);
+      for (const b of a.calibration)
+        lines.push(`  ${String(b.bin).padStart(2)}  ${f3(b.mean_predicted)}  ${f3(b.observed_rate)}  (${b.rows} rows)`);
     }
     if (a.importance) {
       const what = name === 'random forest' ? 'AUC lost when shuffled' : 'standardised coefficient';

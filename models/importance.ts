@@ -36,7 +36,10 @@ export function permutationImportance(
   const rng = new Random(seed);
   const out = new Map<string, number>();
   for (const block of columnBlocks(enc)) {
-    const perm = shuffle(x.map((_, i) => i), rng);
+    const perm = shuffle(
+      x.map((_, i) => i),
+      rng,
+    );
     const shuffled = x.map((r, i) => {
       const row = [...r];
       for (const j of block.columns) row[j] = x[perm[i]][j];

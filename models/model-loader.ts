@@ -20,7 +20,8 @@ export async function loadModel(store: LakeStore, name: string, version: number,
   const key = modelFileKey(name, version, algo);
   const where = `${store.root}/${key}`;
   const enc = metadata.encoding;
-  if (!enc || !Array.isArray(enc.features) || !Array.isArray(enc.mean)) throw new Error(`model file ${store.root}/models/${name}/v${version}/metadata.json is corrupt: no encoding`);
+  if (!enc || !Array.isArray(enc.features) || !Array.isArray(enc.mean))
+    throw new Error(`model file ${store.root}/models/${name}/v${version}/metadata.json is corrupt: no encoding`);
   if (algo === 'lr') {
     const m = await readStoreJson<LogisticModel>(store, key);
     if (m.kind !== 'logistic-regression' || !Array.isArray(m.weights) || m.weights.length !== enc.columns.length) {

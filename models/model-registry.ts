@@ -86,7 +86,8 @@ export async function listVersions(store: LakeStore, name: string): Promise<numb
     if (m) dirs.add(Number(m[1]));
   }
   const complete: number[] = [];
-  for (const v of [...dirs].sort((a, b) => a - b)) if ((await store.list(`${versionDir(name, v)}/metadata.json`)).length > 0) complete.push(v);
+  for (const v of [...dirs].sort((a, b) => a - b))
+    if ((await store.list(`${versionDir(name, v)}/metadata.json`)).length > 0) complete.push(v);
   return complete;
 }
 
@@ -142,12 +143,17 @@ export function modelFileKey(name: string, version: number, algo: Algo): string 
 export async function readPromoted(store: LakeStore, name: string): Promise<Promoted | null> {
   if ((await store.get(promotedKey(name))) === null) return null;
   const p = await readStoreJson<Promoted>(store, promotedKey(name));
-  if (!Number.isInteger(p.version) || !ALGOS.includes(p.algo)) throw new Error(`model file ${store.root}/${promotedKey(name)} is corrupt: no version and algo`);
+  if (!Number.isInteger(p.version) || !ALGOS.includes(p.algo))
+    throw new Error(`model file ${store.root}/${promotedKey(name)} is corrupt: no version and algo`);
   return p;
 }
 
 /** Points `name` at a version and algorithm, after checking that the model loads. */
-export async function writePromoted(store: LakeStore, promoted: Omit<Promoted, 'promoted_at'>, check: () => Promise<unknown>): Promise<Promoted> {
+export async function writePromoted(
+  store: LakeStore,
+  promoted: Omit<Promoted, 'promoted_at'>,
+  check: () => Promise<unknown>,
+): Promise<Promoted> {
   await check();
   const record: Promoted = { ...promoted, promoted_at: new Date().toISOString() };
   await putJson(store, promotedKey(promoted.name), record);

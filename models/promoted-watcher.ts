@@ -17,7 +17,11 @@ export class PromotedModelWatcher {
   private timer: NodeJS.Timeout | null = null;
   private polling: Promise<void> | null = null;
 
-  constructor(private readonly store: LakeStore, private readonly name: string, private readonly opts: WatcherOptions = {}) {}
+  constructor(
+    private readonly store: LakeStore,
+    private readonly name: string,
+    private readonly opts: WatcherOptions = {},
+  ) {}
 
   /** The model in use; null until one has loaded. */
   current(): Scorer | null {
@@ -53,7 +57,10 @@ export class PromotedModelWatcher {
       this.opts.onSwap?.(next);
     } catch (err) {
       const e = err instanceof Error ? err : new Error(String(err));
-      logger.warn({ model: this.name, err: e.message, keeping: this.scorer?.version ?? null }, 'promoted model did not load; keeping the last good one');
+      logger.warn(
+        { model: this.name, err: e.message, keeping: this.scorer?.version ?? null },
+        'promoted model did not load; keeping the last good one',
+      );
       this.opts.onError?.(e);
     }
   }

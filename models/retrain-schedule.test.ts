@@ -23,11 +23,30 @@ let query: QueryRows;
 
 function window(customer: string, endDay: number, late: number, dti: number | null): RiskFeatures {
   return {
-    event_id: `${customer}-${endDay}`, tenant_id: 't', event_time: endDay * DAY, customer_id: customer,
-    window_start: (endDay - 30) * DAY, window_end: endDay * DAY, txn_count: 10, debit_total_cents: 1000, credit_total_cents: 2000,
-    max_debit_cents: 300, spend_food_cents: 100, spend_shopping_cents: 0, spend_transport_cents: 0, spend_housing_cents: 500,
-    spend_health_cents: 0, spend_entertainment_cents: 0, spend_other_cents: 400, repayments_due: 1, repayments_late: late,
-    max_days_late: late * 3, dti, ltv: null, utilization: 0.5, computed_at: 0,
+    event_id: `${customer}-${endDay}`,
+    tenant_id: 't',
+    event_time: endDay * DAY,
+    customer_id: customer,
+    window_start: (endDay - 30) * DAY,
+    window_end: endDay * DAY,
+    txn_count: 10,
+    debit_total_cents: 1000,
+    credit_total_cents: 2000,
+    max_debit_cents: 300,
+    spend_food_cents: 100,
+    spend_shopping_cents: 0,
+    spend_transport_cents: 0,
+    spend_housing_cents: 500,
+    spend_health_cents: 0,
+    spend_entertainment_cents: 0,
+    spend_other_cents: 400,
+    repayments_due: 1,
+    repayments_late: late,
+    max_days_late: late * 3,
+    dti,
+    ltv: null,
+    utilization: 0.5,
+    computed_at: 0,
   };
 }
 
@@ -48,8 +67,18 @@ beforeAll(async () => {
     // After the default: a window that shows it (99 late) and must never be trained on.
     features.push(window(c, 70, defaulted ? 99 : late, dti));
     if (defaulted) {
-      repayments.push({ event_id: `r-${c}`, tenant_id: 't', event_time: 45 * DAY, loan_id: `l-${c}`, customer_id: c, installment_no: 2,
-        due_at: 41 * DAY, paid_at: null, amount_due_cents: 100, amount_paid_cents: 0 });
+      repayments.push({
+        event_id: `r-${c}`,
+        tenant_id: 't',
+        event_time: 45 * DAY,
+        loan_id: `l-${c}`,
+        customer_id: c,
+        installment_no: 2,
+        due_at: 41 * DAY,
+        paid_at: null,
+        amount_due_cents: 100,
+        amount_paid_cents: 0,
+      });
     }
   }
   writeFileSync(labelsPath, labels);
@@ -60,7 +89,7 @@ afterAll(async () => {
   await wh?.close();
 });
 
-it('takes a window before each defaulter\'s first missed installment', async () => {
+it("takes a window before each defaulter's first missed installment", async () => {
   const data = await warehouseDataset(query, labelsPath, 1);
   expect(data.rows).toHaveLength(90);
   expect(data.rows.every((r) => r.repayments_late !== 99)).toBe(true);
@@ -77,7 +106,13 @@ it('retrains on a cron schedule and promotes the new version', async () => {
   const job = scheduleRetraining(
     '*/2 * * * * *',
     async () => {
-      results.push(await retrainAndPromote(store, { data, source: 'warehouse', sha256: datasetSha256(data) }, { name: 'default-risk', folds: 3, seed: 1, trees: 10 }));
+      results.push(
+        await retrainAndPromote(
+          store,
+          { data, source: 'warehouse', sha256: datasetSha256(data) },
+          { name: 'default-risk', folds: 3, seed: 1, trees: 10 },
+        ),
+      );
       if (results.length === 2) done();
     },
     (err) => {

@@ -46,9 +46,17 @@ export async function retrainAndPromote(store: LakeStore, input: TrainingData, o
   if (current) {
     const old = (await readMetadata(store, opts.name, current.version)).metrics[current.algo].auc;
     if (auc < old) {
-      return { metadata, promoted: false, reason: `v${metadata.version} ${algo} AUC ${auc.toFixed(4)} is worse than promoted v${current.version} ${current.algo} ${old.toFixed(4)}` };
+      return {
+        metadata,
+        promoted: false,
+        reason: `v${metadata.version} ${algo} AUC ${auc.toFixed(4)} is worse than promoted v${current.version} ${current.algo} ${old.toFixed(4)}`,
+      };
     }
   }
   await promoteModel(store, opts.name, metadata.version, algo);
-  return { metadata, promoted: true, reason: `v${metadata.version} ${algo} AUC ${auc.toFixed(4)}${current ? ` is not worse than promoted v${current.version} ${current.algo}` : ', the first promoted'}` };
+  return {
+    metadata,
+    promoted: true,
+    reason: `v${metadata.version} ${algo} AUC ${auc.toFixed(4)}${current ? ` is not worse than promoted v${current.version} ${current.algo}` : ', the first promoted'}`,
+  };
 }

@@ -38,7 +38,8 @@ function isPlainNumber(type: unknown): boolean {
 export type QueryRows = <T>(sql: string) => Promise<T[]>;
 
 export async function readGroundTruth(labelsPath: string): Promise<Map<string, 0 | 1>> {
-  if (!existsSync(labelsPath)) throw new Error(`${labelsPath}: no ground-truth labels; run riskstream generate or demo with this data dir first`);
+  if (!existsSync(labelsPath))
+    throw new Error(`${labelsPath}: no ground-truth labels; run riskstream generate or demo with this data dir first`);
   const table = await readCsvTable(labelsPath);
   const id = table.header.indexOf('customer_id');
   const label = table.header.indexOf('defaulted');

@@ -55,7 +55,10 @@ describe('registry server through @kafkajs/confluent-schema-registry', () => {
     const subject = `${prefix}-evolve-transactions-value`;
     const v1 = avroSchemaOf('transactions');
     const registry = new SchemaRegistry({ host: url() });
-    const { id: v1Id } = await registry.register({ type: SchemaType.AVRO, schema: JSON.stringify(v1) }, { subject, compatibility: COMPATIBILITY.BACKWARD });
+    const { id: v1Id } = await registry.register(
+      { type: SchemaType.AVRO, schema: JSON.stringify(v1) },
+      { subject, compatibility: COMPATIBILITY.BACKWARD },
+    );
 
     // A new field without a default cannot be read from v1 data.
     const incompatible = withField(v1, { name: 'risk_flag', type: 'string' });
@@ -69,10 +72,15 @@ describe('registry server through @kafkajs/confluent-schema-registry', () => {
     );
     expect(refused).toBeInstanceOf(SchemaIncompatibleError);
     expect((refused as SchemaIncompatibleError).field).toBe('risk_flag');
-    expect((refused as Error).message).toBe(`schema for ${subject} is not BACKWARD compatible: field 'risk_flag' was added without a default`);
+    expect((refused as Error).message).toBe(
+      `schema for ${subject} is not BACKWARD compatible: field 'risk_flag' was added without a default`,
+    );
 
     // A changed type is refused too, naming the field and both types.
-    const retyped = { ...v1, fields: (v1.fields as { name: string }[]).map((f) => (f.name === 'amount_cents' ? { ...f, type: 'string' } : f)) };
+    const retyped = {
+      ...v1,
+      fields: (v1.fields as { name: string }[]).map((f) => (f.name === 'amount_cents' ? { ...f, type: 'string' } : f)),
+    };
     await expect(client.register(subject, retyped)).rejects.toThrow("field 'amount_cents' changed type long -> string");
 
     // With a default it is BACKWARD compatible; v1 records read through v2 get the default.

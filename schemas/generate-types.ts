@@ -114,7 +114,11 @@ class Emitter {
     const members = fields.map((f) => ({ name: f.name, type: this.tsType(f.type) }));
     const hasEnvelope = ENVELOPE.every((e, i) => members[i]?.name === e.name && members[i]?.type === e.type);
     const own = hasEnvelope ? members.slice(ENVELOPE.length) : members;
-    const lines = [`export interface ${name}${hasEnvelope ? ' extends EventEnvelope' : ''} {`, ...own.map((m) => `  ${m.name}: ${m.type};`), '}'];
+    const lines = [
+      `export interface ${name}${hasEnvelope ? ' extends EventEnvelope' : ''} {`,
+      ...own.map((m) => `  ${m.name}: ${m.type};`),
+      '}',
+    ];
     // Nested records were pushed while their fields were typed, so they come before this one.
     this.interfaces.push(lines.join('\n'));
     return name;
@@ -151,7 +155,14 @@ export function generateTypes(): string {
     ...rows.map((r) => `  ${propertyKey(r.topic)}: ${r.type};`),
     '}',
   ].join('\n');
-  const blocks = [HEADER.join('\n'), envelope, emitter.enums.join('\n'), ...emitter.interfaces, topicRecords, 'export type TopicName = keyof TopicRecords;'];
+  const blocks = [
+    HEADER.join('\n'),
+    envelope,
+    emitter.enums.join('\n'),
+    ...emitter.interfaces,
+    topicRecords,
+    'export type TopicName = keyof TopicRecords;',
+  ];
   return `${blocks.filter((b) => b !== '').join('\n\n')}\n`;
 }
 

@@ -92,7 +92,14 @@ describe('chDB AvroConfluent reads AvroSerde output', () => {
     const file = path.join(dir, 'statements.avro-confluent');
     writeFileSync(file, serde.encode('statements', statement));
 
-    const [row] = await select<{ statement_id: string; opening: string; closing: string; line_amounts: string[]; directions: string[]; descriptions: string[] }>(`
+    const [row] = await select<{
+      statement_id: string;
+      opening: string;
+      closing: string;
+      line_amounts: string[];
+      directions: string[];
+      descriptions: string[];
+    }>(`
       SELECT statement_id, toString(opening_balance_cents) AS opening, toString(closing_balance_cents) AS closing,
              arrayMap(l -> toString(tupleElement(l, 'amount_cents')), lines) AS line_amounts,
              arrayMap(l -> toString(tupleElement(l, 'direction')), lines) AS directions,

@@ -32,7 +32,14 @@ function transaction(i: number): Transaction {
 }
 
 function pick(t: Transaction): Pick<Transaction, (typeof FIELDS)[number]> {
-  return { tenant_id: t.tenant_id, direction: t.direction, amount_cents: t.amount_cents, merchant: t.merchant, description: t.description, category: t.category };
+  return {
+    tenant_id: t.tenant_id,
+    direction: t.direction,
+    amount_cents: t.amount_cents,
+    merchant: t.merchant,
+    description: t.description,
+    category: t.category,
+  };
 }
 
 describe('Avro fields decoder', () => {
@@ -61,7 +68,10 @@ describe('Avro fields decoder', () => {
   it('reads records of an older writer schema the full decode resolves', async () => {
     // The older writer had an extra field among the ones read: it is skipped like the others.
     const current = avroSchemaOf('transactions') as { fields: { name: string }[] };
-    const older = { ...current, fields: [...current.fields.slice(0, 3), { name: 'legacy_code', type: 'string' }, ...current.fields.slice(3)] };
+    const older = {
+      ...current,
+      fields: [...current.fields.slice(0, 3), { name: 'legacy_code', type: 'string' }, ...current.fields.slice(3)],
+    };
     const id = await registry.register('transactions-older-value', older);
     const t = transaction(7);
     const body = parseAvroType(older).toBuffer({ ...t, legacy_code: 'L-77 with a long string to skip' });
@@ -74,10 +84,14 @@ describe('Avro fields decoder', () => {
     const decode = serde.fieldsDecoder('transactions', FIELDS);
     const good = serde.encode('transactions', transaction(3));
     expect(() => decode(good.subarray(0, good.length - 3))).toThrow(SerdeError);
-    expect(() => decode(good.subarray(0, good.length - 3))).toThrow(/cannot decode transactions record with schema id \d+: truncated buffer/);
+    expect(() => decode(good.subarray(0, good.length - 3))).toThrow(
+      /cannot decode transactions record with schema id \d+: truncated buffer/,
+    );
     expect(() => decode(Buffer.concat([good, Buffer.from([1])]))).toThrow(/trailing data/);
     expect(() => decode(Buffer.from([1, 0, 0, 0, 1, 2]))).toThrow(/bad magic byte 1/);
-    expect(() => serde.fieldsDecoder('transactions', ['tenant_id', 'amount' as 'amount_cents'])).toThrow('transactions records have no field amount');
+    expect(() => serde.fieldsDecoder('transactions', ['tenant_id', 'amount' as 'amount_cents'])).toThrow(
+      'transactions records have no field amount',
+    );
   });
 
   it('as a serde it reads and refuses to write', () => {
@@ -98,7 +112,12 @@ describe('Avro encode', () => {
       const type = parseAvroType(avroSchemaOf('transactions'));
       const id = serde.schemaIdOf('transactions');
       // Small, then past 4 KiB (the buffer grows), past 64 KiB, then small again in the grown buffer.
-      const records = [transaction(1), { ...transaction(2), description: 'd'.repeat(5_000) }, { ...transaction(3), merchant: 'm'.repeat(70_000) }, transaction(4)];
+      const records = [
+        transaction(1),
+        { ...transaction(2), description: 'd'.repeat(5_000) },
+        { ...transaction(3), merchant: 'm'.repeat(70_000) },
+        transaction(4),
+      ];
       for (const r of records) {
         const bytes = serde.encode('transactions', r);
         expect(bytes.equals(toWireFormat(id, type.toBuffer(r)))).toBe(true);

@@ -76,7 +76,10 @@ describe('AvroSerde over Kafka', () => {
       topic: topics.transactions,
       messages: transactions.map((t) => ({ key: t.customer_id, value: writer.encode('transactions', t) })),
     });
-    await producer.send({ topic: topics.statements, messages: [{ key: statement.customer_id, value: writer.encode('statements', statement) }] });
+    await producer.send({
+      topic: topics.statements,
+      messages: [{ key: statement.customer_id, value: writer.encode('statements', statement) }],
+    });
     await producer.disconnect();
 
     // A reader that has never seen these schemas: it must fetch them by the id in each record.
@@ -87,7 +90,10 @@ describe('AvroSerde over Kafka', () => {
     await consumer.subscribe({ topics: [topics.transactions, topics.statements], fromBeginning: true });
     const expected = transactions.length + 1;
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`received ${received.transactions.length + received.statements.length} of ${expected} records`)), 60_000);
+      const timer = setTimeout(
+        () => reject(new Error(`received ${received.transactions.length + received.statements.length} of ${expected} records`)),
+        60_000,
+      );
       consumer
         .run({
           eachMessage: async ({ topic, message }) => {

@@ -112,7 +112,11 @@ export class AvroSerde {
     const writer = this.typeById.get(id);
     if (writer) return writer;
     const failure = this.fetchFailures.get(id);
-    throw new SerdeError(failure === undefined ? `unknown schema id ${id}: call decodeAsync first` : `unknown schema id ${id}: the registry answered: ${failure}`);
+    throw new SerdeError(
+      failure === undefined
+        ? `unknown schema id ${id}: call decodeAsync first`
+        : `unknown schema id ${id}: the registry answered: ${failure}`,
+    );
   }
 
   private decodeWith<T extends TopicName>(topic: T, id: number, writer: avro.Type, buf: Buffer): TopicRecords[T] {
@@ -129,7 +133,10 @@ export class AvroSerde {
    * a topology that reads 6 of 13 fields decodes about twice as fast. Any writer schema the full
    * decode accepts is accepted.
    */
-  fieldsDecoder<T extends TopicName, K extends keyof TopicRecords[T] & string>(topic: T, fields: readonly K[]): (buf: Buffer | null) => Pick<TopicRecords[T], K> {
+  fieldsDecoder<T extends TopicName, K extends keyof TopicRecords[T] & string>(
+    topic: T,
+    fields: readonly K[],
+  ): (buf: Buffer | null) => Pick<TopicRecords[T], K> {
     const schema = avroSchemaOf(topic) as { fields: { name: string }[] };
     const unknown = fields.filter((f) => !schema.fields.some((s) => s.name === f));
     if (unknown.length > 0) throw new SerdeError(`${topic} records have no field ${unknown.join(', ')}`);
@@ -143,7 +150,9 @@ export class AvroSerde {
         try {
           resolver = reader.createResolver(writer);
         } catch (err) {
-          throw new SerdeError(`cannot read fields ${fields.join(', ')} of ${topic} records written with schema id ${id}: ${(err as Error).message}`);
+          throw new SerdeError(
+            `cannot read fields ${fields.join(', ')} of ${topic} records written with schema id ${id}: ${(err as Error).message}`,
+          );
         }
         resolvers.set(id, resolver);
       }

@@ -27,11 +27,17 @@ export function avroSerde<T extends TopicName>(avro: AvroSerde, topic: T): Serde
  * Reads only `fields` of a project topic's Avro records (AvroSerde.fieldsDecoder): for sources a
  * topology reads a few fields of. It cannot write: a narrowed record is not a record of the topic.
  */
-export function avroFieldsSerde<T extends TopicName, K extends keyof TopicRecords[T] & string>(avro: AvroSerde, topic: T, fields: readonly K[]): Serde<Pick<TopicRecords[T], K>> {
+export function avroFieldsSerde<T extends TopicName, K extends keyof TopicRecords[T] & string>(
+  avro: AvroSerde,
+  topic: T,
+  fields: readonly K[],
+): Serde<Pick<TopicRecords[T], K>> {
   const decode = avro.fieldsDecoder(topic, fields);
   return {
     serialize: () => {
-      throw new Error(`the ${topic} serde reading only ${fields.join(', ')} cannot write records: use avroSerde(avro, '${topic}') to write`);
+      throw new Error(
+        `the ${topic} serde reading only ${fields.join(', ')} cannot write records: use avroSerde(avro, '${topic}') to write`,
+      );
     },
     deserialize: decode,
     preload: (b) => avro.loadWriterOf(b),

@@ -30,7 +30,9 @@ export const TOPICS = {
   'risk-scores': spec('risk-scores', 'customer_id', 'output'),
 } satisfies { [K in TopicName]: TopicSpec<K> };
 
-export const INPUT_TOPICS = Object.values(TOPICS).filter((t) => t.kind === 'input').map((t) => t.name);
+export const INPUT_TOPICS = Object.values(TOPICS)
+  .filter((t) => t.kind === 'input')
+  .map((t) => t.name);
 export const ALL_TOPICS = Object.keys(TOPICS) as TopicName[];
 
 /** Default partition count for topics the project creates; co-partitioned inputs must share it. */

@@ -40,7 +40,7 @@ const STRINGS = [
   'x'.repeat(200),
   'y'.repeat(20_000), // a three-byte length
   ' padded ',
-  "[(1,'a')]\t{\"json\": 1}",
+  '[(1,\'a\')]\t{"json": 1}',
 ];
 const TIMES = [
   0,
@@ -152,7 +152,9 @@ describe('ChdbWarehouse.insertRecords', () => {
         `SELECT count() AS n, uniqExact(tenant_id) AS tenants, min(event_id) AS first, argMax(tenant_id, event_id) AS last,
          arraySort(groupUniqArray(currency)) AS currencies FROM transactions WHERE startsWith(event_id, '${prefix}')`,
       );
-      expect(rows).toEqual([{ n: distinct, tenants: distinct, first: `${prefix}000000`, last: `tenant ${distinct - 1} ü\t`, currencies: ['', 'EUR'] }]);
+      expect(rows).toEqual([
+        { n: distinct, tenants: distinct, first: `${prefix}000000`, last: `tenant ${distinct - 1} ü\t`, currencies: ['', 'EUR'] },
+      ]);
     }
   });
 

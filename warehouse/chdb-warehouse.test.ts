@@ -73,21 +73,47 @@ describe('ChdbWarehouse', () => {
 
   it('stores statement lines as named tuples and risk_features once per (customer, window)', async () => {
     const st: Statement = {
-      event_id: 's-1', tenant_id: 't', event_time: Date.UTC(2024, 1, 1), statement_id: 'st-1', customer_id: 'c-1', account_id: 'a-1',
-      period_start: Date.UTC(2024, 0, 1), period_end: Date.UTC(2024, 1, 1), opening_balance_cents: 100, closing_balance_cents: -50,
+      event_id: 's-1',
+      tenant_id: 't',
+      event_time: Date.UTC(2024, 1, 1),
+      statement_id: 'st-1',
+      customer_id: 'c-1',
+      account_id: 'a-1',
+      period_start: Date.UTC(2024, 0, 1),
+      period_end: Date.UTC(2024, 1, 1),
+      opening_balance_cents: 100,
+      closing_balance_cents: -50,
       lines: [{ line_no: 1, posted_at: Date.UTC(2024, 0, 5, 1, 2, 3, 4), description: 'rent', amount_cents: 150, direction: 'DEBIT' }],
     };
     await wh.insert('statements', [warehouseRowConverter('statements')(st)]);
-    expect(await wh.rows("SELECT lines.description AS d, toUnixTimestamp64Milli(lines.posted_at[1]) AS p FROM statements_latest")).toEqual([
+    expect(await wh.rows('SELECT lines.description AS d, toUnixTimestamp64Milli(lines.posted_at[1]) AS p FROM statements_latest')).toEqual([
       { d: ['rent'], p: Date.UTC(2024, 0, 5, 1, 2, 3, 4) },
     ]);
 
     const base = {
-      event_id: 'c-1:w', tenant_id: 't', event_time: Date.UTC(2024, 1, 1), customer_id: 'c-1', window_start: Date.UTC(2024, 0, 2),
-      window_end: Date.UTC(2024, 1, 1), txn_count: 3, debit_total_cents: 10, credit_total_cents: 0, max_debit_cents: 5,
-      spend_food_cents: 10, spend_shopping_cents: 0, spend_transport_cents: 0, spend_housing_cents: 0, spend_health_cents: 0,
-      spend_entertainment_cents: 0, spend_other_cents: 0, repayments_due: 0, repayments_late: 0, max_days_late: 0,
-      dti: 0.25, ltv: null, utilization: null,
+      event_id: 'c-1:w',
+      tenant_id: 't',
+      event_time: Date.UTC(2024, 1, 1),
+      customer_id: 'c-1',
+      window_start: Date.UTC(2024, 0, 2),
+      window_end: Date.UTC(2024, 1, 1),
+      txn_count: 3,
+      debit_total_cents: 10,
+      credit_total_cents: 0,
+      max_debit_cents: 5,
+      spend_food_cents: 10,
+      spend_shopping_cents: 0,
+      spend_transport_cents: 0,
+      spend_housing_cents: 0,
+      spend_health_cents: 0,
+      spend_entertainment_cents: 0,
+      spend_other_cents: 0,
+      repayments_due: 0,
+      repayments_late: 0,
+      max_days_late: 0,
+      dti: 0.25,
+      ltv: null,
+      utilization: null,
     };
     const conv = warehouseRowConverter('risk-features');
     await wh.insert('risk_features', [conv({ ...base, computed_at: 1000 })]);
@@ -99,23 +125,39 @@ describe('ChdbWarehouse', () => {
 
   it('insertRecords (Native path) stores exactly what insert (JSON path) stores', async () => {
     const st = (id: string, i: number): Statement => ({
-      event_id: id, tenant_id: 't', event_time: Date.UTC(2023, 11, 31, 23, 59, 59, 999), statement_id: `st-${i}`, customer_id: 'c-9',
-      account_id: 'a', period_start: 0, period_end: 1, opening_balance_cents: -(2 ** 50), closing_balance_cents: 2 ** 52 + 1,
+      event_id: id,
+      tenant_id: 't',
+      event_time: Date.UTC(2023, 11, 31, 23, 59, 59, 999),
+      statement_id: `st-${i}`,
+      customer_id: 'c-9',
+      account_id: 'a',
+      period_start: 0,
+      period_end: 1,
+      opening_balance_cents: -(2 ** 50),
+      closing_balance_cents: 2 ** 52 + 1,
       lines: i ? [{ line_no: 1, posted_at: 1, description: 'ü "q"\n', amount_cents: -1, direction: 'CREDIT' }] : [],
     });
     for (const i of [0, 1]) {
       await wh.insertRecords('statements', [st(`native-${i}`, i)]);
       await wh.insert('statements', [warehouseRowConverter('statements')(st(`json-${i}`, i))]);
     }
-    const rows = await wh.rows<Record<string, unknown>>("SELECT * EXCEPT event_id FROM statements_latest WHERE customer_id = 'c-9' ORDER BY event_id");
+    const rows = await wh.rows<Record<string, unknown>>(
+      "SELECT * EXCEPT event_id FROM statements_latest WHERE customer_id = 'c-9' ORDER BY event_id",
+    );
     expect(rows).toHaveLength(4);
     expect(rows[2]).toEqual(rows[0]);
     expect(rows[3]).toEqual(rows[1]);
-    expect(rows[1]).toMatchObject({ opening_balance_cents: -(2 ** 50), closing_balance_cents: 2 ** 52 + 1, event_time: '2023-12-31 23:59:59.999' });
+    expect(rows[1]).toMatchObject({
+      opening_balance_cents: -(2 ** 50),
+      closing_balance_cents: 2 ** 52 + 1,
+      event_time: '2023-12-31 23:59:59.999',
+    });
 
     const tx = { ...txn(999), event_id: 'native-tx' };
     await wh.insertRecords('transactions', [tx]);
-    const [a, b] = await wh.rows("SELECT * EXCEPT event_id FROM transactions_latest WHERE event_id IN ('native-tx', 'evt-999') ORDER BY event_id");
+    const [a, b] = await wh.rows(
+      "SELECT * EXCEPT event_id FROM transactions_latest WHERE event_id IN ('native-tx', 'evt-999') ORDER BY event_id",
+    );
     await wh.insert('transactions', [warehouseRowConverter('transactions')(txn(999))]);
     expect(a).toBeDefined();
     expect(await wh.rows("SELECT * EXCEPT event_id FROM transactions_latest WHERE event_id = 'evt-999'")).toEqual([a]);
@@ -123,14 +165,17 @@ describe('ChdbWarehouse', () => {
   });
 
   it('is read-only unless write is set, with a clear error', async () => {
-    await expect(wh.query("INSERT INTO partner_records (event_id) VALUES ('x')", { format: 'json' })).rejects.toThrow(WarehouseReadOnlyError);
+    await expect(wh.query("INSERT INTO partner_records (event_id) VALUES ('x')", { format: 'json' })).rejects.toThrow(
+      WarehouseReadOnlyError,
+    );
     await expect(wh.query('DROP TABLE debtors', { format: 'json' })).rejects.toThrow(/read-only.*--write/);
     await wh.query("INSERT INTO partner_records (event_id, debtor_id) VALUES ('x', 'd')", { format: 'json', write: true });
     expect(await wh.rows('SELECT event_id, debtor_id FROM partner_records')).toEqual([{ event_id: 'x', debtor_id: 'd' }]);
   });
 
   it('formats results as an aligned table, JSON lines and CSV with a header', async () => {
-    const sql = "SELECT customer_id, count() AS n, sum(amount_cents) AS total FROM transactions_latest WHERE customer_id IN ('c-1', 'c-2') GROUP BY customer_id ORDER BY customer_id";
+    const sql =
+      "SELECT customer_id, count() AS n, sum(amount_cents) AS total FROM transactions_latest WHERE customer_id IN ('c-1', 'c-2') GROUP BY customer_id ORDER BY customer_id";
     expect(await wh.query(sql, { format: 'json' })).toBe(
       '{"customer_id":"c-1","n":7,"total":7154}\n{"customer_id":"c-2","n":7,"total":7161}\n',
     );

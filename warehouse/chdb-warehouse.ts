@@ -93,9 +93,8 @@ export class ChdbWarehouse implements Warehouse {
       exec: async (sql) => {
         await this.onWriter(() => this.writer.queryAsync(sql, { format: 'TSV' }));
       },
-      select: async <T>(sql: string) => parseJsonEachRow<T>(
-        (await this.onWriter(() => this.writer.queryAsync(sql, { format: 'JSONEachRow' }))).text(),
-      ),
+      select: async <T>(sql: string) =>
+        parseJsonEachRow<T>((await this.onWriter(() => this.writer.queryAsync(sql, { format: 'JSONEachRow' }))).text()),
     }).catch((err: unknown) => {
       this.migrated = undefined;
       throw err;

@@ -14,10 +14,16 @@ const table = `dead_letters_${suffix}`;
 let wh: ServerWarehouse;
 
 beforeAll(async () => {
-  wh = new ServerWarehouse({ url: requireEnv('CLICKHOUSE_URL'), username: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD, autoMigrate: false });
+  wh = new ServerWarehouse({
+    url: requireEnv('CLICKHOUSE_URL'),
+    username: process.env.CLICKHOUSE_USER,
+    password: process.env.CLICKHOUSE_PASSWORD,
+    autoMigrate: false,
+  });
 });
 afterAll(async () => {
-  for (const t of [`${table}_latest`, table]) await wh?.query(`DROP TABLE IF EXISTS ${t}`, { format: 'json', write: true }).catch(() => undefined);
+  for (const t of [`${table}_latest`, table])
+    await wh?.query(`DROP TABLE IF EXISTS ${t}`, { format: 'json', write: true }).catch(() => undefined);
   await wh?.close();
 });
 
@@ -32,13 +38,25 @@ describe('migration 0008_dead_letters on a ClickHouse server', () => {
       await wh.query(noDateTime64 ? sql.replace("DateTime64(3, 'UTC')", "DateTime('UTC')") : sql, { format: 'json', write: true });
     }
     const row = (offset: number) => ({
-      dlq_topic: 'transactions.dlq', partition: 0, offset, event_time: '2024-01-02 00:00:00', error: 'line 3: invalid JSON',
-      source_topic: 'transactions', source_partition: null, source_offset: null, file: 'in.csv', line: 3, origin: 'in.csv:3',
-      payload_encoding: 'utf8', payload: '{oops',
+      dlq_topic: 'transactions.dlq',
+      partition: 0,
+      offset,
+      event_time: '2024-01-02 00:00:00',
+      error: 'line 3: invalid JSON',
+      source_topic: 'transactions',
+      source_partition: null,
+      source_offset: null,
+      file: 'in.csv',
+      line: 3,
+      origin: 'in.csv:3',
+      payload_encoding: 'utf8',
+      payload: '{oops',
     });
     await wh.insert(table, [row(0)]);
     await wh.insert(table, [row(1)]); // the same line dead-lettered again (connect re-run, re-delivery)
     expect(await wh.rows(`SELECT count() AS n FROM ${table}`)).toEqual([{ n: 2 }]);
-    expect(await wh.rows(`SELECT origin, offset, line, source_partition FROM ${table}_latest`)).toEqual([{ origin: 'in.csv:3', offset: 1, line: 3, source_partition: null }]);
+    expect(await wh.rows(`SELECT origin, offset, line, source_partition FROM ${table}_latest`)).toEqual([
+      { origin: 'in.csv:3', offset: 1, line: 3, source_partition: null },
+    ]);
   });
 });

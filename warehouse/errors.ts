@@ -2,7 +2,10 @@
 // (server unreachable, overloaded), as kafkajs does for its errors.
 
 export class WarehouseError extends Error {
-  constructor(message: string, readonly retriable = false) {
+  constructor(
+    message: string,
+    readonly retriable = false,
+  ) {
     super(message);
     this.name = 'WarehouseError';
   }
@@ -25,7 +28,10 @@ export class WarehouseBusyError extends WarehouseError {
 }
 
 export class MigrationError extends WarehouseError {
-  constructor(readonly migration: string, reason: string) {
+  constructor(
+    readonly migration: string,
+    reason: string,
+  ) {
     super(`migration ${migration} failed: ${reason}`);
     this.name = 'MigrationError';
   }
@@ -34,14 +40,16 @@ export class MigrationError extends WarehouseError {
 /** The first line of a ClickHouse exception, without the "Code: N. DB::Exception:" preamble. */
 export function clickhouseMessage(raw: string): string {
   const firstLine = raw.split('\n')[0] ?? raw;
-  return firstLine
-    .replace(/^Query failed:\s*/, '')
-    .replace(/^Code: \d+\.\s*DB::Exception:\s*/, '')
-    // ClickHouse before 20.x: "Code: 60, e.displayText() = DB::Exception: ..., e.what() = DB::Exception"
-    .replace(/^Code: \d+, e\.displayText\(\) = DB::Exception:\s*/, '')
-    .replace(/, e\.what\(\) = DB::Exception$/, '')
-    .replace(/^[\w.-]+: (?=Cannot execute query in readonly mode)/, '')
-    .trim();
+  return (
+    firstLine
+      .replace(/^Query failed:\s*/, '')
+      .replace(/^Code: \d+\.\s*DB::Exception:\s*/, '')
+      // ClickHouse before 20.x: "Code: 60, e.displayText() = DB::Exception: ..., e.what() = DB::Exception"
+      .replace(/^Code: \d+, e\.displayText\(\) = DB::Exception:\s*/, '')
+      .replace(/, e\.what\(\) = DB::Exception$/, '')
+      .replace(/^[\w.-]+: (?=Cannot execute query in readonly mode)/, '')
+      .trim()
+  );
 }
 
 /** ClickHouse's numeric error code from an exception text, if any. */

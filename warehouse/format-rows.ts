@@ -25,7 +25,9 @@ export function formatRows(rows: readonly WarehouseRow[], format: QueryFormat, c
       return [columns.map(csvField), ...rows.map((r) => pick(r).map(csvField))].map((fields) => `${fields.join(',')}\n`).join('');
     case 'table': {
       // A column is numeric (right-aligned) when every value in it is a number or null.
-      const types = columns.map((c) => (rows.length > 0 && rows.every((r) => r[c] === null || typeof r[c] === 'number') ? 'Int64' : 'String'));
+      const types = columns.map((c) =>
+        rows.length > 0 && rows.every((r) => r[c] === null || typeof r[c] === 'number') ? 'Int64' : 'String',
+      );
       const lines = [columns.map(tsvField), types, ...rows.map((r) => pick(r).map(tsvField))];
       return renderTsvTable(lines.map((fields) => `${fields.join('\t')}\n`).join(''));
     }

@@ -7,13 +7,20 @@ export function unescapeTsv(field: string): string {
   if (!field.includes('\\')) return field;
   return field.replace(/\\(.)/g, (_m, c: string) => {
     switch (c) {
-      case 't': return '\t';
-      case 'n': return '\n';
-      case 'r': return '\r';
-      case '0': return '\0';
-      case 'b': return '\b';
-      case 'f': return '\f';
-      default: return c;
+      case 't':
+        return '\t';
+      case 'n':
+        return '\n';
+      case 'r':
+        return '\r';
+      case '0':
+        return '\0';
+      case 'b':
+        return '\b';
+      case 'f':
+        return '\f';
+      default:
+        return c;
     }
   });
 }
@@ -24,9 +31,7 @@ export function renderTsvTable(tsv: string): string {
   if (lines.length < 2) return '(0 rows)\n';
   const names = lines[0].split('\t').map(unescapeTsv);
   const types = lines[1].split('\t').map(unescapeTsv);
-  const rows = lines.slice(2).map((line) =>
-    line.split('\t').map((f) => (f === '\\N' ? 'NULL' : unescapeTsv(f).replace(/\n/g, '\\n'))),
-  );
+  const rows = lines.slice(2).map((line) => line.split('\t').map((f) => (f === '\\N' ? 'NULL' : unescapeTsv(f).replace(/\n/g, '\\n'))));
   const numeric = types.map((t) => NUMERIC_TYPE.test(t));
   const widths = names.map((n, i) => Math.max(n.length, ...rows.map((r) => (r[i] ?? '').length)));
   const cell = (value: string, i: number) => (numeric[i] ? value.padStart(widths[i]) : value.padEnd(widths[i]));

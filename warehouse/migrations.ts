@@ -22,7 +22,9 @@ export interface SqlExecutor {
 }
 
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f)).sort();
+  const files = readdirSync(dir)
+    .filter((f) => /^\d{4}_[\w-]+\.sql$/.test(f))
+    .sort();
   const migrations = files.map((file) => ({
     version: Number(file.slice(0, 4)),
     name: file.replace(/\.sql$/, ''),

@@ -4,9 +4,7 @@ import { WarehouseError } from './errors.ts';
 import type { ServerWarehouseOptions } from './server-warehouse.ts';
 import type { Warehouse } from './warehouse.ts';
 
-export type WarehouseTarget =
-  | { kind: 'embedded'; dataDir: string }
-  | ({ kind: 'server' } & ServerWarehouseOptions);
+export type WarehouseTarget = { kind: 'embedded'; dataDir: string } | ({ kind: 'server' } & ServerWarehouseOptions);
 
 /** The server connection from CLICKHOUSE_URL / CLICKHOUSE_USER / CLICKHOUSE_PASSWORD / CLICKHOUSE_DATABASE. */
 export function serverOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): ServerWarehouseOptions {
@@ -15,10 +13,7 @@ export function serverOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Serv
   return { url, username: env.CLICKHOUSE_USER, password: env.CLICKHOUSE_PASSWORD, database: env.CLICKHOUSE_DATABASE };
 }
 
-export async function openWarehouse(
-  target: WarehouseTarget,
-  opts: { autoMigrate?: boolean } = {},
-): Promise<Warehouse> {
+export async function openWarehouse(target: WarehouseTarget, opts: { autoMigrate?: boolean } = {}): Promise<Warehouse> {
   if (target.kind === 'embedded') return ChdbWarehouse.open(target.dataDir, opts);
   const { kind: _kind, ...server } = target;
   // Loaded here: the ClickHouse client costs start-up time every embedded command would pay.

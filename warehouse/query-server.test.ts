@@ -34,7 +34,10 @@ describe('queryWarehouse on an embedded data dir', () => {
     await expect(queryWarehouse(dataDir, "INSERT INTO partner_records (event_id) VALUES ('x')", { format: 'csv' })).rejects.toThrow(
       WarehouseReadOnlyError,
     );
-    await queryWarehouse(dataDir, "INSERT INTO partner_records (event_id, reported_balance_cents) VALUES ('p-2', 7)", { format: 'csv', write: true });
+    await queryWarehouse(dataDir, "INSERT INTO partner_records (event_id, reported_balance_cents) VALUES ('p-2', 7)", {
+      format: 'csv',
+      write: true,
+    });
     expect(await queryWarehouse(dataDir, sql, { format: 'csv' })).toBe('"event_id","reported_balance_cents"\n"p-1",500\n"p-2",7\n');
   });
 

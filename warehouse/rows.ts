@@ -62,4 +62,3 @@ export function warehouseRowConverter(topic: TopicName): RowConverter {
   }
   return c;
 }
-

@@ -37,7 +37,12 @@ afterAll(async () => {
   await proxy?.down();
 });
 
-const row = (i: number) => ({ event_id: `e-${i}`, customer_id: `c-${i % 3}`, amount_cents: 2 ** 40 + i, event_time: '2024-01-02 03:04:05' });
+const row = (i: number) => ({
+  event_id: `e-${i}`,
+  customer_id: `c-${i % 3}`,
+  amount_cents: 2 ** 40 + i,
+  event_time: '2024-01-02 03:04:05',
+});
 
 describe('ServerWarehouse (ClickHouse over HTTP)', () => {
   it('inserts in batches and shows a redelivered row once through FINAL', async () => {
@@ -64,8 +69,12 @@ describe('ServerWarehouse (ClickHouse over HTTP)', () => {
   it('is read-only unless write is set, and renders the three formats', async () => {
     await expect(wh.query(`INSERT INTO ${table} VALUES ('x', 'c', 1, now())`, { format: 'json' })).rejects.toThrow(WarehouseReadOnlyError);
     const sql = `SELECT customer_id, count() AS n FROM ${table} FINAL WHERE amount_cents - 1099511627776 < 11 GROUP BY customer_id ORDER BY customer_id`;
-    expect(await wh.query(sql, { format: 'json' })).toBe('{"customer_id":"c-0","n":4}\n{"customer_id":"c-1","n":4}\n{"customer_id":"c-2","n":3}\n');
+    expect(await wh.query(sql, { format: 'json' })).toBe(
+      '{"customer_id":"c-0","n":4}\n{"customer_id":"c-1","n":4}\n{"customer_id":"c-2","n":3}\n',
+    );
     expect(await wh.query(sql, { format: 'csv' })).toBe('"customer_id","n"\n"c-0",4\n"c-1",4\n"c-2",3\n');
-    expect(await wh.query(sql, { format: 'table' })).toBe('customer_id  n\n-----------  -\nc-0          4\nc-1          4\nc-2          3\n(3 rows)\n');
+    expect(await wh.query(sql, { format: 'table' })).toBe(
+      'customer_id  n\n-----------  -\nc-0          4\nc-1          4\nc-2          3\n(3 rows)\n',
+    );
   });
 });

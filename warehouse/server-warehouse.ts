@@ -9,13 +9,7 @@ import { runMigrations } from './migrations.ts';
 import { warehouseRowConverter } from './rows.ts';
 import { tableOf } from '../schemas/topics.ts';
 import type { TopicName, TopicRecords } from '../schemas/types.ts';
-import {
-  DEFAULT_INSERT_BATCH_ROWS,
-  parseJsonEachRow,
-  type QueryOptions,
-  type Warehouse,
-  type WarehouseRow,
-} from './warehouse.ts';
+import { DEFAULT_INSERT_BATCH_ROWS, parseJsonEachRow, type QueryOptions, type Warehouse, type WarehouseRow } from './warehouse.ts';
 
 export interface ServerWarehouseOptions {
   url: string;
@@ -31,7 +25,16 @@ export interface ServerWarehouseOptions {
 }
 
 /** Connection-level failures and ClickHouse codes that mean "try again later". */
-const RETRIABLE_NODE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const RETRIABLE_NODE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_SOCKET',
+]);
 const RETRIABLE_CLICKHOUSE_CODES = new Set([159, 202, 209, 210, 241, 242, 252, 3, 285, 319, 425, 999]);
 
 export function isRetriableServerError(err: unknown): boolean {
@@ -71,8 +74,7 @@ export class ServerWarehouse implements Warehouse {
       exec: async (sql) => {
         await this.client.command({ query: sql });
       },
-      select: async <T>(sql: string) =>
-        parseJsonEachRow<T>(await (await this.client.query({ query: sql, format: 'JSONEachRow' })).text()),
+      select: async <T>(sql: string) => parseJsonEachRow<T>(await (await this.client.query({ query: sql, format: 'JSONEachRow' })).text()),
     }).catch((err: unknown) => {
       this.migrated = undefined;
       throw err;
@@ -96,7 +98,10 @@ export class ServerWarehouse implements Warehouse {
 
   insertRecords<T extends TopicName>(topic: T, records: readonly TopicRecords[T][]): Promise<void> {
     const convert = warehouseRowConverter(topic);
-    return this.insert(tableOf(topic), records.map((r) => convert(r)));
+    return this.insert(
+      tableOf(topic),
+      records.map((r) => convert(r)),
+    );
   }
 
   async query(sql: string, opts: QueryOptions): Promise<string> {
@@ -113,7 +118,11 @@ export class ServerWarehouse implements Warehouse {
     await this.client.close();
   }
 
-  private async run(sql: string, format: 'JSONEachRow' | 'CSVWithNames' | 'TabSeparatedWithNamesAndTypes', write: boolean): Promise<string> {
+  private async run(
+    sql: string,
+    format: 'JSONEachRow' | 'CSVWithNames' | 'TabSeparatedWithNamesAndTypes',
+    write: boolean,
+  ): Promise<string> {
     await this.ready();
     const clickhouse_settings = {
       output_format_json_quote_64bit_integers: 0 as const,

@@ -3,7 +3,14 @@ import { codeOnly, requireOneStatementWithoutFormat } from './statement-shape.ts
 
 describe('requireOneStatementWithoutFormat', () => {
   it('accepts one statement, with or without a trailing semicolon', () => {
-    for (const sql of ['SELECT 1', 'SELECT 1;', ' SELECT 1 ; \n', "SELECT 'a;b', \"c;d\", `format x` -- ; FORMAT JSON", 'SELECT formatDateTime(now(), \'%Y\') AS format_x SETTINGS max_threads = 1', "SELECT 'it''s; FORMAT JSON'"]) {
+    for (const sql of [
+      'SELECT 1',
+      'SELECT 1;',
+      ' SELECT 1 ; \n',
+      'SELECT \'a;b\', "c;d", `format x` -- ; FORMAT JSON',
+      "SELECT formatDateTime(now(), '%Y') AS format_x SETTINGS max_threads = 1",
+      "SELECT 'it''s; FORMAT JSON'",
+    ]) {
       expect(() => requireOneStatementWithoutFormat(sql), sql).not.toThrow();
     }
   });

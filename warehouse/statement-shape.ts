@@ -9,7 +9,14 @@ export function codeOnly(sql: string): string {
   let i = 0;
   while (i < sql.length) {
     const c = sql[i];
-    const end = c === "'" || c === '"' || c === '`' ? quotedEnd(sql, i) : sql.startsWith('--', i) || c === '#' ? lineEnd(sql, i) : sql.startsWith('/*', i) ? blockEnd(sql, i) : i;
+    const end =
+      c === "'" || c === '"' || c === '`'
+        ? quotedEnd(sql, i)
+        : sql.startsWith('--', i) || c === '#'
+          ? lineEnd(sql, i)
+          : sql.startsWith('/*', i)
+            ? blockEnd(sql, i)
+            : i;
     if (end === i) {
       out += c;
       i++;
@@ -26,7 +33,8 @@ function quotedEnd(sql: string, start: number): number {
   for (let i = start + 1; i < sql.length; i++) {
     if (sql[i] === '\\') i++;
     else if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i++; // a doubled quote stands for itself
+      if (sql[i + 1] === quote)
+        i++; // a doubled quote stands for itself
       else return i + 1;
     }
   }
@@ -51,5 +59,6 @@ export function requireOneStatementWithoutFormat(sql: string): void {
   const statements = code.split(';').filter((s) => s.trim() !== '');
   if (statements.length > 1) throw new WarehouseError(`the query holds ${statements.length} statements; run one at a time`);
   const format = FORMAT_CLAUSE.exec(code);
-  if (format) throw new WarehouseError(`the query ends in FORMAT ${format[1]}: leave it out and choose the output with --format table, json or csv`);
+  if (format)
+    throw new WarehouseError(`the query ends in FORMAT ${format[1]}: leave it out and choose the output with --format table, json or csv`);
 }

@@ -13,8 +13,19 @@ const CLI = fileURLToPath(new URL('../../bin/riskstream.js', import.meta.url));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const GOOD = JSON.stringify({
-  event_id: 'e1', tenant_id: 't', event_time: 1_704_067_200_000, transaction_id: 'x1', customer_id: 'c1', account_id: 'a1',
-  amount_cents: 500, direction: 'DEBIT', currency: 'GBP', merchant: 'Tesco', description: 'Groceries', category: null, channel: 'CARD',
+  event_id: 'e1',
+  tenant_id: 't',
+  event_time: 1_704_067_200_000,
+  transaction_id: 'x1',
+  customer_id: 'c1',
+  account_id: 'a1',
+  amount_cents: 500,
+  direction: 'DEBIT',
+  currency: 'GBP',
+  merchant: 'Tesco',
+  description: 'Groceries',
+  category: null,
+  channel: 'CARD',
 });
 
 function fileOf(name: string, lines: string[]): string {
@@ -47,7 +58,9 @@ describe('riskstream connect file exit status', () => {
     expect(res.status).toBe(2);
     expect(res.stdout).toBe('{"topic":"transactions","lines":2,"written":0,"dead_lettered":2}\n');
     expect(res.stderr).toContain(`connect: ${join(root, 'bad.ndjson')} → transactions: 2 lines, 0 written, 2 to transactions.dlq\n`);
-    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(`riskstream: connect file: all 2 lines of ${join(root, 'bad.ndjson')} rejected, none written (see transactions.dlq)`);
+    expect(res.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `riskstream: connect file: all 2 lines of ${join(root, 'bad.ndjson')} rejected, none written (see transactions.dlq)`,
+    );
     expect(await recordCounts(dataDir)).toMatchObject({ transactions: 0, 'transactions.dlq': 2 });
   });
 
@@ -56,7 +69,9 @@ describe('riskstream connect file exit status', () => {
     const over = connect(join(root, 'over'), '--topic', 'transactions', '--path', file, '--max-errors', '1');
     expect(over.status).toBe(2);
     expect(over.stderr).toContain('3 lines, 1 written, 2 to transactions.dlq');
-    expect(over.stderr.trimEnd().split('\n').at(-1)).toBe(`riskstream: connect file: 2 of 3 lines of ${file} rejected, more than the 1 allowed (see transactions.dlq)`);
+    expect(over.stderr.trimEnd().split('\n').at(-1)).toBe(
+      `riskstream: connect file: 2 of 3 lines of ${file} rejected, more than the 1 allowed (see transactions.dlq)`,
+    );
     expect(await recordCounts(join(root, 'over'))).toMatchObject({ transactions: 1, 'transactions.dlq': 2 });
 
     const within = connect(join(root, 'within'), '--topic', 'transactions', '--path', file, '--max-errors', '2');
@@ -69,7 +84,9 @@ describe('riskstream connect file exit status', () => {
     const res = connect(dataDir, '--topic', 'risk-features', '--path', fileOf('good.ndjson', [GOOD]));
     expect(res.status).toBe(1);
     expect(res.stdout).toBe('');
-    expect(res.stderr).toMatch(/^riskstream: connect file: "risk-features" is an output topic, written by a pipeline; connect loads input topics \([a-z, -]+\)\n$/);
+    expect(res.stderr).toMatch(
+      /^riskstream: connect file: "risk-features" is an output topic, written by a pipeline; connect loads input topics \([a-z, -]+\)\n$/,
+    );
     expect(await recordCounts(dataDir)).toEqual({});
   });
 });

@@ -12,7 +12,8 @@ export default async function connectFileCommand(
   program: Command,
   opts: { topic: string; path: string; format?: 'ndjson' | 'csv'; timeUnit: TimeUnit; maxErrors?: string },
 ): Promise<void> {
-  if (opts.format !== undefined && opts.format !== 'ndjson' && opts.format !== 'csv') throw new Error(`--format must be ndjson or csv, got '${opts.format}'`);
+  if (opts.format !== undefined && opts.format !== 'ndjson' && opts.format !== 'csv')
+    throw new Error(`--format must be ndjson or csv, got '${opts.format}'`);
   const maxErrors = opts.maxErrors === undefined ? undefined : positiveInt(opts.maxErrors, '--max-errors');
   const rejected = await withEnvironment(program, async (env) => {
     const producer = await env.backend.producer();
@@ -28,11 +29,16 @@ export default async function connectFileCommand(
         format: opts.format,
         timeUnit: opts.timeUnit,
         eventTimeBounds: { minEventTime: env.settings.minEventTime, maxEventTimeSkewMs: env.settings.maxEventTimeSkewMs },
-        onProgress: (p) => progress.update(`connect: ${formatCount(p.lines)} lines, ${formatCount(p.written)} written, ${formatCount(p.deadLettered)} dead-lettered`),
+        onProgress: (p) =>
+          progress.update(
+            `connect: ${formatCount(p.lines)} lines, ${formatCount(p.written)} written, ${formatCount(p.deadLettered)} dead-lettered`,
+          ),
       });
       progress.done();
       const reasons = Object.entries(s.byReason).map(([r, n]) => `  ${n} × ${r}`);
-      process.stderr.write(`connect: ${s.path} → ${s.topic}: ${s.lines} lines, ${s.written} written, ${s.deadLettered} to ${s.topic}.dlq\n${reasons.join('\n')}${reasons.length ? '\n' : ''}`);
+      process.stderr.write(
+        `connect: ${s.path} → ${s.topic}: ${s.lines} lines, ${s.written} written, ${s.deadLettered} to ${s.topic}.dlq\n${reasons.join('\n')}${reasons.length ? '\n' : ''}`,
+      );
       print(JSON.stringify({ topic: s.topic, lines: s.lines, written: s.written, dead_lettered: s.deadLettered }));
       return rejectedLoadReason(s, maxErrors);
     } finally {

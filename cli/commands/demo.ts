@@ -10,7 +10,8 @@ import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.
 import { generateInto } from './generate.ts';
 import { showProgress } from './run.ts';
 
-const RISK_BANDS_SQL = 'SELECT risk_band, count() AS windows, uniqExact(customer_id) AS customers, round(avg(default_probability), 3) AS avg_pd FROM risk_scores FINAL GROUP BY risk_band ORDER BY risk_band';
+const RISK_BANDS_SQL =
+  'SELECT risk_band, count() AS windows, uniqExact(customer_id) AS customers, round(avg(default_probability), 3) AS avg_pd FROM risk_scores FINAL GROUP BY risk_band ORDER BY risk_band';
 
 export default async function demo(program: Command, opts: { events: string; seed: string; keep?: boolean }): Promise<void> {
   const events = positiveInt(opts.events, '--events');
@@ -19,10 +20,16 @@ export default async function demo(program: Command, opts: { events: string; see
   const settings = settingsOf(program);
   if (!opts.keep && settings.backend === 'embedded') resetDataDir(settings.dataDir);
   await withEnvironment(program, async (env) => {
-    process.stderr.write(`demo: ${events} events (seed ${seed}) into ${settings.backend === 'embedded' ? settings.dataDir : settings.kafka.brokers.join(',')}\n`);
+    process.stderr.write(
+      `demo: ${events} events (seed ${seed}) into ${settings.backend === 'embedded' ? settings.dataDir : settings.kafka.brokers.join(',')}\n`,
+    );
     await generateInto(env, { events, seed });
     // Features first; then a first default-risk model trained on them, which the scores need.
-    const features = await startPipelines(env, { pipelines: [PIPELINES['risk-features']], allInputs: true, onProgress: showProgress(new ProgressLine(2_000)) });
+    const features = await startPipelines(env, {
+      pipelines: [PIPELINES['risk-features']],
+      allInputs: true,
+      onProgress: showProgress(new ProgressLine(2_000)),
+    });
     try {
       await features.untilIdle();
     } finally {
@@ -31,7 +38,12 @@ export default async function demo(program: Command, opts: { events: string; see
     // Too few events can leave too few defaulters to cross-validate: the demo then shows no scores.
     const model = await trainFirstModel(settings, seed).catch((err: Error) => `no model (${err.message}): risk-scores left out`);
     process.stderr.write(`demo: ${model}\n`);
-    const running = await startPipelines(env, { pipelines: [PIPELINES['risk-scores']], allInputs: true, optionalModels: true, onProgress: showProgress(new ProgressLine(2_000)) });
+    const running = await startPipelines(env, {
+      pipelines: [PIPELINES['risk-scores']],
+      allInputs: true,
+      optionalModels: true,
+      onProgress: showProgress(new ProgressLine(2_000)),
+    });
     let sample: string;
     let bands: string;
     let summary;
@@ -46,7 +58,8 @@ export default async function demo(program: Command, opts: { events: string; see
     } finally {
       await running.stop();
     }
-    const dirFlag = settings.backend === 'embedded' && settings.dataDir !== process.cwd() + '/.riskstream' ? ` --data-dir ${settings.dataDir}` : '';
+    const dirFlag =
+      settings.backend === 'embedded' && settings.dataDir !== process.cwd() + '/.riskstream' ? ` --data-dir ${settings.dataDir}` : '';
     print(`riskstream demo: done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     print(formatSummary(summary));
     print('');
@@ -57,9 +70,15 @@ export default async function demo(program: Command, opts: { events: string; see
     print(bands.trimEnd());
     print('');
     print('try next:');
-    print(`  npx riskstream${dirFlag} query "SELECT category, count() AS txns, sum(amount_cents) / 100 AS spent FROM transactions FINAL WHERE direction = 'DEBIT' GROUP BY category ORDER BY spent DESC"`);
-    print(`  npx riskstream${dirFlag} query --format json "SELECT customer_id, max(max_days_late) AS worst, round(avg(dti), 3) AS avg_dti FROM risk_features FINAL GROUP BY customer_id ORDER BY worst DESC LIMIT 5"`);
-    print(`  npx riskstream${dirFlag} query --format csv "SELECT toDate(window_start) AS day, count() AS windows, sum(repayments_late) AS late FROM risk_features FINAL GROUP BY day ORDER BY day"`);
+    print(
+      `  npx riskstream${dirFlag} query "SELECT category, count() AS txns, sum(amount_cents) / 100 AS spent FROM transactions FINAL WHERE direction = 'DEBIT' GROUP BY category ORDER BY spent DESC"`,
+    );
+    print(
+      `  npx riskstream${dirFlag} query --format json "SELECT customer_id, max(max_days_late) AS worst, round(avg(dti), 3) AS avg_dti FROM risk_features FINAL GROUP BY customer_id ORDER BY worst DESC LIMIT 5"`,
+    );
+    print(
+      `  npx riskstream${dirFlag} query --format csv "SELECT toDate(window_start) AS day, count() AS windows, sum(repayments_late) AS late FROM risk_features FINAL GROUP BY day ORDER BY day"`,
+    );
     print(`  npx riskstream${dirFlag} query "${RISK_BANDS_SQL}"`);
   });
 }

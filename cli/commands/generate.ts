@@ -33,7 +33,10 @@ export async function generateInto(
       rate: opts.rate,
       labelsPath: join(env.settings.dataDir, 'generated', 'labels.csv'),
       discrepanciesPath: join(env.settings.dataDir, 'generated', 'discrepancies.csv'),
-      onProgress: (done, total) => progress.update(`generate: ${formatCount(done)} / ${formatCount(total)} events (${Math.round((100 * done) / Math.max(1, total))}%)`),
+      onProgress: (done, total) =>
+        progress.update(
+          `generate: ${formatCount(done)} / ${formatCount(total)} events (${Math.round((100 * done) / Math.max(1, total))}%)`,
+        ),
     });
     progress.done(`generate: ${formatCount(opts.events)} events in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     return counts;

@@ -29,6 +29,7 @@ export default async function evaluate(program: Command, opts: DataOptions & { f
 }
 
 export async function loadCsvDataset(opts: DataOptions) {
-  if (!opts.data || opts.label === undefined || opts.positive === undefined) throw new Error('--data, --label and --positive are all needed');
+  if (!opts.data || opts.label === undefined || opts.positive === undefined)
+    throw new Error('--data, --label and --positive are all needed');
   return datasetFromCsv(await readCsvTable(opts.data), { label: opts.label, positive: opts.positive }, opts.data);
 }

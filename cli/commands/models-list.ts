@@ -12,7 +12,14 @@ export default async function list(program: Command): Promise<void> {
       const promoted = await readPromoted(store, name);
       for (const v of await listVersions(store, name)) {
         const m = await readMetadata(store, name, v);
-        lines.push([name, `v${v}`, m.created_at, m.metrics.lr.auc.toFixed(3), m.metrics.rf.auc.toFixed(3), promoted?.version === v ? promoted.algo : '']);
+        lines.push([
+          name,
+          `v${v}`,
+          m.created_at,
+          m.metrics.lr.auc.toFixed(3),
+          m.metrics.rf.auc.toFixed(3),
+          promoted?.version === v ? promoted.algo : '',
+        ]);
       }
     }
     if (lines.length === 1) {
@@ -20,7 +27,13 @@ export default async function list(program: Command): Promise<void> {
       return;
     }
     const widths = lines[0].map((_, j) => Math.max(...lines.map((l) => l[j].length)));
-    for (const l of lines) print(l.map((c, j) => c.padEnd(widths[j])).join('  ').trimEnd());
+    for (const l of lines)
+      print(
+        l
+          .map((c, j) => c.padEnd(widths[j]))
+          .join('  ')
+          .trimEnd(),
+      );
   } finally {
     await store.close();
   }

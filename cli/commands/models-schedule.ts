@@ -17,7 +17,9 @@ export default async function schedule(program: Command, opts: { cron: string; n
     opts.cron,
     async () => {
       const result = await retrainAndPromote(store, await warehouseTrainingData(settings, seed), { name, folds, seed });
-      print(`${new Date().toISOString()} ${name} v${result.metadata.version} ${result.promoted ? 'promoted' : 'not promoted'}: ${result.reason}`);
+      print(
+        `${new Date().toISOString()} ${name} v${result.metadata.version} ${result.promoted ? 'promoted' : 'not promoted'}: ${result.reason}`,
+      );
     },
     (err) => process.stderr.write(`schedule: retraining failed: ${err.message.split('\n')[0]}\n`),
   );

@@ -22,7 +22,9 @@ export default async function train(program: Command, opts: DataOptions & { name
       seed: positiveInt(opts.seed, '--seed'),
       onProgress: (text) => process.stderr.write(`train: ${text}\n`),
     });
-    print(`${meta.name} v${meta.version}: ${meta.rows} rows (${meta.positives} positive), lr auc ${meta.metrics.lr.auc.toFixed(3)}, rf auc ${meta.metrics.rf.auc.toFixed(3)}, saved in ${store.root}/models/${meta.name}/v${meta.version}`);
+    print(
+      `${meta.name} v${meta.version}: ${meta.rows} rows (${meta.positives} positive), lr auc ${meta.metrics.lr.auc.toFixed(3)}, rf auc ${meta.metrics.rf.auc.toFixed(3)}, saved in ${store.root}/models/${meta.name}/v${meta.version}`,
+    );
   } finally {
     await store.close();
   }

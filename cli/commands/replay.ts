@@ -10,7 +10,9 @@ export default async function replay(program: Command, pipeline: string, opts: {
   await withEnvironment(program, async (env) => {
     const s = await replayPipeline(env, def, point);
     print(`${s.pipeline}: rewound to ${new Date(s.rewindTo).toISOString()} (replay from ${s.from})`);
-    print(`  input offsets reset on ${s.inputOffsets.length} partitions; ${s.changelogsDropped.length} internal topics dropped with the state`);
+    print(
+      `  input offsets reset on ${s.inputOffsets.length} partitions; ${s.changelogsDropped.length} internal topics dropped with the state`,
+    );
     print(`  output records kept ${s.outputRecordsKept}, to be recomputed ${s.outputRecordsDropped}`);
     print(`next: riskstream run ${s.pipeline} --until-idle`);
   });

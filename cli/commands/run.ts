@@ -24,40 +24,55 @@ export default async function run(program: Command, names: string[], opts: RunFl
   const threads = opts.threads === undefined ? undefined : positiveInt(opts.threads, '--threads');
   const metricsPort = opts.metricsPort === undefined ? undefined : nonNegativeInt(opts.metricsPort, '--metrics-port');
   const extraWorker = process.env[WORKER_ENV] === '1';
-  await withEnvironment(program, async (env) => {
-    if (workers > 1 && env.settings.backend === 'embedded') {
-      throw new Error('--workers > 1 needs --backend kafka (the embedded log serves one worker process per data dir; use --threads N for more cores)');
-    }
-    const children = extraWorker ? [] : forkWorkers(workers - 1);
-    const running = await startPipelines(env, { pipelines, allInputs: names.includes('all'), optionalModels: names.includes('all'), metricsPort, withSinks: !extraWorker, onProgress: showProgress(new ProgressLine()) });
-    const stop = onceStopped(running.stop, children);
-    if (opts.untilIdle) {
-      await running.untilIdle();
-      await Promise.all(children.map(exited));
-      const summary = extraWorker ? undefined : await summarize(env, running.warehouse);
+  await withEnvironment(
+    program,
+    async (env) => {
+      if (workers > 1 && env.settings.backend === 'embedded') {
+        throw new Error(
+          '--workers > 1 needs --backend kafka (the embedded log serves one worker process per data dir; use --threads N for more cores)',
+        );
+      }
+      const children = extraWorker ? [] : forkWorkers(workers - 1);
+      const running = await startPipelines(env, {
+        pipelines,
+        allInputs: names.includes('all'),
+        optionalModels: names.includes('all'),
+        metricsPort,
+        withSinks: !extraWorker,
+        onProgress: showProgress(new ProgressLine()),
+      });
+      const stop = onceStopped(running.stop, children);
+      if (opts.untilIdle) {
+        await running.untilIdle();
+        await Promise.all(children.map(exited));
+        const summary = extraWorker ? undefined : await summarize(env, running.warehouse);
+        await stop();
+        if (summary) print(formatSummary(summary));
+        return;
+      }
+      process.stderr.write(`running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C to stop\n`);
+      await new Promise<void>((resolve) => {
+        const onSignal = () => resolve();
+        process.once('SIGINT', onSignal);
+        process.once('SIGTERM', onSignal);
+      });
+      process.stderr.write('stopping: commit, flush, close\n');
+      const deadline = setTimeout(() => {
+        process.stderr.write('riskstream: shutdown took longer than 10 s; exiting (uncommitted work is re-read next run)\n');
+        process.exit(1);
+      }, STOP_DEADLINE_MS);
+      deadline.unref();
       await stop();
-      if (summary) print(formatSummary(summary));
-      return;
-    }
-    process.stderr.write(`running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C to stop\n`);
-    await new Promise<void>((resolve) => {
-      const onSignal = () => resolve();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
-    });
-    process.stderr.write('stopping: commit, flush, close\n');
-    const deadline = setTimeout(() => {
-      process.stderr.write('riskstream: shutdown took longer than 10 s; exiting (uncommitted work is re-read next run)\n');
-      process.exit(1);
-    }, STOP_DEADLINE_MS);
-    deadline.unref();
-    await stop();
-  }, threads === undefined ? {} : { streamThreads: threads });
+    },
+    threads === undefined ? {} : { streamThreads: threads },
+  );
 }
 
 function forkWorkers(n: number): ChildProcess[] {
   const bin = fileURLToPath(new URL('../../bin/riskstream.js', import.meta.url));
-  return Array.from({ length: n }, () => fork(bin, process.argv.slice(2), { env: { ...process.env, [WORKER_ENV]: '1' }, stdio: 'inherit' }));
+  return Array.from({ length: n }, () =>
+    fork(bin, process.argv.slice(2), { env: { ...process.env, [WORKER_ENV]: '1' }, stdio: 'inherit' }),
+  );
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -73,7 +88,10 @@ function onceStopped(stop: () => Promise<void>, children: ChildProcess[]): () =>
 
 export function showProgress(line: ProgressLine): (p: RunProgress) => void {
   return (p) => {
-    const parts = p.pipelines.map(({ name, progress: s }) => `${name}: ${formatCount(s.recordsIn)} in (${formatCount(s.recordsInPerSecond)}/s), ${formatCount(s.recordsOut)} out`);
+    const parts = p.pipelines.map(
+      ({ name, progress: s }) =>
+        `${name}: ${formatCount(s.recordsIn)} in (${formatCount(s.recordsInPerSecond)}/s), ${formatCount(s.recordsOut)} out`,
+    );
     for (const s of p.sinks) parts.push(sinkProgressText(s));
     line.update(parts.join(' | '));
   };

@@ -101,7 +101,9 @@ describe('Categorizer with custom rules', () => {
   });
 
   it('rejects an unknown category and an empty pattern with a named error', () => {
-    expect(() => new Categorizer([{ category: 'pets' as SpendingCategory, merchants: [], keywords: [] }])).toThrow(InvalidCategoryRuleError);
+    expect(() => new Categorizer([{ category: 'pets' as SpendingCategory, merchants: [], keywords: [] }])).toThrow(
+      InvalidCategoryRuleError,
+    );
     expect(() => new Categorizer([{ category: 'food', merchants: ['  *'], keywords: [] }])).toThrow(/pattern/);
   });
 });

@@ -130,7 +130,9 @@ export class Categorizer {
     const keywords: CompiledPattern[] = [];
     rules.forEach((rule, ruleIndex) => {
       if (!SPENDING_CATEGORIES.includes(rule.category)) {
-        throw new InvalidCategoryRuleError(`category rule #${ruleIndex}: '${rule.category}' is not one of ${SPENDING_CATEGORIES.join(', ')}`);
+        throw new InvalidCategoryRuleError(
+          `category rule #${ruleIndex}: '${rule.category}' is not one of ${SPENDING_CATEGORIES.join(', ')}`,
+        );
       }
       for (const m of rule.merchants) merchants.push(compilePattern(m, rule.category, ruleIndex));
       for (const k of rule.keywords) keywords.push(compilePattern(k, rule.category, ruleIndex));
@@ -159,7 +161,8 @@ export class Categorizer {
     const merchantWords = wordsOf(merchant);
     const descriptionWords = wordsOf(description);
     const merchantName = bestMatch(this.merchantIndex, descriptionWords, false, bestMatch(this.merchantIndex, merchantWords, true, null));
-    const found = merchantName ?? bestMatch(this.keywordIndex, descriptionWords, false, bestMatch(this.keywordIndex, merchantWords, true, null));
+    const found =
+      merchantName ?? bestMatch(this.keywordIndex, descriptionWords, false, bestMatch(this.keywordIndex, merchantWords, true, null));
     return found ? found.category : 'other';
   }
 }

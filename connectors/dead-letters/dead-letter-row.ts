@@ -65,7 +65,8 @@ export function deadLetterRowOf(record: LogRecord): DeadLetterRow {
   const line = intHeader(h[FILE_ORIGIN_HEADERS.line]);
   let origin: string;
   if (file !== null && line !== null) origin = `${file}:${line}`;
-  else if (sourceTopic !== null && sourcePartition !== null && sourceOffset !== null) origin = `${sourceTopic}[${sourcePartition}]@${sourceOffset}`;
+  else if (sourceTopic !== null && sourcePartition !== null && sourceOffset !== null)
+    origin = `${sourceTopic}[${sourcePartition}]@${sourceOffset}`;
   else origin = `${record.topic}[${record.partition}]@${record.offset}`;
   return {
     dlq_topic: record.topic,

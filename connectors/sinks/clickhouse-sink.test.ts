@@ -27,14 +27,24 @@ let backend: Backend;
 let serde: AvroSerde;
 
 const partnerRecord = (i: number): PartnerRecord => ({
-  event_id: `pr-${i}`, tenant_id: 't', event_time: Date.UTC(2024, 5, 1) + i * 1000 + 7, partner_id: `P${i % 3}`,
-  debtor_id: `d-${i % 17}`, reported_balance_cents: 1_000_000 + i, reported_status: i % 2 ? 'OPEN' : 'CLOSED',
+  event_id: `pr-${i}`,
+  tenant_id: 't',
+  event_time: Date.UTC(2024, 5, 1) + i * 1000 + 7,
+  partner_id: `P${i % 3}`,
+  debtor_id: `d-${i % 17}`,
+  reported_balance_cents: 1_000_000 + i,
+  reported_status: i % 2 ? 'OPEN' : 'CLOSED',
 });
 
 beforeAll(async () => {
   url = requireEnv('CLICKHOUSE_URL');
   proxy = await TcpProxy.start(url);
-  admin = new ServerWarehouse({ url, username: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD, autoMigrate: false });
+  admin = new ServerWarehouse({
+    url,
+    username: process.env.CLICKHOUSE_USER,
+    password: process.env.CLICKHOUSE_PASSWORD,
+    autoMigrate: false,
+  });
   await admin.query(`CREATE DATABASE ${database}`, { format: 'json', write: true });
   await admin.query(
     `CREATE TABLE ${database}.partner_records (event_id String, tenant_id String, event_time String, partner_id String, debtor_id String,
@@ -62,7 +72,12 @@ async function produce(from: number, to: number): Promise<void> {
   const records = [];
   for (let i = from; i < to; i++) {
     const r = partnerRecord(i);
-    records.push({ topic: 'partner-records', key: Buffer.from(r.debtor_id), value: serde.encode('partner-records', r), timestamp: r.event_time });
+    records.push({
+      topic: 'partner-records',
+      key: Buffer.from(r.debtor_id),
+      value: serde.encode('partner-records', r),
+      timestamp: r.event_time,
+    });
   }
   await producer.send(records);
   await producer.close();
@@ -70,7 +85,11 @@ async function produce(from: number, to: number): Promise<void> {
 
 function startSink() {
   const wh = new ServerWarehouse({
-    url: proxy.url(url), username: process.env.CLICKHOUSE_USER, password: process.env.CLICKHOUSE_PASSWORD, database, autoMigrate: false,
+    url: proxy.url(url),
+    username: process.env.CLICKHOUSE_USER,
+    password: process.env.CLICKHOUSE_PASSWORD,
+    database,
+    autoMigrate: false,
     retry: { initialDelayMs: 50, maxDelayMs: 300, maxElapsedMs: 1_000 },
   });
   const sink = new ClickHouseSink(wh, { batchRows: 50, retry: { initialDelayMs: 50, maxDelayMs: 300 } });

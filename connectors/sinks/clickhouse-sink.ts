@@ -34,7 +34,10 @@ export class ClickHouseSink implements Sink {
   private readonly consumed = new Map<string, TopicPartitionOffset>();
   private written = 0;
 
-  constructor(private readonly warehouse: Warehouse, private readonly opts: ClickHouseSinkOptions = {}) {}
+  constructor(
+    private readonly warehouse: Warehouse,
+    private readonly opts: ClickHouseSinkOptions = {},
+  ) {}
 
   get rowsWritten(): number {
     return this.written;
@@ -66,8 +69,10 @@ export class ClickHouseSink implements Sink {
       if (!rows) byTopic.set(r.topic, (rows = []));
       rows.push(r.row);
     }
-    for (const [topic, rows] of byTopic) await this.inserting(tableOf(topic), () => this.warehouse.insertRecords(topic, rows as never), signal);
-    if (deadLetters.length > 0) await this.inserting(DEAD_LETTERS_TABLE, () => this.warehouse.insert(DEAD_LETTERS_TABLE, deadLetters), signal);
+    for (const [topic, rows] of byTopic)
+      await this.inserting(tableOf(topic), () => this.warehouse.insertRecords(topic, rows as never), signal);
+    if (deadLetters.length > 0)
+      await this.inserting(DEAD_LETTERS_TABLE, () => this.warehouse.insert(DEAD_LETTERS_TABLE, deadLetters), signal);
     for (const r of this.pending) this.acked.set(tpKey(r), { topic: r.topic, partition: r.partition, offset: r.offset + 1 });
     this.written += this.pending.length;
     this.pending = [];

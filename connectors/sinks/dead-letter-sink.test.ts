@@ -32,7 +32,9 @@ beforeAll(async () => {
   const admin = backend.admin();
   writeFileSync(file, [JSON.stringify(transaction(1)), '{"event_id": "broken"', JSON.stringify(transaction(2)), 'not json'].join('\n'));
   await connectFile({ producer, admin, serde, topic: 'transactions', path: file });
-  await producer.send([{ topic: 'transactions', partition: 0, key: null, value: Buffer.from([0xff, 0x00, 0x01]), timestamp: Date.UTC(2024, 0, 2) }]);
+  await producer.send([
+    { topic: 'transactions', partition: 0, key: null, value: Buffer.from([0xff, 0x00, 0x01]), timestamp: Date.UTC(2024, 0, 2) },
+  ]);
   await admin.close();
   await producer.close();
   wh = await ChdbWarehouse.open(dataDir);
@@ -64,7 +66,9 @@ describe('dead letters in the warehouse', () => {
   it('lands every dead letter of the sunk topics, one row per rejected record', async () => {
     await sinkUntilIdle();
     rows = await wh.rows(FINAL_ROWS);
-    expect(rows.map((r) => [r.origin, r.source_topic, r.source_partition, r.source_offset, r.file, r.line, r.payload_encoding, r.payload])).toEqual([
+    expect(
+      rows.map((r) => [r.origin, r.source_topic, r.source_partition, r.source_offset, r.file, r.line, r.payload_encoding, r.payload]),
+    ).toEqual([
       [`${file}:2`, 'transactions', null, null, file, 2, 'utf8', '{"event_id": "broken"'],
       [`${file}:4`, 'transactions', null, null, file, 4, 'utf8', 'not json'],
       ['transactions[0]@' + rows[2].source_offset, 'transactions', 0, rows[2].source_offset, null, null, 'base64', '/wAB'],
@@ -75,7 +79,9 @@ describe('dead letters in the warehouse', () => {
     // both sinks rejected the Avro-less record: two dead letters, one row
     expect(await wh.rows("SELECT count() AS n FROM dead_letters WHERE origin LIKE 'transactions[%'")).toEqual([{ n: 2 }]);
     expect(await wh.rows('SELECT count() AS n FROM transactions_latest')).toEqual([{ n: 2 }]);
-    expect(await wh.rows('SELECT toString(event_time) AS t FROM dead_letters_latest WHERE payload = \'/wAB\'')).toEqual([{ t: '2024-01-02 00:00:00.000' }]);
+    expect(await wh.rows("SELECT toString(event_time) AS t FROM dead_letters_latest WHERE payload = '/wAB'")).toEqual([
+      { t: '2024-01-02 00:00:00.000' },
+    ]);
     expect(readdirSync(lakeDir)).toEqual(['transactions']); // dead letters are the warehouse's only
   });
 
@@ -83,7 +89,10 @@ describe('dead letters in the warehouse', () => {
     const admin = backend.admin();
     for (const topic of ['transactions', 'transactions.dlq']) {
       const n = (await admin.endOffsets(topic)).length;
-      await admin.setCommittedOffsets(sinkGroupId('warehouse'), Array.from({ length: n }, (_, partition) => ({ topic, partition, offset: 0 })));
+      await admin.setCommittedOffsets(
+        sinkGroupId('warehouse'),
+        Array.from({ length: n }, (_, partition) => ({ topic, partition, offset: 0 })),
+      );
     }
     await admin.close();
     const [{ n: before }] = await wh.rows<{ n: number }>('SELECT count() AS n FROM dead_letters');

@@ -72,10 +72,18 @@ describe('ParquetLakeSink (local lake)', () => {
       expect(m, f).not.toBeNull();
       const [, dt, partition, first, last] = m!;
       // every row of the file is of its day, its partition and inside its offset range
-      const expected = txns.filter((r) => r.partition === Number(partition) && r.offset >= Number(first) && r.offset <= Number(last)
-        && new Date(r.row.event_time as number).toISOString().startsWith(dt));
+      const expected = txns.filter(
+        (r) =>
+          r.partition === Number(partition) &&
+          r.offset >= Number(first) &&
+          r.offset <= Number(last) &&
+          new Date(r.row.event_time as number).toISOString().startsWith(dt),
+      );
       const rows = await lakeRows(wh, fileSource(join(lake, f)));
-      expect(rows.map((r) => r.event_id), f).toEqual(expected.map((r) => r.row.event_id).sort());
+      expect(
+        rows.map((r) => r.event_id),
+        f,
+      ).toEqual(expected.map((r) => r.row.event_id).sort());
     }
     const all = await lakeRows(wh, fileSource(join(lake, 'transactions/*/*.parquet')));
     expect(all).toHaveLength(95);

@@ -48,9 +48,13 @@ export class ParquetLakeSink implements Sink {
   private written = 0;
   private files = 0;
 
-  constructor(private readonly store: LakeStore, private readonly opts: ParquetLakeSinkOptions = {}) {
+  constructor(
+    private readonly store: LakeStore,
+    private readonly opts: ParquetLakeSinkOptions = {},
+  ) {
     this.chunkOffsets = opts.chunkOffsets ?? DEFAULT_CHUNK_OFFSETS;
-    if (!Number.isInteger(this.chunkOffsets) || this.chunkOffsets < 1) throw new SinkError(`chunkOffsets must be a positive integer, got ${this.chunkOffsets}`);
+    if (!Number.isInteger(this.chunkOffsets) || this.chunkOffsets < 1)
+      throw new SinkError(`chunkOffsets must be a positive integer, got ${this.chunkOffsets}`);
   }
 
   get rowsWritten(): number {
@@ -78,7 +82,14 @@ export class ParquetLakeSink implements Sink {
         throw new SinkError(`${record.topic}-${record.partition}: offset ${record.offset} went back before chunk ${chunk.start}`);
       }
       if (!chunk) {
-        chunk = { tp: { topic: record.topic, partition: record.partition }, start, records: [], written: 0, committable: start, consumed: start };
+        chunk = {
+          tp: { topic: record.topic, partition: record.partition },
+          start,
+          records: [],
+          written: 0,
+          committable: start,
+          consumed: start,
+        };
         this.open.set(key, chunk);
       }
       chunk.records.push(record);
@@ -132,10 +143,14 @@ export class ParquetLakeSink implements Sink {
     for (const [dt, records] of byDay) {
       const first = records[0].offset;
       const key = lakeFileKey(topic, dt, partition, first, records[records.length - 1].offset);
-      const body = await encodeParquet(schema, records.map((r) => r.row));
+      const body = await encodeParquet(
+        schema,
+        records.map((r) => r.row),
+      );
       await this.retrying(() => this.store.put(key, body), `write ${this.store.root}/${key}`, signal);
-      const stale = (await this.retrying(() => this.store.list(lakeFilePrefix(topic, dt, partition, first)), `list ${this.store.root}`, signal))
-        .filter((k) => k !== key);
+      const stale = (
+        await this.retrying(() => this.store.list(lakeFilePrefix(topic, dt, partition, first)), `list ${this.store.root}`, signal)
+      ).filter((k) => k !== key);
       if (stale.length > 0) await this.retrying(() => this.store.delete(stale), `delete superseded files in ${this.store.root}`, signal);
       this.files++;
       // A chunk spans up to a file per UTC day: on a local directory all of it is synchronous.

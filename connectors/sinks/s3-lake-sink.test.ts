@@ -78,7 +78,9 @@ describe('ParquetLakeSink on S3', () => {
     const partial = new ParquetLakeSink(store, { chunkOffsets: 8 });
     await partial.write(records.slice(0, 50), signal);
     await partial.flush(signal);
-    const replay = new ParquetLakeSink(new S3LakeStore({ bucket, endpoint, region: process.env.AWS_REGION, prefix: `${prefix}-replay` }), { chunkOffsets: 8 });
+    const replay = new ParquetLakeSink(new S3LakeStore({ bucket, endpoint, region: process.env.AWS_REGION, prefix: `${prefix}-replay` }), {
+      chunkOffsets: 8,
+    });
     await replay.write(records, signal);
     await replay.flush(signal);
     const local = join(root, 'lake');

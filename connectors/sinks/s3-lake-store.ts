@@ -46,7 +46,12 @@ export class S3LakeStore implements LakeStore {
   async put(key: string, body: Buffer): Promise<void> {
     await new Upload({
       client: this.client,
-      params: { Bucket: this.opts.bucket, Key: this.prefix + key, Body: body, ContentType: key.endsWith('.parquet') ? 'application/vnd.apache.parquet' : 'application/octet-stream' },
+      params: {
+        Bucket: this.opts.bucket,
+        Key: this.prefix + key,
+        Body: body,
+        ContentType: key.endsWith('.parquet') ? 'application/vnd.apache.parquet' : 'application/octet-stream',
+      },
       partSize: 8 * 1024 * 1024,
       queueSize: 2,
     }).done();

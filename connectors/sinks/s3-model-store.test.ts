@@ -8,7 +8,11 @@ import { requireEnv } from '../../warehouse/testing/tcp-proxy.ts';
 import { storeRoundtrip } from '../../models/testing/store-roundtrip.ts';
 
 it('stores, lists, promotes and loads models in an S3 bucket', async () => {
-  const store = new S3LakeStore({ bucket: requireEnv('S3_BUCKET'), endpoint: requireEnv('S3_ENDPOINT'), prefix: `models-test-${randomUUID().slice(0, 8)}` });
+  const store = new S3LakeStore({
+    bucket: requireEnv('S3_BUCKET'),
+    endpoint: requireEnv('S3_ENDPOINT'),
+    prefix: `models-test-${randomUUID().slice(0, 8)}`,
+  });
   try {
     await storeRoundtrip(store);
   } finally {

@@ -6,7 +6,14 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import avro from 'avsc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, type GroupConsumer, type LogRecord, type ProduceRecord, createEmbeddedBackend, dlqTopicOf } from '../../engine/index.ts';
+import {
+  type Backend,
+  type GroupConsumer,
+  type LogRecord,
+  type ProduceRecord,
+  createEmbeddedBackend,
+  dlqTopicOf,
+} from '../../engine/index.ts';
 import { openRegistry } from '../../schemas/registry/open-registry.ts';
 import type { SchemaRegistryClient } from '../../schemas/registry/registry-client.ts';
 import { AvroSerde, toWireFormat } from '../../schemas/serde.ts';
@@ -35,7 +42,10 @@ beforeAll(async () => {
   serde = new AvroSerde(registry);
   await serde.prepare(TOPICS);
   const admin = backend.admin();
-  await admin.createTopics([{ name: 'transactions', partitions: 3 }, { name: 'statements', partitions: 2 }]);
+  await admin.createTopics([
+    { name: 'transactions', partitions: 3 },
+    { name: 'statements', partitions: 2 },
+  ]);
   await admin.close();
   wh = await ChdbWarehouse.open(dataDir);
 });
@@ -128,8 +138,16 @@ describe('runSinks on the embedded log', () => {
 
   it('sinks every record once into the warehouse and the lake; bad records go to the DLQ', async () => {
     await produce([
-      ...encoded('transactions', Array.from({ length: 150 }, (_, i) => transaction(i)), 'customer_id'),
-      ...encoded('statements', Array.from({ length: 20 }, (_, i) => statement(i)), 'customer_id'),
+      ...encoded(
+        'transactions',
+        Array.from({ length: 150 }, (_, i) => transaction(i)),
+        'customer_id',
+      ),
+      ...encoded(
+        'statements',
+        Array.from({ length: 20 }, (_, i) => statement(i)),
+        'customer_id',
+      ),
       { topic: 'transactions', partition: 1, key: null, value: Buffer.from('not avro at all'), headers: { origin: 'test' } },
     ]);
     // a record written with a newer (BACKWARD compatible) schema the sink has never seen: fetched by id
@@ -145,8 +163,11 @@ describe('runSinks on the embedded log', () => {
     expect(await wh.rows('SELECT count() AS n, uniqExact(event_id) AS u FROM transactions_latest')).toEqual([{ n: 151, u: 151 }]);
     expect(await wh.rows('SELECT count() AS n FROM statements_latest')).toEqual([{ n: 20 }]);
     // the categorizer's category is stored; a record's own named category is kept
-    expect(await wh.rows("SELECT countIf(category IS NULL OR category = '') AS missing, countIf(category = 'shopping') >= 38 AS kept FROM transactions_latest"))
-      .toEqual([{ missing: 0, kept: 1 }]);
+    expect(
+      await wh.rows(
+        "SELECT countIf(category IS NULL OR category = '') AS missing, countIf(category = 'shopping') >= 38 AS kept FROM transactions_latest",
+      ),
+    ).toEqual([{ missing: 0, kept: 1 }]);
     await expectLakeEqualsWarehouse();
 
     const dlq = await readTopic(dlqTopicOf('transactions'));
@@ -172,7 +193,13 @@ describe('runSinks on the embedded log', () => {
   });
 
   it('picks up records that arrive later, completing the chunks it wrote partially', async () => {
-    await produce(encoded('transactions', Array.from({ length: 60 }, (_, i) => transaction(200 + i)), 'customer_id'));
+    await produce(
+      encoded(
+        'transactions',
+        Array.from({ length: 60 }, (_, i) => transaction(200 + i)),
+        'customer_id',
+      ),
+    );
     await running.untilIdle();
     expect(await wh.rows('SELECT count() AS n FROM transactions_latest')).toEqual([{ n: 211 }]);
     await expectLakeEqualsWarehouse();
@@ -207,7 +234,10 @@ describe('runSinks on the embedded log', () => {
     for (const group of [sinkGroupId('lake'), sinkGroupId('warehouse')]) {
       for (const topic of TOPICS) {
         const n = (await admin.endOffsets(topic)).length;
-        await admin.setCommittedOffsets(group, Array.from({ length: n }, (_, partition) => ({ topic, partition, offset: 0 })));
+        await admin.setCommittedOffsets(
+          group,
+          Array.from({ length: n }, (_, partition) => ({ topic, partition, offset: 0 })),
+        );
       }
     }
     await admin.close();
@@ -244,7 +274,11 @@ describe('sink progress', () => {
           const real = backend.admin();
           return new Proxy(real, {
             get: (target, name) => {
-              if (name === 'close') return async () => { closed++; await target.close(); };
+              if (name === 'close')
+                return async () => {
+                  closed++;
+                  await target.close();
+                };
               const v = Reflect.get(target, name) as unknown;
               return typeof v === 'function' ? v.bind(target) : v;
             },
@@ -261,7 +295,9 @@ describe('sink progress', () => {
     const reports = [];
     for (let i = 0; i < 5; i++) reports.push(...(await sinks.progress()));
     expect(opened).toBe(setUp + 1);
-    expect(reports.map((r) => r.partitions.reduce((n, p) => n + p.end, 0))).toEqual(Array(5).fill(reports[0].partitions.reduce((n, p) => n + p.end, 0)));
+    expect(reports.map((r) => r.partitions.reduce((n, p) => n + p.end, 0))).toEqual(
+      Array(5).fill(reports[0].partitions.reduce((n, p) => n + p.end, 0)),
+    );
     expect(reports[0].partitions.reduce((n, p) => n + p.end, 0)).toBeGreaterThan(0);
     await sinks.stop();
     expect(closed).toBe(opened);

@@ -5,7 +5,21 @@
 // committed together with the offsets; it is never dropped and never stops the sink. With
 // `deadLetters`, a sink that lands dead letters also reads each topic's `<topic>.dlq` (the runner's own
 // dead letters included) and gets those records as rows (connectors/dead-letters/dead-letter-row.ts).
-import { type Backend, type GroupConsumer, isBrokerUnreachable, reconnectAfterOutage, closeAbandoned, type LogAdmin, type LogRecord, type ProduceRecord, type TopicPartitionOffset, type TransactionalProducer, type Logger, deadLetterOf, dlqTopicOf } from '../../engine/index.ts';
+import {
+  type Backend,
+  type GroupConsumer,
+  isBrokerUnreachable,
+  reconnectAfterOutage,
+  closeAbandoned,
+  type LogAdmin,
+  type LogRecord,
+  type ProduceRecord,
+  type TopicPartitionOffset,
+  type TransactionalProducer,
+  type Logger,
+  deadLetterOf,
+  dlqTopicOf,
+} from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
 import { deadLetterRowOf } from '../dead-letters/dead-letter-row.ts';
@@ -159,10 +173,24 @@ class SinkLoop implements RunningSink {
       const committed = await admin.committedOffsets(this.groupId, topic).catch(() => [] as (number | null)[]);
       ends.forEach((end, partition) => {
         const c = committed[partition] ?? null;
-        partitions.push({ topic, partition, end, committed: c, position: positions.get(tpKey({ topic, partition })) ?? c ?? 0, lag: end - (c ?? 0) });
+        partitions.push({
+          topic,
+          partition,
+          end,
+          committed: c,
+          position: positions.get(tpKey({ topic, partition })) ?? c ?? 0,
+          lag: end - (c ?? 0),
+        });
       });
     }
-    return { sink: this.name, groupId: this.groupId, rowsWritten: this.opts.sink.rowsWritten, deadLettered: this.deadLettered, idle: this.idle, partitions };
+    return {
+      sink: this.name,
+      groupId: this.groupId,
+      rowsWritten: this.opts.sink.rowsWritten,
+      deadLettered: this.deadLettered,
+      idle: this.idle,
+      partitions,
+    };
   }
 
   /**
@@ -220,7 +248,10 @@ class SinkLoop implements RunningSink {
    * committed offsets once the broker answers.
    */
   private async recoverFromOutage(err: Error): Promise<void> {
-    this.opts.logger?.warn({ err: err.message, sink: this.name }, 'Kafka unreachable: the sink re-reads from its last commit once the broker is back');
+    this.opts.logger?.warn(
+      { err: err.message, sink: this.name },
+      'Kafka unreachable: the sink re-reads from its last commit once the broker is back',
+    );
     this.opts.sink.release(this.consumer.positions().map(({ topic, partition }) => ({ topic, partition })));
     this.aligned.clear();
     this.committed.clear();
@@ -228,17 +259,22 @@ class SinkLoop implements RunningSink {
     this.deadLettered -= this.deadLetters.splice(0).length;
     const [consumer, producer] = [this.consumer, this.producer];
     await Promise.all([closeAbandoned(() => consumer.close()), closeAbandoned(() => producer.close())]);
-    await reconnectAfterOutage(`sink ${this.name}`, async () => {
-      const consumer = await this.opts.backend.groupConsumer(this.groupId);
-      try {
-        this.producer = await this.opts.backend.transactionalProducer(this.groupId);
-        this.consumer = consumer;
-        await this.subscribe();
-      } catch (err) {
-        await consumer.close().catch(() => undefined);
-        throw err;
-      }
-    }, this.opts.logger, () => this.stopping);
+    await reconnectAfterOutage(
+      `sink ${this.name}`,
+      async () => {
+        const consumer = await this.opts.backend.groupConsumer(this.groupId);
+        try {
+          this.producer = await this.opts.backend.transactionalProducer(this.groupId);
+          this.consumer = consumer;
+          await this.subscribe();
+        } catch (err) {
+          await consumer.close().catch(() => undefined);
+          throw err;
+        }
+      },
+      this.opts.logger,
+      () => this.stopping,
+    );
   }
 
   /**
@@ -292,14 +328,15 @@ class SinkLoop implements RunningSink {
     const reason = (err as Error)?.message ?? String(err);
     this.deadLetters.push(deadLetterOf(r, reason));
     this.deadLettered++;
-    this.opts.logger?.warn({ topic: r.topic, partition: r.partition, offset: r.offset, error: reason }, 'record sent to the dead-letter topic');
+    this.opts.logger?.warn(
+      { topic: r.topic, partition: r.partition, offset: r.offset, error: reason },
+      'record sent to the dead-letter topic',
+    );
   }
 
   /** Commits offsets the sink acknowledged beyond the last commit, with pending dead letters, atomically. */
   private async commit(): Promise<void> {
-    const offsets: TopicPartitionOffset[] = this.opts.sink
-      .committable()
-      .filter((o) => (this.committed.get(tpKey(o)) ?? -1) < o.offset);
+    const offsets: TopicPartitionOffset[] = this.opts.sink.committable().filter((o) => (this.committed.get(tpKey(o)) ?? -1) < o.offset);
     if (offsets.length === 0 && this.deadLetters.length === 0) return;
     const records = this.deadLetters.splice(0);
     try {
@@ -319,7 +356,6 @@ class SinkLoop implements RunningSink {
       else w.resolve();
     }
   }
-
 }
 
 /** Per partition, the offset after the last record of a batch. */

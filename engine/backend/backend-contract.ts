@@ -21,7 +21,11 @@ export function unique(prefix: string): string {
 }
 
 /** Polls until `count` records arrived (or fails after timeoutMs). */
-export async function pollAll(consumer: { poll(n: number, t: number): Promise<LogRecord[]> }, count: number, timeoutMs = 30_000): Promise<LogRecord[]> {
+export async function pollAll(
+  consumer: { poll(n: number, t: number): Promise<LogRecord[]> },
+  count: number,
+  timeoutMs = 30_000,
+): Promise<LogRecord[]> {
   const out: LogRecord[] = [];
   const deadline = Date.now() + timeoutMs;
   while (out.length < count && Date.now() < deadline) out.push(...(await consumer.poll(count - out.length, 500)));
@@ -67,11 +71,19 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
     it('creates, lists and deletes topics; a different partition count is an error', async () => {
       const admin = backend.admin();
       const topic = unique('t-admin');
-      await admin.createTopics([{ name: topic, partitions: 3 }, { name: `${topic}-changelog`, partitions: 3, compacted: true }]);
+      await admin.createTopics([
+        { name: topic, partitions: 3 },
+        { name: `${topic}-changelog`, partitions: 3, compacted: true },
+      ]);
       await admin.createTopics([{ name: topic, partitions: 3 }]); // idempotent
       expect(await admin.partitionCount(topic)).toBe(3);
       expect(await admin.partitionCount(unique('absent'))).toBeUndefined();
-      expect(await admin.partitionCounts([`${topic}-changelog`, unique('absent'), topic])).toEqual(new Map([[`${topic}-changelog`, 3], [topic, 3]]));
+      expect(await admin.partitionCounts([`${topic}-changelog`, unique('absent'), topic])).toEqual(
+        new Map([
+          [`${topic}-changelog`, 3],
+          [topic, 3],
+        ]),
+      );
       const listed = (await admin.listTopics()).find((t) => t.name === topic);
       expect(listed).toEqual({ name: topic, partitions: 3, endOffsets: [0, 0, 0] });
       await expect(admin.createTopics([{ name: topic, partitions: 5 }])).rejects.toThrow(/partitions/);
@@ -133,7 +145,14 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
 
       // Commit up to 5 records short on partition 0, then resume in a fresh member.
       const tx = await backend.transactionalProducer(unique('tx'));
-      await tx.commit({ records: [], groupId, offsets: [{ topic, partition: 0, offset: ends[0] - 5 }, { topic, partition: 1, offset: ends[1] }] });
+      await tx.commit({
+        records: [],
+        groupId,
+        offsets: [
+          { topic, partition: 0, offset: ends[0] - 5 },
+          { topic, partition: 1, offset: ends[1] },
+        ],
+      });
       await tx.close();
       await consumer.close();
       // Kafka shows a transaction's offsets once the coordinator has written its markers, a
@@ -191,7 +210,10 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       const consumer = await backend.groupConsumer(unique('g'));
       await consumer.subscribe([topic], noopListener);
       // What the consumer may already have fetched of partition 1 waits too; unknown partitions are ignored.
-      consumer.pause([{ topic, partition: 1 }, { topic: unique('not-assigned'), partition: 0 }]);
+      consumer.pause([
+        { topic, partition: 1 },
+        { topic: unique('not-assigned'), partition: 0 },
+      ]);
       const whilePaused = await pollAll(consumer, 15);
       expect(whilePaused.every((r) => r.partition === 0)).toBe(true);
       expect(await consumer.poll(100, 300)).toEqual([]);
@@ -234,7 +256,11 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       const output = unique('t-out');
       const changelog = unique('t-changelog');
       const groupId = unique('g');
-      await admin.createTopics([{ name: input, partitions: 1 }, { name: output, partitions: 2 }, { name: changelog, partitions: 2, compacted: true }]);
+      await admin.createTopics([
+        { name: input, partitions: 1 },
+        { name: output, partitions: 2 },
+        { name: changelog, partitions: 2, compacted: true },
+      ]);
       const producer = await backend.producer();
       await producer.send(Array.from({ length: 10 }, (_, i) => record(input, i, { partition: 0 })));
       await producer.close();
@@ -272,20 +298,26 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       expect(await reader.caughtUp()).toBe(true);
       await reader.close();
       const readBack: number[] = [];
-      for (const [topic, count] of [[output, 2], [changelog, 2]] as const) {
+      for (const [topic, count] of [
+        [output, 2],
+        [changelog, 2],
+      ] as const) {
         const e = await admin.endOffsets(topic);
         for (let p = 0; p < count; p++) readBack.push(...(await readRange(backend, { topic, partition: p }, 0, e[p])).map(seqOf));
       }
       expect(readBack.sort((a, b) => a - b)).toEqual([1, 2, 3, 6]);
     });
 
-    it('commits a transaction larger than the broker\'s 1 MiB batch limit, in order', async () => {
+    it("commits a transaction larger than the broker's 1 MiB batch limit, in order", async () => {
       const admin = backend.admin();
       const topic = unique('t-large');
       await admin.createTopics([{ name: topic, partitions: 1 }]);
       const tx = await backend.transactionalProducer(unique('tx-large'));
       const padding = 'x'.repeat(1000);
-      const records = Array.from({ length: 3000 }, (_, i) => ({ ...record(topic, i, { partition: 0 }), value: Buffer.from(JSON.stringify({ i, padding })) }));
+      const records = Array.from({ length: 3000 }, (_, i) => ({
+        ...record(topic, i, { partition: 0 }),
+        value: Buffer.from(JSON.stringify({ i, padding })),
+      }));
       await tx.commit({ groupId: unique('g'), records, offsets: [] });
       await tx.awaitVisible();
       const got = await readRange(backend, { topic, partition: 0 }, 0, Number.MAX_SAFE_INTEGER);

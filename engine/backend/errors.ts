@@ -12,7 +12,10 @@ export class BackendError extends Error {
 
 /** A topic that was never created (or was deleted). */
 export class UnknownTopicError extends BackendError {
-  constructor(readonly topic: string, where: string) {
+  constructor(
+    readonly topic: string,
+    where: string,
+  ) {
     super(`unknown topic "${topic}" in ${where}`);
   }
 }
@@ -25,7 +28,10 @@ export class UnknownPartitionError extends BackendError {}
 
 /** Another producer with the same transactional id took over: this one must stop writing. */
 export class ProducerFencedError extends BackendError {
-  constructor(readonly transactionalId: string, detail: string) {
+  constructor(
+    readonly transactionalId: string,
+    detail: string,
+  ) {
     super(`producer "${transactionalId}" was fenced by a newer instance with the same transactional id: ${detail}`);
   }
 }

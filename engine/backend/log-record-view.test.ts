@@ -13,7 +13,15 @@ describe('LogRecordView', () => {
     expect(new LogRecordView('t', 0, 0, 0, NO_HEADERS, bytes, 0, -1, 0, 0).key).toBeNull();
     expect(new LogRecordView('t', 0, 0, 0, NO_HEADERS, bytes, 0, -1, 5, -1).value).toBeNull();
     expect(new LogRecordView('t', 0, 0, 0, NO_HEADERS, bytes, 0, 0, 5, 0).value).toEqual(Buffer.alloc(0));
-    expect(JSON.parse(JSON.stringify(r))).toEqual({ topic: 't', partition: 3, offset: 42, timestamp: 1_700_000_000_000, headers: { h: 'v' }, key: JSON.parse(JSON.stringify(Buffer.from('key'))), value: JSON.parse(JSON.stringify(Buffer.from('value'))) });
+    expect(JSON.parse(JSON.stringify(r))).toEqual({
+      topic: 't',
+      partition: 3,
+      offset: 42,
+      timestamp: 1_700_000_000_000,
+      headers: { h: 'v' },
+      key: JSON.parse(JSON.stringify(Buffer.from('key'))),
+      value: JSON.parse(JSON.stringify(Buffer.from('value'))),
+    });
   });
 
   it('is what the embedded log decodes: null, empty and non-empty keys and values survive a round trip', () => {

@@ -11,7 +11,10 @@ import type { StreamTask } from '../tasks/stream-task.ts';
 export type ProcessingGuarantee = 'exactly_once' | 'at_least_once';
 
 export class CommitFailedError extends Error {
-  constructor(readonly partition: number, cause: unknown) {
+  constructor(
+    readonly partition: number,
+    cause: unknown,
+  ) {
     super(`commit of partition ${partition} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
     this.name = 'CommitFailedError';
   }

@@ -25,12 +25,17 @@ export interface AggregateOptions<A> {
 }
 
 export class GroupedStream<V> {
-  constructor(private readonly builder: StreamsBuilder, private readonly node: string) {}
+  constructor(
+    private readonly builder: StreamsBuilder,
+    private readonly node: string,
+  ) {}
 
   windowedBy(windows: TimeWindows): TimeWindowedStream<V>;
   windowedBy(windows: SessionWindows): SessionWindowedStream<V>;
   windowedBy(windows: TimeWindows | SessionWindows): TimeWindowedStream<V> | SessionWindowedStream<V> {
-    return windows instanceof TimeWindows ? new TimeWindowedStream<V>(this.builder, this.node, windows) : new SessionWindowedStream<V>(this.builder, this.node, windows);
+    return windows instanceof TimeWindows
+      ? new TimeWindowedStream<V>(this.builder, this.node, windows)
+      : new SessionWindowedStream<V>(this.builder, this.node, windows);
   }
 
   /** A running aggregate per key; emits the new aggregate on every record. */
@@ -39,7 +44,12 @@ export class GroupedStream<V> {
     const storeName = options.storeName ?? b.nameFor('AGGREGATE-STATE-STORE');
     b.addStateStore(keyValueStore<A>(storeName, options.aggregateSerde));
     const name = b.nameFor('AGGREGATE');
-    b.addNode(processorNode<string, V, string, A>({ name, parents: [this.node], stores: [storeName] }, () => new KeyAggregateProcessor<V, A>(storeName, aggregator)));
+    b.addNode(
+      processorNode<string, V, string, A>(
+        { name, parents: [this.node], stores: [storeName] },
+        () => new KeyAggregateProcessor<V, A>(storeName, aggregator),
+      ),
+    );
     return new KStream<string, A>(b, name, false);
   }
 
@@ -51,7 +61,10 @@ export class GroupedStream<V> {
 class KeyAggregateProcessor<V, A> implements Processor<string, V, string, A> {
   private ctx!: ProcessorContext<string, A>;
   private store!: KeyValueStore<A>;
-  constructor(private readonly storeName: string, private readonly aggregator: Pick<Aggregator<string, V, A>, 'init' | 'add'>) {}
+  constructor(
+    private readonly storeName: string,
+    private readonly aggregator: Pick<Aggregator<string, V, A>, 'init' | 'add'>,
+  ) {}
   init(ctx: ProcessorContext<string, A>): void {
     this.ctx = ctx;
     this.store = ctx.getStateStore<KeyValueStore<A>>(this.storeName);
@@ -65,7 +78,11 @@ class KeyAggregateProcessor<V, A> implements Processor<string, V, string, A> {
 }
 
 export class TimeWindowedStream<V> {
-  constructor(private readonly builder: StreamsBuilder, private readonly node: string, private readonly windows: TimeWindows) {}
+  constructor(
+    private readonly builder: StreamsBuilder,
+    private readonly node: string,
+    private readonly windows: TimeWindows,
+  ) {}
 
   /**
    * Aggregates into slices of the advance and combines them when a window is read: O(1) state work
@@ -96,14 +113,22 @@ export class TimeWindowedStream<V> {
   /** reduce with an associative combiner; windows hold the combination of their values. */
   reduce(combine: (a: V, b: V) => V, options: AggregateOptions<V | null> = {}): WindowedTable<V | null> {
     return this.aggregate<V | null>(
-      { init: () => null, add: (a, v) => (a === null ? v : combine(a, v)), merge: (a, b) => (a === null ? b : b === null ? a : combine(a, b)) },
+      {
+        init: () => null,
+        add: (a, v) => (a === null ? v : combine(a, v)),
+        merge: (a, b) => (a === null ? b : b === null ? a : combine(a, b)),
+      },
       options,
     );
   }
 }
 
 export class SessionWindowedStream<V> {
-  constructor(private readonly builder: StreamsBuilder, private readonly node: string, private readonly windows: SessionWindows) {}
+  constructor(
+    private readonly builder: StreamsBuilder,
+    private readonly node: string,
+    private readonly windows: SessionWindows,
+  ) {}
 
   aggregate<A>(aggregator: Aggregator<string, V, A>, options: AggregateOptions<A> = {}): WindowedTable<A> {
     const b = this.builder;

@@ -76,9 +76,10 @@ export class KStream<K, V> {
   flatMapValues<V2>(fn: (value: V, key: K, timestamp: number) => Iterable<V2>): KStream<K, V2> {
     return this.add(
       'FLATMAPVALUES',
-      () => new FlatMapProcessor<K, V, K, V2>(function* (k, v, t) {
-        for (const x of fn(v, k, t)) yield { key: k, value: x };
-      }),
+      () =>
+        new FlatMapProcessor<K, V, K, V2>(function* (k, v, t) {
+          for (const x of fn(v, k, t)) yield { key: k, value: x };
+        }),
       this.repartitionRequired,
     );
   }
@@ -90,7 +91,9 @@ export class KStream<K, V> {
   /** One stream of the records of this and the other streams. */
   merge(...others: KStream<K, V>[]): KStream<K, V> {
     const name = this.builder.nameFor('MERGE');
-    this.builder.addNode(processorNode<K, V, K, V>({ name, parents: [this.node, ...others.map((o) => o.node)] }, () => new PassThroughProcessor()));
+    this.builder.addNode(
+      processorNode<K, V, K, V>({ name, parents: [this.node, ...others.map((o) => o.node)] }, () => new PassThroughProcessor()),
+    );
     return new KStream<K, V>(this.builder, name, this.repartitionRequired || others.some((o) => o.repartitionRequired));
   }
 
@@ -100,7 +103,14 @@ export class KStream<K, V> {
     const suffix = `${options.name ?? b.nameFor('REPARTITION')}-repartition`;
     const sink = b.nameFor('REPARTITION-SINK');
     const valueSerde = (options.valueSerde ?? v8Serde<V>()) as Serde<unknown>;
-    b.addNode({ kind: 'sink', name: sink, parents: [this.node], topic: { suffix, internal: true }, keySerde: stringSerde as Serde<unknown>, valueSerde });
+    b.addNode({
+      kind: 'sink',
+      name: sink,
+      parents: [this.node],
+      topic: { suffix, internal: true },
+      keySerde: stringSerde as Serde<unknown>,
+      valueSerde,
+    });
     const source = b.nameFor('REPARTITION-SOURCE');
     b.addNode({ ...b.sourceSpec(source, [{ suffix, internal: true }], { valueSerde }), keySerde: stringSerde as Serde<unknown> });
     return new KStream<K, V>(b, source, false);
@@ -116,17 +126,30 @@ export class KStream<K, V> {
   }
 
   /** Inner stream-table join, as of the record's event time. */
-  join<T, R>(table: VersionedTable<T>, joiner: (value: V, tableValue: T, key: K) => R, options: TableJoinOptions<K, V> = {}): KStream<K, R> {
+  join<T, R>(
+    table: VersionedTable<T>,
+    joiner: (value: V, tableValue: T, key: K) => R,
+    options: TableJoinOptions<K, V> = {},
+  ): KStream<K, R> {
     return this.tableJoin(table, joiner as (v: V, t: T | null, k: K) => R, options, 'inner');
   }
 
   /** Left stream-table join: the joiner gets null when the table has no value as of the record's time. */
-  leftJoin<T, R>(table: VersionedTable<T>, joiner: (value: V, tableValue: T | null, key: K) => R, options: TableJoinOptions<K, V> = {}): KStream<K, R> {
+  leftJoin<T, R>(
+    table: VersionedTable<T>,
+    joiner: (value: V, tableValue: T | null, key: K) => R,
+    options: TableJoinOptions<K, V> = {},
+  ): KStream<K, R> {
     return this.tableJoin(table, joiner, options, 'left');
   }
 
   /** Windowed stream-stream inner join on equal keys (left time l, right time r: l - before <= r <= l + after). */
-  joinStream<V2, R>(other: KStream<K, V2>, joiner: (left: V, right: V2, key: K) => R, window: JoinWindow, options: StreamJoinOptions = {}): KStream<K, R> {
+  joinStream<V2, R>(
+    other: KStream<K, V2>,
+    joiner: (left: V, right: V2, key: K) => R,
+    window: JoinWindow,
+    options: StreamJoinOptions = {},
+  ): KStream<K, R> {
     const left = this.copartitioned();
     const right = other.copartitioned();
     const b = this.builder;
@@ -140,8 +163,27 @@ export class KStream<K, V> {
     const merged = b.nameFor('JOIN-MERGE');
     // Both sides send late records to the topic of the join's output, decided at build().
     const late = b.lateTopicFor(merged, options.lateTopic);
-    b.addNode(processorNode<string, V, string, R>({ name: leftNode, parents: [left.node], stores: [ls, rs] }, () => new StreamStreamJoinProcessor<V, V2, R>({ thisStore: ls, otherStore: rs, window, side: 'left', joiner: j, lateTopic: late.name })));
-    b.addNode(processorNode<string, V2, string, R>({ name: rightNode, parents: [right.node], stores: [rs, ls] }, () => new StreamStreamJoinProcessor<V2, V, R>({ thisStore: rs, otherStore: ls, window, side: 'right', joiner: j, lateTopic: late.name })));
+    b.addNode(
+      processorNode<string, V, string, R>(
+        { name: leftNode, parents: [left.node], stores: [ls, rs] },
+        () =>
+          new StreamStreamJoinProcessor<V, V2, R>({ thisStore: ls, otherStore: rs, window, side: 'left', joiner: j, lateTopic: late.name }),
+      ),
+    );
+    b.addNode(
+      processorNode<string, V2, string, R>(
+        { name: rightNode, parents: [right.node], stores: [rs, ls] },
+        () =>
+          new StreamStreamJoinProcessor<V2, V, R>({
+            thisStore: rs,
+            otherStore: ls,
+            window,
+            side: 'right',
+            joiner: j,
+            lateTopic: late.name,
+          }),
+      ),
+    );
     b.addNode(processorNode<string, R, string, R>({ name: merged, parents: [leftNode, rightNode] }, () => new PassThroughProcessor()));
     return new KStream<K, R>(b, merged, false);
   }
@@ -165,11 +207,26 @@ export class KStream<K, V> {
     });
   }
 
-  private tableJoin<T, R>(table: VersionedTable<T>, joiner: (v: V, t: T | null, k: K) => R, options: TableJoinOptions<K, V>, kind: 'inner' | 'left'): KStream<K, R> {
+  private tableJoin<T, R>(
+    table: VersionedTable<T>,
+    joiner: (v: V, t: T | null, k: K) => R,
+    options: TableJoinOptions<K, V>,
+    kind: 'inner' | 'left',
+  ): KStream<K, R> {
     const s = options.tableKey ? this : this.copartitioned();
     const name = this.builder.nameFor(kind === 'inner' ? 'JOIN' : 'LEFTJOIN');
     this.builder.addNode(
-      processorNode<K, V, K, R>({ name, parents: [s.node], stores: [table.storeName] }, () => new StreamTableJoinProcessor<K, V, T, R>({ storeName: table.storeName, joiner, kind, tableKey: options.tableKey, asOf: options.asOf })),
+      processorNode<K, V, K, R>(
+        { name, parents: [s.node], stores: [table.storeName] },
+        () =>
+          new StreamTableJoinProcessor<K, V, T, R>({
+            storeName: table.storeName,
+            joiner,
+            kind,
+            tableKey: options.tableKey,
+            asOf: options.asOf,
+          }),
+      ),
     );
     return new KStream<K, R>(this.builder, name, false);
   }

@@ -4,7 +4,15 @@ import { stringSerde, type Serde } from '../serdes/serde.ts';
 import type { StoreSpec } from '../state/state-store.ts';
 import { versionedStore } from '../state/versioned-store.ts';
 import { VersionedTableSourceProcessor } from '../joins/stream-table-join.ts';
-import { Topology, TopologyError, processorNode, resolveTopic, type NodeSpec, type SourceNodeSpec, type TopicRef } from '../topology/topology.ts';
+import {
+  Topology,
+  TopologyError,
+  processorNode,
+  resolveTopic,
+  type NodeSpec,
+  type SourceNodeSpec,
+  type TopicRef,
+} from '../topology/topology.ts';
 import { KStream } from './kstream.ts';
 import { LateTopic } from './late-topic.ts';
 import { VersionedTable } from './versioned-table.ts';
@@ -42,7 +50,13 @@ export class StreamsBuilder {
   stream<V>(topics: string | string[], options: StreamOptions<V>): KStream<string, V> {
     const list = Array.isArray(topics) ? topics : [topics];
     const name = this.nameFor('SOURCE');
-    this.addNode(this.sourceSpec(name, list.map((t): TopicRef => ({ name: t, internal: false })), options));
+    this.addNode(
+      this.sourceSpec(
+        name,
+        list.map((t): TopicRef => ({ name: t, internal: false })),
+        options,
+      ),
+    );
     return new KStream<string, V>(this, name, false);
   }
 
@@ -57,7 +71,12 @@ export class StreamsBuilder {
     const source = this.nameFor('TABLE-SOURCE');
     this.addNode(this.sourceSpec(source, [{ name: topic, internal: false }], options));
     const writer = this.nameFor('TABLE-MATERIALIZE');
-    this.addNode(processorNode<string, V, never, never>({ name: writer, parents: [source], stores: [storeName] }, () => new VersionedTableSourceProcessor<V>(storeName)));
+    this.addNode(
+      processorNode<string, V, never, never>(
+        { name: writer, parents: [source], stores: [storeName] },
+        () => new VersionedTableSourceProcessor<V>(storeName),
+      ),
+    );
     return new VersionedTable<V>(storeName, writer);
   }
 
@@ -70,7 +89,8 @@ export class StreamsBuilder {
   build(): Topology {
     if (this.built) return this.topology;
     this.built = true;
-    for (const late of this.lateTopics) this.topology.lateTopics.add(late.decide(() => this.options.lateTopic ?? this.defaultLateTopic(late.node)));
+    for (const late of this.lateTopics)
+      this.topology.lateTopics.add(late.decide(() => this.options.lateTopic ?? this.defaultLateTopic(late.node)));
     this.topology.subTopologies(); // validates
     return this.topology;
   }

@@ -2,5 +2,8 @@
 export class VersionedTable<V> {
   /** Phantom field so VersionedTable<A> and VersionedTable<B> stay distinct types. */
   declare readonly valueType: V;
-  constructor(readonly storeName: string, readonly materializerNode: string) {}
+  constructor(
+    readonly storeName: string,
+    readonly materializerNode: string,
+  ) {}
 }

@@ -76,7 +76,11 @@ export class WindowedAggregation<V, A> {
     const storeName = first ? spec.storeName : `${spec.storeName}-${emit}`;
     b.addStateStore(spec.store(storeName));
     const late = b.lateTopicFor(name, spec.lateTopic);
-    b.addNode(processorNode<string, V, Windowed<string>, A>({ name, parents: [spec.parent], stores: [storeName] }, () => spec.processor({ storeName, emit, lateTopic: late.name })));
+    b.addNode(
+      processorNode<string, V, Windowed<string>, A>({ name, parents: [spec.parent], stores: [storeName] }, () =>
+        spec.processor({ storeName, emit, lateTopic: late.name }),
+      ),
+    );
     this.nodes.set(emit, name);
     return name;
   }

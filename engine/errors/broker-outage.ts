@@ -28,7 +28,12 @@ export function isBrokerUnreachable(err: unknown): boolean {
  * a broker just back that is still loading its metadata), for up to BROKER_OUTAGE_GRACE_MS or until
  * `stopped()`; other errors are thrown at once.
  */
-export async function reconnectAfterOutage(what: string, reconnect: () => Promise<void>, log: Logger | undefined, stopped: () => boolean): Promise<void> {
+export async function reconnectAfterOutage(
+  what: string,
+  reconnect: () => Promise<void>,
+  log: Logger | undefined,
+  stopped: () => boolean,
+): Promise<void> {
   const deadline = Date.now() + BROKER_OUTAGE_GRACE_MS;
   let delay = 500;
   for (let attempt = 1; ; attempt++) {

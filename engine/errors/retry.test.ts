@@ -21,10 +21,16 @@ function failing(failures: number, err: Error): { op: () => Promise<string>; cal
   };
 }
 
-async function run(failures: number, err: Error, opts: BackoffOptions): Promise<{ result: string | Error; calls: number; delays: number[] }> {
+async function run(
+  failures: number,
+  err: Error,
+  opts: BackoffOptions,
+): Promise<{ result: string | Error; calls: number; delays: number[] }> {
   const delays: number[] = [];
   const f = failing(failures, err);
-  const result = await withBackoff(f.op, isRetriable, { ...opts, onRetry: (_e, _attempt, delay) => delays.push(delay) }).catch((e: Error) => e);
+  const result = await withBackoff(f.op, isRetriable, { ...opts, onRetry: (_e, _attempt, delay) => delays.push(delay) }).catch(
+    (e: Error) => e,
+  );
   return { result, calls: f.calls(), delays };
 }
 

@@ -38,7 +38,8 @@ function bruteForce(all: Input[]): string[] {
   for (const l of all) {
     if (l.topic !== 'left') continue;
     for (const r of all) {
-      if (r.topic === 'right' && r.key === l.key && r.ts >= l.ts - WINDOW.beforeMs && r.ts <= l.ts + WINDOW.afterMs) out.push(`${l.id}-${r.id}`);
+      if (r.topic === 'right' && r.key === l.key && r.ts >= l.ts - WINDOW.beforeMs && r.ts <= l.ts + WINDOW.afterMs)
+        out.push(`${l.id}-${r.id}`);
     }
   }
   return out.sort();
@@ -68,7 +69,9 @@ describe.each(BACKEND_KINDS)('stream-stream join on %s', (kind) => {
     };
     const producer = await backend.producer();
     const send = (part: Input[]) =>
-      producer.send(part.map((e) => ({ topic: topic(e.topic), key: Buffer.from(e.key), value: sideSerde.serialize({ id: e.id }), timestamp: e.ts })));
+      producer.send(
+        part.map((e) => ({ topic: topic(e.topic), key: Buffer.from(e.key), value: sideSerde.serialize({ id: e.id }), timestamp: e.ts })),
+      );
     await send(all.slice(0, 600));
     await run();
     fs.rmSync(stateDir, { recursive: true, force: true });
@@ -76,7 +79,10 @@ describe.each(BACKEND_KINDS)('stream-stream join on %s', (kind) => {
     await producer.close();
     await run();
 
-    const actual = (await readTopic(backend, output)).map((r) => pairSerde.deserialize(r.value)).map((p) => `${p.left}-${p.right}`).sort();
+    const actual = (await readTopic(backend, output))
+      .map((r) => pairSerde.deserialize(r.value))
+      .map((p) => `${p.left}-${p.right}`)
+      .sort();
     const expected = bruteForce(all);
     expect(expected.length).toBeGreaterThan(300);
     expect(actual).toEqual(expected);

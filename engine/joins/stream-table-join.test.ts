@@ -29,7 +29,11 @@ function data(seed: number): { orders: { key: string; ts: number; v: Order }[]; 
   for (let i = 0; i < 400; i++) {
     // Prices at even, orders at odd milliseconds: no ties between the topics.
     prices.push({ key: `p${i % 9}`, ts: TEST_EPOCH + 2 * i * 10, v: { cents: 100 + Math.floor(rnd() * 900) } });
-    orders.push({ key: `p${Math.floor(rnd() * 9)}`, ts: TEST_EPOCH + 2 * i * 10 + 1 + 2 * Math.floor(rnd() * 5), v: { id: i, qty: 1 + Math.floor(rnd() * 5) } });
+    orders.push({
+      key: `p${Math.floor(rnd() * 9)}`,
+      ts: TEST_EPOCH + 2 * i * 10 + 1 + 2 * Math.floor(rnd() * 5),
+      v: { id: i, qty: 1 + Math.floor(rnd() * 5) },
+    });
   }
   orders.sort((a, b) => a.ts - b.ts);
   return { orders, prices };
@@ -44,11 +48,16 @@ describe.each(BACKEND_KINDS)('event-time stream-table join on %s', (kind) => {
     const orders = `${env.prefix}-${tag}-orders`;
     const prices = `${env.prefix}-${tag}-prices`;
     const out = `${env.prefix}-${tag}-priced`;
-    await backend.admin().createTopics([{ name: orders, partitions: 2 }, { name: prices, partitions: 2 }]);
+    await backend.admin().createTopics([
+      { name: orders, partitions: 2 },
+      { name: prices, partitions: 2 },
+    ]);
     const d = data(7);
     const producer = await backend.producer();
-    const sendOrders = () => producer.send(d.orders.map((o) => ({ topic: orders, key: Buffer.from(o.key), value: orderSerde.serialize(o.v), timestamp: o.ts })));
-    const sendPrices = () => producer.send(d.prices.map((p) => ({ topic: prices, key: Buffer.from(p.key), value: priceSerde.serialize(p.v), timestamp: p.ts })));
+    const sendOrders = () =>
+      producer.send(d.orders.map((o) => ({ topic: orders, key: Buffer.from(o.key), value: orderSerde.serialize(o.v), timestamp: o.ts })));
+    const sendPrices = () =>
+      producer.send(d.prices.map((p) => ({ topic: prices, key: Buffer.from(p.key), value: priceSerde.serialize(p.v), timestamp: p.ts })));
     if (pricesFirst) {
       await sendPrices();
       await sendOrders();
@@ -62,7 +71,12 @@ describe.each(BACKEND_KINDS)('event-time stream-table join on %s', (kind) => {
     b.stream(orders, { valueSerde: orderSerde })
       .leftJoin(table, (o: Order, p: Price | null): Priced => ({ id: o.id, total: p ? p.cents * o.qty : null }))
       .to(out, { valueSerde: pricedSerde });
-    const app = new StreamsApp({ applicationId: `${env.prefix}-${tag}-app`, topology: b.build(), backend, stateDir: `${env.dir}/state-${tag}` });
+    const app = new StreamsApp({
+      applicationId: `${env.prefix}-${tag}-app`,
+      topology: b.build(),
+      backend,
+      stateDir: `${env.dir}/state-${tag}`,
+    });
     await app.runUntilIdle();
     await app.stop();
 

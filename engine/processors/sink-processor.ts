@@ -12,7 +12,11 @@ export interface RecordCollector {
 export class SinkProcessor<K, V> implements Processor<K, V, never, never> {
   private collector!: RecordCollector;
 
-  constructor(private readonly topic: string, private readonly keySerde: Serde<K>, private readonly valueSerde: Serde<V>) {}
+  constructor(
+    private readonly topic: string,
+    private readonly keySerde: Serde<K>,
+    private readonly valueSerde: Serde<V>,
+  ) {}
 
   init(ctx: ProcessorContext<never, never>): void {
     this.collector = ctx as unknown as RecordCollector;
@@ -33,7 +37,8 @@ export const sinkKeySerde: Serde<unknown> = {
   serialize: (k) => {
     if (k === null || k === undefined) return null;
     if (typeof k === 'string') return Buffer.from(k, 'utf8');
-    if (typeof k === 'object' && 'key' in (k as object) && typeof (k as { key: unknown }).key === 'string') return Buffer.from((k as { key: string }).key, 'utf8');
+    if (typeof k === 'object' && 'key' in (k as object) && typeof (k as { key: unknown }).key === 'string')
+      return Buffer.from((k as { key: string }).key, 'utf8');
     return Buffer.from(JSON.stringify(k), 'utf8');
   },
   deserialize: (b) => (b === null ? null : b.toString('utf8')),

@@ -6,7 +6,10 @@ export class KeyValueStore<V> implements StateStore {
   private readonly data = new Map<string, V>();
   private readonly dirty = new Set<string>();
 
-  constructor(readonly name: string, private readonly serde: Serde<V> = v8Serde<V>()) {}
+  constructor(
+    readonly name: string,
+    private readonly serde: Serde<V> = v8Serde<V>(),
+  ) {}
 
   get(key: string): V | undefined {
     return this.data.get(key);

@@ -97,7 +97,14 @@ describe('slice store changelog', () => {
     for (const e of compacted(log)) r.restore(e.key, e.value);
     dropExpired(r);
     expect(live(r)).toEqual(live(s));
-    expect(live(s)).toEqual({ a: [[9, 10], [10, 11], [11, 12]], b: [[9, 109]] });
+    expect(live(s)).toEqual({
+      a: [
+        [9, 10],
+        [10, 11],
+        [11, 12],
+      ],
+      b: [[9, 109]],
+    });
     // Replaying the whole log (not compacted) gives the same state too.
     const full = store();
     for (const e of log) full.restore(e.key, e.value);
@@ -135,7 +142,12 @@ describe('slice store changelog', () => {
     for (const e of copy) r.restore(e.key, e.value);
     expect(live(r)).toEqual({ c1: [[11, 2]] });
     r.removeUpTo('c1', 11);
-    expect(r.takeChanges().map((e) => [keyOf(e), e.value]).sort()).toEqual([
+    expect(
+      r
+        .takeChanges()
+        .map((e) => [keyOf(e), e.value])
+        .sort(),
+    ).toEqual([
       ['c1/2', null],
       ['c1/3', null],
     ]);
@@ -143,6 +155,8 @@ describe('slice store changelog', () => {
 
   it('refuses a damaged slot value, naming the key and slot', () => {
     const r = store();
-    expect(() => r.restore(Buffer.from('c1\u00012'), Buffer.from([9, 1]))).toThrow(/slice store s: changelog value of "c1" slot 2 is damaged \(2 bytes, kind 9\)/);
+    expect(() => r.restore(Buffer.from('c1\u00012'), Buffer.from([9, 1]))).toThrow(
+      /slice store s: changelog value of "c1" slot 2 is damaged \(2 bytes, kind 9\)/,
+    );
   });
 });

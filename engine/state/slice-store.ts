@@ -158,7 +158,10 @@ export class SliceStore<A> implements StateStore {
       this.forgetIfEmpty(ks);
       return;
     }
-    if (value.length < HEADER_BYTES || value[0] > KIND_EXPIRED_SLOT) throw new Error(`slice store ${this.name}: changelog value of ${JSON.stringify(key)} slot ${slot} is damaged (${value.length} bytes, kind ${value[0]})`);
+    if (value.length < HEADER_BYTES || value[0] > KIND_EXPIRED_SLOT)
+      throw new Error(
+        `slice store ${this.name}: changelog value of ${JSON.stringify(key)} slot ${slot} is damaged (${value.length} bytes, kind ${value[0]})`,
+      );
     if (!ks.written.includes(slot)) ks.written.push(slot);
     if (value[0] === KIND_EXPIRED_SLOT) return;
     const index = value.readIntLE(1, 6);

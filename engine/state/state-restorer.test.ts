@@ -20,13 +20,20 @@ function rounds(topic: string): { key: string; value: number | null }[][] {
 }
 
 function asRecords(topic: string, entries: { key: string; value: number | null }[]): ProduceRecord[] {
-  return entries.map((e) => ({ topic, partition: 0, key: Buffer.from(e.key), value: e.value === null ? null : Buffer.from(JSON.stringify(e.value)) }));
+  return entries.map((e) => ({
+    topic,
+    partition: 0,
+    key: Buffer.from(e.key),
+    value: e.value === null ? null : Buffer.from(JSON.stringify(e.value)),
+  }));
 }
 
 function expectedState(all: { key: string; value: number | null }[][]): Map<string, number> {
   const m = new Map<string, number>();
-  for (const r of all) for (const e of r) if (e.value === null) m.delete(e.key);
-  else m.set(e.key, e.value);
+  for (const r of all)
+    for (const e of r)
+      if (e.value === null) m.delete(e.key);
+      else m.set(e.key, e.value);
   return m;
 }
 
@@ -53,7 +60,15 @@ describe.each(BACKEND_KINDS)('state restore on %s', (kind) => {
 
     const store = new KeyValueStore<number>('kv', jsonSerde<number>());
     const reader = await backend.partitionReader();
-    const result = await restoreTaskStores({ taskId: '0_0', partition: 0, stores: new Map([['kv', store]]), changelogTopics: new Map([['kv', topic]]), local, admin: backend.admin(), reader });
+    const result = await restoreTaskStores({
+      taskId: '0_0',
+      partition: 0,
+      stores: new Map([['kv', store]]),
+      changelogTopics: new Map([['kv', topic]]),
+      local,
+      admin: backend.admin(),
+      reader,
+    });
     await reader.close();
     local.closeFiles();
 
@@ -67,7 +82,15 @@ describe.each(BACKEND_KINDS)('state restore on %s', (kind) => {
     // The restore wrote a checkpoint at the changelog end: the next start replays nothing.
     const again = new KeyValueStore<number>('kv', jsonSerde<number>());
     const reader2 = await backend.partitionReader();
-    const second = await restoreTaskStores({ taskId: '0_0', partition: 0, stores: new Map([['kv', again]]), changelogTopics: new Map([['kv', topic]]), local, admin: backend.admin(), reader: reader2 });
+    const second = await restoreTaskStores({
+      taskId: '0_0',
+      partition: 0,
+      stores: new Map([['kv', again]]),
+      changelogTopics: new Map([['kv', topic]]),
+      local,
+      admin: backend.admin(),
+      reader: reader2,
+    });
     await reader2.close();
     local.closeFiles();
     expect(second).toMatchObject({ fromLocal: true, replayed: 0 });

@@ -33,7 +33,8 @@ export async function restoreTaskStores(options: {
 }): Promise<RestoreResult> {
   const { stores, changelogTopics, local, admin, reader, partition } = options;
   const ends = new Map<string, number>();
-  for (const [name, topic] of changelogTopics) ends.set(name, (await withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY))[partition] ?? 0);
+  for (const [name, topic] of changelogTopics)
+    ends.set(name, (await withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY))[partition] ?? 0);
 
   const cp = local.readCheckpoint();
   const valid =
@@ -61,7 +62,10 @@ export async function restoreTaskStores(options: {
       for (const r of batch) {
         if (r.key !== null) store.restore(r.key, r.value);
       }
-      local.append(name, batch.filter((r) => r.key !== null));
+      local.append(
+        name,
+        batch.filter((r) => r.key !== null),
+      );
       done += batch.length;
       options.onProgress?.({ taskId: options.taskId, store: name, restored: done, total: end - start });
     }

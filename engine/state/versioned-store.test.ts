@@ -14,7 +14,23 @@ import { avroSerde } from '../../schemas/topic-serdes.ts';
 import { VersionedStore } from './versioned-store.ts';
 
 function application(id: string, t: number): LoanApplication {
-  return { event_id: `e-${id}`, tenant_id: 't1', event_time: t, customer_id: 'c1', application_id: id, amount_cents: 1_000_000, term_months: 24, annual_rate_bps: 700, collateral_value_cents: null, annual_income_cents: 5_000_000, monthly_debt_payments_cents: 50_000, credit_limit_cents: 500_000, credit_balance_cents: 120_000, employment_years: 3.5, purpose: 'car' };
+  return {
+    event_id: `e-${id}`,
+    tenant_id: 't1',
+    event_time: t,
+    customer_id: 'c1',
+    application_id: id,
+    amount_cents: 1_000_000,
+    term_months: 24,
+    annual_rate_bps: 700,
+    collateral_value_cents: null,
+    annual_income_cents: 5_000_000,
+    monthly_debt_payments_cents: 50_000,
+    credit_limit_cents: 500_000,
+    credit_balance_cents: 120_000,
+    employment_years: 3.5,
+    purpose: 'car',
+  };
 }
 
 function int32(n: number): Buffer {
@@ -64,11 +80,18 @@ describe('VersionedStore', () => {
     copy.put('k', { amount_cents: 300, purpose: 'boat' }, 30);
     const again = new VersionedStore<{ amount_cents: number; purpose: string | null }>('v');
     for (const e of copy.takeChanges()) again.restore(e.key, e.value);
-    expect(again.history('k').map((h) => [h.timestamp, h.value.amount_cents])).toEqual([[10, 100], [20, 250], [30, 300]]);
+    expect(again.history('k').map((h) => [h.timestamp, h.value.amount_cents])).toEqual([
+      [10, 100],
+      [20, 250],
+      [30, 300],
+    ]);
 
     const legacy = new VersionedStore<string>('v');
     legacy.restore(Buffer.from('k'), serialize({ times: [1, 2], values: [serialize('a'), serialize('b')] }));
-    expect(legacy.history('k')).toEqual([{ timestamp: 1, value: 'a' }, { timestamp: 2, value: 'b' }]);
+    expect(legacy.history('k')).toEqual([
+      { timestamp: 1, value: 'a' },
+      { timestamp: 2, value: 'b' },
+    ]);
   });
 
   it('stores Avro versions, and after a restore reads versions of an older writer schema and of the v8 layout', async () => {
@@ -118,7 +141,11 @@ describe('VersionedStore', () => {
     const s = new VersionedStore<string>('v');
     s.put('k', 'a', 1);
     const [e] = s.takeChanges();
-    expect(() => s.restore(e.key, e.value!.subarray(0, e.value!.length - 1))).toThrow('versioned history of key "k": version 0 runs past the end');
-    expect(() => s.restore(e.key, Buffer.concat([e.value!, Buffer.from([0])]))).toThrow('versioned history of key "k": 1 bytes after the last version');
+    expect(() => s.restore(e.key, e.value!.subarray(0, e.value!.length - 1))).toThrow(
+      'versioned history of key "k": version 0 runs past the end',
+    );
+    expect(() => s.restore(e.key, Buffer.concat([e.value!, Buffer.from([0])]))).toThrow(
+      'versioned history of key "k": 1 bytes after the last version',
+    );
   });
 });

@@ -40,7 +40,10 @@ export class VersionedStore<V> implements StateStore {
   private readonly serde: Serde<V>;
   private readonly retentionMs: number;
 
-  constructor(readonly name: string, options: VersionedStoreOptions<V> = {}) {
+  constructor(
+    readonly name: string,
+    options: VersionedStoreOptions<V> = {},
+  ) {
     this.serde = options.serde ?? v8Serde<V>();
     this.retentionMs = options.historyRetentionMs ?? Infinity;
   }
@@ -108,7 +111,9 @@ export class VersionedStore<V> implements StateStore {
     try {
       return (h.values[i] = this.serde.deserialize(h.bytes[i] ?? null));
     } catch (err) {
-      throw new SerdeDecodeError(`versioned history of key "${key}", version at ${h.times[i]}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new SerdeDecodeError(
+        `versioned history of key "${key}", version at ${h.times[i]}: ${err instanceof Error ? err.message : String(err)}`,
+      );
     }
   }
 

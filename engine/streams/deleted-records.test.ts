@@ -23,14 +23,20 @@ describe('input records deleted before they were read (kafka)', () => {
     const produce = async (from: number, to: number) => {
       const producer = await backend.producer();
       const records = [];
-      for (let n = from; n < to; n++) records.push({ topic: input, partition: 0, key: Buffer.from('k'), value: serde.serialize({ n }), timestamp: TEST_EPOCH + n });
+      for (let n = from; n < to; n++)
+        records.push({ topic: input, partition: 0, key: Buffer.from('k'), value: serde.serialize({ n }), timestamp: TEST_EPOCH + n });
       await producer.send(records);
       await producer.close();
     };
     const runToIdle = async (name = 'app', to = output) => {
       const b = new StreamsBuilder();
       b.stream(input, { valueSerde: serde }).to(to, { valueSerde: serde });
-      const app = new StreamsApp({ applicationId: `${env.prefix}-${name}`, topology: b.build(), backend, stateDir: `${env.dir}/state-${name}` });
+      const app = new StreamsApp({
+        applicationId: `${env.prefix}-${name}`,
+        topology: b.build(),
+        backend,
+        stateDir: `${env.dir}/state-${name}`,
+      });
       await app.runUntilIdle();
       await app.stop();
     };

@@ -62,7 +62,10 @@ class Worker {
   reportWhere(until: (r: WorkerReport) => boolean, what: string, timeoutMs = 60_000): Promise<void> {
     if (this.last && until(this.last)) return Promise.resolve();
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`worker ${this.name}: no report where ${what} within ${timeoutMs} ms (last: ${JSON.stringify(this.last)})`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`worker ${this.name}: no report where ${what} within ${timeoutMs} ms (last: ${JSON.stringify(this.last)})`)),
+        timeoutMs,
+      );
       this.waiters.push({ until, resolve: () => (clearTimeout(timer), resolve()) });
       void this.exit.then(
         () => reject(new Error(`worker ${this.name} exited before a report where ${what} (last: ${JSON.stringify(this.last)})`)),
@@ -146,7 +149,10 @@ describe('rebalance on kafka', () => {
     await a.reportWhere((r) => r.tasks > 0 && r.tasks < PARTITIONS, 'A gave tasks to B');
     // Settled split: the latest reports of both add up to every task, each holding some.
     const settled = (): boolean => a.last!.tasks > 0 && b.last!.tasks > 0 && a.last!.tasks + b.last!.tasks === PARTITIONS;
-    await Promise.race([a.reportWhere(settled, 'A and B hold all tasks between them'), b.reportWhere(settled, 'A and B hold all tasks between them')]);
+    await Promise.race([
+      a.reportWhere(settled, 'A and B hold all tasks between them'),
+      b.reportWhere(settled, 'A and B hold all tasks between them'),
+    ]);
     const aSplitTasks = a.last!.tasks;
     const bSplitTasks = b.last!.tasks;
     // Kill A after it committed output while the group was split.

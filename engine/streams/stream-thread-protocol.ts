@@ -9,7 +9,9 @@ export interface ThreadStart {
   thread: StreamThreadSlot;
 }
 
-export type ThreadRequest = { requestId: number } & ({ type: 'prepare' } | { type: 'start' } | { type: 'untilIdle' } | { type: 'metrics' } | { type: 'stop' });
+export type ThreadRequest = { requestId: number } & (
+  { type: 'prepare' } | { type: 'start' } | { type: 'untilIdle' } | { type: 'metrics' } | { type: 'stop' }
+);
 
 /** Unsolicited replies (no requestId) are periodic progress updates. */
 export type ThreadReplyBody = { requestId?: number } & (

@@ -20,14 +20,17 @@ const PROGRESS_INTERVAL_MS = 100;
 async function main(port: NonNullable<typeof parentPort>, start: ThreadStart): Promise<void> {
   const mod = (await import(start.factory.module)) as Record<string, unknown>;
   const factory = mod[start.factory.exportName];
-  if (typeof factory !== 'function') throw new Error(`stream thread factory ${start.factory.exportName} is not a function exported by ${start.factory.module}`);
+  if (typeof factory !== 'function')
+    throw new Error(`stream thread factory ${start.factory.exportName} is not a function exported by ${start.factory.module}`);
   const built = await (factory as StreamThreadAppFactory)(start.factory.args, start.thread);
   const logger = built.options.logger?.child({ thread: start.thread.index });
   const app = new StreamsApp({ ...built.options, logger, thread: start.thread });
   const reply = (r: ThreadReplyBody): void => port.postMessage({ ...r, progress: app.progress() } satisfies ThreadReply);
   const timer = setInterval(() => reply({ type: 'progress' }), PROGRESS_INTERVAL_MS);
   port.on('message', (req: ThreadRequest) => {
-    void handle(req).catch((err: unknown) => reply({ type: 'failed', requestId: req.requestId, message: err instanceof Error ? err.message : String(err) }));
+    void handle(req).catch((err: unknown) =>
+      reply({ type: 'failed', requestId: req.requestId, message: err instanceof Error ? err.message : String(err) }),
+    );
   });
 
   async function handle(req: ThreadRequest): Promise<void> {

@@ -28,7 +28,15 @@ describe.each(BACKEND_KINDS)('stream threads (%s)', (kind) => {
     await backend.admin().createTopics([{ name: `${prefix}payments`, partitions: PARTITIONS }]);
     const producer = await backend.producer();
     // Keyed by account: the customer total needs a repartition, so records cross threads.
-    const produce = (ps: Payment[]) => producer.send(ps.map((p) => ({ topic: `${prefix}payments`, key: Buffer.from(`acct${p.id % 97}`), value: Buffer.from(JSON.stringify(p)), timestamp: TEST_EPOCH + p.id })));
+    const produce = (ps: Payment[]) =>
+      producer.send(
+        ps.map((p) => ({
+          topic: `${prefix}payments`,
+          key: Buffer.from(`acct${p.id % 97}`),
+          value: Buffer.from(JSON.stringify(p)),
+          timestamp: TEST_EPOCH + p.id,
+        })),
+      );
     const first = payments(1, 0, 3000);
     await produce(first);
 

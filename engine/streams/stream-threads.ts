@@ -73,7 +73,8 @@ export class StreamThreads {
   private readonly instance = randomUUID();
 
   constructor(options: StreamThreadsOptions) {
-    if (!Number.isInteger(options.threads) || options.threads < 1) throw new StreamsAppError(`stream threads must be a positive integer, got ${options.threads}`);
+    if (!Number.isInteger(options.threads) || options.threads < 1)
+      throw new StreamsAppError(`stream threads must be a positive integer, got ${options.threads}`);
     this.o = options;
     this.applicationId = options.applicationId;
     this.log = (options.logger ?? rootLogger).child({ app: options.applicationId });
@@ -89,7 +90,11 @@ export class StreamThreads {
       await Promise.all(this.threads.map((t) => this.request(t, { type: 'prepare' })));
       await Promise.all(this.threads.map((t) => this.request(t, { type: 'start' })));
       if (this.o.metricsPort !== undefined) {
-        this.server = await startObservabilityServer(this.o.metricsPort, { contentType: Registry.PROMETHEUS_CONTENT_TYPE, metrics: () => this.metrics() }, this);
+        this.server = await startObservabilityServer(
+          this.o.metricsPort,
+          { contentType: Registry.PROMETHEUS_CONTENT_TYPE, metrics: () => this.metrics() },
+          this,
+        );
       }
       this.log.info({ threads: this.o.threads }, 'stream threads started');
     } catch (err) {
@@ -156,7 +161,9 @@ export class StreamThreads {
       await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
       await Promise.all(
         this.threads.map(async (t) => {
-          await this.request(t, { type: 'stop' }).catch((err: unknown) => this.log.error({ err, thread: t.index }, 'stream thread failed to stop cleanly'));
+          await this.request(t, { type: 'stop' }).catch((err: unknown) =>
+            this.log.error({ err, thread: t.index }, 'stream thread failed to stop cleanly'),
+          );
           await t.worker.terminate();
           await t.exited;
         }),
@@ -179,7 +186,17 @@ export class StreamThreads {
     const handle: ThreadHandle = {
       index,
       worker,
-      progress: { state: 'starting', tasks: 0, recordsIn: 0, recordsOut: 0, dlq: 0, late: 0, recordsInPerSecond: 0, buffered: 0, commits: 0 },
+      progress: {
+        state: 'starting',
+        tasks: 0,
+        recordsIn: 0,
+        recordsOut: 0,
+        dlq: 0,
+        late: 0,
+        recordsInPerSecond: 0,
+        buffered: 0,
+        commits: 0,
+      },
       pending: new Map(),
       exited: new Promise((resolve) => worker.once('exit', () => resolve())),
     };

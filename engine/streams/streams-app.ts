@@ -123,8 +123,10 @@ export class StreamsApp {
       maxEventTimeSkewMs: options.maxEventTimeSkewMs ?? DEFAULT_EVENT_TIME_BOUNDS.maxEventTimeSkewMs,
     };
     const { minEventTime, maxEventTimeSkewMs } = this.eventTimeBounds;
-    if (Number.isNaN(minEventTime)) throw new StreamsAppError(`application ${this.applicationId}: minEventTime must be epoch milliseconds, got ${minEventTime}`);
-    if (!(maxEventTimeSkewMs >= 0)) throw new StreamsAppError(`application ${this.applicationId}: maxEventTimeSkewMs must be >= 0, got ${maxEventTimeSkewMs}`);
+    if (Number.isNaN(minEventTime))
+      throw new StreamsAppError(`application ${this.applicationId}: minEventTime must be epoch milliseconds, got ${minEventTime}`);
+    if (!(maxEventTimeSkewMs >= 0))
+      throw new StreamsAppError(`application ${this.applicationId}: maxEventTimeSkewMs must be >= 0, got ${maxEventTimeSkewMs}`);
   }
 
   get currentState(): AppState {
@@ -137,7 +139,8 @@ export class StreamsApp {
    * instead of the first thread taking every task and handing half of them over a second later.
    */
   prepare(): Promise<void> {
-    if (this.state !== 'created') return Promise.reject(new StreamsAppError(`cannot prepare application ${this.applicationId}: it is ${this.state}`));
+    if (this.state !== 'created')
+      return Promise.reject(new StreamsAppError(`cannot prepare application ${this.applicationId}: it is ${this.state}`));
     // Independent round trips (schema registry, log admin): side by side.
     this.prepared ??= Promise.all([this.prepareSerdes(), this.createTopics()]).then(() => undefined);
     return this.prepared;
@@ -170,7 +173,10 @@ export class StreamsApp {
       });
       await this.joinGroup();
       this.state = 'running';
-      this.log.info({ guarantee: this.guarantee, commitIntervalMs: this.commitIntervalMs, inputs: this.sourceTopics }, 'streams application started');
+      this.log.info(
+        { guarantee: this.guarantee, commitIntervalMs: this.commitIntervalMs, inputs: this.sourceTopics },
+        'streams application started',
+      );
       this.loop = this.runLoop().catch((err: unknown) => this.fail(err));
     } catch (err) {
       this.state = 'failed';
@@ -268,7 +274,8 @@ export class StreamsApp {
     const out: { task: string; store: string; key: Buffer; value: Buffer | null }[] = [];
     if (!this.tasks) return out;
     for (const t of this.tasks.tasks()) {
-      for (const [name, store] of t.stores) for (const e of store.dump()) out.push({ task: t.taskId, store: name, key: e.key, value: e.value });
+      for (const [name, store] of t.stores)
+        for (const e of store.dump()) out.push({ task: t.taskId, store: name, key: e.key, value: e.value });
     }
     return out;
   }
@@ -303,7 +310,12 @@ export class StreamsApp {
     await this.lock.run(() => closeAbandoned(() => this.tasks.closeAll(false)));
     const consumer = this.consumer!;
     await closeAbandoned(() => consumer.close());
-    await reconnectAfterOutage(`application ${this.applicationId}`, () => this.joinGroup(), this.log, () => this.state !== 'running');
+    await reconnectAfterOutage(
+      `application ${this.applicationId}`,
+      () => this.joinGroup(),
+      this.log,
+      () => this.state !== 'running',
+    );
   }
 
   /** One poll, process and (when due) commit; returns how many records it processed. */
@@ -412,7 +424,8 @@ export class StreamsApp {
       // producer fenced the commit in between): their tasks are dropped and the rest carry on.
       // Rejoining would start yet another rebalance, with every member's tasks restored again.
       if (this.consumer!.assignedAnyOf(err.partitions)) await this.rejoin(err);
-      else this.log.info({ partitions: err.partitions }, 'partitions fenced after a rebalance moved them: their uncommitted work is dropped');
+      else
+        this.log.info({ partitions: err.partitions }, 'partitions fenced after a rebalance moved them: their uncommitted work is dropped');
       return;
     }
     this.metrics.commitLatency.observe(Number(process.hrtime.bigint() - started) / 1e9);
@@ -471,7 +484,10 @@ export class StreamsApp {
     const admin = this.admin();
     const looked = await Promise.all(
       this.sourceTopics.map((topic) =>
-        Promise.all([withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY), withBackoff(() => admin.committedOffsets(this.applicationId, topic), isRetriable, BACKEND_RETRY)]),
+        Promise.all([
+          withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY),
+          withBackoff(() => admin.committedOffsets(this.applicationId, topic), isRetriable, BACKEND_RETRY),
+        ]),
       ),
     );
     for (let i = 0; i < this.sourceTopics.length; i++) {
@@ -488,7 +504,10 @@ export class StreamsApp {
         const tp = `${topic}-${p}`;
         if (!this.reportedDeleted.has(tp)) {
           this.reportedDeleted.add(tp);
-          this.log.warn({ topic, partition: p, from, to: starts[p] }, `records ${from}..${starts[p] - 1} of ${tp} were deleted before this application read them`);
+          this.log.warn(
+            { topic, partition: p, from, to: starts[p] },
+            `records ${from}..${starts[p] - 1} of ${tp} were deleted before this application read them`,
+          );
         }
       }
     }
@@ -589,7 +608,9 @@ export class StreamsApp {
         }
         if (unknown) continue;
         if (new Set(counts).size > 1) {
-          throw new StreamsAppError(`input topics ${st.sourceTopics.map((t) => resolveTopic(t, appId)).join(', ')} of application ${appId} are not co-partitioned (partition counts ${counts.join(', ')})`);
+          throw new StreamsAppError(
+            `input topics ${st.sourceTopics.map((t) => resolveTopic(t, appId)).join(', ')} of application ${appId} are not co-partitioned (partition counts ${counts.join(', ')})`,
+          );
         }
         const partitions = counts[0];
         partitionsOf.set(st.id, partitions);

@@ -63,7 +63,8 @@ class MovingPartition {
       },
       positions: () => inner.positions().filter((p) => !gone(p)),
       assignedAnyOf: (partitions) => {
-        if (moving.state === 'assigned' || moving.state === 'armed' || !partitions.includes(moving.partition)) return inner.assignedAnyOf(partitions);
+        if (moving.state === 'assigned' || moving.state === 'armed' || !partitions.includes(moving.partition))
+          return inner.assignedAnyOf(partitions);
         moving.askedAfterMove = true;
         return inner.assignedAnyOf(partitions.filter((p) => p !== moving.partition));
       },
@@ -80,9 +81,20 @@ async function paymentsInput(env: TestEnv, seed: number) {
   const all: Payment[] = [];
   const producer = await backend.producer();
   const produce = async (n: number): Promise<void> => {
-    const batch = Array.from({ length: n }, (_, i) => ({ id: all.length + i, customer: `c${Math.floor(rnd() * 11)}`, amount: Math.floor(rnd() * 1000) }));
+    const batch = Array.from({ length: n }, (_, i) => ({
+      id: all.length + i,
+      customer: `c${Math.floor(rnd() * 11)}`,
+      amount: Math.floor(rnd() * 1000),
+    }));
     all.push(...batch);
-    await producer.send(batch.map((p) => ({ topic: `${prefix}payments`, key: Buffer.from(`acct${p.id % 31}`), value: Buffer.from(JSON.stringify(p)), timestamp: TEST_EPOCH + p.id })));
+    await producer.send(
+      batch.map((p) => ({
+        topic: `${prefix}payments`,
+        key: Buffer.from(`acct${p.id % 31}`),
+        value: Buffer.from(JSON.stringify(p)),
+        timestamp: TEST_EPOCH + p.id,
+      })),
+    );
   };
   return { backend, prefix, applicationId: `${prefix}-app`, all, producer, produce };
 }
@@ -94,7 +106,13 @@ describe.each(BACKEND_KINDS)('fenced commit (%s)', (kind) => {
   it('drops the fenced partition, rejoins and ends with exactly-once results', { timeout: 120_000 }, async () => {
     env = await testEnv(kind);
     const { backend, prefix, applicationId, all, producer, produce } = await paymentsInput(env, 7);
-    const app = new StreamsApp({ applicationId, topology: threadTestTopology(prefix), backend, stateDir: `${env.dir}/state`, logger: pino({ level: 'silent' }) });
+    const app = new StreamsApp({
+      applicationId,
+      topology: threadTestTopology(prefix),
+      backend,
+      stateDir: `${env.dir}/state`,
+      logger: pino({ level: 'silent' }),
+    });
     try {
       await produce(500);
       await app.runUntilIdle();
@@ -115,34 +133,53 @@ describe.each(BACKEND_KINDS)('fenced commit (%s)', (kind) => {
     expect(await readResults(backend, prefix)).toEqual(expectedResults(all));
   });
 
-  it('drops a partition fenced after the group moved it without rejoining; a successor ends with exactly-once results', { timeout: 120_000 }, async () => {
-    env = await testEnv(kind);
-    const { backend, prefix, applicationId, all, producer, produce } = await paymentsInput(env, 11);
-    const moving = new MovingPartition(1);
-    const member: Backend = { ...backend, groupConsumer: async (groupId, options) => moving.wrap(await backend.groupConsumer(groupId, options)) };
-    const app = new StreamsApp({ applicationId, topology: threadTestTopology(prefix), backend: member, stateDir: `${env.dir}/state`, logger: pino({ level: 'silent' }) });
-    const successor = new StreamsApp({ applicationId, topology: threadTestTopology(prefix), backend, stateDir: `${env.dir}/state-successor`, logger: pino({ level: 'silent' }) });
-    try {
-      await produce(500);
-      await app.runUntilIdle();
-      // Partition 1's new owner takes over its transactional id; this member's next commit of it is fenced.
-      const newOwner = await backend.transactionalProducer(`${applicationId}-1`);
-      moving.arm();
-      await produce(500);
-      await expect.poll(() => moving.askedAfterMove, { timeout: 60_000 }).toBe(true);
-      await expect.poll(() => app.progress().tasks, { timeout: 60_000 }).toBe(2); // partition 0's two tasks
-      expect(app.currentState).toBe('running');
-      expect(moving.subscriptions).toBe(1);
-      await app.stop();
-      await newOwner.close().catch(() => undefined);
-      // The successor (another member, or this one restarted) carries on from the committed offsets.
-      await produce(200);
-      await successor.runUntilIdle();
-    } finally {
-      await app.stop();
-      await successor.stop();
-      await producer.close();
-    }
-    expect(await readResults(backend, prefix)).toEqual(expectedResults(all));
-  });
+  it(
+    'drops a partition fenced after the group moved it without rejoining; a successor ends with exactly-once results',
+    { timeout: 120_000 },
+    async () => {
+      env = await testEnv(kind);
+      const { backend, prefix, applicationId, all, producer, produce } = await paymentsInput(env, 11);
+      const moving = new MovingPartition(1);
+      const member: Backend = {
+        ...backend,
+        groupConsumer: async (groupId, options) => moving.wrap(await backend.groupConsumer(groupId, options)),
+      };
+      const app = new StreamsApp({
+        applicationId,
+        topology: threadTestTopology(prefix),
+        backend: member,
+        stateDir: `${env.dir}/state`,
+        logger: pino({ level: 'silent' }),
+      });
+      const successor = new StreamsApp({
+        applicationId,
+        topology: threadTestTopology(prefix),
+        backend,
+        stateDir: `${env.dir}/state-successor`,
+        logger: pino({ level: 'silent' }),
+      });
+      try {
+        await produce(500);
+        await app.runUntilIdle();
+        // Partition 1's new owner takes over its transactional id; this member's next commit of it is fenced.
+        const newOwner = await backend.transactionalProducer(`${applicationId}-1`);
+        moving.arm();
+        await produce(500);
+        await expect.poll(() => moving.askedAfterMove, { timeout: 60_000 }).toBe(true);
+        await expect.poll(() => app.progress().tasks, { timeout: 60_000 }).toBe(2); // partition 0's two tasks
+        expect(app.currentState).toBe('running');
+        expect(moving.subscriptions).toBe(1);
+        await app.stop();
+        await newOwner.close().catch(() => undefined);
+        // The successor (another member, or this one restarted) carries on from the committed offsets.
+        await produce(200);
+        await successor.runUntilIdle();
+      } finally {
+        await app.stop();
+        await successor.stop();
+        await producer.close();
+      }
+      expect(await readResults(backend, prefix)).toEqual(expectedResults(all));
+    },
+  );
 });

@@ -25,9 +25,15 @@ describe('stream thread bundle', () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskstream-bundle-'));
     fs.writeFileSync(path.join(dir, 'greeting.txt'), 'hello from the source dir');
     const helper = path.join(dir, 'read-greeting.ts');
-    fs.writeFileSync(helper, `import fs from 'node:fs';\nexport const greeting = (): string => fs.readFileSync(new URL('./greeting.txt', import.meta.url), 'utf8');\n`);
+    fs.writeFileSync(
+      helper,
+      `import fs from 'node:fs';\nexport const greeting = (): string => fs.readFileSync(new URL('./greeting.txt', import.meta.url), 'utf8');\n`,
+    );
     const factory = path.join(dir, 'factory.ts');
-    fs.writeFileSync(factory, `import { greeting } from './read-greeting.ts';\nexport const version: number = 1;\nexport function read(): string { return greeting(); }\n`);
+    fs.writeFileSync(
+      factory,
+      `import { greeting } from './read-greeting.ts';\nexport const version: number = 1;\nexport function read(): string { return greeting(); }\n`,
+    );
     const url = pathToFileURL(factory).href;
 
     const first = await threadBundle(url, log);
@@ -46,7 +52,10 @@ describe('stream thread bundle', () => {
     expect(fs.statSync(new URL(again!.factory)).mtimeMs).toBe(builtAt);
 
     // A source changed: a new bundle with the new code.
-    fs.writeFileSync(factory, `import { greeting } from './read-greeting.ts';\nexport const version: number = 2;\nexport function read(): string { return greeting().toUpperCase(); }\n`);
+    fs.writeFileSync(
+      factory,
+      `import { greeting } from './read-greeting.ts';\nexport const version: number = 2;\nexport function read(): string { return greeting().toUpperCase(); }\n`,
+    );
     const changed = await threadBundle(url, log);
     expect(changed!.factory).not.toBe(first!.factory);
     const mod2 = (await import(changed!.factory)) as { version: number; read(): string };
@@ -62,17 +71,31 @@ describe('stream thread bundle', () => {
   it('starts threads from the bundle without the flags that load tsx, keeping the others', () => {
     // `node --import tsx app.ts`, and what the tsx command passes.
     expect(withoutTsx(['--import', 'tsx', '--max-old-space-size=4096'])).toEqual(['--max-old-space-size=4096']);
-    expect(withoutTsx(['--require', '/app/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///app/node_modules/tsx/dist/loader.mjs'])).toEqual([]);
+    expect(
+      withoutTsx(['--require', '/app/node_modules/tsx/dist/preflight.cjs', '--import', 'file:///app/node_modules/tsx/dist/loader.mjs']),
+    ).toEqual([]);
     expect(withoutTsx(['--loader=tsx/esm', '-r', 'tsx/cjs', '--enable-source-maps'])).toEqual(['--enable-source-maps']);
     // Other loaders stay: the application may need them.
-    expect(withoutTsx(['--import', './instrument.mjs', '--require', 'tsxx'])).toEqual(['--import', './instrument.mjs', '--require', 'tsxx']);
+    expect(withoutTsx(['--import', './instrument.mjs', '--require', 'tsxx'])).toEqual([
+      '--import',
+      './instrument.mjs',
+      '--require',
+      'tsxx',
+    ]);
   });
 
   it('starts a worker with the flags a worker may have, dropping the process-wide ones', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'riskstream-flags-'));
     const script = path.join(dir, 'flags.mjs');
     fs.writeFileSync(script, `import { parentPort } from 'node:worker_threads';\nparentPort.postMessage(process.execArgv);\n`);
-    const worker = workerWithFlags(pathToFileURL(script), {}, ['--max-old-space-size=4096', '--no-warnings', '--stack-size', '2000', '--single-threaded-gc', '--enable-source-maps']);
+    const worker = workerWithFlags(pathToFileURL(script), {}, [
+      '--max-old-space-size=4096',
+      '--no-warnings',
+      '--stack-size',
+      '2000',
+      '--single-threaded-gc',
+      '--enable-source-maps',
+    ]);
     const [flags] = (await once(worker, 'message')) as [string[]];
     await worker.terminate();
     expect(flags).toEqual(['--no-warnings', '--enable-source-maps']);

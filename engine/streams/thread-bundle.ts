@@ -125,7 +125,10 @@ export function workerWithFlags(url: URL, options: WorkerOptions, execArgv: stri
     try {
       return new Worker(url, { ...options, execArgv: flags });
     } catch (err) {
-      const refused = (err as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV' ? /flags: (.*)$/.exec((err as Error).message)?.[1].split(', ') : undefined;
+      const refused =
+        (err as { code?: string }).code === 'ERR_WORKER_INVALID_EXEC_ARGV'
+          ? /flags: (.*)$/.exec((err as Error).message)?.[1].split(', ')
+          : undefined;
       if (refused === undefined || attempt >= 3) throw err;
       flags = withoutFlags(flags, refused);
     }

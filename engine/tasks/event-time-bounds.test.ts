@@ -39,14 +39,19 @@ describe.each(BACKEND_KINDS)('event-time bounds on %s', (kind) => {
     times[2] = YEAR_3000;
     times[8] = SECONDS_AS_MS;
     const producer = await backend.producer();
-    await producer.send(times.map((timestamp, id) => ({ topic: input, key: Buffer.from('acct'), value: paymentSerde.serialize({ id }), timestamp })));
+    await producer.send(
+      times.map((timestamp, id) => ({ topic: input, key: Buffer.from('acct'), value: paymentSerde.serialize({ id }), timestamp })),
+    );
     await producer.close();
 
     const b = new StreamsBuilder();
     b.stream(input, { valueSerde: paymentSerde })
       .groupByKey()
       .windowedBy(TimeWindows.hopping(HOUR, HOUR).grace(0))
-      .aggregate<number[]>({ init: () => [], add: (ids, p: Payment) => [...ids, p.id], merge: (a, c) => [...a, ...c] }, { storeName: 'ids' })
+      .aggregate<number[]>(
+        { init: () => [], add: (ids, p: Payment) => [...ids, p.id], merge: (a, c) => [...a, ...c] },
+        { storeName: 'ids' },
+      )
       .suppress(untilWindowCloses())
       .toStream()
       .mapValues((ids: number[], k: Windowed<string>): Count => ({ start: k.start, ids }))
@@ -61,8 +66,12 @@ describe.each(BACKEND_KINDS)('event-time bounds on %s', (kind) => {
       [2, '2'],
       [8, '8'],
     ]);
-    expect(dlq[0].headers.error).toMatch(/^EventTimeOutOfRangeError: event time 3000-01-01T00:00:00\.000Z is more than 1 day ahead of the wall clock \(\d{4}-\d\d-\d\dT[\d:.]+Z\)$/);
-    expect(dlq[1].headers.error).toBe('EventTimeOutOfRangeError: event time 1970-01-20T21:42:21.600Z is before 2000-01-01T00:00:00.000Z, the earliest accepted');
+    expect(dlq[0].headers.error).toMatch(
+      /^EventTimeOutOfRangeError: event time 3000-01-01T00:00:00\.000Z is more than 1 day ahead of the wall clock \(\d{4}-\d\d-\d\dT[\d:.]+Z\)$/,
+    );
+    expect(dlq[1].headers.error).toBe(
+      'EventTimeOutOfRangeError: event time 1970-01-20T21:42:21.600Z is before 2000-01-01T00:00:00.000Z, the earliest accepted',
+    );
     expect(progress.dlq).toBe(2);
     expect(progress.late).toBe(0);
     expect(await readTopic(backend, `${output}.late`)).toEqual([]);
@@ -83,14 +92,26 @@ describe.each(BACKEND_KINDS)('event-time bounds on %s', (kind) => {
     const left = `${env.prefix}-left`;
     const right = `${env.prefix}-right`;
     const output = `${env.prefix}-hourly`;
-    await backend.admin().createTopics([{ name: left, partitions: 1 }, { name: right, partitions: 1 }]);
+    await backend.admin().createTopics([
+      { name: left, partitions: 1 },
+      { name: right, partitions: 1 },
+    ]);
     // Timestamp-synchronised, a 3000 head would wait until right ran dry at T0 + 2h and closed the
     // first hour; the left record behind it (T0 + 10 min) would then be late.
     const producer = await backend.producer();
     const send = (topic: string, events: [number, number][]) =>
-      producer.send(events.map(([id, timestamp]) => ({ topic, key: Buffer.from('acct'), value: paymentSerde.serialize({ id }), timestamp })));
-    await send(left, [[0, T0], [1, YEAR_3000], [2, T0 + 10 * 60_000]]);
-    await send(right, [[3, T0 + 5 * 60_000], [4, T0 + 2 * HOUR]]);
+      producer.send(
+        events.map(([id, timestamp]) => ({ topic, key: Buffer.from('acct'), value: paymentSerde.serialize({ id }), timestamp })),
+      );
+    await send(left, [
+      [0, T0],
+      [1, YEAR_3000],
+      [2, T0 + 10 * 60_000],
+    ]);
+    await send(right, [
+      [3, T0 + 5 * 60_000],
+      [4, T0 + 2 * HOUR],
+    ]);
     await producer.close();
 
     const b = new StreamsBuilder();
@@ -98,7 +119,10 @@ describe.each(BACKEND_KINDS)('event-time bounds on %s', (kind) => {
       .merge(b.stream(right, { valueSerde: paymentSerde }))
       .groupByKey()
       .windowedBy(TimeWindows.hopping(HOUR, HOUR).grace(0))
-      .aggregate<number[]>({ init: () => [], add: (ids, p: Payment) => [...ids, p.id], merge: (a, c) => [...a, ...c] }, { storeName: 'ids' })
+      .aggregate<number[]>(
+        { init: () => [], add: (ids, p: Payment) => [...ids, p.id], merge: (a, c) => [...a, ...c] },
+        { storeName: 'ids' },
+      )
       .suppress(untilWindowCloses())
       .toStream()
       .mapValues((ids: number[], k: Windowed<string>): Count => ({ start: k.start, ids }))
@@ -121,19 +145,30 @@ describe.each(BACKEND_KINDS)('event-time bounds on %s', (kind) => {
     const now = Date.now();
     const times = [T0 - 1, T0, now + 2 * HOUR, now + 10 * 60_000];
     const producer = await backend.producer();
-    await producer.send(times.map((timestamp, id) => ({ topic: input, key: Buffer.from('acct'), value: paymentSerde.serialize({ id }), timestamp })));
+    await producer.send(
+      times.map((timestamp, id) => ({ topic: input, key: Buffer.from('acct'), value: paymentSerde.serialize({ id }), timestamp })),
+    );
     await producer.close();
 
     const b = new StreamsBuilder();
     b.stream(input, { valueSerde: paymentSerde }).to(output, { valueSerde: paymentSerde });
-    const app = new StreamsApp({ applicationId: `${env.prefix}-app`, topology: b.build(), backend, stateDir: `${env.dir}/state`, minEventTime: T0, maxEventTimeSkewMs: HOUR });
+    const app = new StreamsApp({
+      applicationId: `${env.prefix}-app`,
+      topology: b.build(),
+      backend,
+      stateDir: `${env.dir}/state`,
+      minEventTime: T0,
+      maxEventTimeSkewMs: HOUR,
+    });
     await app.runUntilIdle();
     await app.stop();
 
     expect((await readTopic(backend, output)).map((r) => paymentSerde.deserialize(r.value).id)).toEqual([1, 3]);
     const dlq = await readTopic(backend, `${input}.dlq`);
     expect(dlq.map((r) => paymentSerde.deserialize(r.value).id)).toEqual([0, 2]);
-    expect(dlq[0].headers.error).toBe('EventTimeOutOfRangeError: event time 2023-12-31T23:59:59.999Z is before 2024-01-01T00:00:00.000Z, the earliest accepted');
+    expect(dlq[0].headers.error).toBe(
+      'EventTimeOutOfRangeError: event time 2023-12-31T23:59:59.999Z is before 2024-01-01T00:00:00.000Z, the earliest accepted',
+    );
     expect(dlq[1].headers.error).toMatch(/is more than 1 h ahead of the wall clock/);
   });
 });

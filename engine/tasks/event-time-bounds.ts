@@ -43,7 +43,8 @@ export function describeSkew(ms: number): string {
  */
 export function eventTimeOutOfRange(time: number, bounds: EventTimeBounds, now: number): string | undefined {
   if (Number.isNaN(time)) return 'event time is not a number';
-  if (time < bounds.minEventTime) return `event time ${describeTime(time)} is before ${describeTime(bounds.minEventTime)}, the earliest accepted`;
+  if (time < bounds.minEventTime)
+    return `event time ${describeTime(time)} is before ${describeTime(bounds.minEventTime)}, the earliest accepted`;
   if (time > now + bounds.maxEventTimeSkewMs) {
     return `event time ${describeTime(time)} is more than ${describeSkew(bounds.maxEventTimeSkewMs)} ahead of the wall clock (${describeTime(now)})`;
   }

@@ -29,7 +29,11 @@ export class MissingStoreError extends Error {
 export class NodeContext implements ProcessorContext<unknown, unknown>, RecordCollector {
   children: Processor<unknown, unknown, unknown, unknown>[] = [];
 
-  constructor(private readonly task: TaskServices, readonly nodeName: string, private readonly storeNames: readonly string[]) {}
+  constructor(
+    private readonly task: TaskServices,
+    readonly nodeName: string,
+    private readonly storeNames: readonly string[],
+  ) {}
 
   get applicationId(): string {
     return this.task.applicationId;

@@ -13,7 +13,11 @@ export class PartitionQueue {
    */
   atEnd = false;
 
-  constructor(readonly topic: string, readonly partition: number, readonly sourceIndex: number) {}
+  constructor(
+    readonly topic: string,
+    readonly partition: number,
+    readonly sourceIndex: number,
+  ) {}
 
   push(record: LogRecord): void {
     this.records.push(record);

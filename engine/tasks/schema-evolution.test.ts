@@ -15,7 +15,21 @@ import { avroFieldsSerde, avroSerde } from '../../schemas/topic-serdes.ts';
 import { BACKEND_KINDS, readTopic, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 function transaction(i: number): Transaction {
-  return { event_id: `e${i}`, tenant_id: 't1', event_time: TEST_EPOCH + i, customer_id: 'c1', transaction_id: `x${i}`, account_id: 'a1', amount_cents: 100 + i, direction: 'DEBIT', currency: 'EUR', merchant: 'Shop', description: 'card', category: null, channel: 'CARD' };
+  return {
+    event_id: `e${i}`,
+    tenant_id: 't1',
+    event_time: TEST_EPOCH + i,
+    customer_id: 'c1',
+    transaction_id: `x${i}`,
+    account_id: 'a1',
+    amount_cents: 100 + i,
+    direction: 'DEBIT',
+    currency: 'EUR',
+    merchant: 'Shop',
+    description: 'card',
+    category: null,
+    channel: 'CARD',
+  };
 }
 
 describe.each(BACKEND_KINDS)('schema evolution on %s', (kind) => {
@@ -53,7 +67,8 @@ describe.each(BACKEND_KINDS)('schema evolution on %s', (kind) => {
       avro.encode('transactions', transaction(3)),
     ];
     const producer = await backend.producer();
-    for (const topic of [input, `${env.prefix}-repeat`]) await producer.send(values.map((value, i) => ({ topic, key: Buffer.from('c1'), value, timestamp: TEST_EPOCH + i })));
+    for (const topic of [input, `${env.prefix}-repeat`])
+      await producer.send(values.map((value, i) => ({ topic, key: Buffer.from('c1'), value, timestamp: TEST_EPOCH + i })));
     await producer.close();
     await app.runUntilIdle();
     await app.stop();

@@ -107,7 +107,8 @@ export class StreamTask implements TaskServices {
       const ctx = new NodeContext(this, node.name, node.kind === 'processor' ? node.stores : []);
       contexts.set(node.name, ctx);
       if (node.kind === 'source') this.sources.push({ spec: node, ctx });
-      else if (node.kind === 'sink') instances.set(node.name, new SinkProcessor(resolveTopic(node.topic, this.applicationId), node.keySerde, node.valueSerde));
+      else if (node.kind === 'sink')
+        instances.set(node.name, new SinkProcessor(resolveTopic(node.topic, this.applicationId), node.keySerde, node.valueSerde));
       else instances.set(node.name, node.create());
     }
     for (const node of this.subTopology.nodes) {
@@ -251,7 +252,12 @@ export class StreamTask implements TaskServices {
   }
 
   schedule(intervalMs: number, type: PunctuationType, callback: (time: number) => void): void {
-    if (type === 'stream-time') this.streamTimePunctuators.push({ interval: intervalMs, next: this.streamTime === -Infinity ? -Infinity : this.streamTime + intervalMs, callback });
+    if (type === 'stream-time')
+      this.streamTimePunctuators.push({
+        interval: intervalMs,
+        next: this.streamTime === -Infinity ? -Infinity : this.streamTime + intervalMs,
+        callback,
+      });
     else this.wallClockPunctuators.push({ interval: intervalMs, next: Date.now() + intervalMs, callback });
   }
 
@@ -304,7 +310,8 @@ export class StreamTask implements TaskServices {
       for (const r of list) records.push(r);
     }
     const offsets: TopicPartitionOffset[] = [];
-    for (const q of this.queues) if (q.processedNext >= 0) offsets.push({ topic: q.topic, partition: q.partition, offset: q.processedNext });
+    for (const q of this.queues)
+      if (q.processedNext >= 0) offsets.push({ topic: q.topic, partition: q.partition, offset: q.processedNext });
     return { records, offsets, changelog };
   }
 

@@ -2,7 +2,14 @@
 // closes them when their partitions are revoked. A task for partition p of a sub-topology exists
 // once p of every input topic of that sub-topology is assigned to this worker (co-partitioning).
 import type { Backend, LogAdmin, LogProducer, TopicPartition } from '../backend/backend.ts';
-import { isFenced, PartitionCommitter, TaskMigratedError, writeTaskCheckpoint, type ManagedTask, type ProcessingGuarantee } from '../commit/partition-committer.ts';
+import {
+  isFenced,
+  PartitionCommitter,
+  TaskMigratedError,
+  writeTaskCheckpoint,
+  type ManagedTask,
+  type ProcessingGuarantee,
+} from '../commit/partition-committer.ts';
 import { LocalTaskState } from '../state/local-state.ts';
 import { restoreTaskStores, type RestoreProgress } from '../state/state-restorer.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
@@ -128,7 +135,10 @@ export class TaskManager {
           onProgress: this.o.onRestoreProgress,
         });
         changelogNext = result.changelogOffsets;
-        this.o.logger.info({ task: task.taskId, fromLocal: result.fromLocal, replayed: result.replayed, ms: Date.now() - started }, 'task state restored');
+        this.o.logger.info(
+          { task: task.taskId, fromLocal: result.fromLocal, replayed: result.replayed, ms: Date.now() - started },
+          'task state restored',
+        );
       } finally {
         await reader.close();
       }

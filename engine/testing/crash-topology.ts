@@ -71,8 +71,15 @@ export function crashInput(prefix: string, n: number): { topic: string; key: Buf
     const key = `c${Math.floor(rnd() * 20)}`;
     const at = rnd() < 0.1 ? ts - Math.floor(rnd() * 150) : ts;
     const r = rnd();
-    if (r < 0.05) out.push({ topic: t.limits, key: Buffer.from(key), value: limitSerde.serialize({ cents: Math.floor(rnd() * 1e5) }), timestamp: at });
-    else out.push({ topic: r < 0.6 ? t.debits : t.credits, key: Buffer.from(key), value: movementSerde.serialize({ id: i, cents: 1 + Math.floor(rnd() * 1000) }), timestamp: at });
+    if (r < 0.05)
+      out.push({ topic: t.limits, key: Buffer.from(key), value: limitSerde.serialize({ cents: Math.floor(rnd() * 1e5) }), timestamp: at });
+    else
+      out.push({
+        topic: r < 0.6 ? t.debits : t.credits,
+        key: Buffer.from(key),
+        value: movementSerde.serialize({ id: i, cents: 1 + Math.floor(rnd() * 1000) }),
+        timestamp: at,
+      });
   }
   return out;
 }

@@ -28,7 +28,10 @@ export function threadTestTopology(prefix: string): Topology {
   payments
     .selectKey((_, p) => p.customer)
     .groupByKey()
-    .aggregate<Total>({ init: () => ({ count: 0, sum: 0 }), add: (t, p) => ({ count: t.count + 1, sum: t.sum + p.amount }) }, { storeName: 'totals', aggregateSerde: jsonSerde<Total>() })
+    .aggregate<Total>(
+      { init: () => ({ count: 0, sum: 0 }), add: (t, p) => ({ count: t.count + 1, sum: t.sum + p.amount }) },
+      { storeName: 'totals', aggregateSerde: jsonSerde<Total>() },
+    )
     .to(`${prefix}totals`, { valueSerde: jsonSerde<Total>() });
   return b.build();
 }
@@ -45,7 +48,13 @@ export async function threadTestApp(raw: unknown, thread: StreamThreadSlot): Pro
   const env = testEnvAt(args.kind, args.dir, `${args.prefix}-thread${thread.index}`);
   const backend = await env.open();
   return {
-    options: { applicationId: args.applicationId, topology: threadTestTopology(args.prefix), backend, stateDir: `${args.dir}/state`, logger: pino({ level: 'warn' }) },
+    options: {
+      applicationId: args.applicationId,
+      topology: threadTestTopology(args.prefix),
+      backend,
+      stateDir: `${args.dir}/state`,
+      logger: pino({ level: 'warn' }),
+    },
     close: () => backend.close(),
   };
 }
@@ -64,6 +73,8 @@ export function expectedResults(all: Payment[]): { totals: Record<string, Total>
 export async function readResults(backend: Backend, prefix: string): Promise<{ totals: Record<string, Total>; large: number[] }> {
   const totals: Record<string, Total> = {};
   for (const r of await readTopic(backend, `${prefix}totals`)) totals[r.key!.toString()] = JSON.parse(r.value!.toString()) as Total;
-  const large = (await readTopic(backend, `${prefix}large`)).map((r) => (JSON.parse(r.value!.toString()) as Payment).id).sort((a, b) => a - b);
+  const large = (await readTopic(backend, `${prefix}large`))
+    .map((r) => (JSON.parse(r.value!.toString()) as Payment).id)
+    .sort((a, b) => a - b);
   return { totals, large };
 }

@@ -190,7 +190,12 @@ export class Topology {
     for (const st of this.subTopologies()) {
       lines.push(`Sub-topology ${st.id}`);
       for (const n of st.nodes) {
-        const what = n.kind === 'source' ? `topics ${n.topics.map((t) => (t.internal ? `<app>-${t.suffix}` : t.name)).join(',')}` : n.kind === 'sink' ? `topic ${n.topic.internal ? `<app>-${n.topic.suffix}` : n.topic.name}` : `stores [${n.stores.join(',')}]`;
+        const what =
+          n.kind === 'source'
+            ? `topics ${n.topics.map((t) => (t.internal ? `<app>-${t.suffix}` : t.name)).join(',')}`
+            : n.kind === 'sink'
+              ? `topic ${n.topic.internal ? `<app>-${n.topic.suffix}` : n.topic.name}`
+              : `stores [${n.stores.join(',')}]`;
         lines.push(`  ${n.kind} ${n.name} ${what}${'parents' in n ? ` <- ${n.parents.join(',')}` : ''}`);
       }
     }

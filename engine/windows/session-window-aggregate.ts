@@ -85,7 +85,10 @@ export class SessionWindowAggregateProcessor<V, A> implements Processor<string, 
   process(key: string, value: V, timestamp: number): void {
     if (key === null || key === undefined) throw new Error('session aggregation needs a non-null key');
     if (timestamp < this.ctx.streamTime - this.grace) {
-      this.ctx.sendCurrentRecordTo(this.options.lateTopic, `late: event time ${timestamp} is before stream time ${this.ctx.streamTime} - grace ${this.grace}`);
+      this.ctx.sendCurrentRecordTo(
+        this.options.lateTopic,
+        `late: event time ${timestamp} is before stream time ${this.ctx.streamTime} - grace ${this.grace}`,
+      );
       return;
     }
     const agg = this.options.aggregator;
@@ -95,9 +98,10 @@ export class SessionWindowAggregateProcessor<V, A> implements Processor<string, 
     for (const s of sessions) {
       if (timestamp - s.end < this.gap && s.start - timestamp < this.gap) {
         // Merge in time order so merge(a, b) sees the earlier partial first.
-        merged = s.start <= merged.start
-          ? { start: s.start, end: Math.max(s.end, merged.end), agg: agg.merge(s.agg, merged.agg) }
-          : { start: merged.start, end: Math.max(s.end, merged.end), agg: agg.merge(merged.agg, s.agg) };
+        merged =
+          s.start <= merged.start
+            ? { start: s.start, end: Math.max(s.end, merged.end), agg: agg.merge(s.agg, merged.agg) }
+            : { start: merged.start, end: Math.max(s.end, merged.end), agg: agg.merge(merged.agg, s.agg) };
       } else kept.push(s);
     }
     kept.push(merged);

@@ -75,7 +75,10 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
     const index = Math.floor(timestamp / this.advance);
     const streamTime = this.ctx.streamTime;
     if (index * this.advance + this.size + this.grace <= streamTime) {
-      this.ctx.sendCurrentRecordTo(this.options.lateTopic, `late: event time ${timestamp} fits no open window at stream time ${streamTime}`);
+      this.ctx.sendCurrentRecordTo(
+        this.options.lateTopic,
+        `late: event time ${timestamp} fits no open window at stream time ${streamTime}`,
+      );
       return;
     }
     const kw = this.keys.get(key) ?? this.track(this.store.keySlicesFor(key));
@@ -147,7 +150,10 @@ export class SlicedWindowAggregateProcessor<V, A> implements Processor<string, V
   private emit(kw: KeyWindows<A>, j: number): void {
     const ks = kw.slices;
     if (ks.slices.length === 0) return;
-    const agg = ks.slices.length >= Math.min(PARTIALS_MIN_SLICES, this.n) ? (kw.partials ??= new WindowPartials(this.n, this.options.aggregator)).window(ks, j) : this.mergeSlices(ks.slices, j);
+    const agg =
+      ks.slices.length >= Math.min(PARTIALS_MIN_SLICES, this.n)
+        ? (kw.partials ??= new WindowPartials(this.n, this.options.aggregator)).window(ks, j)
+        : this.mergeSlices(ks.slices, j);
     if (agg === undefined) return;
     const start = j * this.advance;
     this.ctx.forward({ key: ks.key, start, end: start + this.size }, agg, start + this.size - 1);

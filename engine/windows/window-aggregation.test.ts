@@ -63,7 +63,10 @@ function events(seed: number, n: number, maxLateMs: number): { key: string; ts: 
 type Mode = { kind: 'time'; size: number; advance: number; grace: number } | { kind: 'session'; gap: number; grace: number };
 
 /** What the engine must output, recomputed record by record from the input as stored per partition. */
-function bruteForce(input: { partition: number; key: string; ts: number; value: Event }[], mode: Mode): { results: Result[]; late: number[] } {
+function bruteForce(
+  input: { partition: number; key: string; ts: number; value: Event }[],
+  mode: Mode,
+): { results: Result[]; late: number[] } {
   const results: Result[] = [];
   const late: number[] = [];
   const partitions = [...new Set(input.map((r) => r.partition))];
@@ -153,9 +156,10 @@ describe.each(BACKEND_KINDS)('windowed aggregation on %s', (kind) => {
 
     const b = new StreamsBuilder();
     const grouped = b.stream(input, { valueSerde: eventSerde }).groupByKey();
-    const table = mode.kind === 'time'
-      ? grouped.windowedBy(TimeWindows.hopping(mode.size, mode.advance).grace(mode.grace)).aggregate(aggregator, { storeName: 'agg' })
-      : grouped.windowedBy(SessionWindows.withInactivityGap(mode.gap).grace(mode.grace)).aggregate(aggregator, { storeName: 'agg' });
+    const table =
+      mode.kind === 'time'
+        ? grouped.windowedBy(TimeWindows.hopping(mode.size, mode.advance).grace(mode.grace)).aggregate(aggregator, { storeName: 'agg' })
+        : grouped.windowedBy(SessionWindows.withInactivityGap(mode.gap).grace(mode.grace)).aggregate(aggregator, { storeName: 'agg' });
     table
       .suppress(untilWindowCloses())
       .toStream()
@@ -165,7 +169,12 @@ describe.each(BACKEND_KINDS)('windowed aggregation on %s', (kind) => {
     await app.runUntilIdle();
     await app.stop();
 
-    const stored = (await readTopic(backend, input)).map((r) => ({ partition: r.partition, key: r.key!.toString(), ts: r.timestamp, value: eventSerde.deserialize(r.value) }));
+    const stored = (await readTopic(backend, input)).map((r) => ({
+      partition: r.partition,
+      key: r.key!.toString(),
+      ts: r.timestamp,
+      value: eventSerde.deserialize(r.value),
+    }));
     const expected = bruteForce(stored, mode);
     const actual = (await readTopic(backend, output)).map((r) => resultSerde.deserialize(r.value));
     expect(actual.length).toBeGreaterThan(10);
@@ -188,12 +197,29 @@ describe('suppress on a table already streamed', () => {
     const input = `${env.prefix}-events`;
     await backend.admin().createTopics([{ name: input, partitions: 1 }]);
     const producer = await backend.producer();
-    const at = [[10, 1], [20, 2], [110, 4], [120, 8], [250, 16]];
-    await producer.send(at.map(([t, amount], id) => ({ topic: input, key: Buffer.from('k'), value: eventSerde.serialize({ id, amount }), timestamp: TEST_EPOCH + t })));
+    const at = [
+      [10, 1],
+      [20, 2],
+      [110, 4],
+      [120, 8],
+      [250, 16],
+    ];
+    await producer.send(
+      at.map(([t, amount], id) => ({
+        topic: input,
+        key: Buffer.from('k'),
+        value: eventSerde.serialize({ id, amount }),
+        timestamp: TEST_EPOCH + t,
+      })),
+    );
     await producer.close();
 
     const b = new StreamsBuilder();
-    const table = b.stream(input, { valueSerde: eventSerde }).groupByKey().windowedBy(TimeWindows.tumbling(100)).aggregate(aggregator, { storeName: 'agg' });
+    const table = b
+      .stream(input, { valueSerde: eventSerde })
+      .groupByKey()
+      .windowedBy(TimeWindows.tumbling(100))
+      .aggregate(aggregator, { storeName: 'agg' });
     const updates = table.toStream();
     const finals = table.suppress(untilWindowCloses()).toStream();
     const asResult = (a: Agg, k: Windowed<string>): Result => ({ key: k.key, start: k.start, end: k.end, ...a });
@@ -209,7 +235,9 @@ describe('suppress on a table already streamed', () => {
     await app.stop();
 
     const read = async (topic: string): Promise<string[]> =>
-      (await readTopic(backend, topic)).map((r) => resultSerde.deserialize(r.value)).map((r) => `${r.start - TEST_EPOCH}-${r.end - TEST_EPOCH}: ${r.count} ${r.sum}`);
+      (await readTopic(backend, topic))
+        .map((r) => resultSerde.deserialize(r.value))
+        .map((r) => `${r.start - TEST_EPOCH}-${r.end - TEST_EPOCH}: ${r.count} ${r.sum}`);
     expect(await read(`${env.prefix}-updates`)).toEqual(['0-100: 1 1', '0-100: 2 3', '100-200: 1 4', '100-200: 2 12', '200-300: 1 16']);
     // Times relative to TEST_EPOCH (a multiple of 100); [200, 300) is still open at stream time 250.
     expect(await read(`${env.prefix}-finals`)).toEqual(['0-100: 2 3', '100-200: 2 12']);

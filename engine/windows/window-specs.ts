@@ -17,7 +17,11 @@ export interface Windowed<K> {
 
 /** Tumbling (advance = size) or hopping (advance < size, size a multiple of advance). */
 export class TimeWindows {
-  private constructor(readonly sizeMs: number, readonly advanceMs: number, readonly graceMs: number) {}
+  private constructor(
+    readonly sizeMs: number,
+    readonly advanceMs: number,
+    readonly graceMs: number,
+  ) {}
 
   static tumbling(sizeMs: number): TimeWindows {
     return TimeWindows.create(sizeMs, sizeMs, 0);
@@ -33,8 +37,12 @@ export class TimeWindows {
 
   private static create(size: number, advance: number, grace: number): TimeWindows {
     if (!(Number.isInteger(size) && size > 0)) throw new WindowSpecError(`window size must be a positive integer of ms, got ${size}`);
-    if (!(Number.isInteger(advance) && advance > 0 && advance <= size)) throw new WindowSpecError(`window advance must be in (0, size], got ${advance}`);
-    if (size % advance !== 0) throw new WindowSpecError(`window size ${size} must be a multiple of its advance ${advance} (windows are built from slices of the advance)`);
+    if (!(Number.isInteger(advance) && advance > 0 && advance <= size))
+      throw new WindowSpecError(`window advance must be in (0, size], got ${advance}`);
+    if (size % advance !== 0)
+      throw new WindowSpecError(
+        `window size ${size} must be a multiple of its advance ${advance} (windows are built from slices of the advance)`,
+      );
     if (!(Number.isInteger(grace) && grace >= 0)) throw new WindowSpecError(`grace must be a non-negative integer of ms, got ${grace}`);
     return new TimeWindows(size, advance, grace);
   }
@@ -45,7 +53,10 @@ export class TimeWindows {
  * [start, end] (end = time of its last record) closes at stream time >= end + gap + grace.
  */
 export class SessionWindows {
-  private constructor(readonly gapMs: number, readonly graceMs: number) {}
+  private constructor(
+    readonly gapMs: number,
+    readonly graceMs: number,
+  ) {}
 
   static withInactivityGap(gapMs: number): SessionWindows {
     if (!(Number.isInteger(gapMs) && gapMs > 0)) throw new WindowSpecError(`session gap must be a positive integer of ms, got ${gapMs}`);
@@ -53,7 +64,8 @@ export class SessionWindows {
   }
 
   grace(graceMs: number): SessionWindows {
-    if (!(Number.isInteger(graceMs) && graceMs >= 0)) throw new WindowSpecError(`grace must be a non-negative integer of ms, got ${graceMs}`);
+    if (!(Number.isInteger(graceMs) && graceMs >= 0))
+      throw new WindowSpecError(`grace must be a non-negative integer of ms, got ${graceMs}`);
     return new SessionWindows(this.gapMs, graceMs);
   }
 }

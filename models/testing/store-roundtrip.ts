@@ -69,6 +69,8 @@ export async function storeRoundtrip(store: LakeStore): Promise<void> {
   await store.put(promotedKey(name), Buffer.from(JSON.stringify({ name, version: 2, algo: 'lr', promoted_at: new Date().toISOString() })));
   await watcher.poll();
   expect([watcher.current()?.version, watcher.current()?.algo]).toEqual([2, 'rf']);
-  expect(errors).toEqual([`model file ${store.root}/models/${name}/v2/lr.json is corrupt: Expected ',' or ']' after array element in JSON at position 42`]);
+  expect(errors).toEqual([
+    `model file ${store.root}/models/${name}/v2/lr.json is corrupt: Expected ',' or ']' after array element in JSON at position 42`,
+  ]);
   await watcher.stop();
 }

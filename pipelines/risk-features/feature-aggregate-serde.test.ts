@@ -38,7 +38,9 @@ describe('feature aggregate changelog serde', () => {
   it('starts empty at the schema defaults, as the same record class the reader builds', () => {
     const empty = emptyAggregate();
     expect({ ...empty }).toEqual(Object.fromEntries(FEATURE_AGGREGATE_SCHEMA.fields.map((f) => [f.name, f.default])));
-    expect(Object.getPrototypeOf(featureAggregateSerde.deserialize(featureAggregateSerde.serialize(agg)))).toBe(Object.getPrototypeOf(empty));
+    expect(Object.getPrototypeOf(featureAggregateSerde.deserialize(featureAggregateSerde.serialize(agg)))).toBe(
+      Object.getPrototypeOf(empty),
+    );
   });
 
   it('writes the tag, the schema fingerprint, then the Avro binary of FEATURE_AGGREGATE_SCHEMA', () => {
@@ -49,9 +51,19 @@ describe('feature aggregate changelog serde', () => {
     expect(bytes.readUInt32BE(1)).toBe(plain.fingerprint().readUInt32BE(0));
     expect({ ...(plain.fromBuffer(bytes.subarray(5)) as object) }).toEqual(agg);
     // A typical day slice: 2 transactions, 2 categories. 300 -> zig-zag 600 -> 0xd8 0x04.
-    const slice: FeatureAggregate = { ...emptyAggregate(), tenant_id: 't1', txn_count: 2, debit_total_cents: 300, max_debit_cents: 200, spend_food_cents: 100, spend_other_cents: 200 };
+    const slice: FeatureAggregate = {
+      ...emptyAggregate(),
+      tenant_id: 't1',
+      txn_count: 2,
+      debit_total_cents: 300,
+      max_debit_cents: 200,
+      spend_food_cents: 100,
+      spend_other_cents: 200,
+    };
     const sliceBytes = featureAggregateSerde.serialize(slice)!;
-    expect([...sliceBytes.subarray(5)]).toEqual([4, 0x74, 0x31, 4, 0xd8, 0x04, 0, 0x90, 0x03, 0xc8, 0x01, 0, 0, 0, 0, 0, 0x90, 0x03, 0, 0, 0]);
+    expect([...sliceBytes.subarray(5)]).toEqual([
+      4, 0x74, 0x31, 4, 0xd8, 0x04, 0, 0x90, 0x03, 0xc8, 0x01, 0, 0, 0, 0, 0, 0x90, 0x03, 0, 0, 0,
+    ]);
   });
 
   it('serialises behind a header a store fills in: the same bytes as serialize', () => {
@@ -64,7 +76,9 @@ describe('feature aggregate changelog serde', () => {
     expect(() => featureAggregateSerde.serialize({ ...agg, max_debit_cents: 0.5 })).toThrow(
       /feature aggregate of tenant 'tenant-ü-1' cannot be written: field max_debit_cents holds 0.5, not a long \(a whole number within ±\(2\^53 - 2\)\)/,
     );
-    expect(() => featureAggregateSerde.serialize({ ...agg, debit_total_cents: 2 ** 53 - 1 })).toThrow(/field debit_total_cents holds 9007199254740991/);
+    expect(() => featureAggregateSerde.serialize({ ...agg, debit_total_cents: 2 ** 53 - 1 })).toThrow(
+      /field debit_total_cents holds 9007199254740991/,
+    );
   });
 
   it('refuses a truncated or padded value', () => {
@@ -75,7 +89,10 @@ describe('feature aggregate changelog serde', () => {
   });
 
   it('refuses a value written under another aggregate schema and says to replay', () => {
-    const grown = avro.Type.forSchema({ ...FEATURE_AGGREGATE_SCHEMA, fields: [...FEATURE_AGGREGATE_SCHEMA.fields, { name: 'new_count', type: 'long', default: 0 }] } as avro.Schema);
+    const grown = avro.Type.forSchema({
+      ...FEATURE_AGGREGATE_SCHEMA,
+      fields: [...FEATURE_AGGREGATE_SCHEMA.fields, { name: 'new_count', type: 'long', default: 0 }],
+    } as avro.Schema);
     const fingerprint = grown.fingerprint().readUInt32BE(0);
     expect(fingerprint).not.toBe(SCHEMA_FINGERPRINT);
     const prefix = Buffer.from([FORMAT_AVRO, 0, 0, 0, 0]);
@@ -91,11 +108,26 @@ describe('feature aggregate changelog serde', () => {
     const v2 = [0x02, 2, 3, 0xac, 0x02, 0, 200 | 0x80, 1, 1, 0, 0, 1, 2, 3, 4, 5, 6, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f];
     const bytes = Buffer.concat([Buffer.from(v2), Buffer.from('t1')]);
     expect({ ...featureAggregateSerde.deserialize(bytes) }).toEqual({
-      tenant_id: 't1', txn_count: 3, debit_total_cents: 300, credit_total_cents: 0, max_debit_cents: 200, repayments_due: 1, repayments_late: 0, max_days_late: 0,
-      spend_food_cents: 1, spend_shopping_cents: 2, spend_transport_cents: 3, spend_housing_cents: 4, spend_health_cents: 5, spend_entertainment_cents: 6, spend_other_cents: 2 ** 53 - 1,
+      tenant_id: 't1',
+      txn_count: 3,
+      debit_total_cents: 300,
+      credit_total_cents: 0,
+      max_debit_cents: 200,
+      repayments_due: 1,
+      repayments_late: 0,
+      max_days_late: 0,
+      spend_food_cents: 1,
+      spend_shopping_cents: 2,
+      spend_transport_cents: 3,
+      spend_housing_cents: 4,
+      spend_health_cents: 5,
+      spend_entertainment_cents: 6,
+      spend_other_cents: 2 ** 53 - 1,
     });
     expect(() => featureAggregateSerde.deserialize(bytes.subarray(0, 9))).toThrow(/format 2\) truncated or damaged at byte 9 of 9/);
-    expect(() => featureAggregateSerde.deserialize(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(/format 2\) holds \d+ bytes, its fields \d+/);
+    expect(() => featureAggregateSerde.deserialize(Buffer.concat([bytes, Buffer.from([0])]))).toThrow(
+      /format 2\) holds \d+ bytes, its fields \d+/,
+    );
   });
 
   it('still reads the hand-written FORMAT_V1: float64 scalars, then the spend sums in category order, then the tenant', () => {
@@ -110,8 +142,15 @@ describe('feature aggregate changelog serde', () => {
 
   it('still reads changelog entries written in the earlier v8 format (camelCase, spend sums in an array)', () => {
     const written = {
-      tenantId: agg.tenant_id, txnCount: 12, debitTotalCents: 2 ** 53 - 2, creditTotalCents: 0, maxDebitCents: 4_999_999,
-      repaymentsDue: 3, repaymentsLate: 2, maxDaysLate: 45, spendCents: [1, 2, 3, 4, 5, 6, 2 ** 40],
+      tenantId: agg.tenant_id,
+      txnCount: 12,
+      debitTotalCents: 2 ** 53 - 2,
+      creditTotalCents: 0,
+      maxDebitCents: 4_999_999,
+      repaymentsDue: 3,
+      repaymentsLate: 2,
+      maxDaysLate: 45,
+      spendCents: [1, 2, 3, 4, 5, 6, 2 ** 40],
     };
     expect({ ...featureAggregateSerde.deserialize(serialize(written)) }).toEqual(agg);
   });

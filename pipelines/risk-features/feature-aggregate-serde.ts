@@ -48,7 +48,9 @@ function invalidAggregate(agg: FeatureAggregate): SerdeError {
       firstError ??= `field ${path.join('.')} holds ${String(value)}, not a ${type.typeName === 'long' ? 'long (a whole number within ±(2^53 - 2))' : type.typeName}`;
     },
   });
-  return new SerdeError(`feature aggregate of tenant '${String(agg.tenant_id)}' cannot be written: ${firstError ?? 'it is not a FeatureAggregate'}`);
+  return new SerdeError(
+    `feature aggregate of tenant '${String(agg.tenant_id)}' cannot be written: ${firstError ?? 'it is not a FeatureAggregate'}`,
+  );
 }
 
 /** The value behind `header` free bytes (the slice store's framing): one allocation, one copy. */
@@ -77,7 +79,11 @@ export const featureAggregateSerde: Serde<FeatureAggregate> = {
     }
     const { value, offset } = FEATURE_AGGREGATE_TYPE.decode(bytes, PREFIX_BYTES);
     if (offset !== bytes.length) {
-      throw new SerdeDecodeError(offset < 0 ? `feature aggregate truncated: ${bytes.length} bytes` : `feature aggregate holds ${bytes.length} bytes, its fields ${offset}`);
+      throw new SerdeDecodeError(
+        offset < 0
+          ? `feature aggregate truncated: ${bytes.length} bytes`
+          : `feature aggregate holds ${bytes.length} bytes, its fields ${offset}`,
+      );
     }
     return value as FeatureAggregate;
   },

@@ -51,7 +51,8 @@ export function isLegacyFormat(tag: number): boolean {
 export function readLegacyAggregate(bytes: Buffer): FeatureAggregate {
   if (bytes[0] === FORMAT_V2) return readV2(bytes);
   if (bytes[0] === V8_VERSION_TAG) return readV8(bytes);
-  if (bytes[0] !== FORMAT_V1 || bytes.length < V1_FIXED_BYTES) throw new SerdeDecodeError(`feature aggregate in an unknown format (first byte ${bytes[0]}, ${bytes.length} bytes)`);
+  if (bytes[0] !== FORMAT_V1 || bytes.length < V1_FIXED_BYTES)
+    throw new SerdeDecodeError(`feature aggregate in an unknown format (first byte ${bytes[0]}, ${bytes.length} bytes)`);
   const tenantBytes = bytes.readUInt16LE(1);
   const values = LAYOUT.map((_, i) => bytes.readDoubleLE(3 + i * 8));
   return aggregateOf(bytes.toString('utf8', V1_FIXED_BYTES, V1_FIXED_BYTES + tenantBytes), values);
@@ -63,7 +64,8 @@ function readV2(bytes: Buffer): FeatureAggregate {
     let v = 0;
     let scale = 1;
     for (;;) {
-      if (o >= bytes.length || scale > 2 ** 49) throw new SerdeDecodeError(`feature aggregate (format 2) truncated or damaged at byte ${o} of ${bytes.length}`);
+      if (o >= bytes.length || scale > 2 ** 49)
+        throw new SerdeDecodeError(`feature aggregate (format 2) truncated or damaged at byte ${o} of ${bytes.length}`);
       const byte = bytes[o++];
       v += (byte & 0x7f) * scale;
       if (byte < 0x80) return v;
@@ -72,7 +74,8 @@ function readV2(bytes: Buffer): FeatureAggregate {
   };
   const tenantBytes = varint();
   const values = LAYOUT.map(varint);
-  if (o + tenantBytes !== bytes.length) throw new SerdeDecodeError(`feature aggregate (format 2) holds ${bytes.length} bytes, its fields ${o + tenantBytes}`);
+  if (o + tenantBytes !== bytes.length)
+    throw new SerdeDecodeError(`feature aggregate (format 2) holds ${bytes.length} bytes, its fields ${o + tenantBytes}`);
   return aggregateOf(bytes.toString('utf8', o, o + tenantBytes), values);
 }
 

@@ -10,7 +10,16 @@ import { openEnvironment, type Environment } from '../../app/environment.ts';
 import { setLogLevel } from '../../engine/index.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { exited, finished, runCli, startCli } from '../testing/cli-process.ts';
-import { lakeSnapshot, OUTPUT_TOPIC, outputTopicSnapshot, rowDiff, sameRows, warehouseSnapshot, type LakeSnapshot, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
+import {
+  lakeSnapshot,
+  OUTPUT_TOPIC,
+  outputTopicSnapshot,
+  rowDiff,
+  sameRows,
+  warehouseSnapshot,
+  type LakeSnapshot,
+  type TopicSnapshot,
+} from '../testing/risk-features-snapshot.ts';
 
 // Large enough that a run takes several seconds on a shared 2-core machine.
 const EVENTS = '20000';
@@ -47,7 +56,8 @@ interface Observation {
 async function observe(env: Environment, dataDir: string): Promise<Observation> {
   const admin = env.backend.admin();
   try {
-    const outputRecords = (await admin.partitionCount(OUTPUT_TOPIC)) === undefined ? 0 : (await admin.endOffsets(OUTPUT_TOPIC)).reduce((a, b) => a + b, 0);
+    const outputRecords =
+      (await admin.partitionCount(OUTPUT_TOPIC)) === undefined ? 0 : (await admin.endOffsets(OUTPUT_TOPIC)).reduce((a, b) => a + b, 0);
     return { outputRecords, lakeFiles: countParquet(join(dataDir, 'lake', 'risk_features')) };
   } finally {
     await admin.close();
@@ -83,7 +93,9 @@ async function killRunWhen(dataDir: string, killWhen: (o: Observation) => boolea
         child.kill('SIGKILL');
         await exited(child);
         expect(child.signalCode).toBe('SIGKILL');
-        console.info(`killed run at ${JSON.stringify(o)} (clean run: ${cleanOutputRecords} output records, ${clean.lake.files.length} lake files)`);
+        console.info(
+          `killed run at ${JSON.stringify(o)} (clean run: ${cleanOutputRecords} output records, ${clean.lake.files.length} lake files)`,
+        );
         return o;
       }
       await new Promise((r) => setTimeout(r, 25));

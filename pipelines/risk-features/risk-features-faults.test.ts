@@ -26,7 +26,16 @@ import { BACKEND_RETRY, isRetriable, setLogLevel, withBackoff } from '../../engi
 import { CliFailedError, exited, finished, runCli, startCli } from '../testing/cli-process.ts';
 import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
 import { loadInputs, RISK_FEATURES } from '../testing/load-inputs.ts';
-import { lakeSnapshot, OUTPUT_TOPIC, outputTopicSnapshot, rowDiff, sameRows, warehouseSnapshot, type LakeSnapshot, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
+import {
+  lakeSnapshot,
+  OUTPUT_TOPIC,
+  outputTopicSnapshot,
+  rowDiff,
+  sameRows,
+  warehouseSnapshot,
+  type LakeSnapshot,
+  type TopicSnapshot,
+} from '../testing/risk-features-snapshot.ts';
 import { copyS3Lake } from '../testing/s3-lake-copy.ts';
 
 const EVENTS = 4_000;
@@ -158,7 +167,11 @@ async function whileRunning(child: ChildProcess, ready: () => Promise<boolean>):
 }
 
 /** Runs to idle with `service` taken away for OUTAGE_MS once `faultWhen` holds; the run must exit 0 by itself. */
-async function runThroughOutage(s: Scenario, service: { down(): Promise<void>; up(): Promise<void> }, faultWhen: () => Promise<boolean>): Promise<string> {
+async function runThroughOutage(
+  s: Scenario,
+  service: { down(): Promise<void>; up(): Promise<void> },
+  faultWhen: () => Promise<boolean>,
+): Promise<string> {
   const { child, outcome } = startRun(s.dataDir, s.env);
   try {
     await whileRunning(child, faultWhen);
@@ -247,30 +260,34 @@ describe('risk-features on kafka survives faults', () => {
     expectSameAsClean(await landed(s));
   });
 
-  it('(e) a full disk on the data dir: a clear error and a non-zero exit; once space returns, a run gives the same results', { timeout: 360_000 }, async () => {
-    const mountPoint = mkdtempSync(join(tmpdir(), 'rf-faults-tmpfs-'));
-    dirs.push(mountPoint);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint]);
-    try {
-      mkdirSync(join(mountPoint, 'data'));
-      const s = await prepare('disk', mountPoint);
-      // Leave the run ~256 KiB: enough to start, not enough for its state and warehouse.
-      const filler = join(mountPoint, 'filler');
-      const { bavail, bsize } = statfsSync(mountPoint);
-      writeFileSync(filler, Buffer.alloc(bavail * bsize - 256 * 1024));
-      const err = await runCli(s.dataDir, RUN, { env: s.env }).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
-      expect(err).toBeInstanceOf(CliFailedError);
-      // chDB reports a full disk in its own words (NOT_ENOUGH_SPACE); the state store and the lake as ENOSPC.
-      const lastLine = (err as CliFailedError).message.trim().split('\n').pop();
-      expect(lastLine).toMatch(/^riskstream: .*(ENOSPC|No space left on device|NOT_ENOUGH_SPACE)/);
-      rmSync(filler);
-      await runCli(s.dataDir, RUN, { env: s.env });
-      expectSameAsClean(await landed(s));
-    } finally {
-      execFileSync('umount', [mountPoint]);
-    }
-  });
+  it(
+    '(e) a full disk on the data dir: a clear error and a non-zero exit; once space returns, a run gives the same results',
+    { timeout: 360_000 },
+    async () => {
+      const mountPoint = mkdtempSync(join(tmpdir(), 'rf-faults-tmpfs-'));
+      dirs.push(mountPoint);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=16m', 'tmpfs', mountPoint]);
+      try {
+        mkdirSync(join(mountPoint, 'data'));
+        const s = await prepare('disk', mountPoint);
+        // Leave the run ~256 KiB: enough to start, not enough for its state and warehouse.
+        const filler = join(mountPoint, 'filler');
+        const { bavail, bsize } = statfsSync(mountPoint);
+        writeFileSync(filler, Buffer.alloc(bavail * bsize - 256 * 1024));
+        const err = await runCli(s.dataDir, RUN, { env: s.env }).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+        expect(err).toBeInstanceOf(CliFailedError);
+        // chDB reports a full disk in its own words (NOT_ENOUGH_SPACE); the state store and the lake as ENOSPC.
+        const lastLine = (err as CliFailedError).message.trim().split('\n').pop();
+        expect(lastLine).toMatch(/^riskstream: .*(ENOSPC|No space left on device|NOT_ENOUGH_SPACE)/);
+        rmSync(filler);
+        await runCli(s.dataDir, RUN, { env: s.env });
+        expectSameAsClean(await landed(s));
+      } finally {
+        execFileSync('umount', [mountPoint]);
+      }
+    },
+  );
 });

@@ -18,7 +18,15 @@ import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
 import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
 import { loadInputs, RISK_FEATURES, runRiskFeaturesUntilIdle } from '../testing/load-inputs.ts';
-import { lakeSnapshot, outputTopicSnapshot, rowDiff, sameRows, warehouseSnapshot, type LakeSnapshot, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
+import {
+  lakeSnapshot,
+  outputTopicSnapshot,
+  rowDiff,
+  sameRows,
+  warehouseSnapshot,
+  type LakeSnapshot,
+  type TopicSnapshot,
+} from '../testing/risk-features-snapshot.ts';
 
 const EVENTS = 8_000;
 const SEED = 21;
@@ -43,7 +51,11 @@ async function openEnv(dataDir: string, backend: 'embedded' | 'kafka'): Promise<
 async function landed(dataDir: string): Promise<Landed> {
   const env = await openEnv(dataDir, 'kafka');
   try {
-    return { topic: await outputTopicSnapshot(env), warehouse: await warehouseSnapshot(dataDir, KAFKA_CLI), lake: await lakeSnapshot(dataDir, KAFKA_CLI) };
+    return {
+      topic: await outputTopicSnapshot(env),
+      warehouse: await warehouseSnapshot(dataDir, KAFKA_CLI),
+      lake: await lakeSnapshot(dataDir, KAFKA_CLI),
+    };
   } finally {
     await env.close();
   }
@@ -99,10 +111,17 @@ describe('risk-features on the kafka backend', () => {
     const admin = new Kafka({ brokers: process.env.KAFKA_BROKERS!.split(','), logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     try {
-      const names = (await admin.listTopics()).filter((n) => ['transactions', 'repayments', 'loan-applications', 'risk-features', 'risk-features.late'].includes(n)).sort();
+      const names = (await admin.listTopics())
+        .filter((n) => ['transactions', 'repayments', 'loan-applications', 'risk-features', 'risk-features.late'].includes(n))
+        .sort();
       expect(names).toEqual(['loan-applications', 'repayments', 'risk-features', 'risk-features.late', 'transactions']);
-      const { resources } = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })) });
-      const retention = Object.fromEntries(resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue]));
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: names.map((name) => ({ type: ConfigResourceTypes.TOPIC, name, configNames: ['retention.ms'] })),
+      });
+      const retention = Object.fromEntries(
+        resources.map((r) => [r.resourceName, r.configEntries.find((e) => e.configName === 'retention.ms')?.configValue]),
+      );
       expect(retention).toEqual(Object.fromEntries(names.map((n) => [n, '-1'])));
     } finally {
       await admin.disconnect();

@@ -45,15 +45,24 @@ describe('risk-features does not depend on the order the inputs were loaded in',
     const customers = new Set(interleaved.rows.map((r) => (JSON.parse(r) as { customer_id: string }).customer_id));
     expect(customers.size).toBeGreaterThan(50);
     // One record per (customer, window).
-    const windows = new Set(interleaved.rows.map((r) => { const x = JSON.parse(r) as { customer_id: string; window_start: number }; return `${x.customer_id}@${x.window_start}`; }));
+    const windows = new Set(
+      interleaved.rows.map((r) => {
+        const x = JSON.parse(r) as { customer_id: string; window_start: number };
+        return `${x.customer_id}@${x.window_start}`;
+      }),
+    );
     expect(windows.size).toBe(interleaved.rows.length);
   });
 
   it.each([
     ['loan-applications, repayments, transactions', ['loan-applications', 'repayments', 'transactions']],
     ['transactions, repayments, loan-applications', ['transactions', 'repayments', 'loan-applications']],
-  ] as const)('loading %s one topic after another gives the same records', async (_name, order) => {
-    const loaded = await runWithOrder(order);
-    expect(rowDiff(interleaved.rows, loaded.rows)).toEqual(sameRows(interleaved.rows.length));
-  }, 300_000);
+  ] as const)(
+    'loading %s one topic after another gives the same records',
+    async (_name, order) => {
+      const loaded = await runWithOrder(order);
+      expect(rowDiff(interleaved.rows, loaded.rows)).toEqual(sameRows(interleaved.rows.length));
+    },
+    300_000,
+  );
 });

@@ -16,13 +16,23 @@ import { resolveSettings } from '../../app/settings.ts';
 import { chunkStart } from '../../connectors/sinks/lake-layout.ts';
 import { DEFAULT_CHUNK_OFFSETS } from '../../connectors/sinks/parquet-lake-sink.ts';
 import { sinkGroupId } from '../../connectors/sinks/sink-runner.ts';
-import { BACKEND_RETRY, isRetriable, setLogLevel, UnknownTopicError, withBackoff, type LogAdmin, type TopicInfo } from '../../engine/index.ts';
+import {
+  BACKEND_RETRY,
+  isRetriable,
+  setLogLevel,
+  UnknownTopicError,
+  withBackoff,
+  type LogAdmin,
+  type TopicInfo,
+} from '../../engine/index.ts';
 import { exited, finished, runCli, startCli, type CliOptions } from '../testing/cli-process.ts';
 import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
 import { loadInputs, RISK_FEATURES, RISK_FEATURES_INPUTS } from '../testing/load-inputs.ts';
 
 const EVENTS = 3_000;
-const KAFKA_CLI: CliOptions = { env: { RISKSTREAM_BACKEND: 'kafka', CLICKHOUSE_URL: undefined, S3_ENDPOINT: undefined, S3_BUCKET: undefined } };
+const KAFKA_CLI: CliOptions = {
+  env: { RISKSTREAM_BACKEND: 'kafka', CLICKHOUSE_URL: undefined, S3_ENDPOINT: undefined, S3_BUCKET: undefined },
+};
 const RUN = ['run', 'risk-features'];
 const REPLAY = ['replay', 'risk-features', '--from', 'earliest'];
 const GROUPS = [RISK_FEATURES.applicationId, ...SINK_NAMES.map(sinkGroupId)];
@@ -55,7 +65,9 @@ async function logState(env: Environment): Promise<LogState> {
     const topics: Record<string, number[]> = {};
     for (const t of await listTopics(admin)) if (belongsToPipeline(t.name)) topics[t.name] = t.endOffsets;
     const committed: Record<string, (number | null)[]> = {};
-    for (const group of GROUPS) for (const topic of READ_TOPICS.filter((t) => t in topics)) committed[`${group} ${topic}`] = await withBackoff(() => admin.committedOffsets(group, topic), isRetriable, BACKEND_RETRY);
+    for (const group of GROUPS)
+      for (const topic of READ_TOPICS.filter((t) => t in topics))
+        committed[`${group} ${topic}`] = await withBackoff(() => admin.committedOffsets(group, topic), isRetriable, BACKEND_RETRY);
     return { topics, committed };
   } finally {
     await admin.close();
@@ -157,7 +169,9 @@ describe.each(['embedded', 'kafka'] as const)('replay while run is running (%s b
     expect(await logState(env)).toEqual(before);
     expect(existsSync(join(env.stateDir, RISK_FEATURES.applicationId))).toBe(true);
     expect(outcome).toContain('failed (exit 1)');
-    expect(outcome.split('\n').at(-1)).toMatch(/^riskstream: cannot replay risk-features while it runs: consumer group "riskstream-risk-features" has .*active member.*; stop it first$/);
+    expect(outcome.split('\n').at(-1)).toMatch(
+      /^riskstream: cannot replay risk-features while it runs: consumer group "riskstream-risk-features" has .*active member.*; stop it first$/,
+    );
   }, 120_000);
 
   it('replay (module API) throws ReplayError and changes nothing', async () => {
@@ -168,7 +182,9 @@ describe.each(['embedded', 'kafka'] as const)('replay while run is running (%s b
     expect(await logState(env)).toEqual(before);
     expect(existsSync(join(env.stateDir, RISK_FEATURES.applicationId))).toBe(true);
     expect(refusal).toBeInstanceOf(ReplayError);
-    expect((refusal as ReplayError).message).toMatch(/^cannot replay risk-features while it runs: consumer group "riskstream-risk-features" has [^\n]*; stop it first$/);
+    expect((refusal as ReplayError).message).toMatch(
+      /^cannot replay risk-features while it runs: consumer group "riskstream-risk-features" has [^\n]*; stop it first$/,
+    );
   }, 120_000);
 
   it('the run keeps running: it commits what arrives next and stops cleanly', async () => {
@@ -176,7 +192,9 @@ describe.each(['embedded', 'kafka'] as const)('replay while run is running (%s b
     const after = await settled();
     for (const topic of RISK_FEATURES_INPUTS) {
       const sum = (offsets: readonly (number | null)[]) => offsets.reduce<number>((a, b) => a + (b ?? 0), 0);
-      expect(sum(after.committed[`${RISK_FEATURES.applicationId} ${topic}`])).toBeGreaterThan(sum(before.committed[`${RISK_FEATURES.applicationId} ${topic}`]));
+      expect(sum(after.committed[`${RISK_FEATURES.applicationId} ${topic}`])).toBeGreaterThan(
+        sum(before.committed[`${RISK_FEATURES.applicationId} ${topic}`]),
+      );
     }
     run.kill('SIGTERM');
     expect(await runOutcome).toBe('exited 0');

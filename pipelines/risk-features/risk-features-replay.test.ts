@@ -13,7 +13,15 @@ import { replayPipeline } from '../../app/replay.ts';
 import { setLogLevel, readTopic } from '../../engine/index.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
-import { lakeSnapshot, outputTopicSnapshot, rowDiff, sameRows, warehouseSnapshot, type LakeSnapshot, type TopicSnapshot } from '../testing/risk-features-snapshot.ts';
+import {
+  lakeSnapshot,
+  outputTopicSnapshot,
+  rowDiff,
+  sameRows,
+  warehouseSnapshot,
+  type LakeSnapshot,
+  type TopicSnapshot,
+} from '../testing/risk-features-snapshot.ts';
 
 const EVENTS = '9000';
 const SEED = '5';
@@ -100,7 +108,9 @@ describe('risk-features replay leaves what a single clean run leaves', () => {
     // Windows still open on 2024-03-30 started up to 31 days (size + grace) earlier.
     expect(stdout).toContain('rewound to 2024-02-28T00:00:00.000Z');
     const kept = Number(/output records kept (\d+)/.exec(stdout)?.[1]);
-    const startsBefore = clean.topic.rows.filter((r) => (JSON.parse(r) as { window_start: number }).window_start < Date.parse('2024-02-28T00:00:00Z')).length;
+    const startsBefore = clean.topic.rows.filter(
+      (r) => (JSON.parse(r) as { window_start: number }).window_start < Date.parse('2024-02-28T00:00:00Z'),
+    ).length;
     expect(kept).toBe(startsBefore);
     expect(kept).toBeGreaterThan(0);
     await runCli(replayed, ['run', 'risk-features', '--until-idle']);

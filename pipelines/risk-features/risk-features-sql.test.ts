@@ -37,11 +37,17 @@ beforeAll(async () => {
   stop = running.stop;
   await running.untilIdle();
   warehouse = running.warehouse!;
-  await warehouse.query('CREATE TABLE t_order (event_id String, task UInt32, offset_in_task UInt64, st_before Int64) ENGINE = Memory', { format: 'csv', write: true });
+  await warehouse.query('CREATE TABLE t_order (event_id String, task UInt32, offset_in_task UInt64, st_before Int64) ENGINE = Memory', {
+    format: 'csv',
+    write: true,
+  });
   await warehouse.query('CREATE TABLE t_task (task UInt32, stream_time Int64) ENGINE = Memory', { format: 'csv', write: true });
   const { order, finalStreamTime } = await processingOrder(env);
   await warehouse.insert('t_order', order);
-  await warehouse.insert('t_task', [...finalStreamTime].map(([task, stream_time]) => ({ task, stream_time })));
+  await warehouse.insert(
+    't_task',
+    [...finalStreamTime].map(([task, stream_time]) => ({ task, stream_time })),
+  );
 }, 180_000);
 
 afterAll(async () => {

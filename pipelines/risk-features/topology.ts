@@ -50,8 +50,7 @@ export function riskFeaturesTopology(avro: AvroSerde, options: TopologyOptions =
   const transactions = b
     // Only the fields the features read are decoded (the ids, currency and channel are skipped).
     .stream<Activity>('transactions', { valueSerde: avroFieldsSerde(avro, 'transactions', TRANSACTION_FIELDS) });
-  const repayments = b
-    .stream<Activity>('repayments', { valueSerde: avroFieldsSerde(avro, 'repayments', REPAYMENT_FIELDS) });
+  const repayments = b.stream<Activity>('repayments', { valueSerde: avroFieldsSerde(avro, 'repayments', REPAYMENT_FIELDS) });
 
   transactions
     .merge(repayments)

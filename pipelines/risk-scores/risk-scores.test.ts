@@ -18,10 +18,30 @@ const T0 = Date.UTC(2024, 2, 1);
 function window(customer: string, day: number, lateRepayments: number): RiskFeatures {
   const start = T0 + day * DAY;
   return {
-    event_id: `${customer}:${start}`, tenant_id: 't1', event_time: start + 30 * DAY, customer_id: customer, window_start: start, window_end: start + 30 * DAY,
-    txn_count: 3, debit_total_cents: 10_000, credit_total_cents: 20_000, max_debit_cents: 5_000, spend_food_cents: 1, spend_shopping_cents: 2, spend_transport_cents: 3,
-    spend_housing_cents: 4, spend_health_cents: 5, spend_entertainment_cents: 6, spend_other_cents: 7, repayments_due: 2, repayments_late: lateRepayments,
-    max_days_late: 3 * lateRepayments, dti: 0.3, ltv: null, utilization: 0.5, computed_at: 1,
+    event_id: `${customer}:${start}`,
+    tenant_id: 't1',
+    event_time: start + 30 * DAY,
+    customer_id: customer,
+    window_start: start,
+    window_end: start + 30 * DAY,
+    txn_count: 3,
+    debit_total_cents: 10_000,
+    credit_total_cents: 20_000,
+    max_debit_cents: 5_000,
+    spend_food_cents: 1,
+    spend_shopping_cents: 2,
+    spend_transport_cents: 3,
+    spend_housing_cents: 4,
+    spend_health_cents: 5,
+    spend_entertainment_cents: 6,
+    spend_other_cents: 7,
+    repayments_due: 2,
+    repayments_late: lateRepayments,
+    max_days_late: 3 * lateRepayments,
+    dti: 0.3,
+    ltv: null,
+    utilization: 0.5,
+    computed_at: 1,
   };
 }
 
@@ -39,7 +59,9 @@ describe('risk-scores topology', () => {
   });
 
   /** A fresh embedded log with a risk-features topic, and a way to produce windows to it. */
-  async function setUp(partitions: number): Promise<{ log: Backend; avro: AvroSerde; produce: (windows: RiskFeatures[]) => Promise<void> }> {
+  async function setUp(
+    partitions: number,
+  ): Promise<{ log: Backend; avro: AvroSerde; produce: (windows: RiskFeatures[]) => Promise<void> }> {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'risk-scores-'));
     const log = createEmbeddedBackend(path.join(dir, 'log'));
     backend = log;
@@ -48,7 +70,14 @@ describe('risk-scores topology', () => {
     await log.admin().createTopics([{ name: 'risk-features', partitions }]);
     const produce = async (windows: RiskFeatures[]): Promise<void> => {
       const producer = await log.producer();
-      await producer.send(windows.map((w) => ({ topic: 'risk-features', key: Buffer.from(w.customer_id), value: avro.encode('risk-features', w), timestamp: w.event_time })));
+      await producer.send(
+        windows.map((w) => ({
+          topic: 'risk-features',
+          key: Buffer.from(w.customer_id),
+          value: avro.encode('risk-features', w),
+          timestamp: w.event_time,
+        })),
+      );
       await producer.close();
     };
     return { log, avro, produce };
@@ -59,7 +88,12 @@ describe('risk-scores topology', () => {
     let current = model(1, 10);
     const models = new Map([[DEFAULT_RISK_MODEL, { current: () => current }]]);
     const run = async (): Promise<void> => {
-      const app = new StreamsApp({ applicationId: 'scores', topology: riskScoresTopology(avro, { models }), backend: log, stateDir: path.join(dir, 'state') });
+      const app = new StreamsApp({
+        applicationId: 'scores',
+        topology: riskScoresTopology(avro, { models }),
+        backend: log,
+        stateDir: path.join(dir, 'state'),
+      });
       await app.runUntilIdle();
       await app.stop();
     };
@@ -87,7 +121,12 @@ describe('risk-scores topology', () => {
     const { log, avro, produce } = await setUp(1);
     await produce([window('c1', 0, 1), window('c2', 0, 99), window('c3', 0, 2)]);
     const broken: ScoringModel = { name: DEFAULT_RISK_MODEL, version: 7, probabilityOf: (f) => Number(f.repayments_late) / 10 };
-    const app = new StreamsApp({ applicationId: 'scores', topology: riskScoresTopology(avro, { models: new Map([[DEFAULT_RISK_MODEL, { current: () => broken }]]) }), backend: log, stateDir: path.join(dir, 'state') });
+    const app = new StreamsApp({
+      applicationId: 'scores',
+      topology: riskScoresTopology(avro, { models: new Map([[DEFAULT_RISK_MODEL, { current: () => broken }]]) }),
+      backend: log,
+      stateDir: path.join(dir, 'state'),
+    });
     await app.runUntilIdle();
     await app.stop();
     expect((await readTopic(log, 'risk-scores')).map((r) => avro.decode('risk-scores', r.value).customer_id)).toEqual(['c1', 'c3']);
@@ -96,7 +135,18 @@ describe('risk-scores topology', () => {
   });
 
   it('bands at the contract bounds; describing the topology needs no model', () => {
-    expect([0, 0.0499, 0.05, 0.0999, 0.1, 0.1999, 0.2, 0.3999, 0.4, 1].map(riskBandOf)).toEqual(['A', 'A', 'B', 'B', 'C', 'C', 'D', 'D', 'E', 'E']);
+    expect([0, 0.0499, 0.05, 0.0999, 0.1, 0.1999, 0.2, 0.3999, 0.4, 1].map(riskBandOf)).toEqual([
+      'A',
+      'A',
+      'B',
+      'B',
+      'C',
+      'C',
+      'D',
+      'D',
+      'E',
+      'E',
+    ]);
     const described = riskScoresTopology(new AvroSerde(new FileSchemaRegistry(os.tmpdir())), {});
     expect(described.outputTopics()).toEqual(['risk-scores']);
     expect(described.streamTopics()).toEqual(['risk-features']);

@@ -21,7 +21,8 @@ export function riskScoresTopology(avro: AvroSerde, options: TopologyOptions = {
 
 export function scoreOf(features: RiskFeatures, model: ScoringModel): RiskScore {
   const p = model.probabilityOf(features as unknown as Record<string, number | string | null>);
-  if (!(p >= 0 && p <= 1)) throw new Error(`model ${model.name} v${model.version} gave ${p} for window ${features.event_id}, not a probability`);
+  if (!(p >= 0 && p <= 1))
+    throw new Error(`model ${model.name} v${model.version} gave ${p} for window ${features.event_id}, not a probability`);
   return {
     event_id: features.event_id,
     tenant_id: features.tenant_id,

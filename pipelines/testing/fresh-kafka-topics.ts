@@ -48,7 +48,10 @@ export async function freshPipelineTopics(env: Environment, def: PipelineDefinit
       // answers NOT_COORDINATOR, a retriable error; seen once in a full test run).
       const committed = await withBackoff(() => admin.committedOffsets(def.applicationId, topic), isRetriable, BACKEND_RETRY);
       if (committed.some((o) => o !== null)) {
-        await admin.setCommittedOffsets(def.applicationId, committed.map((_, partition) => ({ topic, partition, offset: 0 })));
+        await admin.setCommittedOffsets(
+          def.applicationId,
+          committed.map((_, partition) => ({ topic, partition, offset: 0 })),
+        );
       }
     }
   } finally {

@@ -32,7 +32,8 @@ export async function loadInputs(env: Environment, opts: LoadOptions): Promise<R
   }
   await env.serde.prepare(topics);
   const wanted = (e: GeneratedEvent) => topics.includes(e.topic);
-  const passes: ((e: GeneratedEvent) => boolean)[] = opts.order === 'interleaved' ? [wanted] : opts.order.map((t) => (e: GeneratedEvent) => e.topic === t);
+  const passes: ((e: GeneratedEvent) => boolean)[] =
+    opts.order === 'interleaved' ? [wanted] : opts.order.map((t) => (e: GeneratedEvent) => e.topic === t);
   const counts: Record<string, number> = {};
   const producer = await env.backend.producer();
   try {
@@ -40,7 +41,12 @@ export async function loadInputs(env: Environment, opts: LoadOptions): Promise<R
       let batch: ProduceRecord[] = [];
       for (const e of generateEvents({ events: opts.events, seed: opts.seed })) {
         if (!take(e)) continue;
-        batch.push({ topic: e.topic, key: Buffer.from(e.key, 'utf8'), value: env.serde.encode(e.topic, e.record), timestamp: e.record.event_time });
+        batch.push({
+          topic: e.topic,
+          key: Buffer.from(e.key, 'utf8'),
+          value: env.serde.encode(e.topic, e.record),
+          timestamp: e.record.event_time,
+        });
         counts[e.topic] = (counts[e.topic] ?? 0) + 1;
         if (batch.length >= 1000) {
           await producer.send(batch);

@@ -57,7 +57,9 @@ export interface LakeSnapshot {
 
 export async function lakeSnapshot(dataDir: string, opts: CliOptions = {}): Promise<LakeSnapshot> {
   const root = join(dataDir, 'lake', 'risk_features');
-  const all = listFiles(root).map((f) => relative(root, f)).sort();
+  const all = listFiles(root)
+    .map((f) => relative(root, f))
+    .sort();
   const isHidden = (f: string) => f.split('/').some((part) => part.startsWith('.'));
   const files = all.filter((f) => !isHidden(f));
   const hidden = all.filter(isHidden);

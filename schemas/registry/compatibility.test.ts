@@ -15,9 +15,7 @@ const v1 = record([
   { name: 'lines', type: { type: 'array', items: record([{ name: 'n', type: 'int' }], 'Line') } },
 ]);
 const change = (name: string, patch: Partial<Field> | null): Record<string, unknown> =>
-  record(
-    (v1.fields as Field[]).flatMap((f) => (f.name !== name ? [f] : patch === null ? [] : [{ ...f, ...patch }])),
-  );
+  record((v1.fields as Field[]).flatMap((f) => (f.name !== name ? [f] : patch === null ? [] : [{ ...f, ...patch }])));
 
 describe('findIncompatibility (reader = new schema, writer = old)', () => {
   it('accepts the same schema, every project schema against itself', () => {
@@ -61,7 +59,18 @@ describe('findIncompatibility (reader = new schema, writer = old)', () => {
       field: 'status',
       reason: 'enum lost symbol(s) B without a default symbol',
     });
-    const nested = change('lines', { type: { type: 'array', items: record([{ name: 'n', type: 'int' }, { name: 'm', type: 'int' }], 'Line') } });
+    const nested = change('lines', {
+      type: {
+        type: 'array',
+        items: record(
+          [
+            { name: 'n', type: 'int' },
+            { name: 'm', type: 'int' },
+          ],
+          'Line',
+        ),
+      },
+    });
     expect(findIncompatibility(nested, v1)).toEqual({ field: 'lines[].m', reason: 'was added without a default' });
   });
 });
@@ -78,7 +87,9 @@ describe('compatibility levels', () => {
   });
 
   it('FORWARD: the old schema must read the new one', () => {
-    expect(compatibilityProblems(v3, [v1], 'FORWARD')).toEqual([{ field: 'count', reason: 'was removed but has no default in the old schema' }]);
+    expect(compatibilityProblems(v3, [v1], 'FORWARD')).toEqual([
+      { field: 'count', reason: 'was removed but has no default in the old schema' },
+    ]);
     expect(compatibilityProblems(v3, [v1], 'FULL')).toHaveLength(1);
     expect(compatibilityProblems(v3, [v1], 'NONE')).toEqual([]);
   });

@@ -6,13 +6,7 @@ import avro from 'avsc';
 import { SchemaIncompatibleError } from './registry-client.ts';
 
 export type CompatibilityLevel =
-  | 'NONE'
-  | 'BACKWARD'
-  | 'BACKWARD_TRANSITIVE'
-  | 'FORWARD'
-  | 'FORWARD_TRANSITIVE'
-  | 'FULL'
-  | 'FULL_TRANSITIVE';
+  'NONE' | 'BACKWARD' | 'BACKWARD_TRANSITIVE' | 'FORWARD' | 'FORWARD_TRANSITIVE' | 'FULL' | 'FULL_TRANSITIVE';
 
 export const COMPATIBILITY_LEVELS: readonly CompatibilityLevel[] = [
   'NONE',
@@ -156,7 +150,12 @@ function check(reader: AvscType, writer: AvscType, path: string, direction: 'bac
 }
 
 /** undefined when some reader branch reads `writer`; otherwise the problem with the closest branch. */
-function firstReadableBranch(reader: AvscType, writer: AvscType, path: string, direction: 'backward' | 'forward'): Incompatibility | undefined {
+function firstReadableBranch(
+  reader: AvscType,
+  writer: AvscType,
+  path: string,
+  direction: 'backward' | 'forward',
+): Incompatibility | undefined {
   let firstProblem: Incompatibility | undefined;
   for (const branch of reader.types ?? []) {
     const problem = check(branch, writer, path, direction);

@@ -19,7 +19,10 @@ export interface ConfluentRegistryOptions {
 }
 
 export class SchemaRegistryUnreachableError extends SchemaRegistryError {
-  constructor(readonly url: string, reason: string) {
+  constructor(
+    readonly url: string,
+    reason: string,
+  ) {
     super(`schema registry at ${url} is unreachable: ${reason}`, true);
     this.name = 'SchemaRegistryUnreachableError';
   }

@@ -30,7 +30,13 @@ describe('FileSchemaRegistry', () => {
     const id1 = await registry.register('a-value', a1);
     expect(await registry.register('a-value', { fields: a1.fields, name: 'S', type: 'record' })).toBe(id1); // key order does not matter
     expect(await registry.register('b-value', a1)).toBe(id1); // same schema, other subject: same global id
-    const id2 = await registry.register('a-value', simple([{ name: 'x', type: 'long' }, { name: 'y', type: 'int', default: 0 }]));
+    const id2 = await registry.register(
+      'a-value',
+      simple([
+        { name: 'x', type: 'long' },
+        { name: 'y', type: 'int', default: 0 },
+      ]),
+    );
     expect(id2).toBe(id1 + 1);
     expect(await registry.versions('a-value')).toEqual([1, 2]);
     expect(await registry.versions('b-value')).toEqual([1]);
@@ -44,9 +50,15 @@ describe('FileSchemaRegistry', () => {
     await new FileSchemaRegistry(dir).register('a-value', simple([{ name: 'x', type: 'long' }]));
     const reopened = new FileSchemaRegistry(dir);
     expect((await reopened.latest('a-value'))?.schema).toEqual(simple([{ name: 'x', type: 'long' }]));
-    await expect(reopened.register('a-value', simple([{ name: 'x', type: 'long' }, { name: 'foo', type: 'string' }]))).rejects.toThrow(
-      SchemaIncompatibleError,
-    );
+    await expect(
+      reopened.register(
+        'a-value',
+        simple([
+          { name: 'x', type: 'long' },
+          { name: 'foo', type: 'string' },
+        ]),
+      ),
+    ).rejects.toThrow(SchemaIncompatibleError);
     await expect(reopened.registerVersion('a-value', '{"type":"record","name":"S"}')).rejects.toThrow(InvalidSchemaError);
     await expect(reopened.schemaById(42)).rejects.toThrow(SchemaNotFoundError);
     await expect(reopened.versions('nope')).rejects.toThrow(SubjectNotFoundError);
@@ -75,7 +87,9 @@ describe('FileSchemaRegistry', () => {
       for (const topic of ALL_TOPICS) ids.push(await registry.register(subjectOf(topic), avroSchemaOf(topic)));
       console.log(JSON.stringify(ids));`;
     const run = () =>
-      promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], { cwd: path.join(here, '..', '..') });
+      promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, dir], {
+        cwd: path.join(here, '..', '..'),
+      });
     const outputs = await Promise.all([run(), run(), run()]);
     const idLists = outputs.map((o) => JSON.parse(o.stdout) as number[]);
     // Every process sees the same id per subject, and the ids are 1..N in some order.

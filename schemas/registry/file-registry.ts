@@ -13,12 +13,7 @@ import {
   DEFAULT_COMPATIBILITY,
   type Incompatibility,
 } from './compatibility.ts';
-import {
-  type RegisteredSchema,
-  SchemaIncompatibleError,
-  SchemaNotFoundError,
-  type SchemaRegistryClient,
-} from './registry-client.ts';
+import { type RegisteredSchema, SchemaIncompatibleError, SchemaNotFoundError, type SchemaRegistryClient } from './registry-client.ts';
 import { InvalidSchemaError, SubjectConfigNotFoundError, SubjectNotFoundError, VersionNotFoundError } from './registry-errors.ts';
 import { threadId } from 'node:worker_threads';
 

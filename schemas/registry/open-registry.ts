@@ -3,9 +3,7 @@ import { ConfluentRegistryClient } from './confluent-client.ts';
 import { embeddedRegistry } from './file-registry.ts';
 import type { SchemaRegistryClient } from './registry-client.ts';
 
-export type RegistryOptions =
-  | { kind: 'embedded'; dataDir: string }
-  | { kind: 'url'; url: string; username?: string; password?: string };
+export type RegistryOptions = { kind: 'embedded'; dataDir: string } | { kind: 'url'; url: string; username?: string; password?: string };
 
 /** Embedded: FileSchemaRegistry in `<dataDir>/registry`. Url: ConfluentRegistryClient (e.g. SCHEMA_REGISTRY_URL). */
 export function openRegistry(opts: RegistryOptions): SchemaRegistryClient {

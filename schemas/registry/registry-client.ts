@@ -19,14 +19,21 @@ export interface SchemaRegistryClient {
 }
 
 export class SchemaRegistryError extends Error {
-  constructor(message: string, readonly retriable = false) {
+  constructor(
+    message: string,
+    readonly retriable = false,
+  ) {
     super(message);
     this.name = 'SchemaRegistryError';
   }
 }
 
 export class SchemaIncompatibleError extends SchemaRegistryError {
-  constructor(readonly subject: string, readonly field: string, reason: string) {
+  constructor(
+    readonly subject: string,
+    readonly field: string,
+    reason: string,
+  ) {
     super(`schema for ${subject} is not BACKWARD compatible: field '${field}' ${reason}`);
     this.name = 'SchemaIncompatibleError';
   }

@@ -9,7 +9,10 @@ export class SubjectNotFoundError extends SchemaRegistryError {
 }
 
 export class VersionNotFoundError extends SchemaRegistryError {
-  constructor(readonly subject: string, readonly version: string) {
+  constructor(
+    readonly subject: string,
+    readonly version: string,
+  ) {
     super(`version ${version} of subject '${subject}' not found`);
     this.name = 'VersionNotFoundError';
   }
@@ -23,7 +26,10 @@ export class InvalidSchemaError extends SchemaRegistryError {
 }
 
 export class InvalidRequestError extends SchemaRegistryError {
-  constructor(readonly errorCode: number, reason: string) {
+  constructor(
+    readonly errorCode: number,
+    reason: string,
+  ) {
     super(reason);
     this.name = 'InvalidRequestError';
   }

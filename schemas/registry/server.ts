@@ -62,7 +62,8 @@ function schemaTextOf(body: Record<string, unknown>): string {
 
 function compatibilityOf(body: Record<string, unknown>): CompatibilityLevel {
   const level = typeof body.compatibility === 'string' ? body.compatibility.toUpperCase() : body.compatibility;
-  if (!isCompatibilityLevel(level)) throw new InvalidRequestError(42203, `invalid compatibility level ${JSON.stringify(body.compatibility)}`);
+  if (!isCompatibilityLevel(level))
+    throw new InvalidRequestError(42203, `invalid compatibility level ${JSON.stringify(body.compatibility)}`);
   return level;
 }
 
@@ -158,7 +159,10 @@ function send(res: http.ServerResponse, status: number, body: Json): void {
 export function createRegistryHandler(registry: FileSchemaRegistry): http.RequestListener {
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://registry');
-    const parts = url.pathname.split('/').filter((p, i) => i > 0 && p !== '').map(decodeURIComponent);
+    const parts = url.pathname
+      .split('/')
+      .filter((p, i) => i > 0 && p !== '')
+      .map(decodeURIComponent);
     route(registry, { method: req.method ?? 'GET', parts, query: url.searchParams, body: readBody(req) }).then(
       (body) => send(res, 200, body),
       (err: unknown) => {
@@ -180,7 +184,9 @@ export async function startRegistryServer(opts: { dir: string; port?: number; ho
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
         new RegistryServerError(
-          err.code === 'EADDRINUSE' ? `schema registry: port ${opts.port} on ${host} is already in use` : `schema registry: cannot listen on ${host}:${opts.port ?? 0}: ${err.message}`,
+          err.code === 'EADDRINUSE'
+            ? `schema registry: port ${opts.port} on ${host} is already in use`
+            : `schema registry: cannot listen on ${host}:${opts.port ?? 0}: ${err.message}`,
         ),
       ),
     );

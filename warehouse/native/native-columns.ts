@@ -135,7 +135,12 @@ function arrayOfRecordsCodec(items: FieldModel[]): ColumnCodec {
         }
         out.int64(flat.length);
       }
-      for (const e of elements) e.codec.write(out, flat.map((item) => item[e.name]), `${path}[].${e.name}`);
+      for (const e of elements)
+        e.codec.write(
+          out,
+          flat.map((item) => item[e.name]),
+          `${path}[].${e.name}`,
+        );
     },
   };
 }

@@ -13,7 +13,11 @@ describe('parquetSchemaOf', () => {
 
   it('spells out the risk-features columns the lake holds', () => {
     const fields = parquetSchemaOf('risk-features').fields;
-    expect([fields.window_start.primitiveType, fields.window_start.originalType, fields.window_start.repetitionType]).toEqual(['INT64', 'TIMESTAMP_MILLIS', 'REQUIRED']);
+    expect([fields.window_start.primitiveType, fields.window_start.originalType, fields.window_start.repetitionType]).toEqual([
+      'INT64',
+      'TIMESTAMP_MILLIS',
+      'REQUIRED',
+    ]);
     expect([fields.spend_food_cents.primitiveType, fields.spend_food_cents.originalType]).toEqual(['INT64', undefined]);
     expect([fields.dti.primitiveType, fields.dti.repetitionType]).toEqual(['DOUBLE', 'OPTIONAL']);
     expect([fields.tenant_id.primitiveType, fields.tenant_id.originalType]).toEqual(['BYTE_ARRAY', 'UTF8']);

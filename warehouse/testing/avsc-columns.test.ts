@@ -11,7 +11,20 @@ const avsc = {
     { name: 'paid_at', type: ['null', { type: 'long', logicalType: 'timestamp-millis' }] },
     { name: 'amount_cents', type: 'long' },
     { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['OPEN', 'CLOSED'] } },
-    { name: 'lines', type: { type: 'array', items: { type: 'record', name: 'Line', fields: [{ name: 'line_no', type: 'int' }, { name: 'note', type: 'string' }] } } },
+    {
+      name: 'lines',
+      type: {
+        type: 'array',
+        items: {
+          type: 'record',
+          name: 'Line',
+          fields: [
+            { name: 'line_no', type: 'int' },
+            { name: 'note', type: 'string' },
+          ],
+        },
+      },
+    },
   ],
 };
 
@@ -44,7 +57,9 @@ describe('parquetMismatches', () => {
 
   it('refuses an .avsc whose money field is no long', () => {
     const doubleMoney = { ...avsc, fields: [{ name: 'amount_cents', type: 'double' }] };
-    expect(() => parquetMismatches(doubleMoney, new parquet.ParquetSchema({ amount_cents: { type: 'DOUBLE' } }))).toThrow(/Payment.amount_cents is money but "double", not a long/);
+    expect(() => parquetMismatches(doubleMoney, new parquet.ParquetSchema({ amount_cents: { type: 'DOUBLE' } }))).toThrow(
+      /Payment.amount_cents is money but "double", not a long/,
+    );
   });
 });
 
@@ -83,6 +98,8 @@ describe('clickhouseMismatches', () => {
     const risk = avroSchemaOf('risk-features');
     const grown = { ...risk, fields: [...(risk.fields as object[]), { name: 'max_balance_cents', type: 'long' }] };
     const columns = (risk.fields as { name: string }[]).map((f) => ({ name: f.name, type: 'x' }));
-    expect(clickhouseMismatches(grown, columns, 'risk_features')).toContain('table risk_features: no column max_balance_cents (the .avsc says Int64)');
+    expect(clickhouseMismatches(grown, columns, 'risk_features')).toContain(
+      'table risk_features: no column max_balance_cents (the .avsc says Int64)',
+    );
   });
 });

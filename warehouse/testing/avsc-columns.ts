@@ -22,7 +22,8 @@ function avscColumns(fields: readonly AvroField[], where: string): AvscColumn[] 
   return fields.map((f) => {
     const column = avscColumn(f.name, f.type, `${where}.${f.name}`);
     // Money is integer minor units: a *_cents field is a long, whatever else changes.
-    if (f.name.endsWith('_cents') && column.type !== 'long') throw new Error(`${where}.${f.name} is money but ${JSON.stringify(f.type)}, not a long`);
+    if (f.name.endsWith('_cents') && column.type !== 'long')
+      throw new Error(`${where}.${f.name} is money but ${JSON.stringify(f.type)}, not a long`);
     return column;
   });
 }
@@ -30,7 +31,8 @@ function avscColumns(fields: readonly AvroField[], where: string): AvscColumn[] 
 function avscColumn(name: string, type: AvroType, where: string): AvscColumn {
   if (Array.isArray(type)) {
     const branches = type.filter((t) => t !== 'null');
-    if (branches.length !== 1 || branches.length === type.length) throw new Error(`${where}: only ["null", T] unions map to columns, got ${JSON.stringify(type)}`);
+    if (branches.length !== 1 || branches.length === type.length)
+      throw new Error(`${where}: only ["null", T] unions map to columns, got ${JSON.stringify(type)}`);
     return { ...avscColumn(name, branches[0], where), nullable: true };
   }
   if (typeof type === 'string') {
@@ -103,13 +105,25 @@ function clickhouseType(c: AvscColumn): string {
  * strings and enums; the values are the same).
  */
 function normalisedType(type: string): string {
-  return type.replace(/\s+/g, ' ').replace(/\( /g, '(').replace(/ \)/g, ')').replace(/LowCardinality\(String\)/g, 'String');
+  return type
+    .replace(/\s+/g, ' ')
+    .replace(/\( /g, '(')
+    .replace(/ \)/g, ')')
+    .replace(/LowCardinality\(String\)/g, 'String');
 }
 
 /** How a table's columns (as DESCRIBE TABLE lists them) differ from the .avsc fields; empty when they match. */
-export function clickhouseMismatches(avsc: Record<string, unknown>, columns: readonly { name: string; type: string }[], relation: string): string[] {
+export function clickhouseMismatches(
+  avsc: Record<string, unknown>,
+  columns: readonly { name: string; type: string }[],
+  relation: string,
+): string[] {
   const expected = avscColumns(fieldsOf(avsc), String(avsc.name)).map((c) => `${c.name} ${clickhouseType(c)}`);
-  return lineMismatches(expected, columns.map((c) => `${c.name} ${normalisedType(c.type)}`), `table ${relation}`);
+  return lineMismatches(
+    expected,
+    columns.map((c) => `${c.name} ${normalisedType(c.type)}`),
+    `table ${relation}`,
+  );
 }
 
 /** Compares "name TYPE" lines by name, then the order of the names. */
@@ -124,6 +138,7 @@ function lineMismatches(expected: string[], actual: string[], what: string): str
     else if (got !== type) out.push(`${what}: column ${name} is ${got}, the .avsc says ${type}`);
   }
   for (const [name, type] of have) if (!want.has(name)) out.push(`${what}: column ${name} ${type} is not in the .avsc`);
-  if (out.length === 0 && expected.join('\n') !== actual.join('\n')) out.push(`${what}: columns in another order than the .avsc fields: ${[...have.keys()].join(', ')}`);
+  if (out.length === 0 && expected.join('\n') !== actual.join('\n'))
+    out.push(`${what}: columns in another order than the .avsc fields: ${[...have.keys()].join(', ')}`);
   return out;
 }

@@ -7,7 +7,11 @@ export class TcpProxy {
   private server: Server | undefined;
   private readonly sockets = new Set<Socket>();
 
-  private constructor(private readonly targetHost: string, private readonly targetPort: number, public port: number) {}
+  private constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+    public port: number,
+  ) {}
 
   static async start(targetUrl: string): Promise<TcpProxy> {
     const u = new URL(targetUrl);
@@ -31,7 +35,10 @@ export class TcpProxy {
       for (const s of [client, upstream]) {
         this.sockets.add(s);
         s.on('close', () => this.sockets.delete(s));
-        s.on('error', () => { client.destroy(); upstream.destroy(); });
+        s.on('error', () => {
+          client.destroy();
+          upstream.destroy();
+        });
       }
       client.pipe(upstream).pipe(client);
     });
@@ -55,6 +62,9 @@ export class TcpProxy {
 /** An env variable a test needs, or a clear failure naming who sets it. */
 export function requireEnv(name: string): string {
   const v = process.env[name];
-  if (!v) throw new Error(`${name} is not set: the vitest globalSetup (dev/) starts the service and sets it; run through \`npm test\` or set it by hand`);
+  if (!v)
+    throw new Error(
+      `${name} is not set: the vitest globalSetup (dev/) starts the service and sets it; run through \`npm test\` or set it by hand`,
+    );
   return v;
 }

@@ -31,7 +31,10 @@ function describeNode(node: AvroSchemaNode): string {
  * Compiles coercers for a record schema; named types (enums, records) may be referenced by name
  * later. `times` is read at each time value, so a change of its `now` applies to the next row.
  */
-export function compileCoercer(schema: Record<string, unknown>, times: TimeRules): (row: Record<string, unknown>, fromCsv: boolean) => Record<string, unknown> {
+export function compileCoercer(
+  schema: Record<string, unknown>,
+  times: TimeRules,
+): (row: Record<string, unknown>, fromCsv: boolean) => Record<string, unknown> {
   const root = compile(schema as AvroSchemaNode, { named: new Map(), times }, (schema.namespace as string | undefined) ?? '');
   return (row, fromCsv) => root(row, '', fromCsv) as Record<string, unknown>;
 }

@@ -6,7 +6,15 @@ import { type Backend, type LogRecord, createEmbeddedBackend } from '../../../en
 import { FileSchemaRegistry } from '../../../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../../../schemas/serde.ts';
 import type { Transaction } from '../../../schemas/types.ts';
-import { connectFile, FileConnectOutputTopicError, FileConnectSourceError, FileConnectUnknownTopicError, rejectedLoadReason, type ConnectFileOptions, type FileConnectSummary } from './connect-file.ts';
+import {
+  connectFile,
+  FileConnectOutputTopicError,
+  FileConnectSourceError,
+  FileConnectUnknownTopicError,
+  rejectedLoadReason,
+  type ConnectFileOptions,
+  type FileConnectSummary,
+} from './connect-file.ts';
 
 function txn(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -101,8 +109,11 @@ describe('connectFile, NDJSON', () => {
 
 describe('connectFile, CSV', () => {
   it('reads a header, quoted JSON statement lines and ISO times; a bad row goes to the DLQ', async () => {
-    const header = 'event_id,tenant_id,event_time,statement_id,customer_id,account_id,period_start,period_end,opening_balance_cents,closing_balance_cents,lines';
-    const lines = JSON.stringify([{ line_no: 1, posted_at: '2024-01-05T10:00:00Z', description: 'TESCO, Leeds', amount_cents: 500, direction: 'DEBIT' }]);
+    const header =
+      'event_id,tenant_id,event_time,statement_id,customer_id,account_id,period_start,period_end,opening_balance_cents,closing_balance_cents,lines';
+    const lines = JSON.stringify([
+      { line_no: 1, posted_at: '2024-01-05T10:00:00Z', description: 'TESCO, Leeds', amount_cents: 500, direction: 'DEBIT' },
+    ]);
     const quoted = `"${lines.replace(/"/g, '""')}"`;
     const csv = [
       header,
@@ -118,10 +129,14 @@ describe('connectFile, CSV', () => {
     expect(summary).toMatchObject({ format: 'csv', written: 2, deadLettered: 2 });
     expect(summary.byReason).toEqual({ 'wrong number of CSV cells': 1, 'invalid field period_end': 1 });
 
-    const decoded = (await readTopic('statements')).map((r) => serde.decode('statements', r.value)).sort((a, b) => a.event_id.localeCompare(b.event_id));
+    const decoded = (await readTopic('statements'))
+      .map((r) => serde.decode('statements', r.value))
+      .sort((a, b) => a.event_id.localeCompare(b.event_id));
     expect(decoded.map((s) => s.statement_id)).toEqual(['st1', 'st2']);
     expect(decoded[0].event_time).toBe(Date.UTC(2024, 1, 2, 9));
-    expect(decoded[0].lines).toEqual([{ line_no: 1, posted_at: Date.UTC(2024, 0, 5, 10), description: 'TESCO, Leeds', amount_cents: 500, direction: 'DEBIT' }]);
+    expect(decoded[0].lines).toEqual([
+      { line_no: 1, posted_at: Date.UTC(2024, 0, 5, 10), description: 'TESCO, Leeds', amount_cents: 500, direction: 'DEBIT' },
+    ]);
     const dead = await readTopic('statements.dlq');
     expect(dead.map((r) => r.headers.source_line).sort()).toEqual(['4', '5']);
   });
@@ -149,7 +164,9 @@ describe('connectFile, event times', () => {
     expect(summary).toMatchObject({ lines: 9, written: 3, deadLettered: 6 });
     expect(summary.byReason).toEqual({ 'invalid field event_time': 6 });
 
-    const written = (await readTopic('transactions')).map((r) => serde.decode('transactions', r.value)).sort((a, b) => a.event_id.localeCompare(b.event_id));
+    const written = (await readTopic('transactions'))
+      .map((r) => serde.decode('transactions', r.value))
+      .sort((a, b) => a.event_id.localeCompare(b.event_id));
     expect(written.map((t) => [t.event_id, t.event_time])).toEqual([
       ['e1', txn(1).event_time],
       ['e2', Date.UTC(2024, 1, 29, 9)],
@@ -162,7 +179,9 @@ describe('connectFile, event times', () => {
       'invalid field event_time: "2024-13-01T00:00:00Z" is not a valid time: month 13 does not exist',
       'invalid field event_time: "2024-03-01T25:00:00Z" is not a valid time: hour 25 does not exist',
       'invalid field event_time: 1719741600 is 1970-01-20T21:42:21.600Z, before 2000-01-01T00:00:00.000Z, the earliest accepted time; as epoch seconds it would be 2024-06-30T10:00:00.000Z: use --time-unit s',
-      expect.stringMatching(/^invalid field event_time: "3000-01-01T00:00:00Z" is 3000-01-01T00:00:00\.000Z, more than 1 day ahead of the wall clock \(\d{4}-[\d-]+T[\d:.]+Z\)$/),
+      expect.stringMatching(
+        /^invalid field event_time: "3000-01-01T00:00:00Z" is 3000-01-01T00:00:00\.000Z, more than 1 day ahead of the wall clock \(\d{4}-[\d-]+T[\d:.]+Z\)$/,
+      ),
       'invalid field event_time: "1999-12-31" is 1999-12-31T00:00:00.000Z, before 2000-01-01T00:00:00.000Z, the earliest accepted time',
     ]);
   });
@@ -171,16 +190,34 @@ describe('connectFile, event times', () => {
     const header = Object.keys(txn(0)).join(',');
     const row = (n: number, eventTime: string) => Object.values(txn(n, { event_time: eventTime })).join(',');
     const file = path.join(dir, 'times.csv');
-    writeFileSync(file, [header, row(1, String(SECONDS)), row(2, '2024-06-30T12:00:00Z'), row(3, '2024-02-30T10:00:00Z'), row(4, String(SECONDS - 86_400)), ''].join('\n'));
+    writeFileSync(
+      file,
+      [
+        header,
+        row(1, String(SECONDS)),
+        row(2, '2024-06-30T12:00:00Z'),
+        row(3, '2024-02-30T10:00:00Z'),
+        row(4, String(SECONDS - 86_400)),
+        '',
+      ].join('\n'),
+    );
 
-    const summary = await connect('transactions', file, { timeUnit: 's', eventTimeBounds: { minEventTime: Date.UTC(2024, 5, 30), maxEventTimeSkewMs: 3_600_000 } });
+    const summary = await connect('transactions', file, {
+      timeUnit: 's',
+      eventTimeBounds: { minEventTime: Date.UTC(2024, 5, 30), maxEventTimeSkewMs: 3_600_000 },
+    });
     expect(summary).toMatchObject({ format: 'csv', lines: 4, written: 2, deadLettered: 2 });
-    const written = (await readTopic('transactions')).map((r) => serde.decode('transactions', r.value)).sort((a, b) => a.event_id.localeCompare(b.event_id));
+    const written = (await readTopic('transactions'))
+      .map((r) => serde.decode('transactions', r.value))
+      .sort((a, b) => a.event_id.localeCompare(b.event_id));
     expect(written.map((t) => t.event_time)).toEqual([SECONDS * 1000, Date.UTC(2024, 5, 30, 12)]);
     const dead = (await readTopic('transactions.dlq')).sort((a, b) => Number(a.headers.source_line) - Number(b.headers.source_line));
     expect(dead.map((r) => [r.headers.source_line, r.headers.error])).toEqual([
       ['4', 'invalid field event_time: "2024-02-30T10:00:00Z" is not a valid time: 2024-02 has no day 30'],
-      ['5', `invalid field event_time: "${SECONDS - 86_400}" is 2024-06-29T10:00:00.000Z, before 2024-06-30T00:00:00.000Z, the earliest accepted time`],
+      [
+        '5',
+        `invalid field event_time: "${SECONDS - 86_400}" is 2024-06-29T10:00:00.000Z, before 2024-06-30T00:00:00.000Z, the earliest accepted time`,
+      ],
     ]);
   });
 });
@@ -202,7 +239,9 @@ describe('connectFile refuses before writing anything', () => {
     writeFileSync(file, `${JSON.stringify(txn(1))}\n`);
     const refused = connect('risk-features', file);
     await expect(refused).rejects.toBeInstanceOf(FileConnectOutputTopicError);
-    await expect(refused).rejects.toThrow('connect file: "risk-features" is an output topic, written by a pipeline; connect loads input topics (loan-applications, transactions');
+    await expect(refused).rejects.toThrow(
+      'connect file: "risk-features" is an output topic, written by a pipeline; connect loads input topics (loan-applications, transactions',
+    );
     expect(await topicsNow()).toEqual([]);
   });
 
@@ -228,7 +267,13 @@ describe('connectFile refuses before writing anything', () => {
 
 describe('rejectedLoadReason: when a finished load counts as failed', () => {
   const summary = (written: number, deadLettered: number): FileConnectSummary => ({
-    topic: 'transactions', path: 'in.ndjson', format: 'ndjson', lines: written + deadLettered, written, deadLettered, byReason: {},
+    topic: 'transactions',
+    path: 'in.ndjson',
+    format: 'ndjson',
+    lines: written + deadLettered,
+    written,
+    deadLettered,
+    byReason: {},
   });
 
   it('every line rejected, none written', () => {
@@ -236,7 +281,9 @@ describe('rejectedLoadReason: when a finished load counts as failed', () => {
   });
 
   it('more rejected lines than allowed; as many as allowed is fine; no limit by default', () => {
-    expect(rejectedLoadReason(summary(5, 3), 2)).toBe('connect file: 3 of 8 lines of in.ndjson rejected, more than the 2 allowed (see transactions.dlq)');
+    expect(rejectedLoadReason(summary(5, 3), 2)).toBe(
+      'connect file: 3 of 8 lines of in.ndjson rejected, more than the 2 allowed (see transactions.dlq)',
+    );
     expect(rejectedLoadReason(summary(5, 3), 3)).toBeUndefined();
     expect(rejectedLoadReason(summary(5, 3))).toBeUndefined();
     expect(rejectedLoadReason(summary(5, 1), 0)).toMatch(/1 of 6 lines .* more than the 0 allowed/);

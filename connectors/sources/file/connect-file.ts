@@ -72,7 +72,10 @@ export class FileConnectOutputTopicError extends FileConnectError {
 
 /** The input file is missing, not a regular file, unreadable, or (CSV) has no usable header. */
 export class FileConnectSourceError extends FileConnectError {
-  constructor(readonly file: string, reason: string) {
+  constructor(
+    readonly file: string,
+    reason: string,
+  ) {
     super(`connect file: cannot read ${file}: ${reason}`);
   }
 }
@@ -87,7 +90,10 @@ async function openSource(file: string): Promise<FileHandle> {
     handle = await open(file, constants.O_RDONLY);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new FileConnectSourceError(file, code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message);
+    throw new FileConnectSourceError(
+      file,
+      code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message,
+    );
   }
   const stat = await handle.stat();
   if (!stat.isFile()) {
@@ -146,7 +152,13 @@ async function* csvLines(lines: AsyncIterable<string>, reader: TopicRecordReader
     const columns: string[] = header;
     if ('error' in rec) {
       const error = rec.error;
-      yield { lineNo: rec.lineNo, raw: rec.raw, parse: () => { throw error; } };
+      yield {
+        lineNo: rec.lineNo,
+        raw: rec.raw,
+        parse: () => {
+          throw error;
+        },
+      };
     } else {
       yield { lineNo: rec.lineNo, raw: rec.raw, parse: () => reader.fromCsvRow(csvRow(columns, rec.raw)) };
     }
@@ -192,7 +204,12 @@ export async function connectFile(opts: ConnectFileOptions): Promise<FileConnect
           topic: dlq,
           key: null,
           value: Buffer.from(line.raw, 'utf8'),
-          headers: { error: err.message, [FILE_ORIGIN_HEADERS.file]: file, [FILE_ORIGIN_HEADERS.line]: String(line.lineNo), source_topic: topic },
+          headers: {
+            error: err.message,
+            [FILE_ORIGIN_HEADERS.file]: file,
+            [FILE_ORIGIN_HEADERS.line]: String(line.lineNo),
+            source_topic: topic,
+          },
         });
         summary.deadLettered++;
         summary.byReason[err.reasonKey] = (summary.byReason[err.reasonKey] ?? 0) + 1;
@@ -213,7 +230,8 @@ export async function connectFile(opts: ConnectFileOptions): Promise<FileConnect
  */
 export function rejectedLoadReason(summary: FileConnectSummary, maxErrors?: number): string | undefined {
   const { deadLettered: rejected, lines, path: file } = summary;
-  if (rejected > 0 && summary.written === 0) return `connect file: all ${rejected} lines of ${file} rejected, none written (see ${summary.topic}.dlq)`;
+  if (rejected > 0 && summary.written === 0)
+    return `connect file: all ${rejected} lines of ${file} rejected, none written (see ${summary.topic}.dlq)`;
   if (maxErrors !== undefined && rejected > maxErrors) {
     return `connect file: ${rejected} of ${lines} lines of ${file} rejected, more than the ${maxErrors} allowed (see ${summary.topic}.dlq)`;
   }

@@ -24,7 +24,9 @@ function quoteCount(text: string): number {
  * quotes are doubled, so parity is enough). Yields a LineError in place of a record whose quote
  * never closes.
  */
-export async function* csvRecords(lines: AsyncIterable<string>): AsyncGenerator<CsvRecord | { lineNo: number; raw: string; error: LineError }> {
+export async function* csvRecords(
+  lines: AsyncIterable<string>,
+): AsyncGenerator<CsvRecord | { lineNo: number; raw: string; error: LineError }> {
   let lineNo = 0;
   let pending: string[] = [];
   let pendingStart = 0;
@@ -44,12 +46,20 @@ export async function* csvRecords(lines: AsyncIterable<string>): AsyncGenerator<
       yield { lineNo: pendingStart, raw: pending.join('\n') };
       pending = [];
     } else if (pendingChars > MAX_RECORD_CHARS) {
-      yield { lineNo: pendingStart, raw: pending.join('\n'), error: new LineError('invalid CSV', null, `invalid CSV: quoted cell not closed within ${MAX_RECORD_CHARS} characters`) };
+      yield {
+        lineNo: pendingStart,
+        raw: pending.join('\n'),
+        error: new LineError('invalid CSV', null, `invalid CSV: quoted cell not closed within ${MAX_RECORD_CHARS} characters`),
+      };
       pending = [];
     }
   }
   if (pending.length > 0) {
-    yield { lineNo: pendingStart, raw: pending.join('\n'), error: new LineError('invalid CSV', null, 'invalid CSV: quoted cell not closed before the end of the file') };
+    yield {
+      lineNo: pendingStart,
+      raw: pending.join('\n'),
+      error: new LineError('invalid CSV', null, 'invalid CSV: quoted cell not closed before the end of the file'),
+    };
   }
 }
 

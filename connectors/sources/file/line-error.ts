@@ -7,7 +7,11 @@ export class LineError extends Error {
    * @param path    the field it concerns (dotted, e.g. 'lines.0.posted_at'), or null for the whole line
    * @param message one line with the details, for the dead-letter `error` header
    */
-  constructor(readonly reason: string, readonly path: string | null, message: string) {
+  constructor(
+    readonly reason: string,
+    readonly path: string | null,
+    message: string,
+  ) {
     super(message);
     this.name = 'LineError';
   }

@@ -72,8 +72,12 @@ describe('TopicRecordReader, times', () => {
     const feb30 = eventTimeError('2024-02-30');
     expect(feb30.message).toBe('invalid field event_time: "2024-02-30" is not a valid time: 2024-02 has no day 30');
     expect(feb30.reasonKey).toBe('invalid field event_time');
-    expect(eventTimeError('2024-13-01T10:00:00Z').message).toBe('invalid field event_time: "2024-13-01T10:00:00Z" is not a valid time: month 13 does not exist');
-    expect(eventTimeError('2024-03-01 25:00').message).toBe('invalid field event_time: "2024-03-01 25:00" is not a valid time: hour 25 does not exist');
+    expect(eventTimeError('2024-13-01T10:00:00Z').message).toBe(
+      'invalid field event_time: "2024-13-01T10:00:00Z" is not a valid time: month 13 does not exist',
+    );
+    expect(eventTimeError('2024-03-01 25:00').message).toBe(
+      'invalid field event_time: "2024-03-01 25:00" is not a valid time: hour 25 does not exist',
+    );
     expect(eventTimeError('soon').message).toBe('invalid field event_time: "soon" is neither epoch milliseconds nor an ISO-8601 time');
     const row = Object.fromEntries(Object.entries(txn).map(([k, v]) => [k, v === null ? '' : String(v)]));
     expect(lineError(() => reader.fromCsvRow({ ...row, event_time: '2024-02-30T08:00:00Z' })).message).toBe(
@@ -86,19 +90,27 @@ describe('TopicRecordReader, times', () => {
       'invalid field event_time: 1719741600 is 1970-01-20T21:42:21.600Z, before 2000-01-01T00:00:00.000Z, the earliest accepted time; as epoch seconds it would be 2024-06-30T10:00:00.000Z: use --time-unit s',
     );
     const row = Object.fromEntries(Object.entries(txn).map(([k, v]) => [k, v === null ? '' : String(v)]));
-    expect(lineError(() => reader.fromCsvRow({ ...row, event_time: '1719741600' })).message).toMatch(/^invalid field event_time: "1719741600" is 1970-01-20T21:42:21\.600Z, before .*use --time-unit s$/);
+    expect(lineError(() => reader.fromCsvRow({ ...row, event_time: '1719741600' })).message).toMatch(
+      /^invalid field event_time: "1719741600" is 1970-01-20T21:42:21\.600Z, before .*use --time-unit s$/,
+    );
     // Before the floor, and no plausible time as seconds either: no suggestion.
-    expect(eventTimeError(5).message).toBe('invalid field event_time: 5 is 1970-01-01T00:00:00.005Z, before 2000-01-01T00:00:00.000Z, the earliest accepted time');
+    expect(eventTimeError(5).message).toBe(
+      'invalid field event_time: 5 is 1970-01-01T00:00:00.005Z, before 2000-01-01T00:00:00.000Z, the earliest accepted time',
+    );
   });
 
   it('reads epoch seconds when told to', () => {
     const seconds = new TopicRecordReader('transactions', { timeUnit: 's' });
     seconds.setWallClock(NOW);
     expect(seconds.fromJsonLine(JSON.stringify({ ...txn, event_time: 1_719_741_600 })).event_time).toBe(Date.UTC(2024, 5, 30, 10));
-    expect(seconds.fromJsonLine(JSON.stringify({ ...txn, event_time: '1719741600.25' })).event_time).toBe(Date.UTC(2024, 5, 30, 10, 0, 0, 250));
+    expect(seconds.fromJsonLine(JSON.stringify({ ...txn, event_time: '1719741600.25' })).event_time).toBe(
+      Date.UTC(2024, 5, 30, 10, 0, 0, 250),
+    );
     expect(seconds.fromJsonLine(JSON.stringify({ ...txn, event_time: '2024-06-30T10:00:00Z' })).event_time).toBe(Date.UTC(2024, 5, 30, 10));
     // Milliseconds given with --time-unit s land far in the future.
-    expect(lineError(() => seconds.fromJsonLine(JSON.stringify({ ...txn, event_time: 1_719_741_600_000 }))).message).toMatch(/^invalid field event_time: 1719741600000 is \+056466-06-10T16:00:00\.000Z, more than 1 day ahead of the wall clock \(2026-06-01T12:00:00\.000Z\)$/);
+    expect(lineError(() => seconds.fromJsonLine(JSON.stringify({ ...txn, event_time: 1_719_741_600_000 }))).message).toMatch(
+      /^invalid field event_time: 1719741600000 is \+056466-06-10T16:00:00\.000Z, more than 1 day ahead of the wall clock \(2026-06-01T12:00:00\.000Z\)$/,
+    );
   });
 
   it('refuses times before the floor, ISO or epoch, in any time field', () => {
@@ -108,8 +120,16 @@ describe('TopicRecordReader, times', () => {
     expect(eventTime('2000-01-01')).toBe(Date.UTC(2000, 0, 1));
     const repayments = new TopicRecordReader('repayments');
     const repayment = {
-      event_id: 'r', tenant_id: 't', event_time: '2024-03-01', loan_id: 'l', customer_id: 'c', installment_no: 1,
-      due_at: 1_709_251_200, paid_at: null, amount_due_cents: 100, amount_paid_cents: 0,
+      event_id: 'r',
+      tenant_id: 't',
+      event_time: '2024-03-01',
+      loan_id: 'l',
+      customer_id: 'c',
+      installment_no: 1,
+      due_at: 1_709_251_200,
+      paid_at: null,
+      amount_due_cents: 100,
+      amount_paid_cents: 0,
     };
     const dueAt = lineError(() => repayments.fromJsonLine(JSON.stringify(repayment)));
     expect(dueAt.reasonKey).toBe('invalid field due_at');
@@ -118,28 +138,46 @@ describe('TopicRecordReader, times', () => {
 
   it('refuses an event time more than the skew ahead of the wall clock; other time fields may be later', () => {
     expect(eventTime(NOW + DAY)).toBe(NOW + DAY);
-    expect(eventTimeError(NOW + DAY + 1).message).toBe('invalid field event_time: 1780401600001 is 2026-06-02T12:00:00.001Z, more than 1 day ahead of the wall clock (2026-06-01T12:00:00.000Z)');
-    expect(eventTimeError('3000-01-01').message).toBe('invalid field event_time: "3000-01-01" is 3000-01-01T00:00:00.000Z, more than 1 day ahead of the wall clock (2026-06-01T12:00:00.000Z)');
+    expect(eventTimeError(NOW + DAY + 1).message).toBe(
+      'invalid field event_time: 1780401600001 is 2026-06-02T12:00:00.001Z, more than 1 day ahead of the wall clock (2026-06-01T12:00:00.000Z)',
+    );
+    expect(eventTimeError('3000-01-01').message).toBe(
+      'invalid field event_time: "3000-01-01" is 3000-01-01T00:00:00.000Z, more than 1 day ahead of the wall clock (2026-06-01T12:00:00.000Z)',
+    );
     reader.setWallClock(NOW + 2 * DAY);
     expect(eventTime(NOW + DAY + 1)).toBe(NOW + DAY + 1);
     reader.setWallClock(NOW);
 
     const repayments = new TopicRecordReader('repayments');
     repayments.setWallClock(NOW);
-    const dueNextYear = repayments.fromJsonLine(JSON.stringify({
-      event_id: 'r', tenant_id: 't', event_time: NOW, loan_id: 'l', customer_id: 'c', installment_no: 12,
-      due_at: '2027-06-01', paid_at: null, amount_due_cents: 100, amount_paid_cents: 0,
-    }));
+    const dueNextYear = repayments.fromJsonLine(
+      JSON.stringify({
+        event_id: 'r',
+        tenant_id: 't',
+        event_time: NOW,
+        loan_id: 'l',
+        customer_id: 'c',
+        installment_no: 12,
+        due_at: '2027-06-01',
+        paid_at: null,
+        amount_due_cents: 100,
+        amount_paid_cents: 0,
+      }),
+    );
     expect(dueNextYear.due_at).toBe(Date.UTC(2027, 5, 1));
   });
 
   it('takes its bounds from the options', () => {
-    const strict = new TopicRecordReader('transactions', { eventTimeBounds: { minEventTime: Date.UTC(2024, 0, 1), maxEventTimeSkewMs: 3_600_000 } });
+    const strict = new TopicRecordReader('transactions', {
+      eventTimeBounds: { minEventTime: Date.UTC(2024, 0, 1), maxEventTimeSkewMs: 3_600_000 },
+    });
     strict.setWallClock(NOW);
     expect(lineError(() => strict.fromJsonLine(JSON.stringify({ ...txn, event_time: '2023-12-31' }))).message).toBe(
       'invalid field event_time: "2023-12-31" is 2023-12-31T00:00:00.000Z, before 2024-01-01T00:00:00.000Z, the earliest accepted time',
     );
-    expect(lineError(() => strict.fromJsonLine(JSON.stringify({ ...txn, event_time: NOW + 3_600_001 }))).message).toMatch(/more than 1 h ahead of the wall clock/);
+    expect(lineError(() => strict.fromJsonLine(JSON.stringify({ ...txn, event_time: NOW + 3_600_001 }))).message).toMatch(
+      /more than 1 h ahead of the wall clock/,
+    );
   });
 });
 
@@ -162,16 +200,28 @@ describe('TopicRecordReader, NDJSON', () => {
     expect(badEnum.reasonKey).toBe('invalid field direction');
     expect(badEnum.message).toBe('invalid field direction: "SIDEWAYS" is not one of DEBIT, CREDIT');
     expect(lineError(() => reader.fromJsonLine(JSON.stringify({ ...txn, event_time: 'soon' }))).reasonKey).toBe('invalid field event_time');
-    expect(lineError(() => reader.fromJsonLine(JSON.stringify({ ...txn, amount_cents: 12.5 }))).message).toBe('invalid field amount_cents: 12.5 is not a long');
+    expect(lineError(() => reader.fromJsonLine(JSON.stringify({ ...txn, amount_cents: 12.5 }))).message).toBe(
+      'invalid field amount_cents: 12.5 is not a long',
+    );
     expect(lineError(() => reader.fromJsonLine(JSON.stringify({ ...txn, amount_cents: -5 }))).reasonKey).toBe('invalid field amount_cents');
-    expect(lineError(() => reader.fromJsonLine(JSON.stringify({ ...txn, category: 7 }))).message).toBe('invalid field category: 7 is not null or string');
+    expect(lineError(() => reader.fromJsonLine(JSON.stringify({ ...txn, category: 7 }))).message).toBe(
+      'invalid field category: 7 is not null or string',
+    );
   });
 
   it('finds the failing field inside statement lines', () => {
     const statements = new TopicRecordReader('statements');
     const statement = {
-      event_id: 's', tenant_id: 't', event_time: '2024-02-01T09:00:00Z', statement_id: 'st', customer_id: 'c', account_id: 'a',
-      period_start: '2024-01-01', period_end: '2024-02-01', opening_balance_cents: 0, closing_balance_cents: -500,
+      event_id: 's',
+      tenant_id: 't',
+      event_time: '2024-02-01T09:00:00Z',
+      statement_id: 'st',
+      customer_id: 'c',
+      account_id: 'a',
+      period_start: '2024-01-01',
+      period_end: '2024-02-01',
+      opening_balance_cents: 0,
+      closing_balance_cents: -500,
       lines: [{ line_no: 1, posted_at: '2024-01-05T10:00:00Z', description: 'Tesco', amount_cents: 500, direction: 'DEBIT' }],
     };
     expect(statements.fromJsonLine(JSON.stringify(statement)).lines[0].posted_at).toBe(Date.UTC(2024, 0, 5, 10));
@@ -217,11 +267,21 @@ describe('CSV', () => {
 
     const statements = new TopicRecordReader('statements');
     const record = statements.fromCsvRow({
-      event_id: 's', tenant_id: 't', event_time: '2024-02-02T09:00:00Z', statement_id: 'st', customer_id: 'c', account_id: 'a',
-      period_start: '1704067200000', period_end: '2024-02-01', opening_balance_cents: '100', closing_balance_cents: '-400',
+      event_id: 's',
+      tenant_id: 't',
+      event_time: '2024-02-02T09:00:00Z',
+      statement_id: 'st',
+      customer_id: 'c',
+      account_id: 'a',
+      period_start: '1704067200000',
+      period_end: '2024-02-01',
+      opening_balance_cents: '100',
+      closing_balance_cents: '-400',
       lines: '[{"line_no":1,"posted_at":"2024-01-05","description":"Tesco","amount_cents":500,"direction":"DEBIT"}]',
     });
-    expect(record.lines).toEqual([{ line_no: 1, posted_at: Date.UTC(2024, 0, 5), description: 'Tesco', amount_cents: 500, direction: 'DEBIT' }]);
+    expect(record.lines).toEqual([
+      { line_no: 1, posted_at: Date.UTC(2024, 0, 5), description: 'Tesco', amount_cents: 500, direction: 'DEBIT' },
+    ]);
     expect(record.period_end).toBe(Date.UTC(2024, 1, 1));
   });
 });

@@ -14,12 +14,25 @@ import type { TimeRules, TimeUnit } from './time-field.ts';
 type ValueRule = (record: Record<string, unknown>) => LineError | null;
 
 const VALUE_RULES: Partial<Record<TopicName, ValueRule[]>> = {
-  transactions: [(r) => ((r.amount_cents as number) > 0 ? null : new LineError('invalid field', 'amount_cents', `invalid field amount_cents: ${r.amount_cents} is not > 0 (the sign is in direction)`))],
+  transactions: [
+    (r) =>
+      (r.amount_cents as number) > 0
+        ? null
+        : new LineError(
+            'invalid field',
+            'amount_cents',
+            `invalid field amount_cents: ${r.amount_cents} is not > 0 (the sign is in direction)`,
+          ),
+  ],
 };
 
 function expected(type: avro.Type): string {
   if (type.typeName === 'enum') return `one of ${(type as avro.types.EnumType).symbols.join(', ')}`;
-  if (type.typeName === 'union:unwrapped' || type.typeName === 'union:wrapped') return `null or ${(type as avro.types.UnwrappedUnionType).types.filter((t) => t.typeName !== 'null').map((t) => t.typeName).join(', ')}`;
+  if (type.typeName === 'union:unwrapped' || type.typeName === 'union:wrapped')
+    return `null or ${(type as avro.types.UnwrappedUnionType).types
+      .filter((t) => t.typeName !== 'null')
+      .map((t) => t.typeName)
+      .join(', ')}`;
   return `a ${type.typeName}`;
 }
 
@@ -36,7 +49,10 @@ export class TopicRecordReader<T extends TopicName> {
   private readonly rules: ValueRule[];
   private readonly times: TimeRules;
 
-  constructor(readonly topic: T, options: RecordReaderOptions = {}) {
+  constructor(
+    readonly topic: T,
+    options: RecordReaderOptions = {},
+  ) {
     const schema = avroSchemaOf(topic);
     this.type = parseAvroType(schema);
     this.times = { unit: options.timeUnit ?? 'ms', bounds: options.eventTimeBounds ?? DEFAULT_EVENT_TIME_BOUNDS, now: Date.now() };
@@ -58,7 +74,11 @@ export class TopicRecordReader<T extends TopicName> {
       throw new LineError('invalid JSON', null, `invalid JSON: ${(err as Error).message}`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-      throw new LineError('not a JSON object', null, `not a JSON object: the line holds ${Array.isArray(parsed) ? 'an array' : show(parsed)}`);
+      throw new LineError(
+        'not a JSON object',
+        null,
+        `not a JSON object: the line holds ${Array.isArray(parsed) ? 'an array' : show(parsed)}`,
+      );
     }
     return this.validated(this.coerce(parsed as Record<string, unknown>, false));
   }

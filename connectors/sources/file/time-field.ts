@@ -77,7 +77,8 @@ export function coerceTime(value: unknown, path: string, rules: TimeRules): unkn
       const iso = readIsoTime(text);
       if (typeof iso !== 'number') {
         const unit = rules.unit === 's' ? 'seconds' : 'milliseconds';
-        const why = iso.problem === 'not an ISO-8601 time' ? `is neither epoch ${unit} nor an ISO-8601 time` : `is not a valid time: ${iso.problem}`;
+        const why =
+          iso.problem === 'not an ISO-8601 time' ? `is neither epoch ${unit} nor an ISO-8601 time` : `is not a valid time: ${iso.problem}`;
         throw new LineError('invalid field', path, `invalid field ${path}: ${show(value)} ${why}`);
       }
       ms = iso;
@@ -92,7 +93,11 @@ export function coerceTime(value: unknown, path: string, rules: TimeRules): unkn
     if (epochNumber && rules.unit === 'ms' && ms * 1000 >= minEventTime && ms * 1000 <= rules.now + maxEventTimeSkewMs) {
       hint = `; as epoch seconds it would be ${describeTime(ms * 1000)}: use --time-unit s`;
     }
-    throw new LineError('invalid field', path, `invalid field ${path}: ${show(value)} is ${describeTime(ms)}, before ${describeTime(minEventTime)}, the earliest accepted time${hint}`);
+    throw new LineError(
+      'invalid field',
+      path,
+      `invalid field ${path}: ${show(value)} is ${describeTime(ms)}, before ${describeTime(minEventTime)}, the earliest accepted time${hint}`,
+    );
   }
   if (path === EVENT_TIME_FIELD && ms > rules.now + maxEventTimeSkewMs) {
     throw new LineError(

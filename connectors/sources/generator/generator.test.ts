@@ -200,7 +200,9 @@ describe('the generated book looks like a lender’s', () => {
     const rate = labels.filter((l) => l.defaulted === 1).length / labels.length;
     expect(rate).toBeGreaterThan(0.08);
     expect(rate).toBeLessThan(0.35);
-    expect(labelsCsv(labels.slice(0, 2))).toBe(`customer_id,defaulted\n${labels[0].customer_id},${labels[0].defaulted}\n${labels[1].customer_id},${labels[1].defaulted}\n`);
+    expect(labelsCsv(labels.slice(0, 2))).toBe(
+      `customer_id,defaulted\n${labels[0].customer_id},${labels[0].defaulted}\n${labels[1].customer_id},${labels[1].defaulted}\n`,
+    );
   });
 });
 
@@ -213,7 +215,16 @@ describe('runGenerator onto the embedded log', () => {
     const progress: number[] = [];
     const labelsPath = path.join(dir, 'out', 'labels.csv');
     try {
-      const counts = await runGenerator({ producer, serde, admin: backend.admin(), events: 3000, seed: 11, labelsPath, batchSize: 500, onProgress: (done) => progress.push(done) });
+      const counts = await runGenerator({
+        producer,
+        serde,
+        admin: backend.admin(),
+        events: 3000,
+        seed: 11,
+        labelsPath,
+        batchSize: 500,
+        onProgress: (done) => progress.push(done),
+      });
       const expected = [...generateEvents({ events: 3000, seed: 11 })];
       expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(3000);
       expect(progress.at(-1)).toBe(3000);

@@ -2,7 +2,14 @@
 // lending book, their ground truth, and a runner that produces them as Avro onto the log.
 import { LendingBook, type CustomerLabel, type GeneratedEvent, type GeneratorOptions, type InjectedDiscrepancy } from './lending-book.ts';
 
-export type { CustomerLabel, GeneratedEvent, GeneratorOptions, InjectedDiscrepancy, InputTopicName, DiscrepancyKind } from './lending-book.ts';
+export type {
+  CustomerLabel,
+  GeneratedEvent,
+  GeneratorOptions,
+  InjectedDiscrepancy,
+  InputTopicName,
+  DiscrepancyKind,
+} from './lending-book.ts';
 
 /** Exactly `events` records for the six input topics, in delivery order. Same options → same records. */
 export function generateEvents(opts: GeneratorOptions): Iterable<GeneratedEvent> {

@@ -126,7 +126,8 @@ export class LendingBook {
   private counters = { application: 0, loan: 0, transaction: 0, statement: 0, debtor: 0 };
 
   constructor(private readonly options: GeneratorOptions) {
-    if (!Number.isInteger(options.events) || options.events < 0) throw new RangeError(`events must be a non-negative integer, got ${options.events}`);
+    if (!Number.isInteger(options.events) || options.events < 0)
+      throw new RangeError(`events must be a non-negative integer, got ${options.events}`);
     this.rng = new Random(options.seed);
     this.total = options.events;
     const customerCount = Math.max(1, Math.ceil(options.events / EVENTS_PER_CUSTOMER));
@@ -215,7 +216,8 @@ export class LendingBook {
   private payIncome(c: Customer, at: number): void {
     const income = c.profile.annualIncomeCents;
     if (income > 0) this.transact(c, c.main, c.incomeSource, at, Math.round((income / 12) * 0.74), 'CREDIT', 'Salary');
-    else if (this.rng.chance(0.6)) this.transact(c, c.main, c.incomeSource, at + this.rng.int(0, DAY_MS - 1), this.rng.int(20_000, 60_000), 'CREDIT', 'Family support');
+    else if (this.rng.chance(0.6))
+      this.transact(c, c.main, c.incomeSource, at + this.rng.int(0, DAY_MS - 1), this.rng.int(20_000, 60_000), 'CREDIT', 'Family support');
   }
 
   private purchase(c: Customer, at: number): void {
@@ -231,7 +233,15 @@ export class LendingBook {
     this.transact(c, account, merchant, at, amount, 'DEBIT', rng.pick(merchant.descriptions));
   }
 
-  private transact(c: Customer, account: Account, merchant: Payee, at: number, amountCents: number, direction: 'DEBIT' | 'CREDIT', description: string): void {
+  private transact(
+    c: Customer,
+    account: Account,
+    merchant: Payee,
+    at: number,
+    amountCents: number,
+    direction: 'DEBIT' | 'CREDIT',
+    description: string,
+  ): void {
     const rng = this.rng;
     const p = c.profile;
     let category: string | null = null;
@@ -280,7 +290,13 @@ export class LendingBook {
     let balance = account.openingCents;
     const lines: StatementLine[] = txns.map((t, i) => {
       balance += t.direction === 'CREDIT' ? t.amount_cents : -t.amount_cents;
-      return { line_no: i + 1, posted_at: t.event_time, description: `${t.merchant} ${t.description}`, amount_cents: t.amount_cents, direction: t.direction };
+      return {
+        line_no: i + 1,
+        posted_at: t.event_time,
+        description: `${t.merchant} ${t.description}`,
+        amount_cents: t.amount_cents,
+        direction: t.direction,
+      };
     });
     const issuedAt = periodEnd + rng.int(1, 4) * DAY_MS + (rng.chance(0.15) ? 0 : rng.int(0, DAY_MS - 1));
     const p = c.profile;
@@ -300,7 +316,8 @@ export class LendingBook {
     account.openingCents = balance;
     if (account.statementOnly) {
       // Known only from the statement: these arrive up to ~35 days after they happened.
-      for (const t of txns) this.deliver({ arrival: issuedAt, customer: c, event: { topic: 'transactions', key: p.customerId, record: t } });
+      for (const t of txns)
+        this.deliver({ arrival: issuedAt, customer: c, event: { topic: 'transactions', key: p.customerId, record: t } });
     }
     this.deliver({ arrival: issuedAt, customer: c, event: { topic: 'statements', key: p.customerId, record: statement } });
   }
@@ -440,14 +457,22 @@ export class LendingBook {
     const now = dayStartMs(this.today) + rng.int(8 * HOUR_MS, 18 * HOUR_MS);
     if (!opening) advanceCase(rng, debtorCase, now);
     const record = debtorRecord(debtorCase, now);
-    const silentNote = opening && debtorCase.partnerSilent ? { kind: 'missing_at_partner' as const, debtor_id: debtorCase.debtorId, partner_id: debtorCase.partnerId } : undefined;
+    const silentNote =
+      opening && debtorCase.partnerSilent
+        ? { kind: 'missing_at_partner' as const, debtor_id: debtorCase.debtorId, partner_id: debtorCase.partnerId }
+        : undefined;
     this.deliver({ arrival: now, customer: c, event: { topic: 'debtors', key: debtorCase.debtorId, record }, discrepancy: silentNote });
 
     if (!debtorCase.partnerSilent && rng.chance(0.85)) {
       const reportedAt = now + rng.int(30 * 60_000, 48 * HOUR_MS);
       const { record: report, discrepancy } = partnerReport(rng, debtorCase, reportedAt);
       const note = discrepancy ? { kind: discrepancy, debtor_id: debtorCase.debtorId, partner_id: debtorCase.partnerId } : undefined;
-      this.deliver({ arrival: reportedAt, customer: null, event: { topic: 'partner-records', key: debtorCase.debtorId, record: report }, discrepancy: note });
+      this.deliver({
+        arrival: reportedAt,
+        customer: null,
+        event: { topic: 'partner-records', key: debtorCase.debtorId, record: report },
+        discrepancy: note,
+      });
     }
     if (rng.chance(0.02)) {
       const strayId = `dbt-${++this.counters.debtor}`;

@@ -21,7 +21,16 @@ export function installmentCents(amountCents: number, installments: number, peri
   return Math.ceil((amountCents * periodicRate) / (1 - Math.pow(1 + periodicRate, -installments)));
 }
 
-const TERM_LOAN_PURPOSES = ['debt_consolidation', 'car', 'home_improvement', 'education', 'medical', 'vacation', 'business', 'wedding'] as const;
+const TERM_LOAN_PURPOSES = [
+  'debt_consolidation',
+  'car',
+  'home_improvement',
+  'education',
+  'medical',
+  'vacation',
+  'business',
+  'wedding',
+] as const;
 
 /** A personal / car / home-improvement loan, priced by the borrower's (hidden) risk. */
 export function termLoan(rng: Random, c: CustomerProfile): LoanTerms {
@@ -39,7 +48,15 @@ export function termLoan(rng: Random, c: CustomerProfile): LoanTerms {
 /** Buy-now-pay-later: four interest-free installments two weeks apart, the first at purchase. */
 export function bnplPurchase(rng: Random): LoanTerms {
   const amountCents = Math.round(rng.logNormal(18_000, 0.6) / 100) * 100 + 1_000;
-  return { purpose: 'bnpl_purchase', amountCents, termMonths: 2, annualRateBps: 0, collateralValueCents: null, intervalDays: 14, installments: 4 };
+  return {
+    purpose: 'bnpl_purchase',
+    amountCents,
+    termMonths: 2,
+    annualRateBps: 0,
+    collateralValueCents: null,
+    intervalDays: 14,
+    installments: 4,
+  };
 }
 
 export function periodicRateOf(terms: LoanTerms): number {
@@ -62,7 +79,12 @@ export interface PaymentOutcome {
 export function payInstallment(
   rng: Random,
   c: CustomerProfile,
-  installment: { dueAt: number; installmentNo: number; amountDueCents: number; /** no payment before this (the loan's start) */ notBefore: number },
+  installment: {
+    dueAt: number;
+    installmentNo: number;
+    amountDueCents: number;
+    /** no payment before this (the loan's start) */ notBefore: number;
+  },
   defaultAtMs: number,
 ): PaymentOutcome {
   const { dueAt, installmentNo, amountDueCents, notBefore } = installment;

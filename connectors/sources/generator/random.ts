@@ -80,7 +80,10 @@ export class WeightedPicker<T> {
   private readonly cumulative: number[];
   private readonly total: number;
 
-  constructor(private readonly items: readonly T[], weightOf: (item: T) => number) {
+  constructor(
+    private readonly items: readonly T[],
+    weightOf: (item: T) => number,
+  ) {
     let sum = 0;
     this.cumulative = items.map((item) => (sum += weightOf(item)));
     this.total = sum;

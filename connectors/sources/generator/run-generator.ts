@@ -8,7 +8,14 @@ import { DEFAULT_PARTITIONS } from '../../../schemas/topics.ts';
 import { discrepanciesCsv, labelsCsv } from './generator.ts';
 import { LendingBook, type InputTopicName } from './lending-book.ts';
 
-export const GENERATED_TOPICS: readonly InputTopicName[] = ['loan-applications', 'transactions', 'repayments', 'statements', 'debtors', 'partner-records'];
+export const GENERATED_TOPICS: readonly InputTopicName[] = [
+  'loan-applications',
+  'transactions',
+  'repayments',
+  'statements',
+  'debtors',
+  'partner-records',
+];
 
 export interface RunGeneratorOptions {
   producer: LogProducer;
@@ -42,7 +49,8 @@ export async function runGenerator(opts: RunGeneratorOptions): Promise<Record<In
   const { producer, serde, events, seed, rate } = opts;
   if (!Number.isInteger(events) || events < 0) throw new GeneratorOptionsError(`--events must be a non-negative integer, got ${events}`);
   if (!Number.isInteger(seed)) throw new GeneratorOptionsError(`--seed must be an integer, got ${seed}`);
-  if (rate !== undefined && !(rate > 0)) throw new GeneratorOptionsError(`--rate must be a positive number of events per second, got ${rate}`);
+  if (rate !== undefined && !(rate > 0))
+    throw new GeneratorOptionsError(`--rate must be a positive number of events per second, got ${rate}`);
 
   if (opts.admin) await opts.admin.createTopics(GENERATED_TOPICS.map((name) => ({ name, partitions: DEFAULT_PARTITIONS })));
   await serde.prepare(GENERATED_TOPICS);

@@ -33,8 +33,15 @@ async function main(dataDir: string): Promise<void> {
   for (;;) {
     const shape = batchShape(n);
     const records: ProduceRecord[] = [];
-    for (let i = 0; i < shape.a; i++) records.push({ topic: TOPIC_A, key: Buffer.from(`k${(n + i) % 11}`), value: recordValue(n, TOPIC_A, i, shape.valueBytes), headers: { batch: String(n) } });
-    for (let i = 0; i < shape.b; i++) records.push({ topic: TOPIC_B, key: Buffer.from(`k${i}`), value: recordValue(n, TOPIC_B, i, shape.valueBytes), timestamp: n });
+    for (let i = 0; i < shape.a; i++)
+      records.push({
+        topic: TOPIC_A,
+        key: Buffer.from(`k${(n + i) % 11}`),
+        value: recordValue(n, TOPIC_A, i, shape.valueBytes),
+        headers: { batch: String(n) },
+      });
+    for (let i = 0; i < shape.b; i++)
+      records.push({ topic: TOPIC_B, key: Buffer.from(`k${i}`), value: recordValue(n, TOPIC_B, i, shape.valueBytes), timestamp: n });
     await producer.commit({ groupId: CRASH_GROUP, records, offsets: [{ topic: SEQ_TOPIC, partition: 0, offset: n + 1 }] });
     n++;
   }

@@ -50,7 +50,10 @@ describe('embedded backend specifics', () => {
     const writer = createEmbeddedBackend(dir);
     const consumer = await reader.groupConsumer('g');
     const assigned: string[] = [];
-    await consumer.subscribe(['late'], { ...noopListener, onAssigned: async (tps) => void assigned.push(...tps.map((t) => `${t.topic}-${t.partition}`)) });
+    await consumer.subscribe(['late'], {
+      ...noopListener,
+      onAssigned: async (tps) => void assigned.push(...tps.map((t) => `${t.topic}-${t.partition}`)),
+    });
     expect(await consumer.poll(10, 50)).toEqual([]);
     expect(await consumer.caughtUp()).toBe(true);
     await writer.admin().createTopics([{ name: 'late', partitions: 1 }]);
@@ -72,7 +75,15 @@ describe('embedded backend specifics', () => {
     const producer = await backend.producer();
     const value = Buffer.alloc(300, 7);
     for (let batch = 0; batch < 5; batch++) {
-      await producer.send(Array.from({ length: 4000 }, (_, i) => ({ topic, partition: 0, key: Buffer.from(String(batch * 4000 + i)), value, timestamp: batch * 4000 + i })));
+      await producer.send(
+        Array.from({ length: 4000 }, (_, i) => ({
+          topic,
+          partition: 0,
+          key: Buffer.from(String(batch * 4000 + i)),
+          value,
+          timestamp: batch * 4000 + i,
+        })),
+      );
     }
     const big = Buffer.alloc(3 * 1024 * 1024, 1); // larger than one read chunk
     await producer.send([{ topic, partition: 0, key: Buffer.from('big'), value: big }]);
@@ -102,16 +113,35 @@ describe('embedded group commit', () => {
       const producers = await Promise.all(['t0', 't1', 't2'].map((id) => backend.transactionalProducer(id)));
       const value = (s: string) => Buffer.from(s);
       const outcomes = await Promise.allSettled([
-        producers[0].commit({ groupId: 'g', records: [{ topic: 'out', partition: 0, key: null, value: value('a1') }, { topic: 'out', partition: 1, key: null, value: value('a2') }], offsets: [] }),
+        producers[0].commit({
+          groupId: 'g',
+          records: [
+            { topic: 'out', partition: 0, key: null, value: value('a1') },
+            { topic: 'out', partition: 1, key: null, value: value('a2') },
+          ],
+          offsets: [],
+        }),
         // Fails after appending to partition 0 (unknown topic): none of it may show.
-        producers[1].commit({ groupId: 'g', records: [{ topic: 'out', partition: 0, key: null, value: value('b1') }, { topic: 'no-such-topic', key: null, value: value('b2') }], offsets: [] }),
-        producers[2].commit({ groupId: 'g', records: [{ topic: 'out', partition: 0, key: null, value: value('c1') }], offsets: [{ topic: 'out', partition: 1, offset: 5 }] }),
+        producers[1].commit({
+          groupId: 'g',
+          records: [
+            { topic: 'out', partition: 0, key: null, value: value('b1') },
+            { topic: 'no-such-topic', key: null, value: value('b2') },
+          ],
+          offsets: [],
+        }),
+        producers[2].commit({
+          groupId: 'g',
+          records: [{ topic: 'out', partition: 0, key: null, value: value('c1') }],
+          offsets: [{ topic: 'out', partition: 1, offset: 5 }],
+        }),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
       const reader = await backend.partitionReader();
       const read = async (partition: number) => {
         const got: string[] = [];
-        for await (const batch of reader.read({ topic: 'out', partition }, 0, 100)) for (const r of batch) got.push(`${r.offset}:${r.value!.toString()}`);
+        for await (const batch of reader.read({ topic: 'out', partition }, 0, 100))
+          for (const r of batch) got.push(`${r.offset}:${r.value!.toString()}`);
         return got;
       };
       expect(await read(0)).toEqual(['0:a1', '1:c1']);

@@ -135,7 +135,11 @@ function encodeByPartition(log: EmbeddedLog, records: ProduceRecord[], where: st
     requirePartition(t.state, r.topic, partition);
     t.perPartition[partition].push(r);
   }
-  return [...byTopic].map(([topic, t]) => ({ topic, topicId: t.state.id, partitions: t.perPartition.map((rs) => (rs.length > 0 ? encodeRecords(rs, now) : undefined)) }));
+  return [...byTopic].map(([topic, t]) => ({
+    topic,
+    topicId: t.state.id,
+    partitions: t.perPartition.map((rs) => (rs.length > 0 ? encodeRecords(rs, now) : undefined)),
+  }));
 }
 
 function knownTopic(log: EmbeddedLog, topic: string, where: string): TopicState {
@@ -148,7 +152,8 @@ function knownTopic(log: EmbeddedLog, topic: string, where: string): TopicState 
 /** Under the commit lock: appends what encodeByPartition prepared, if its topics are still the same. */
 function appendEncoded(manifest: Manifest, writer: LogWriter, topics: EncodedTopic[], where: string): void {
   for (const t of topics) {
-    if (requireTopic(manifest, t.topic, where).id !== t.topicId) throw new BackendError(`topic "${t.topic}" was deleted and created again during ${where}: nothing of it was written`);
+    if (requireTopic(manifest, t.topic, where).id !== t.topicId)
+      throw new BackendError(`topic "${t.topic}" was deleted and created again during ${where}: nothing of it was written`);
   }
   for (const t of topics) {
     for (let p = 0; p < t.partitions.length; p++) {
@@ -163,7 +168,8 @@ function setGroupOffsets(manifest: Manifest, groupId: string, offsets: TopicPart
   for (const o of offsets) {
     const state = requireTopic(manifest, o.topic, where);
     requirePartition(state, o.topic, o.partition);
-    if (!Number.isInteger(o.offset) || o.offset < 0) throw new RangeError(`invalid offset ${o.offset} for ${o.topic}-${o.partition} in ${where}`);
+    if (!Number.isInteger(o.offset) || o.offset < 0)
+      throw new RangeError(`invalid offset ${o.offset} for ${o.topic}-${o.partition} in ${where}`);
     const perPartition = (group[o.topic] ??= state.partitions.map(() => null));
     perPartition[o.partition] = o.offset;
   }
@@ -175,7 +181,8 @@ class EmbeddedAdmin implements LogAdmin {
   async createTopics(topics: TopicConfig[]): Promise<void> {
     for (const t of topics) {
       if (!TOPIC_NAME.test(t.name)) throw new RangeError(`invalid topic name "${t.name}" (letters, digits, . _ - only)`);
-      if (!Number.isInteger(t.partitions) || t.partitions < 1) throw new RangeError(`topic "${t.name}" needs a positive partition count, got ${t.partitions}`);
+      if (!Number.isInteger(t.partitions) || t.partitions < 1)
+        throw new RangeError(`topic "${t.name}" needs a positive partition count, got ${t.partitions}`);
     }
     if (topics.every((t) => this.log.manifest.topics[t.name]?.partitions.length === t.partitions)) return;
     await this.log.transact('createTopics', (manifest) => {
@@ -254,7 +261,9 @@ class EmbeddedAdmin implements LogAdmin {
   async setCommittedOffsets(groupId: string, offsets: TopicPartitionOffset[]): Promise<void> {
     const member = this.log.leasedGroups.has(groupId) ? undefined : this.log.groupMemberLock(groupId).liveOwner();
     if (member !== undefined) {
-      throw new GroupActiveError(`cannot reset offsets of consumer group "${groupId}": it has an active member (pid ${member.pid}); stop it first`);
+      throw new GroupActiveError(
+        `cannot reset offsets of consumer group "${groupId}": it has an active member (pid ${member.pid}); stop it first`,
+      );
     }
     await this.log.transact('setCommittedOffsets', (manifest) => setGroupOffsets(manifest, groupId, offsets, 'setCommittedOffsets'));
   }

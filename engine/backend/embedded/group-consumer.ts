@@ -61,7 +61,9 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
     if (this.thread !== undefined) {
       // The member lock belongs to the process, taken by holdGroup before its threads started.
       if (this.member.liveOwner()?.pid !== process.pid) {
-        throw new GroupMemberConflictError(`stream thread ${this.thread.index + 1} of ${this.thread.count} of consumer group "${this.groupId}" needs the group held by its process (Backend.holdGroup) on ${this.log.dir}`);
+        throw new GroupMemberConflictError(
+          `stream thread ${this.thread.index + 1} of ${this.thread.count} of consumer group "${this.groupId}" needs the group held by its process (Backend.holdGroup) on ${this.log.dir}`,
+        );
       }
     } else if (!this.member.isHeld && !this.member.tryAcquire()) {
       throw groupTaken(this.log, this.groupId, this.member);
@@ -180,7 +182,8 @@ export class EmbeddedGroupConsumer implements GroupConsumer {
       const state = manifest.topics[topic];
       if (state === undefined) continue;
       for (let p = 0; p < state.partitions.length; p++) {
-        if (this.thread === undefined || p % this.thread.count === this.thread.index) wanted.push({ tp: { topic, partition: p }, topicId: state.id });
+        if (this.thread === undefined || p % this.thread.count === this.thread.index)
+          wanted.push({ tp: { topic, partition: p }, topicId: state.id });
       }
     }
     const wantedKeys = new Set(wanted.map((w) => `${w.tp.topic}\u0000${w.tp.partition}\u0000${w.topicId}`));

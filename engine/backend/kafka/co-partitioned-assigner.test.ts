@@ -5,7 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { coPartitionedAssigner, instanceShortOfThreads } from './co-partitioned-assigner.ts';
 
 const partitionsOf: Record<string, number> = { payments: 4, refunds: 4 };
-const cluster = { findTopicPartitionMetadata: (topic: string) => Array.from({ length: partitionsOf[topic] }, (_, partitionId) => ({ partitionId })) } as unknown as Cluster;
+const cluster = {
+  findTopicPartitionMetadata: (topic: string) => Array.from({ length: partitionsOf[topic] }, (_, partitionId) => ({ partitionId })),
+} as unknown as Cluster;
 
 function member(memberId: string, thread?: { index: number; count: number; instance: string }): GroupMember {
   const assigner = coPartitionedAssigner(thread)({ cluster, groupId: 'g', logger: undefined as never });
@@ -18,7 +20,10 @@ describe('co-partitioned assigner', () => {
     const a1 = member('m-a1', { index: 1, count: 2, instance: 'A' });
     const b0 = member('m-b0', { index: 0, count: 1, instance: 'B' });
     const plain = member('m-plain');
-    const foreign = { memberId: 'm-foreign', memberMetadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: ['payments'], userData: Buffer.from('not json') }) };
+    const foreign = {
+      memberId: 'm-foreign',
+      memberMetadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics: ['payments'], userData: Buffer.from('not json') }),
+    };
     expect(instanceShortOfThreads([a0, b0])).toBe(true);
     expect(instanceShortOfThreads([a0, a1, b0])).toBe(false);
     // Members without thread data (a single StreamsApp, another client) never hold the group up.
@@ -30,7 +35,9 @@ describe('co-partitioned assigner', () => {
     const members = [member('m-2', { index: 1, count: 2, instance: 'A' }), member('m-1', { index: 0, count: 2, instance: 'A' })];
     const assigner = coPartitionedAssigner()({ cluster, groupId: 'g', logger: undefined as never });
     const assigned = await assigner.assign({ members, topics: ['payments', 'refunds'] });
-    const byMember = Object.fromEntries(assigned.map((a) => [a.memberId, AssignerProtocol.MemberAssignment.decode(a.memberAssignment)?.assignment]));
+    const byMember = Object.fromEntries(
+      assigned.map((a) => [a.memberId, AssignerProtocol.MemberAssignment.decode(a.memberAssignment)?.assignment]),
+    );
     expect(byMember).toEqual({
       'm-1': { payments: [0, 2], refunds: [0, 2] },
       'm-2': { payments: [1, 3], refunds: [1, 3] },

@@ -24,7 +24,10 @@ interface MemberThreads {
 }
 
 export function coPartitionedAssigner(thread?: StreamThreadSlot): PartitionAssigner {
-  const userData = thread === undefined ? Buffer.alloc(0) : Buffer.from(JSON.stringify({ instance: thread.instance, threads: thread.count } satisfies MemberThreads));
+  const userData =
+    thread === undefined
+      ? Buffer.alloc(0)
+      : Buffer.from(JSON.stringify({ instance: thread.instance, threads: thread.count } satisfies MemberThreads));
   return ({ cluster }) => ({
     name: NAME,
     version: VERSION,
@@ -40,7 +43,11 @@ export function coPartitionedAssigner(thread?: StreamThreadSlot): PartitionAssig
       }
       return memberIds.map((memberId) => ({
         memberId,
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: VERSION, assignment: assignment.get(memberId)!, userData: Buffer.alloc(0) }),
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: VERSION,
+          assignment: assignment.get(memberId)!,
+          userData: Buffer.alloc(0),
+        }),
       }));
     },
     protocol({ topics }) {
@@ -67,7 +74,9 @@ function memberThreads(m: GroupMember): MemberThreads | undefined {
     const { userData } = AssignerProtocol.MemberMetadata.decode(m.memberMetadata) ?? {};
     if (userData === undefined || userData.length === 0) return undefined;
     const parsed = JSON.parse(userData.toString('utf8')) as Partial<MemberThreads>;
-    return typeof parsed.instance === 'string' && typeof parsed.threads === 'number' ? { instance: parsed.instance, threads: parsed.threads } : undefined;
+    return typeof parsed.instance === 'string' && typeof parsed.threads === 'number'
+      ? { instance: parsed.instance, threads: parsed.threads }
+      : undefined;
   } catch {
     return undefined; // another client's or an older version's subscription
   }

@@ -32,10 +32,14 @@ export class KafkaAdmin implements LogAdmin {
 
   async createTopics(topics: TopicConfig[]): Promise<void> {
     await this.run('createTopics', async (admin) => {
-      const existing = await partitionCountsWith(admin, topics.map((t) => t.name));
+      const existing = await partitionCountsWith(
+        admin,
+        topics.map((t) => t.name),
+      );
       for (const t of topics) {
         const count = existing.get(t.name);
-        if (count !== undefined && count !== t.partitions) throw new TopicConflictError(`topic "${t.name}" exists with ${count} partitions, not ${t.partitions}`);
+        if (count !== undefined && count !== t.partitions)
+          throw new TopicConflictError(`topic "${t.name}" exists with ${count} partitions, not ${t.partitions}`);
       }
       const missing = topics.filter((t) => !existing.has(t.name));
       if (missing.length === 0) return;
@@ -51,7 +55,10 @@ export class KafkaAdmin implements LogAdmin {
           configEntries: t.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: '-1' }],
         })),
       });
-      await leadersOf(admin, missing.map((t) => t.name));
+      await leadersOf(
+        admin,
+        missing.map((t) => t.name),
+      );
     });
   }
 
@@ -147,7 +154,9 @@ export class KafkaAdmin implements LogAdmin {
       const members = groups.find((g) => g.groupId === groupId)?.members ?? [];
       if (members.length === 0) continue;
       const who = [...new Set(members.map((m) => `${m.clientId}@${m.clientHost}`))].join(', ');
-      throw new GroupActiveError(`consumer group "${groupId}" has ${members.length} active member${members.length === 1 ? '' : 's'} (${who}) on Kafka ${this.brokers.join(',')}`);
+      throw new GroupActiveError(
+        `consumer group "${groupId}" has ${members.length} active member${members.length === 1 ? '' : 's'} (${who}) on Kafka ${this.brokers.join(',')}`,
+      );
     }
   }
 
@@ -197,7 +206,8 @@ async function leadersOf(admin: Admin, topics: string[]): Promise<void> {
       }
     } catch (err) {
       // A broker's metadata, or its own partitions, may lag the controller by a moment.
-      if (!['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION'].some((type) => hasErrorType(err, type))) throw err;
+      if (!['UNKNOWN_TOPIC_OR_PARTITION', 'LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION'].some((type) => hasErrorType(err, type)))
+        throw err;
     }
     if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leader after ${LEADER_WAIT_MS / 1000} s`);
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -8,7 +8,9 @@ import type { KafkaGroupConsumer } from './kafka-group-consumer.ts';
 function brokers(): string[] {
   const list = brokersFromEnv();
   if (list.length === 0) {
-    throw new Error('KAFKA_BROKERS is not set: the Kafka backend tests need a real broker (npm test starts one; or export KAFKA_BROKERS=host:port)');
+    throw new Error(
+      'KAFKA_BROKERS is not set: the Kafka backend tests need a real broker (npm test starts one; or export KAFKA_BROKERS=host:port)',
+    );
   }
   return list;
 }
@@ -27,10 +29,13 @@ backendContract('kafka', async () => {
 describe('kafka backend specifics', () => {
   it('names the broker list when Kafka cannot be reached', { timeout: 60_000 }, async () => {
     const backend = createKafkaBackend({ brokers: ['127.0.0.1:1'] });
-    const failure = await backend.admin().listTopics().then(
-      () => undefined,
-      (err: unknown) => err,
-    );
+    const failure = await backend
+      .admin()
+      .listTopics()
+      .then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     expect(failure).toBeInstanceOf(BrokerConnectionError);
     expect((failure as Error).message).toMatch(/^cannot reach Kafka at 127\.0\.0\.1:1: /);
     expect((failure as Error).message).not.toContain('\n');
@@ -48,8 +53,20 @@ describe('kafka group rebalances', () => {
     await producer.send(Array.from({ length: 40 }, (_, i) => ({ topic, partition: i % 4, key: null, value: Buffer.from(String(i)) })));
     const events: string[] = [];
     const listener = (name: string) => ({
-      onAssigned: async (tps: TopicPartition[]) => void events.push(`${name}+${tps.map((t) => t.partition).sort().join('')}`),
-      onRevoked: async (tps: TopicPartition[]) => void events.push(`${name}-${tps.map((t) => t.partition).sort().join('')}`),
+      onAssigned: async (tps: TopicPartition[]) =>
+        void events.push(
+          `${name}+${tps
+            .map((t) => t.partition)
+            .sort()
+            .join('')}`,
+        ),
+      onRevoked: async (tps: TopicPartition[]) =>
+        void events.push(
+          `${name}-${tps
+            .map((t) => t.partition)
+            .sort()
+            .join('')}`,
+        ),
     });
     const first = await backend.groupConsumer(groupId);
     await first.subscribe([topic], listener('a'));
@@ -72,26 +89,30 @@ describe('kafka group rebalances', () => {
     await backend.close();
   });
 
-  it('fetches nothing for new partitions while their tasks restore, then everything from the start offset', { timeout: 120_000 }, async () => {
-    const backend = createKafkaBackend({ brokers: brokers(), clientId: 'riskstream-restore-fetch-test' });
-    const topic = unique('t-restoring');
-    await backend.admin().createTopics([{ name: topic, partitions: 2 }]);
-    const producer = await backend.producer();
-    await producer.send(Array.from({ length: 400 }, (_, i) => ({ topic, partition: i % 2, key: null, value: Buffer.from(String(i)) })));
-    const consumer = (await backend.groupConsumer(unique('g'))) as KafkaGroupConsumer;
-    // A slow restore: kafkajs used to fetch (and the consumer to drop) the partitions meanwhile.
-    await consumer.subscribe([topic], { onAssigned: () => new Promise((r) => setTimeout(r, 1500)), onRevoked: async () => {} });
-    const records = await pollAll(consumer, 400);
-    expect(consumer.fetchedBeforeReady).toBe(0);
-    for (const p of [0, 1]) {
-      const mine = records.filter((r) => r.partition === p);
-      expect(mine.map((r) => r.offset)).toEqual(Array.from({ length: 200 }, (_, i) => i));
-      expect(mine.map((r) => Number(r.value!.toString()))).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i + p));
-    }
-    await consumer.close();
-    await producer.close();
-    await backend.close();
-  });
+  it(
+    'fetches nothing for new partitions while their tasks restore, then everything from the start offset',
+    { timeout: 120_000 },
+    async () => {
+      const backend = createKafkaBackend({ brokers: brokers(), clientId: 'riskstream-restore-fetch-test' });
+      const topic = unique('t-restoring');
+      await backend.admin().createTopics([{ name: topic, partitions: 2 }]);
+      const producer = await backend.producer();
+      await producer.send(Array.from({ length: 400 }, (_, i) => ({ topic, partition: i % 2, key: null, value: Buffer.from(String(i)) })));
+      const consumer = (await backend.groupConsumer(unique('g'))) as KafkaGroupConsumer;
+      // A slow restore: kafkajs used to fetch (and the consumer to drop) the partitions meanwhile.
+      await consumer.subscribe([topic], { onAssigned: () => new Promise((r) => setTimeout(r, 1500)), onRevoked: async () => {} });
+      const records = await pollAll(consumer, 400);
+      expect(consumer.fetchedBeforeReady).toBe(0);
+      for (const p of [0, 1]) {
+        const mine = records.filter((r) => r.partition === p);
+        expect(mine.map((r) => r.offset)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+        expect(mine.map((r) => Number(r.value!.toString()))).toEqual(Array.from({ length: 200 }, (_, i) => 2 * i + p));
+      }
+      await consumer.close();
+      await producer.close();
+      await backend.close();
+    },
+  );
 
   it('keeps partition p of co-partitioned topics on one member, whatever the member count', { timeout: 120_000 }, async () => {
     const backend = createKafkaBackend({ brokers: brokers(), clientId: 'riskstream-copartition-test' });
@@ -108,7 +129,13 @@ describe('kafka group rebalances', () => {
     // Let every member see the final generation's assignment.
     for (let round = 0; round < 3; round++) for (const m of members) await m.poll(10, 1000);
     const byMember = members.map((m) => {
-      const byTopic = topics.map((t) => m.positions().filter((p) => p.topic === t).map((p) => p.partition).sort());
+      const byTopic = topics.map((t) =>
+        m
+          .positions()
+          .filter((p) => p.topic === t)
+          .map((p) => p.partition)
+          .sort(),
+      );
       return byTopic;
     });
     for (const [left, right] of byMember) expect(left).toEqual(right);

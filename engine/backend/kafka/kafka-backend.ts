@@ -23,7 +23,8 @@ export function createKafkaBackend(config: KafkaBackendConfig): Backend {
     kind: 'kafka',
     admin: () => track(new KafkaAdmin(kafka, brokers)),
     producer: async () => track(await KafkaLogProducer.open(kafka, brokers)),
-    transactionalProducer: async (transactionalId) => track(await KafkaTransactionalProducer.open(kafka, adminClient, brokers, transactionalId)),
+    transactionalProducer: async (transactionalId) =>
+      track(await KafkaTransactionalProducer.open(kafka, adminClient, brokers, transactionalId)),
     // Stream threads are ordinary members: the co-partitioned assigner spreads tasks over them.
     groupConsumer: async (groupId, options) => track(new KafkaGroupConsumer(kafka, adminClient, brokers, groupId, options?.thread)),
     holdGroup: async () => ({ release: () => undefined }),
@@ -44,5 +45,8 @@ export function createKafkaBackend(config: KafkaBackendConfig): Backend {
 
 /** Broker list from KAFKA_BROKERS ("host:port,host:port"). */
 export function brokersFromEnv(env: NodeJS.ProcessEnv = process.env): string[] {
-  return (env.KAFKA_BROKERS ?? '').split(',').map((b) => b.trim()).filter((b) => b.length > 0);
+  return (env.KAFKA_BROKERS ?? '')
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
 }

@@ -7,7 +7,8 @@ import { kafkajsLogLevel } from './kafka-client.ts';
 
 it('a produce request that kafkajs retries is debug detail, a failure it gives up on is a warning', () => {
   // sendMessages.js logs this before each retry, e.g. CONCURRENT_TRANSACTIONS right after an EndTxn.
-  const retried = 'Failed to send messages: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
+  const retried =
+    'Failed to send messages: The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing';
   expect(kafkajsLogLevel('Producer', logLevel.ERROR, retried)).toBe('debug');
   // ... and this once it bails out: not retried, so the user hears of it.
   const fenced = 'There is a newer producer with the same transactionalId which fences the current one';
@@ -16,8 +17,16 @@ it('a produce request that kafkajs retries is debug detail, a failure it gives u
 
 it('connection attempts are debug detail; rebalances and other errors are warnings; info is debug', () => {
   expect(kafkajsLogLevel('Connection', logLevel.ERROR, 'Connection error: connect ECONNREFUSED 127.0.0.1:9')).toBe('debug');
-  expect(kafkajsLogLevel('BrokerPool', logLevel.ERROR, 'Failed to connect to seed broker, trying another broker from the list: Connection error')).toBe('debug');
-  expect(kafkajsLogLevel('Messageproducer', logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees')).toBe('debug');
+  expect(
+    kafkajsLogLevel(
+      'BrokerPool',
+      logLevel.ERROR,
+      'Failed to connect to seed broker, trying another broker from the list: Connection error',
+    ),
+  ).toBe('debug');
+  expect(
+    kafkajsLogLevel('Messageproducer', logLevel.WARN, 'Limiting retries for the idempotent producer may invalidate EoS guarantees'),
+  ).toBe('debug');
   expect(kafkajsLogLevel('Runner', logLevel.WARN, 'The group is rebalancing, re-joining')).toBe('warn');
   expect(kafkajsLogLevel('Consumer', logLevel.ERROR, 'Restarting the consumer in 25ms')).toBe('warn');
   expect(kafkajsLogLevel('Consumer', logLevel.INFO, 'Starting')).toBe('debug');

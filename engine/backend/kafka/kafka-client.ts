@@ -91,7 +91,14 @@ export function isConnectionError(err: unknown): boolean {
 
 /** INVALID_PRODUCER_EPOCH (47) or PRODUCER_FENCED (90): a newer producer took our transactional id. */
 export function isFencedError(err: unknown): boolean {
-  return chain(err).some((e) => e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED' || e.code === 47 || e.code === 90 || /fenced/i.test(e.message ?? ''));
+  return chain(err).some(
+    (e) =>
+      e.type === 'INVALID_PRODUCER_EPOCH' ||
+      e.type === 'PRODUCER_FENCED' ||
+      e.code === 47 ||
+      e.code === 90 ||
+      /fenced/i.test(e.message ?? ''),
+  );
 }
 
 export function hasErrorType(err: unknown, type: string): boolean {
@@ -113,7 +120,8 @@ export function toBackendError(err: unknown, brokers: string[], what: string, tr
   if (err instanceof BackendError) return err;
   const where = brokers.join(',');
   if (transactionalId !== undefined && isFencedError(err)) return new ProducerFencedError(transactionalId, rootMessage(err));
-  if (isConnectionError(err)) return new BrokerConnectionError(`cannot reach Kafka at ${where}: ${rootMessage(err)}`, { retriable: true, cause: err });
+  if (isConnectionError(err))
+    return new BrokerConnectionError(`cannot reach Kafka at ${where}: ${rootMessage(err)}`, { retriable: true, cause: err });
   const retriable = chain(err).some((e) => e.retriable === true);
   return new BackendError(`${what} failed on Kafka at ${where}: ${rootMessage(err)}`, { retriable, cause: err });
 }

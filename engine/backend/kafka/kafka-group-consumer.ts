@@ -130,7 +130,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
   }
 
   assignedAnyOf(partitions: number[]): boolean {
-    if (this.pendingAssignment !== undefined) return Object.values(this.pendingAssignment).some((ps) => ps.some((p) => partitions.includes(p)));
+    if (this.pendingAssignment !== undefined)
+      return Object.values(this.pendingAssignment).some((ps) => ps.some((p) => partitions.includes(p)));
     return [...this.queues.values()].some((q) => partitions.includes(q.tp.partition));
   }
 
@@ -284,7 +285,15 @@ export class KafkaGroupConsumer implements GroupConsumer {
         wanted.add(key);
         if (!this.queues.has(key)) {
           // Paused at the join (pauseUntilReady); seekQueue resumes it once its start offset is set.
-          const q: KafkaPartitionQueue = { tp: { topic, partition }, records: [], head: 0, tail: 0, paused: true, held: false, ready: false };
+          const q: KafkaPartitionQueue = {
+            tp: { topic, partition },
+            records: [],
+            head: 0,
+            tail: 0,
+            paused: true,
+            held: false,
+            ready: false,
+          };
           this.queues.set(key, q);
           added.push(q);
         }
@@ -314,7 +323,10 @@ export class KafkaGroupConsumer implements GroupConsumer {
     const admin = await this.admin();
     const topics = [...new Set(added.map((q) => q.tp.topic))];
     await translated(this.brokers, `start offsets of group "${this.groupId}"`, async () => {
-      const [committed, bounds] = await Promise.all([admin.fetchOffsets({ groupId: this.groupId, topics }), Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic)))]);
+      const [committed, bounds] = await Promise.all([
+        admin.fetchOffsets({ groupId: this.groupId, topics }),
+        Promise.all(topics.map((topic) => admin.fetchTopicOffsets(topic))),
+      ]);
       for (const [i, topic] of topics.entries()) {
         const earliest = bounds[i];
         this.learnEnds(topic, earliest);
@@ -336,7 +348,13 @@ export class KafkaGroupConsumer implements GroupConsumer {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new BackendError(`consumer of group "${this.groupId}" got no assignment from Kafka at ${this.brokers.join(',')} within ${FIRST_ASSIGNMENT_TIMEOUT_MS} ms`, { retriable: true })),
+        () =>
+          reject(
+            new BackendError(
+              `consumer of group "${this.groupId}" got no assignment from Kafka at ${this.brokers.join(',')} within ${FIRST_ASSIGNMENT_TIMEOUT_MS} ms`,
+              { retriable: true },
+            ),
+          ),
         FIRST_ASSIGNMENT_TIMEOUT_MS,
       );
     });

@@ -9,7 +9,15 @@ function record(offset: number): LogRecord {
 }
 
 it('hands records out in order and keeps no reference to those handed out', () => {
-  const q: KafkaPartitionQueue = { tp: { topic: 't', partition: 0 }, records: [], head: 0, tail: 0, paused: false, held: false, ready: true };
+  const q: KafkaPartitionQueue = {
+    tp: { topic: 't', partition: 0 },
+    records: [],
+    head: 0,
+    tail: 0,
+    paused: false,
+    held: false,
+    ready: true,
+  };
   const taken: LogRecord[] = [];
   let next = 0;
   // kafkajs delivers 1,000 records at a time while poll() takes 900: the queue never empties.

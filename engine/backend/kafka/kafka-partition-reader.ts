@@ -35,7 +35,14 @@ class TopicSession {
     readonly groupId: string,
     private readonly brokers: string[],
   ) {
-    this.consumer = kafka.consumer({ groupId, readUncommitted: false, allowAutoTopicCreation: false, maxWaitTimeInMs: 200, maxBytesPerPartition: 8 * 1024 * 1024, maxBytes: 16 * 1024 * 1024 });
+    this.consumer = kafka.consumer({
+      groupId,
+      readUncommitted: false,
+      allowAutoTopicCreation: false,
+      maxWaitTimeInMs: 200,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      maxBytes: 16 * 1024 * 1024,
+    });
   }
 
   static async open(kafka: Kafka, topic: string, groupId: string, brokers: string[]): Promise<TopicSession> {
@@ -75,7 +82,11 @@ class TopicSession {
     await Promise.race([
       join,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new BackendError(`restore reader of ${this.topic} got no assignment within ${JOIN_TIMEOUT_MS} ms`, { retriable: true })), JOIN_TIMEOUT_MS);
+        timer = setTimeout(
+          () =>
+            reject(new BackendError(`restore reader of ${this.topic} got no assignment within ${JOIN_TIMEOUT_MS} ms`, { retriable: true })),
+          JOIN_TIMEOUT_MS,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
   }
@@ -113,7 +124,8 @@ class TopicSession {
         if (this.failure !== undefined) throw this.failure;
         const batch = t.batches.shift();
         if (batch !== undefined) {
-          if (t.batches.length < MAX_BUFFERED_BATCHES / 2 && t.position < t.to) this.consumer.resume([{ topic: this.topic, partitions: [partition] }]);
+          if (t.batches.length < MAX_BUFFERED_BATCHES / 2 && t.position < t.to)
+            this.consumer.resume([{ topic: this.topic, partitions: [partition] }]);
           yield batch;
           continue;
         }

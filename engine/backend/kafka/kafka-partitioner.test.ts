@@ -3,7 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { kafkaDefaultPartitioner } from './kafka-partitioner.ts';
 
 function metadata(count: number, leaderless: number[] = []): PartitionMetadata[] {
-  return Array.from({ length: count }, (_, partitionId) => ({ partitionId, leader: leaderless.includes(partitionId) ? -1 : 1, replicas: [1], isr: [1], partitionErrorCode: 0, offlineReplicas: [] }));
+  return Array.from({ length: count }, (_, partitionId) => ({
+    partitionId,
+    leader: leaderless.includes(partitionId) ? -1 : 1,
+    replicas: [1],
+    isr: [1],
+    partitionErrorCode: 0,
+    offlineReplicas: [],
+  }));
 }
 
 describe('kafka default partitioner', () => {

@@ -10,7 +10,8 @@ export const kafkaDefaultPartitioner: ICustomPartitioner = () => {
   return ({ topic, partitionMetadata, message }: PartitionerArgs): number => {
     if (message.partition !== null && message.partition !== undefined) return message.partition;
     const key = message.key;
-    if (key !== null && key !== undefined) return partitionFor(Buffer.isBuffer(key) ? key : Buffer.from(String(key)), partitionMetadata.length);
+    if (key !== null && key !== undefined)
+      return partitionFor(Buffer.isBuffer(key) ? key : Buffer.from(String(key)), partitionMetadata.length);
     // Keyless: round-robin over the partitions that have a leader, from a random start per topic.
     const next = (counters.get(topic) ?? Math.floor(Math.random() * 0x7fffffff)) + 1;
     counters.set(topic, next);

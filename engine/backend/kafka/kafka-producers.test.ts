@@ -4,7 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { ProduceRecord } from '../backend.ts';
 import { sendChunks } from './kafka-producers.ts';
 
-const record = (topic: string, partition: number | undefined, bytes: number, n: number): ProduceRecord => ({ topic, partition, key: Buffer.from(String(n)), value: Buffer.alloc(bytes, n % 251) });
+const record = (topic: string, partition: number | undefined, bytes: number, n: number): ProduceRecord => ({
+  topic,
+  partition,
+  key: Buffer.from(String(n)),
+  value: Buffer.alloc(bytes, n % 251),
+});
 
 describe('sendChunks', () => {
   it('sends several partitions in one request, each within the batch limit, in order', () => {
@@ -23,7 +28,8 @@ describe('sendChunks', () => {
     expect(chunks.map((c) => c.length)).toEqual([13, 13, 14]);
     expect(chunks.flat()).toEqual(records);
     for (const c of chunks) {
-      for (const p of [0, 1]) expect(c.filter((r) => r.partition === p).reduce((s, r) => s + r.value!.length, 0)).toBeLessThanOrEqual(768 * 1024);
+      for (const p of [0, 1])
+        expect(c.filter((r) => r.partition === p).reduce((s, r) => s + r.value!.length, 0)).toBeLessThanOrEqual(768 * 1024);
     }
   });
 

@@ -122,7 +122,12 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
     this.producer = this.create();
   }
 
-  static async open(kafka: Kafka, admin: () => Promise<Admin>, brokers: string[], transactionalId: string): Promise<KafkaTransactionalProducer> {
+  static async open(
+    kafka: Kafka,
+    admin: () => Promise<Admin>,
+    brokers: string[],
+    transactionalId: string,
+  ): Promise<KafkaTransactionalProducer> {
     const p = new KafkaTransactionalProducer(kafka, admin, brokers, transactionalId);
     await p.init();
     return p;
@@ -193,7 +198,10 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
       // must reload committed offsets and state rather than resend.
       await this.abortAfter(transaction).catch(() => {});
       const cause = toBackendError(err, this.brokers, `commit of "${this.transactionalId}"`);
-      throw new BackendError(`commit of transaction "${this.transactionalId}" has an unknown outcome: ${cause.message}`, { retriable: false, cause: err });
+      throw new BackendError(`commit of transaction "${this.transactionalId}" has an unknown outcome: ${cause.message}`, {
+        retriable: false,
+        cause: err,
+      });
     }
   }
 
@@ -207,7 +215,9 @@ export class KafkaTransactionalProducer implements TransactionalProducer {
         const pending = [...partitions].filter(([p, first]) => Number(offsets.find((o) => o.partition === p)?.high ?? 0) <= first);
         if (pending.length === 0) break;
         if (Date.now() > deadline) {
-          throw new BackendError(`commit markers of "${this.transactionalId}" did not reach ${topic} within ${VISIBLE_TIMEOUT_MS} ms`, { retriable: true });
+          throw new BackendError(`commit markers of "${this.transactionalId}" did not reach ${topic} within ${VISIBLE_TIMEOUT_MS} ms`, {
+            retriable: true,
+          });
         }
         await new Promise((resolve) => setTimeout(resolve, 20));
       }

@@ -50,6 +50,18 @@ export function toLogRecord(topic: string, partition: number, message: KafkaMess
     }
   }
   const timestamp = timestampOf(message);
-  if (!isDecodedRecord(message)) return { topic, partition, offset, key: message.key ?? null, value: message.value ?? null, timestamp, headers };
-  return new LogRecordView(topic, partition, offset, timestamp, headers, message.bytes, message.keyStart, message.keyLength, message.valueStart, message.valueLength);
+  if (!isDecodedRecord(message))
+    return { topic, partition, offset, key: message.key ?? null, value: message.value ?? null, timestamp, headers };
+  return new LogRecordView(
+    topic,
+    partition,
+    offset,
+    timestamp,
+    headers,
+    message.bytes,
+    message.keyStart,
+    message.keyLength,
+    message.valueStart,
+    message.valueLength,
+  );
 }
