@@ -1,7 +1,7 @@
 // The promoted models a pipeline scores with, loaded before its topology is built and kept current
 // by a watcher (a promotion reaches a running pipeline within one poll, 3 s), closed with the app.
 import { PromotedModelWatcher } from '../models/promoted-watcher.ts';
-import type { PromotedModel, ScoringModel } from '../pipelines/pipeline.ts';
+import type { PromotedModel } from '../pipelines/pipeline.ts';
 import type { PipelineDefinition } from './catalog.ts';
 import { openModelStore } from './model-store.ts';
 import type { Settings } from './settings.ts';
@@ -33,17 +33,13 @@ export async function openPipelineModels(def: PipelineDefinition, settings: Sett
       watchers.push(watcher);
       await watcher.start();
       if (!watcher.current()) throw new MissingModelError(def.name, name);
-      models.set(name, { current: () => scoringModelOf(watcher) });
+      // start() made sure there is one, and a watcher never drops a model it has. A loaded Scorer is
+      // a ScoringModel as it is: nothing is built per scored record.
+      models.set(name, { current: () => watcher.current()! });
     }
   } catch (err) {
     await Promise.all(watchers.map((w) => w.stop()));
     throw err;
   }
   return { models, close: async () => void (await Promise.all(watchers.map((w) => w.stop()))) };
-}
-
-function scoringModelOf(watcher: PromotedModelWatcher): ScoringModel {
-  // start() made sure there is one, and a watcher never drops a model it has.
-  const scorer = watcher.current()!;
-  return { name: scorer.name, version: scorer.version, probabilityOf: (features) => scorer.score(features) };
 }

@@ -80,9 +80,7 @@ async function scoreRun(dir: string, avro: AvroSerde, store: LocalLakeStore, alg
     }
     await producer.close();
     const scorer = await loadModel(store, DEFAULT_RISK_MODEL, 1, algo);
-    const models = new Map([
-      [DEFAULT_RISK_MODEL, { current: () => ({ name: scorer.name, version: scorer.version, probabilityOf: scorer.score }) }],
-    ]);
+    const models = new Map([[DEFAULT_RISK_MODEL, { current: () => scorer }]]);
     const app = new StreamsApp({
       applicationId: `bench-scores-${algo}`,
       topology: riskScoresTopology(avro, { models }),

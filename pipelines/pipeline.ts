@@ -15,7 +15,7 @@ export interface TopologyOptions {
 export interface ScoringModel {
   name: string;
   version: number;
-  probabilityOf(features: Readonly<Record<string, number | string | null>>): number;
+  score(features: Readonly<Record<string, number | string | null>>): number;
 }
 
 /** The promoted version of a model, swapped in place when another version is promoted. */

@@ -47,7 +47,7 @@ function window(customer: string, day: number, lateRepayments: number): RiskFeat
 
 /** A model whose probability is a known function of one feature: late repayments / 10 (v1), / 4 (v2). */
 function model(version: number, divisor: number): ScoringModel {
-  return { name: DEFAULT_RISK_MODEL, version, probabilityOf: (f) => Math.min(1, Number(f.repayments_late) / divisor) };
+  return { name: DEFAULT_RISK_MODEL, version, score: (f) => Math.min(1, Number(f.repayments_late) / divisor) };
 }
 
 describe('risk-scores topology', () => {
@@ -120,7 +120,7 @@ describe('risk-scores topology', () => {
   it('sends a window the model cannot score to the DLQ and goes on', async () => {
     const { log, avro, produce } = await setUp(1);
     await produce([window('c1', 0, 1), window('c2', 0, 99), window('c3', 0, 2)]);
-    const broken: ScoringModel = { name: DEFAULT_RISK_MODEL, version: 7, probabilityOf: (f) => Number(f.repayments_late) / 10 };
+    const broken: ScoringModel = { name: DEFAULT_RISK_MODEL, version: 7, score: (f) => Number(f.repayments_late) / 10 };
     const app = new StreamsApp({
       applicationId: 'scores',
       topology: riskScoresTopology(avro, { models: new Map([[DEFAULT_RISK_MODEL, { current: () => broken }]]) }),

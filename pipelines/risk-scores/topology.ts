@@ -20,7 +20,7 @@ export function riskScoresTopology(avro: AvroSerde, options: TopologyOptions = {
 }
 
 export function scoreOf(features: RiskFeatures, model: ScoringModel): RiskScore {
-  const p = model.probabilityOf(features as unknown as Record<string, number | string | null>);
+  const p = model.score(features as unknown as Record<string, number | string | null>);
   if (!(p >= 0 && p <= 1))
     throw new Error(`model ${model.name} v${model.version} gave ${p} for window ${features.event_id}, not a probability`);
   return {
