@@ -1,9 +1,9 @@
 // Bad input on the command line: one line on stderr naming what is wrong, a non-zero exit, and
 // nothing started. Run as a user does, through bin/riskstream.js.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_BIN } from '../pipelines/testing/cli-process.ts';
 
@@ -53,6 +53,28 @@ describe('riskstream refuses bad input in one line', () => {
     chmodSync(root, 0o755);
     chmodSync(readOnly, 0o555);
     const nobody = process.getuid?.() === 0 ? 65534 : undefined;
+    // The other user must reach the checkout: a clone in a `mktemp -d` dir (mode 700) is closed to it.
+    // Its ancestors get traversal (o+x) for the test and their modes back afterwards.
+    const opened: [string, number][] = [];
+    if (nobody !== undefined) {
+      for (let d = dirname(CLI_BIN); d !== dirname(d); d = dirname(d)) {
+        const mode = statSync(d).mode & 0o7777;
+        if ((mode & 0o001) === 0) {
+          opened.push([d, mode]);
+          chmodSync(d, mode | 0o001);
+        }
+      }
+    }
+    try {
+      checkNotWritable(readOnly, nobody);
+    } finally {
+      for (const [d, mode] of opened) chmodSync(d, mode);
+    }
+  });
+});
+
+function checkNotWritable(readOnly: string, nobody: number | undefined): void {
+  {
     for (const [dir, args] of [
       [readOnly, ['topics', 'list']],
       [join(readOnly, 'data'), ['run', 'all', '--until-idle']],
@@ -62,5 +84,5 @@ describe('riskstream refuses bad input in one line', () => {
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^riskstream: data dir ${dir} is not writable \\(EACCES\\)\\n$`));
     }
-  });
-});
+  }
+}
