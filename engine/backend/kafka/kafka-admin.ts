@@ -67,14 +67,19 @@ export class KafkaAdmin implements LogAdmin {
       const names = (await admin.listTopics()).filter((n) => !n.startsWith('__')).sort();
       const out: TopicInfo[] = [];
       for (const name of names) {
-        let endOffsets: number[];
-        try {
-          endOffsets = await this.endOffsetsWith(admin, name);
-        } catch (err) {
-          // Deleted since it was listed (its partitions lose their leaders first): not a topic any more.
-          if (!(await admin.listTopics()).includes(name)) continue;
-          throw err;
+        let endOffsets: number[] | undefined;
+        for (let attempt = 1; endOffsets === undefined; attempt++) {
+          try {
+            endOffsets = await this.endOffsetsWith(admin, name);
+          } catch (err) {
+            // Deleted since it was listed (its partitions lose their leaders first): not a topic any more.
+            if (!(await admin.listTopics()).includes(name)) break;
+            // Just created: its partitions may not have a leader yet.
+            if (attempt >= 10) throw err;
+            await new Promise((r) => setTimeout(r, 100 * attempt));
+          }
         }
+        if (endOffsets === undefined) continue;
         out.push({ name, partitions: endOffsets.length, endOffsets });
       }
       return out;
