@@ -12,6 +12,8 @@ import type { Processor, ProcessorContext } from '../processors/processor.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import type { TimerService } from '../state/timer-store.ts';
 import { timerStore } from '../state/timer-store.ts';
+import { keyValueStore } from '../state/key-value-store.ts';
+import { stringSerde } from '../serdes/serde.ts';
 import { BACKEND_KINDS, readTopic, TEST_EPOCH, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 const E = TEST_EPOCH;
@@ -107,5 +109,35 @@ describe.each(BACKEND_KINDS)('stream-time timers on %s', (kind) => {
 
     const actual = (await readTopic(backend, output)).map((r) => outSerde.deserialize(r.value));
     expect(actual).toEqual(EXPECTED);
+  });
+});
+
+describe('timer set-up errors', () => {
+  let env: TestEnv;
+  afterEach(async () => env?.cleanup());
+
+  it.each([
+    ['stream-time punctuation without a state store', /needs its sub-topology to have a state store/, false],
+    ['timers on a store that is not a timer store', /is not a timer store/, true],
+  ])('%s fails the application with a message saying what to declare', async (_name, message, withStore) => {
+    env = await testEnv('embedded');
+    const backend = await env.open();
+    const input = `${env.prefix}-in`;
+    await backend.admin().createTopics([{ name: input, partitions: 1 }]);
+    const producer = await backend.producer();
+    await producer.send([{ topic: input, key: Buffer.from('k'), value: Buffer.from('v'), timestamp: E }]);
+    await producer.close();
+    const b = new StreamsBuilder();
+    if (withStore) b.addStateStore(keyValueStore('plain'));
+    b.stream(input, { valueSerde: stringSerde }).process<string, string>(
+      () => ({
+        init: (ctx) => (withStore ? void ctx.timers('plain', () => undefined) : ctx.schedule(10, 'stream-time', () => undefined)),
+        process: () => undefined,
+      }),
+      ...(withStore ? ['plain'] : []),
+    );
+    const app = new StreamsApp({ applicationId: `${env.prefix}-app`, topology: b.build(), backend, stateDir: path.join(env.dir, 'state') });
+    await expect(app.runUntilIdle()).rejects.toThrow(message);
+    await app.stop();
   });
 });
