@@ -7,7 +7,11 @@ import type { ChangelogEntry, StateStore, StoreSpec } from './state-store.ts';
 
 /** Keyed stream-time timers: at most one per key; each fires once, when stream time reaches it. */
 export interface TimerService {
-  /** Sets the key's timer to `dueTime` (epoch ms of stream time); moves it when it is already set. */
+  /**
+   * Sets the key's timer to `dueTime` (epoch ms of stream time); moves it when it is already set.
+   * A due time at or before the current stream time fires right after the record being processed
+   * (from inside onTimer: in the same round, so a callback that always sets one in the past loops).
+   */
   set(key: string, dueTime: number): void;
   /** Removes the key's timer, if any. */
   cancel(key: string): void;
