@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { TopicName, TopicRecords } from './types.ts';
 
 /** Topics pipelines write; every other project topic is an input connectors and the generator fill. */
-export type OutputTopicName = 'risk-features' | 'risk-scores';
+export type OutputTopicName = 'risk-features' | 'risk-scores' | 'collection-priorities';
 export type InputTopicName = Exclude<TopicName, OutputTopicName>;
 
 /** How a topic is keyed and where its schema lives. Key = the field whose value is the Kafka record key. */
@@ -28,6 +28,7 @@ export const TOPICS = {
   'partner-records': spec('partner-records', 'debtor_id', 'input'),
   'risk-features': spec('risk-features', 'customer_id', 'output'),
   'risk-scores': spec('risk-scores', 'customer_id', 'output'),
+  'collection-priorities': spec('collection-priorities', 'debtor_id', 'output'),
 } satisfies { [K in TopicName]: TopicSpec<K> };
 
 export const INPUT_TOPICS = Object.values(TOPICS)

@@ -122,6 +122,18 @@ export interface RiskScore extends EventEnvelope {
   model_version: number;
 }
 
+export interface CollectionPriority extends EventEnvelope {
+  debtor_id: string;
+  customer_id: string;
+  partner_id: string;
+  debt_amount_cents: number;
+  days_past_due: number;
+  status: DebtorStatus;
+  default_probability: number | null;
+  priority_score: number;
+  on_worklist: boolean;
+}
+
 /** The row type of each topic, by topic name. */
 export interface TopicRecords {
   'loan-applications': LoanApplication;
@@ -132,6 +144,7 @@ export interface TopicRecords {
   'partner-records': PartnerRecord;
   'risk-features': RiskFeatures;
   'risk-scores': RiskScore;
+  'collection-priorities': CollectionPriority;
 }
 
 export type TopicName = keyof TopicRecords;
