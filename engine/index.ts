@@ -18,8 +18,24 @@ export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VE
 export type { StateStore, StoreSpec, ChangelogEntry } from './state/state-store.ts';
 export { changelogTopicOf } from './state/state-store.ts';
 export { KeyValueStore, keyValueStore } from './state/key-value-store.ts';
+export { CustomStateStore, customStore, stringKeyCodec, type StoreCodec, type CustomStoreOptions } from './state/custom-state-store.ts';
+export { SortedKeyValueStore, sortedKeyValueStore } from './state/sorted-key-value-store.ts';
 export { LocalTaskState } from './state/local-state.ts';
 export { restoreTaskStores } from './state/state-restorer.ts';
+
+// Interactive queries: reading a running application's queryable stores
+export {
+  StoreQueryError,
+  mergeByKey,
+  compareKeys,
+  type StoreQuery,
+  type KeyQuery,
+  type RangeQuery,
+  type CustomQuery,
+  type QueryRow,
+  type QueryableStore,
+  type QueryMerge,
+} from './queries/store-query.ts';
 
 // Running a topology
 export { StreamsApp, StreamsAppError, type StreamsAppOptions, type StreamsProgress, type AppState } from './streams/streams-app.ts';
