@@ -36,6 +36,26 @@ export {
   type QueryableStore,
   type QueryMerge,
 } from './queries/store-query.ts';
+export { answerQuery, queryableSpecs, partitionOfKey, type QueryAnswer, type QueryableTask } from './queries/query-router.ts';
+export type { StateQueryTarget, StoreMetadata } from './queries/query-target.ts';
+export {
+  startStateQueryServer,
+  queryTargets,
+  type StateQueryServer,
+  type StateQueryServerOptions,
+  type QueryEndpoint,
+  type ProcessMetadata,
+} from './queries/query-server.ts';
+export {
+  advertisedEndpoints,
+  queryEndpoint,
+  queryEndpoints,
+  endpointMetadata,
+  queryMetadataForKey,
+  type KeyQueryMetadata,
+  type FannedOutAnswer,
+} from './queries/query-client.ts';
+export { queryLocalState, localTasksOf } from './queries/local-state-reader.ts';
 
 // Running a topology
 export { StreamsApp, StreamsAppError, type StreamsAppOptions, type StreamsProgress, type AppState } from './streams/streams-app.ts';
