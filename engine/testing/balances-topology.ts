@@ -5,7 +5,10 @@ import type { Processor, ProcessorContext } from '../processors/processor.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import { sortedKeyValueStore, SortedKeyValueStore } from '../state/sorted-key-value-store.ts';
 import type { Topology } from '../topology/topology.ts';
-import { seededRandom, TEST_EPOCH } from './test-backends.ts';
+import { pino } from 'pino';
+import type { StreamThreadSlot } from '../backend/backend.ts';
+import type { StreamThreadApp } from '../streams/stream-thread-worker.ts';
+import { seededRandom, TEST_EPOCH, testEnvAt, type BackendKind } from './test-backends.ts';
 
 export const BALANCES_STORE = 'balances';
 const movementSerde = jsonSerde<{ cents: number }>();
@@ -64,4 +67,27 @@ export function expectedBalances(records: { key: Buffer; value: Buffer }[]): Map
     else m.set(key, b);
   }
   return m;
+}
+
+export interface BalancesThreadArgs {
+  kind: BackendKind;
+  dir: string;
+  prefix: string;
+  applicationId: string;
+}
+
+/** Stream-thread factory of the balances topology (see stream-thread-worker.ts). */
+export async function balancesThreadApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
+  const args = raw as BalancesThreadArgs;
+  const backend = await testEnvAt(args.kind, args.dir, `${args.prefix}-thread${thread.index}`).open();
+  return {
+    options: {
+      applicationId: args.applicationId,
+      topology: balancesTopology(args.prefix),
+      backend,
+      stateDir: `${args.dir}/state`,
+      logger: pino({ level: 'warn' }),
+    },
+    close: () => backend.close(),
+  };
 }
