@@ -21,7 +21,7 @@ function isAlive(pid: number): boolean {
 export function advertisedEndpoints(dir: string): QueryEndpoint[] {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => /^\d+\.json$/.test(n));
+    names = readdirSync(dir).filter((n) => /^\d+-\d+\.json$/.test(n));
   } catch {
     return [];
   }

@@ -1,7 +1,7 @@
 // Serves interactive queries of this process's running applications over HTTP (Kafka Streams
 // leaves the RPC layer to the user; riskstream ships one): `POST /query {store, query}` and
 // `GET /metadata` (which partitions of which store this process owns now), behind a bearer token.
-// The endpoint is advertised as `<advertiseDir>/<pid>.json` ({url, pid, token}), one file per
+// The endpoint is advertised as `<advertiseDir>/<pid>-<port>.json` ({url, pid, token}), one file per
 // process, so a caller on this machine finds every worker of a data dir and fans out to them.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -49,7 +49,9 @@ export async function startStateQueryServer(o: StateQueryServerOptions): Promise
   const host = o.host === undefined || o.host === '0.0.0.0' ? '127.0.0.1' : o.host;
   const url = `http://${host}:${(server.address() as { port: number }).port}`;
   const endpoint: QueryEndpoint = { url, pid: process.pid, token };
-  const file = o.advertiseDir === undefined ? undefined : join(o.advertiseDir, `${process.pid}.json`);
+  // <pid>-<port>: two servers of one process (tests, several apps) advertise side by side.
+  const port = (server.address() as { port: number }).port;
+  const file = o.advertiseDir === undefined ? undefined : join(o.advertiseDir, `${process.pid}-${port}.json`);
   if (file) {
     mkdirSync(o.advertiseDir!, { recursive: true });
     writeFileSync(`${file}.tmp`, JSON.stringify(endpoint), { mode: 0o600 });
