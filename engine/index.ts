@@ -9,7 +9,7 @@ export { WindowedTable, untilWindowCloses, type Suppression } from './dsl/window
 export { VersionedTable } from './dsl/versioned-table.ts';
 export { TimeWindows, SessionWindows, WindowSpecError, type Windowed, type Aggregator, type EmitMode } from './windows/window-specs.ts';
 export { Topology, TopologyError } from './topology/topology.ts';
-export type { Processor, ProcessorSupplier } from './processors/processor.ts';
+export type { Processor, ProcessorSupplier, ProcessorContext } from './processors/processor.ts';
 
 // Serdes
 export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VERSION_TAG, type Serde } from './serdes/serde.ts';
