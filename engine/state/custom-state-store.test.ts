@@ -9,6 +9,8 @@ import { BALANCES_STORE, balancesTopic, balancesTopology, expectedBalances, move
 import { BACKEND_KINDS, testEnv, type TestEnv } from '../testing/test-backends.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import { SortedKeyValueStore } from './sorted-key-value-store.ts';
+import { KeyValueStore } from './key-value-store.ts';
+import { StoreQueryError } from '../queries/store-query.ts';
 
 function balancesOf(app: StreamsApp): Map<string, number> {
   const m = new Map<string, number>();
@@ -72,5 +74,18 @@ describe.each(BACKEND_KINDS)('custom state store on %s', (kind) => {
     expect(fs.existsSync(stateDir)).toBe(true);
     expect(balancesOf(second)).toEqual(expected);
     await second.stop();
+  });
+});
+
+describe('KeyValueStore queries', () => {
+  it('answers get and range in key order', () => {
+    const s = new KeyValueStore<number>('kv');
+    for (const k of ['m', 'c', 'x', 'a']) s.put(k, k.charCodeAt(0));
+    expect(s.query({ type: 'get', key: 'c' })).toEqual([{ key: 'c', value: 99 }]);
+    expect(s.query({ type: 'range', from: 'b', to: 'x', limit: 2 })).toEqual([
+      { key: 'c', value: 99 },
+      { key: 'm', value: 109 },
+    ]);
+    expect(() => s.query({ type: 'top', n: 1 })).toThrow(StoreQueryError);
   });
 });
