@@ -66,6 +66,9 @@ describe.each(BACKEND_KINDS)('interactive queries on %s', (kind) => {
     const meta = await queryMetadataForKey(endpoints, BALANCES_STORE, all[3].key);
     expect(meta?.endpoint?.pid).toBe(process.pid);
     await expect(queryEndpoints(endpoints, 'nope', { type: 'range' })).rejects.toThrow(StoreQueryError);
+    // An endpoint whose process is gone (nothing listens on its port) is skipped.
+    const gone = { url: 'http://127.0.0.1:1', pid: process.pid, token: 'x' };
+    expect((await queryEndpoints([...endpoints, gone], BALANCES_STORE, { type: 'range', limit: 2 })).rows).toEqual(all.slice(0, 2));
 
     // While records flow: each answer is a balance the key had after some prefix of its records,
     // and that prefix never shrinks from one answer to the next.

@@ -38,6 +38,12 @@ export function advertisedEndpoints(dir: string): QueryEndpoint[] {
   return out;
 }
 
+/** undefined for a connection failure (the process is gone); anything else is rethrown. */
+function unreachable(err: unknown): undefined {
+  if (err instanceof TypeError && /fetch failed/.test(err.message)) return undefined;
+  throw err;
+}
+
 async function call<T>(ep: QueryEndpoint, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${ep.url}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
@@ -90,7 +96,10 @@ export async function queryEndpoints(
   q: StoreQuery,
   merge: QueryMerge = mergeByKey,
 ): Promise<FannedOutAnswer> {
-  const answers = await Promise.all(endpoints.map((ep) => queryEndpoint(ep, store, q)));
+  // A process that exits between the listing and the call is skipped: its partitions move to the
+  // others (the answer's partitions show what was covered).
+  const settled = await Promise.all(endpoints.map((ep) => queryEndpoint(ep, store, q).catch((err: unknown) => unreachable(err))));
+  const answers = settled.filter((a): a is QueryAnswer => a !== undefined);
   // A partition answered twice (a rebalance moved it between two calls): keep one answer.
   const seen = new Set<number>();
   const parts: QueryRow[][] = [];
