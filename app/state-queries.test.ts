@@ -47,8 +47,11 @@ describe('state queries (embedded)', () => {
       await server.close();
       await app.stop();
     }
-    const checkpointed = await queryState(settings, BALANCES_STORE, { type: 'range', from: expected[2].key }, [def]);
+    const checkpointed = await queryState(settings, BALANCES_STORE, { type: 'range', from: expected[2].key }, [def], () => env.open());
     expect(checkpointed).toEqual({ rows: expected.slice(2), partitions: [0, 1], source: 'checkpointed' });
+    const logDown = () => Promise.reject(new Error('unreachable'));
+    const localOnly = await queryState(settings, BALANCES_STORE, { type: 'get', key: expected[2].key }, [def], logDown);
+    expect(localOnly).toEqual({ rows: [expected[2]], partitions: [expect.any(Number)], source: 'checkpointed' });
     await expect(queryState(settings, 'nope', { type: 'range' }, [def])).rejects.toThrow(
       "unknown state store 'nope' (queryable: balances)",
     );

@@ -1,10 +1,14 @@
 // `riskstream state get|range`: reads a queryable store of the pipelines. While `run` runs, every
 // process of the data dir advertises a query endpoint under <dataDir>/queries/ and the query fans
 // out to all of them (each answers for the partitions it owns now; a key only from its owner) and
-// merges; when nothing runs, it reads the local state copies the last run checkpointed.
+// merges; when nothing runs, it reads the committed state: the local copies the last run
+// checkpointed plus the changelogs past them (only the local copies if the log cannot be opened).
 import { join } from 'node:path';
 import {
   advertisedEndpoints,
+  openBackend,
+  queryCommittedState,
+  type Backend,
   queryableSpecs,
   queryEndpoints,
   queryLocalState,
@@ -17,7 +21,7 @@ import { formatRows } from '../warehouse/format-rows.ts';
 import type { QueryFormat, WarehouseRow } from '../warehouse/warehouse.ts';
 import { describedTopology, PIPELINES, type PipelineDefinition } from './catalog.ts';
 import type { Settings } from './settings.ts';
-import { stateDirOf } from './stream-environment.ts';
+import { backendSpecOf, stateDirOf } from './stream-environment.ts';
 
 /** Where running processes advertise their state-query endpoints. */
 export function queriesDirOf(dataDir: string): string {
@@ -54,6 +58,7 @@ export async function queryState(
   store: string,
   q: StoreQuery,
   pipelines: readonly PipelineDefinition[] = Object.values(PIPELINES),
+  openLog: () => Promise<Backend> = () => openBackend(backendSpecOf(settings)),
 ): Promise<StateAnswer> {
   const { def, topology } = locateStore(store, pipelines);
   const endpoints = advertisedEndpoints(queriesDirOf(settings.dataDir));
@@ -62,8 +67,18 @@ export async function queryState(
     const answer = await queryEndpoints(endpoints, store, q, merge);
     return { ...answer, source: 'live' };
   }
-  const answer = queryLocalState(stateDirOf(settings), def.applicationId, topology, store, q);
-  return { ...answer, source: 'checkpointed' };
+  let backend: Backend | undefined;
+  try {
+    backend = await openLog();
+  } catch {
+    // The log is unreachable (Kafka down): the local copies alone, as of this machine's last commit.
+    return { ...queryLocalState(stateDirOf(settings), def.applicationId, topology, store, q), source: 'checkpointed' };
+  }
+  try {
+    return { ...(await queryCommittedState(backend, stateDirOf(settings), def.applicationId, topology, store, q)), source: 'checkpointed' };
+  } finally {
+    await backend.close();
+  }
 }
 
 /** Rows as `--format` prints them: key, then the value's fields (or one `value` column). */

@@ -56,6 +56,7 @@ export {
   type FannedOutAnswer,
 } from './queries/query-client.ts';
 export { queryLocalState, localTasksOf } from './queries/local-state-reader.ts';
+export { queryCommittedState, committedTasksOf } from './queries/committed-state-reader.ts';
 
 // Running a topology
 export { StreamsApp, StreamsAppError, type StreamsAppOptions, type StreamsProgress, type AppState } from './streams/streams-app.ts';

@@ -1,7 +1,7 @@
 // Interactive queries on both backends: a running app answers get and range from its tasks, in
 // process and over its advertised HTTP endpoint, correctly while records flow (every answer is a
 // state the key really passed through, never older than an earlier answer), and after it stopped
-// from the local copies it left.
+// from the local copies it left, and from the changelogs.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { StreamsApp } from '../streams/streams-app.ts';
@@ -9,6 +9,7 @@ import { BALANCES_STORE, balancesTopic, balancesTopology, expectedBalances, move
 import { BACKEND_KINDS, testEnv, type TestEnv } from '../testing/test-backends.ts';
 import { advertisedEndpoints, queryEndpoints, queryMetadataForKey } from './query-client.ts';
 import { queryLocalState } from './local-state-reader.ts';
+import { queryCommittedState } from './committed-state-reader.ts';
 import { startStateQueryServer, type StateQueryServer } from './query-server.ts';
 import { StoreQueryError } from './store-query.ts';
 
@@ -117,5 +118,16 @@ describe.each(BACKEND_KINDS)('interactive queries on %s', (kind) => {
     expect(offline).toEqual({ rows: sorted(expected), partitions: [0, 1, 2] });
     const key = sorted(expected)[7];
     expect(queryLocalState(stateDir, applicationId, topology, BALANCES_STORE, { type: 'get', key: key.key }).rows).toEqual([key]);
+    // Local copy plus changelog tail; and the changelog alone, on a machine without the copies.
+    expect(await queryCommittedState(backend, stateDir, applicationId, topology, BALANCES_STORE, { type: 'range' })).toEqual(offline);
+    const elsewhere = path.join(env.dir, 'no-state-here');
+    expect(
+      await queryCommittedState(backend, elsewhere, applicationId, topology, BALANCES_STORE, { type: 'get', key: key.key }),
+    ).toMatchObject({
+      rows: [key],
+    });
+    expect((await queryCommittedState(backend, elsewhere, applicationId, topology, BALANCES_STORE, { type: 'range' })).rows).toEqual(
+      sorted(expected),
+    );
   });
 });
