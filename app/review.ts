@@ -111,8 +111,9 @@ export async function reviewDecisionFor(runSql: RunSql, req: ResolveRequest): Pr
   const id = sqlString(req.caseId);
   const rows = async <T>(sql: string) => parseJsonEachRow<T>(await withTables(() => runSql(sql, 'json')));
 
-  const [found] = await rows<{ debtor_id: string; tenant_id: string; resolution: string; rule: string | null }>(
-    `SELECT debtor_id, tenant_id, resolution, rule FROM reconciliation_results FINAL WHERE event_id = ${id} LIMIT 1`,
+  const [found] = await rows<{ debtor_id: string; tenant_id: string; resolution: string; rule: string | null; event_time_ms: number }>(
+    `SELECT debtor_id, tenant_id, resolution, rule, toUnixTimestamp64Milli(event_time) AS event_time_ms
+  FROM reconciliation_results FINAL WHERE event_id = ${id} LIMIT 1`,
   );
   if (!found) throw new ReviewRefusedError(`review resolve: no case ${req.caseId} (riskstream review list shows the open ones)`);
   if (found.resolution !== 'MANUAL_REVIEW') {
@@ -126,22 +127,25 @@ export async function reviewDecisionFor(runSql: RunSql, req: ResolveRequest): Pr
     throw new ReviewRefusedError(
       `review resolve: case ${req.caseId} is already closed: ${resolved.decision ?? 'resolved'} by ${resolved.actor} at ${resolved.event_time}`,
     );
-  const [pending] = await rows<{ decided_by: string; decision: string; event_time: string }>(
-    `SELECT decided_by, decision, event_time FROM review_decisions FINAL
-  WHERE case_id = ${id} AND event_id NOT IN (${ANSWERED_DECISIONS}) ORDER BY event_time LIMIT 1`,
+  const [pending] = await rows<{ decided_by: string; decision: string; decided_at: string }>(
+    `SELECT decided_by, decision, decided_at FROM review_decisions FINAL
+  WHERE case_id = ${id} AND event_id NOT IN (${ANSWERED_DECISIONS}) ORDER BY decided_at LIMIT 1`,
   );
   if (pending)
     throw new ReviewRefusedError(
-      `review resolve: case ${req.caseId} already has a decision on its way to the reconciliation pipeline: ${pending.decision} by ${pending.decided_by} at ${pending.event_time}`,
+      `review resolve: case ${req.caseId} already has a decision on its way to the reconciliation pipeline: ${pending.decision} by ${pending.decided_by} at ${pending.decided_at}`,
     );
   return {
     event_id: `review-${randomUUID()}`,
     tenant_id: found.tenant_id,
-    event_time: req.decidedAt ?? Date.now(),
+    // The case's time, not the wall clock: a decision taken today must not move the reconciliation
+    // pipeline's stream time (its timers and book history) past the book's records.
+    event_time: Number(found.event_time_ms),
     debtor_id: found.debtor_id,
     case_id: req.caseId,
     decision,
     decided_by: req.by.trim(),
+    decided_at: req.decidedAt ?? Date.now(),
     reason: req.reason.trim(),
   };
 }

@@ -154,6 +154,7 @@ export interface ReviewDecision extends EventEnvelope {
   case_id: string;
   decision: ReviewDecisionName;
   decided_by: string;
+  decided_at: number;
   reason: string;
 }
 

@@ -93,11 +93,12 @@ beforeAll(async () => {
     const decision = (event_id: string, case_id: string): ReviewDecision => ({
       event_id,
       tenant_id: 'acme',
-      event_time: T + 10_000,
+      event_time: T,
       debtor_id: `dbt-${case_id}`,
       case_id,
       decision: 'accept_partner',
       decided_by: 'carol',
+      decided_at: T + 10_000,
       reason: 'statement attached',
     });
     await warehouse.insertRecords('review-decisions', [
@@ -196,7 +197,8 @@ describe('riskstream review resolve', () => {
       reason: 'partner closed the file',
     });
     expect(printed.event_id).toMatch(/^review-[0-9a-f-]{36}$/);
-    expect(printed.event_time).toBeGreaterThanOrEqual(before);
+    expect(printed.event_time).toBe(T); // the case's time
+    expect(printed.decided_at).toBeGreaterThanOrEqual(before);
 
     const env = await openEnvironment(resolveSettings({ dataDir }, { RISKSTREAM_BACKEND: 'embedded' }));
     try {
