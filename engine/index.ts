@@ -10,6 +10,7 @@ export { VersionedTable } from './dsl/versioned-table.ts';
 export { TimeWindows, SessionWindows, WindowSpecError, type Windowed, type Aggregator, type EmitMode } from './windows/window-specs.ts';
 export { Topology, TopologyError } from './topology/topology.ts';
 export type { Processor, ProcessorSupplier } from './processors/processor.ts';
+export type { ProcessorContext, PunctuationType, RecordOrigin } from './processors/processor.ts';
 
 // Serdes
 export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VERSION_TAG, type Serde } from './serdes/serde.ts';
@@ -18,6 +19,8 @@ export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VE
 export type { StateStore, StoreSpec, ChangelogEntry } from './state/state-store.ts';
 export { changelogTopicOf } from './state/state-store.ts';
 export { KeyValueStore, keyValueStore } from './state/key-value-store.ts';
+export { TimerStore, timerStore, type TimerService } from './state/timer-store.ts';
+export { TimerSetupError } from './tasks/stream-task.ts';
 export { LocalTaskState } from './state/local-state.ts';
 export { restoreTaskStores } from './state/state-restorer.ts';
 

@@ -2,7 +2,8 @@
 // with the same key join when l - before <= r <= l + after. Each side buffers its records; a pair is
 // emitted once, when its second record arrives (timestamp = the later of the two). A record older
 // than streamTime - grace is late. A buffered record is dropped once no future non-late record of
-// the other side can reach it.
+// the other side can reach it: when its key is touched, and when stream time passes it (so keys
+// never seen again do not stay buffered).
 import type { Processor, ProcessorContext } from '../processors/processor.ts';
 import type { JoinBufferStore } from '../state/join-buffer-store.ts';
 
@@ -33,6 +34,9 @@ export class StreamStreamJoinProcessor<VThis, VOther, R> implements Processor<st
     this.ctx = ctx;
     this.mine = ctx.getStateStore<JoinBufferStore<VThis>>(this.options.thisStore);
     this.other = ctx.getStateStore<JoinBufferStore<VOther>>(this.options.otherStore);
+    const w = this.options.window;
+    const reach = this.options.side === 'left' ? w.afterMs : w.beforeMs;
+    ctx.onStreamTimeAdvance((t) => this.mine.expireBefore(t - w.graceMs - reach));
   }
 
   process(key: string, value: VThis, timestamp: number): void {

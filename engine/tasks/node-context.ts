@@ -4,6 +4,7 @@ import type { ProduceRecord } from '../backend/backend.ts';
 import type { Processor, ProcessorContext, PunctuationType, RecordOrigin } from '../processors/processor.ts';
 import type { RecordCollector } from '../processors/sink-processor.ts';
 import type { StateStore } from '../state/state-store.ts';
+import type { TimerService } from '../state/timer-store.ts';
 
 /** What a node context needs from its task. */
 export interface TaskServices {
@@ -12,7 +13,9 @@ export interface TaskServices {
   readonly partition: number;
   readonly streamTime: number;
   store(name: string): StateStore;
-  schedule(intervalMs: number, type: PunctuationType, callback: (time: number) => void): void;
+  /** `id` names the punctuator across restarts (node and rank of the call). */
+  schedule(id: string, intervalMs: number, type: PunctuationType, callback: (time: number) => void): void;
+  timers(storeName: string, onTimer: (key: string, dueTime: number) => void): TimerService;
   onStreamTimeAdvance(callback: (streamTime: number) => void): void;
   currentOrigin(): RecordOrigin | undefined;
   sendCurrentRecordTo(topic: string, reason: string): void;
@@ -28,6 +31,7 @@ export class MissingStoreError extends Error {
 
 export class NodeContext implements ProcessorContext<unknown, unknown>, RecordCollector {
   children: Processor<unknown, unknown, unknown, unknown>[] = [];
+  private scheduled = 0;
 
   constructor(
     private readonly task: TaskServices,
@@ -59,7 +63,12 @@ export class NodeContext implements ProcessorContext<unknown, unknown>, RecordCo
   }
 
   schedule(intervalMs: number, type: PunctuationType, callback: (time: number) => void): void {
-    this.task.schedule(intervalMs, type, callback);
+    this.task.schedule(`${this.nodeName}#${this.scheduled++}`, intervalMs, type, callback);
+  }
+
+  timers(storeName: string, onTimer: (key: string, dueTime: number) => void): TimerService {
+    this.getStateStore(storeName); // declared by this node
+    return this.task.timers(storeName, onTimer);
   }
 
   onStreamTimeAdvance(callback: (streamTime: number) => void): void {

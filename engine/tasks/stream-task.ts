@@ -7,6 +7,7 @@ import type { Processor, PunctuationType, RecordOrigin } from '../processors/pro
 import { SinkProcessor } from '../processors/sink-processor.ts';
 import { KeyValueStore } from '../state/key-value-store.ts';
 import { changelogTopicOf, type StateStore } from '../state/state-store.ts';
+import { TimerStore, type TimerService } from '../state/timer-store.ts';
 import { resolveTopic, type SourceNodeSpec, type SubTopology } from '../topology/topology.ts';
 import { deadLetterOf } from './dead-letters.ts';
 import { DEFAULT_EVENT_TIME_BOUNDS, EventTimeOutOfRangeError, eventTimeOutOfRange, type EventTimeBounds } from './event-time-bounds.ts';
@@ -19,9 +20,24 @@ interface SourceRuntime {
 }
 
 interface StreamTimePunctuator {
+  /** Key of its next due time in the stream-time store. */
+  stateKey: string;
   interval: number;
+  /** -Infinity: fires at the next record. */
   next: number;
   callback: (time: number) => void;
+}
+
+interface KeyedTimers {
+  store: TimerStore;
+  onTimer: (key: string, dueTime: number) => void;
+}
+
+export class TimerSetupError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TimerSetupError';
+  }
 }
 
 interface WallClockPunctuator {
@@ -55,6 +71,11 @@ export class StreamTask implements TaskServices {
   private readonly streamTimeListeners: ((t: number) => void)[] = [];
   private readonly streamTimePunctuators: StreamTimePunctuator[] = [];
   private readonly wallClockPunctuators: WallClockPunctuator[] = [];
+  private readonly keyedTimers: KeyedTimers[] = [];
+  /** Stream-time punctuators or keyed timers exist: look for due ones after each record. */
+  private timed = false;
+  /** Keyed timers fired since the task started (metrics, bench). */
+  timersFired = 0;
   private outbox: ProduceRecord[] = [];
   private current: LogRecord | undefined;
   private committedStreamTime = -Infinity;
@@ -208,6 +229,9 @@ export class StreamTask implements TaskServices {
       if (advanced) this.streamTime = ts;
       source.ctx.forward(key, value, ts);
       if (advanced) this.streamTimeAdvanced();
+      // After every record, not only those that moved stream time: a timer set at or before the
+      // current stream time fires right after the record that set it.
+      if (this.timed) this.fireDue();
     } catch (err) {
       this.toDeadLetters(record, err);
     } finally {
@@ -220,13 +244,19 @@ export class StreamTask implements TaskServices {
     const t = this.streamTime;
     const ls = this.streamTimeListeners;
     for (let i = 0; i < ls.length; i++) ls[i](t);
+  }
+
+  /** Stream-time punctuators, then keyed timers, due at the current stream time. */
+  private fireDue(): void {
+    const t = this.streamTime;
     for (const p of this.streamTimePunctuators) {
-      if (p.next === -Infinity) p.next = t + p.interval;
-      else if (t >= p.next) {
-        p.next = t + p.interval;
-        p.callback(t);
-      }
+      if (t < p.next) continue;
+      // Kafka Streams' grid: due times are multiples of the interval; a jump over several fires once.
+      p.next = (Math.floor(t / p.interval) + 1) * p.interval;
+      this.streamTimeStore!.put(p.stateKey, p.next);
+      p.callback(t);
     }
+    for (const k of this.keyedTimers) this.timersFired += k.store.fireDue(t, k.onTimer);
   }
 
   private toDeadLetters(record: LogRecord, err: unknown): void {
@@ -251,14 +281,30 @@ export class StreamTask implements TaskServices {
     return s;
   }
 
-  schedule(intervalMs: number, type: PunctuationType, callback: (time: number) => void): void {
-    if (type === 'stream-time')
-      this.streamTimePunctuators.push({
-        interval: intervalMs,
-        next: this.streamTime === -Infinity ? -Infinity : this.streamTime + intervalMs,
-        callback,
-      });
-    else this.wallClockPunctuators.push({ interval: intervalMs, next: Date.now() + intervalMs, callback });
+  schedule(id: string, intervalMs: number, type: PunctuationType, callback: (time: number) => void): void {
+    if (!(intervalMs > 0)) throw new TimerSetupError(`task ${this.taskId}: punctuation interval must be > 0 ms, got ${intervalMs}`);
+    if (type === 'wall-clock') {
+      this.wallClockPunctuators.push({ interval: intervalMs, next: Date.now() + intervalMs, callback });
+      return;
+    }
+    if (!this.streamTimeStore)
+      throw new TimerSetupError(
+        `task ${this.taskId}: stream-time punctuation ${id} needs its sub-topology to have a state store, where its next due time is kept (declare one with builder.addStateStore and name it in process())`,
+      );
+    const stateKey = `punctuator:${id}`;
+    this.streamTimePunctuators.push({ stateKey, interval: intervalMs, next: this.streamTimeStore.get(stateKey) ?? -Infinity, callback });
+    this.timed = true;
+  }
+
+  timers(storeName: string, onTimer: (key: string, dueTime: number) => void): TimerService {
+    const store = this.store(storeName);
+    if (!(store instanceof TimerStore))
+      throw new TimerSetupError(`task ${this.taskId}: state store ${storeName} is not a timer store (declare it with timerStore(name))`);
+    if (this.keyedTimers.some((k) => k.store === store))
+      throw new TimerSetupError(`task ${this.taskId}: timer store ${storeName} already has a timer callback`);
+    this.keyedTimers.push({ store, onTimer });
+    this.timed = true;
+    return store;
   }
 
   onStreamTimeAdvance(callback: (streamTime: number) => void): void {
