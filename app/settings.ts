@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { parseIsoTime } from '../connectors/sources/file/time-field.ts';
 import { DEFAULT_EVENT_TIME_BOUNDS } from '../engine/index.ts';
 import { riskFactorsSchema } from '../pipelines/debtor-priority/risk-factors.ts';
+import { reconciliationSettingsSchema } from './reconciliation-settings.ts';
 
 const settingsSchema = z.object({
   dataDir: z.string().min(1),
@@ -42,6 +43,7 @@ const settingsSchema = z.object({
   metricsPort: z.number().int().nonnegative().optional(),
   /** The collection worklist's scoring (CONTRACTS 9); only the config file sets it. */
   scoring: z.object({ riskFactors: riskFactorsSchema.prefault({}) }).strict(),
+  reconciliation: reconciliationSettingsSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -112,6 +114,7 @@ export function resolveSettings(flags: SettingsOverrides = {}, env: Env = proces
     },
     metricsPort: numberOr(env.RISKSTREAM_METRICS_PORT, fromFile('metricsPort'), undefined),
     scoring: fromFile('scoring') ?? {},
+    reconciliation: fromFile('reconciliation') ?? {},
   };
   const parsed = settingsSchema.safeParse(candidate);
   if (!parsed.success) {
