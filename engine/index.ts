@@ -7,6 +7,9 @@ export { KStream, type ToOptions, type TableJoinOptions, type StreamJoinOptions 
 export { GroupedStream, TimeWindowedStream, SessionWindowedStream, type AggregateOptions } from './dsl/grouped-stream.ts';
 export { WindowedTable, untilWindowCloses, type Suppression } from './dsl/windowed-table.ts';
 export { VersionedTable } from './dsl/versioned-table.ts';
+export { KTable, GroupedTable, type TableGroupByOptions, type TableAggregateOptions } from './dsl/ktable.ts';
+export type { TableOptions } from './dsl/streams-builder.ts';
+export type { Change } from './tables/change.ts';
 export { TimeWindows, SessionWindows, WindowSpecError, type Windowed, type Aggregator, type EmitMode } from './windows/window-specs.ts';
 export { Topology, TopologyError } from './topology/topology.ts';
 export type { Processor, ProcessorSupplier } from './processors/processor.ts';
@@ -18,6 +21,7 @@ export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VE
 export type { StateStore, StoreSpec, ChangelogEntry } from './state/state-store.ts';
 export { changelogTopicOf } from './state/state-store.ts';
 export { KeyValueStore, keyValueStore } from './state/key-value-store.ts';
+export { TableStore, tableStore } from './state/table-store.ts';
 export { LocalTaskState } from './state/local-state.ts';
 export { restoreTaskStores } from './state/state-restorer.ts';
 

@@ -35,6 +35,11 @@ export interface StateStore {
 export interface StoreSpec {
   name: string;
   create(): StateStore;
+  /**
+   * The user topic that serves as the store's changelog (Kafka Streams' source-topic optimisation
+   * for tables): no changelog topic is written, restore reads this topic up to the committed offset.
+   */
+  sourceTopic?: string;
 }
 
 export function changelogTopicOf(applicationId: string, storeName: string): string {
