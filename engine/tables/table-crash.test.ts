@@ -76,9 +76,12 @@ describe.each(BACKEND_KINDS)('tables across kill -9 on %s', (kind) => {
   let env: TestEnv;
   afterEach(async () => env?.cleanup());
 
-  // On Kafka, after kill -9 the repartition topic (read with read_committed) sometimes holds a few
-  // records more than in the uncrashed run, so the per-partner sums drift; it happens with
-  // `changelog: 'separate'` as well, so it does not come from the table's restore.
+  // On Kafka, after kill -9 a read_committed reader of the repartition topic sometimes gets a few
+  // records of aborted transactions, so the per-partner sums drift (with `changelog: 'separate'` as
+  // well). Several producers' transactions interleave in a repartition partition, and kafkajs's
+  // filterAbortedMessages activates at most one aborted transaction per message (`if`, not `while`
+  // over the list sorted by first offset): a fetch that starts inside two of them lets records of
+  // the second through. Output topics here have one producer per partition and are not affected.
   if (kind === 'kafka') it.todo('kafka: an aggregation behind a repartition topic equals an uncrashed run after kill -9');
 
   it('table changes, join output and table state equal an uncrashed run', async () => {
