@@ -7,6 +7,9 @@ export { KStream, type ToOptions, type TableJoinOptions, type StreamJoinOptions 
 export { GroupedStream, TimeWindowedStream, SessionWindowedStream, type AggregateOptions } from './dsl/grouped-stream.ts';
 export { WindowedTable, untilWindowCloses, type Suppression } from './dsl/windowed-table.ts';
 export { VersionedTable } from './dsl/versioned-table.ts';
+export { KTable, GroupedTable, type TableGroupByOptions, type TableAggregateOptions } from './dsl/ktable.ts';
+export type { TableOptions } from './dsl/streams-builder.ts';
+export type { Change } from './tables/change.ts';
 export { TimeWindows, SessionWindows, WindowSpecError, type Windowed, type Aggregator, type EmitMode } from './windows/window-specs.ts';
 export { Topology, TopologyError } from './topology/topology.ts';
 export type { Processor, ProcessorSupplier, ProcessorContext, PunctuationType, RecordOrigin } from './processors/processor.ts';
@@ -22,6 +25,7 @@ export { TimerStore, timerStore, type TimerService } from './state/timer-store.t
 export { TimerSetupError } from './tasks/stream-task.ts';
 export { CustomStateStore, customStore, stringKeyCodec, type StoreCodec, type CustomStoreOptions } from './state/custom-state-store.ts';
 export { SortedKeyValueStore, sortedKeyValueStore } from './state/sorted-key-value-store.ts';
+export { TableStore, tableStore } from './state/table-store.ts';
 export { LocalTaskState } from './state/local-state.ts';
 export { restoreTaskStores } from './state/state-restorer.ts';
 

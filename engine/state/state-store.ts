@@ -42,6 +42,11 @@ export interface StoreSpec {
   queryable?: boolean;
   /** How the answers of several tasks combine (default: by key, see mergeByKey). */
   mergeQueryResults?: QueryMerge;
+  /**
+   * The user topic that serves as the store's changelog (Kafka Streams' source-topic optimisation
+   * for tables): no changelog topic is written, restore reads this topic up to the committed offset.
+   */
+  sourceTopic?: string;
 }
 
 export function changelogTopicOf(applicationId: string, storeName: string): string {

@@ -650,9 +650,10 @@ export class StreamsApp {
     for (const [name, partitions] of repartition) toCreate.push({ name, partitions });
     for (const st of subs) {
       const partitions = partitionsOf.get(st.id)!;
-      const storeNames = st.stores.map((s) => s.name);
-      for (const s of storeNames) this.storePartitions.set(s, partitions);
-      if (storeNames.length > 0) storeNames.push(streamTimeStoreName(st.id));
+      for (const s of st.stores) this.storePartitions.set(s.name, partitions);
+      // A table store whose changelog is its source topic needs no topic of its own.
+      const storeNames = st.stores.filter((s) => s.sourceTopic === undefined).map((s) => s.name);
+      if (st.stores.length > 0) storeNames.push(streamTimeStoreName(st.id));
       for (const s of storeNames) toCreate.push({ name: changelogTopicOf(appId, s), partitions, compacted: true });
       // Dead-letter topics are not co-partitioned with anything: one made earlier (by a connector,
       // a sink or `topics create`) serves as it is.
