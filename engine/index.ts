@@ -20,6 +20,10 @@ export { changelogTopicOf } from './state/state-store.ts';
 export { KeyValueStore, keyValueStore } from './state/key-value-store.ts';
 export { LocalTaskState } from './state/local-state.ts';
 export { restoreTaskStores } from './state/state-restorer.ts';
+// Heaps for custom stores (indexed by string id, struct-of-arrays, 10M entries in one process)
+export { IndexedHeap, type HeapEntry } from './heap/indexed-heap.ts';
+export { GroupedHeaps } from './heap/grouped-heaps.ts';
+export { SlotHeap, SlotPositions, type SlotOrder, grownInt32, grownFloat64, grownUint8 } from './heap/slot-heap.ts';
 
 // Running a topology
 export { StreamsApp, StreamsAppError, type StreamsAppOptions, type StreamsProgress, type AppState } from './streams/streams-app.ts';
