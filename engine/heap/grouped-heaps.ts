@@ -9,19 +9,19 @@ const NONE = -1;
 export class GroupedHeaps {
   private readonly positions: SlotPositions;
   private readonly heaps: SlotHeap[] = [];
-  private groupOfSlot: Int32Array;
+  private groupOfSlot: Int32Array; // group + 1, 0 = none (so growing needs no fill)
 
   constructor(
     private readonly order: SlotOrder,
     capacity = 16,
   ) {
     this.positions = new SlotPositions(capacity);
-    this.groupOfSlot = new Int32Array(Math.max(16, capacity)).fill(NONE);
+    this.groupOfSlot = new Int32Array(Math.max(16, capacity));
   }
 
   /** The group the slot is in, or -1. */
   groupOf(slot: number): number {
-    return slot < this.groupOfSlot.length ? this.groupOfSlot[slot] : NONE;
+    return slot < this.groupOfSlot.length ? this.groupOfSlot[slot] - 1 : NONE;
   }
 
   /** Puts the slot in `group` (moving it out of another one), or re-sorts it there after its key changed. */
@@ -33,8 +33,8 @@ export class GroupedHeaps {
     }
     if (current !== NONE) this.heaps[current].remove(slot);
     while (this.heaps.length <= group) this.heaps.push(new SlotHeap(this.order, this.positions));
-    this.groupOfSlot = grownInt32(this.groupOfSlot, slot + 1, NONE);
-    this.groupOfSlot[slot] = group;
+    this.groupOfSlot = grownInt32(this.groupOfSlot, slot + 1);
+    this.groupOfSlot[slot] = group + 1;
     this.heaps[group].insert(slot);
   }
 
@@ -42,7 +42,7 @@ export class GroupedHeaps {
     const current = this.groupOf(slot);
     if (current === NONE) return;
     this.heaps[current].remove(slot);
-    this.groupOfSlot[slot] = NONE;
+    this.groupOfSlot[slot] = 0;
   }
 
   sizeOf(group: number): number {

@@ -9,16 +9,13 @@ export interface SlotOrder {
   before(a: number, b: number): boolean;
 }
 
-const ABSENT = -1;
-
-/** Grows a typed array to hold at least `min` elements, by doubling; new elements are `fill`. */
-export function grownInt32(arr: Int32Array, min: number, fill = 0): Int32Array {
+/** Grows a typed array to hold at least `min` elements, by doubling; new elements are 0. */
+export function grownInt32(arr: Int32Array, min: number): Int32Array {
   if (min <= arr.length) return arr;
   let cap = Math.max(16, arr.length);
   while (cap < min) cap *= 2;
   const next = new Int32Array(cap);
   next.set(arr);
-  if (fill !== 0) next.fill(fill, arr.length);
   return next;
 }
 
@@ -40,16 +37,20 @@ export function grownUint8(arr: Uint8Array, min: number): Uint8Array {
   return next;
 }
 
-/** Slot → position in the heap that holds it (ABSENT when in none); shareable between heaps. */
+/**
+ * Slot → position in the heap that holds it; shareable between heaps. Not cleared on removal, nor
+ * filled on growth (so growing touches no new pages): SlotHeap.has checks the position against
+ * the heap array instead.
+ */
 export class SlotPositions {
   arr: Int32Array;
 
   constructor(capacity = 16) {
-    this.arr = new Int32Array(Math.max(16, capacity)).fill(ABSENT);
+    this.arr = new Int32Array(Math.max(16, capacity));
   }
 
   ensure(slot: number): void {
-    if (slot >= this.arr.length) this.arr = grownInt32(this.arr, slot + 1, ABSENT);
+    if (slot >= this.arr.length) this.arr = grownInt32(this.arr, slot + 1);
   }
 }
 
@@ -73,7 +74,7 @@ export class SlotHeap {
     const pos = this.positions.arr;
     if (slot >= pos.length) return false;
     const p = pos[slot];
-    return p !== ABSENT && p < this.count && this.heap[p] === slot;
+    return p < this.count && this.heap[p] === slot;
   }
 
   /** The best slot, or -1 when empty. */
@@ -100,7 +101,6 @@ export class SlotHeap {
   remove(slot: number): void {
     const pos = this.positions.arr;
     const p = pos[slot];
-    pos[slot] = ABSENT;
     this.count--;
     if (p === this.count) return;
     const last = this.heap[this.count];
