@@ -33,7 +33,7 @@ export class GroupedHeaps {
     }
     if (current !== NONE) this.heaps[current].remove(slot);
     while (this.heaps.length <= group) this.heaps.push(new SlotHeap(this.order, this.positions));
-    this.groupOfSlot = grownInt32(this.groupOfSlot, slot + 1);
+    if (slot >= this.groupOfSlot.length) this.groupOfSlot = grownInt32(this.groupOfSlot, slot + 1);
     this.groupOfSlot[slot] = group + 1;
     this.heaps[group].insert(slot);
   }
