@@ -28,6 +28,10 @@ export { SortedKeyValueStore, sortedKeyValueStore } from './state/sorted-key-val
 export { TableStore, tableStore } from './state/table-store.ts';
 export { LocalTaskState } from './state/local-state.ts';
 export { restoreTaskStores } from './state/state-restorer.ts';
+// Heaps for custom stores (indexed by string id, struct-of-arrays, 10M entries in one process)
+export { IndexedHeap, type HeapEntry } from './heap/indexed-heap.ts';
+export { GroupedHeaps } from './heap/grouped-heaps.ts';
+export { SlotHeap, SlotPositions, type SlotOrder, grownInt32, grownFloat64, grownUint8 } from './heap/slot-heap.ts';
 
 // Interactive queries: reading a running application's queryable stores
 export {
