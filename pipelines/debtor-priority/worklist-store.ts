@@ -22,6 +22,9 @@ import { WorklistHeap, type WorklistFilter, type WorklistRow } from './worklist-
 import { mergeWorklistAnswers, topQueryOf } from './worklist-query.ts';
 import { decodeWorklistRow, encodeWorklistRow } from './worklist-row-codec.ts';
 
+/** The name debtor-priority gives its worklist store (what `riskstream worklist` queries). */
+export const WORKLIST_STORE = 'worklist';
+
 export class WorklistStore implements StateStore {
   private readonly heap: WorklistHeap;
   private readonly dirty = new Set<string>();
