@@ -1,8 +1,7 @@
-// id → slot for the IndexedHeap: open addressing with linear probing over an Int32Array of slots,
-// the ids themselves living in the owner's slot column. A JS Map of 10M string keys costs ~75
-// resident bytes per entry (and caps at 2^24 entries); this costs ~11 (a table at most 70% full
-// plus a cached 32-bit hash per slot).
-import { grownInt32 } from './slot-heap.ts';
+// id → slot for the IndexedHeap: open addressing with linear probing over an Int32Array of
+// (hash, slot) pairs, the ids themselves living in the owner's slot column. A JS Map of 10M string
+// keys costs ~75 resident bytes per entry (and caps at 2^24 entries); this costs ~11-16 (a table at
+// most 70% full, 8 bytes a cell).
 
 const EMPTY = 0; // table cells hold slot + 1
 
@@ -18,9 +17,9 @@ export function hashString(s: string): number {
 }
 
 export class IdIndex {
+  /** Pairs of cells: [hash, slot + 1]; the hash beside the slot saves a random read per probe. */
   private table: Int32Array;
-  private mask: number;
-  private hashes: Int32Array;
+  private mask: number; // cells - 1
   private count = 0;
 
   /** `idAt(slot)`: the id stored at a live slot, from the owner's column. */
@@ -30,9 +29,8 @@ export class IdIndex {
   ) {
     let cells = 16;
     while (cells * 0.7 < capacity) cells *= 2;
-    this.table = new Int32Array(cells);
+    this.table = new Int32Array(cells * 2);
     this.mask = cells - 1;
-    this.hashes = new Int32Array(Math.max(16, capacity));
   }
 
   get size(): number {
@@ -45,20 +43,16 @@ export class IdIndex {
     const table = this.table;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const cell = table[i];
+      const cell = table[2 * i + 1];
       if (cell === EMPTY) return -1;
-      const slot = cell - 1;
-      if (this.hashes[slot] === h && this.idAt(slot) === id) return slot;
+      if (table[2 * i] === h && this.idAt(cell - 1) === id) return cell - 1;
     }
   }
 
   /** Records a new id at `slot` (the id must be absent; its slot column must already hold it). */
   add(id: string, slot: number): void {
-    if (this.count + 1 > this.table.length * 0.7) this.resize(this.table.length * 2);
-    const h = hashString(id);
-    this.hashes = grownInt32(this.hashes, slot + 1);
-    this.hashes[slot] = h;
-    this.place(slot, h);
+    if (this.count + 1 > (this.mask + 1) * 0.7) this.resize((this.mask + 1) * 2);
+    this.place(slot, hashString(id));
     this.count++;
   }
 
@@ -66,21 +60,23 @@ export class IdIndex {
   delete(id: string, slot: number): void {
     const table = this.table;
     const mask = this.mask;
-    let i = this.hashes[slot] & mask;
-    while (table[i] !== slot + 1) {
-      if (table[i] === EMPTY) throw new Error(`IdIndex: ${id} is not indexed at slot ${slot}`);
+    let i = hashString(id) & mask;
+    while (table[2 * i + 1] !== slot + 1) {
+      if (table[2 * i + 1] === EMPTY) throw new Error(`IdIndex: ${id} is not indexed at slot ${slot}`);
       i = (i + 1) & mask;
     }
-    for (let j = (i + 1) & mask; table[j] !== EMPTY; j = (j + 1) & mask) {
-      const home = this.hashes[table[j] - 1] & mask;
+    for (let j = (i + 1) & mask; table[2 * j + 1] !== EMPTY; j = (j + 1) & mask) {
+      const home = table[2 * j] & mask;
       // The entry at j may move back to the hole at i when its home is not within (i, j] cyclically.
       const movable = i <= j ? home <= i || home > j : home <= i && home > j;
       if (movable) {
-        table[i] = table[j];
+        table[2 * i] = table[2 * j];
+        table[2 * i + 1] = table[2 * j + 1];
         i = j;
       }
     }
-    table[i] = EMPTY;
+    table[2 * i] = 0;
+    table[2 * i + 1] = EMPTY;
     this.count--;
   }
 
@@ -88,14 +84,15 @@ export class IdIndex {
     const table = this.table;
     const mask = this.mask;
     let i = h & mask;
-    while (table[i] !== EMPTY) i = (i + 1) & mask;
-    table[i] = slot + 1;
+    while (table[2 * i + 1] !== EMPTY) i = (i + 1) & mask;
+    table[2 * i] = h;
+    table[2 * i + 1] = slot + 1;
   }
 
   private resize(cells: number): void {
     const old = this.table;
-    this.table = new Int32Array(cells);
+    this.table = new Int32Array(cells * 2);
     this.mask = cells - 1;
-    for (let i = 0; i < old.length; i++) if (old[i] !== EMPTY) this.place(old[i] - 1, this.hashes[old[i] - 1]);
+    for (let i = 1; i < old.length; i += 2) if (old[i] !== EMPTY) this.place(old[i] - 1, old[i - 1]);
   }
 }
