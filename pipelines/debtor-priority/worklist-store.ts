@@ -20,7 +20,7 @@ import {
 } from '../../engine/index.ts';
 import { WorklistHeap, type WorklistFilter, type WorklistRow } from './worklist-heap.ts';
 import { mergeWorklistAnswers, topQueryOf } from './worklist-query.ts';
-import { decodeWorklistRow, encodeWorklistRow } from './worklist-row-codec.ts';
+import { decodeWorklistFields, emptyEncodedFields, encodeWorklistRow } from './worklist-row-codec.ts';
 
 /** The name debtor-priority gives its worklist store (what `riskstream worklist` queries). */
 export const WORKLIST_STORE = 'worklist';
@@ -28,6 +28,8 @@ export const WORKLIST_STORE = 'worklist';
 export class WorklistStore implements StateStore {
   private readonly heap: WorklistHeap;
   private readonly dirty = new Set<string>();
+  /** Scratch of restore(): one decoded row, reused. */
+  private readonly fields = emptyEncodedFields();
 
   /** `capacity`: debtors expected, to size the heap's columns once. */
   constructor(
@@ -102,7 +104,7 @@ export class WorklistStore implements StateStore {
   restore(key: Buffer, value: Buffer | null): void {
     const id = key.toString('utf8');
     if (value === null) this.heap.delete(id);
-    else this.heap.put(decodeWorklistRow(id, value));
+    else this.heap.putEncoded(id, value, decodeWorklistFields(id, value, this.fields));
   }
 
   *dump(): Iterable<ChangelogEntry> {
