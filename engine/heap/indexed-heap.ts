@@ -4,7 +4,7 @@
 // columns, so the only per-entry object is the id string (the id index is a typed-array hash table). Owners that keep more
 // per entry (payload columns, secondary GroupedHeaps) index their own columns by the same slot.
 import { IdIndex } from './id-index.ts';
-import { grownFloat64, SlotHeap, SlotPositions, type SlotOrder } from './slot-heap.ts';
+import { SlotHeap, SlotPositions, type SlotOrder } from './slot-heap.ts';
 
 export interface HeapEntry {
   id: string;
@@ -14,13 +14,11 @@ export interface HeapEntry {
 export class IndexedHeap implements SlotOrder {
   private ids: (string | undefined)[] = [];
   private readonly slotById: IdIndex;
-  private priorities: Float64Array;
   private freeSlots: number[] = [];
   private readonly heap: SlotHeap;
 
   /** `capacity`: entries expected, to size the columns once instead of doubling up to it. */
   constructor(capacity = 16) {
-    this.priorities = new Float64Array(Math.max(16, capacity));
     this.heap = new SlotHeap(this, new SlotPositions(capacity), capacity);
     this.slotById = new IdIndex((slot) => this.ids[slot] as string, capacity);
   }
@@ -34,10 +32,14 @@ export class IndexedHeap implements SlotOrder {
     return this.ids.length;
   }
 
+  /** The priority is kept only in the heap, in heap order (see SlotHeap). */
+  keyOf(slot: number): number {
+    return this.heap.keyAt(slot);
+  }
+
+  /** Equal priorities: id ascending. */
   before(a: number, b: number): boolean {
-    const pa = this.priorities[a];
-    const pb = this.priorities[b];
-    return pa > pb || (pa === pb && (this.ids[a] as string) < (this.ids[b] as string));
+    return (this.ids[a] as string) < (this.ids[b] as string);
   }
 
   /** Inserts the id or moves it to its new priority; returns its slot (stable while it stays). */
@@ -45,19 +47,14 @@ export class IndexedHeap implements SlotOrder {
     if (Number.isNaN(priority)) throw new RangeError(`IndexedHeap: priority of ${id} is NaN`);
     let slot = this.slotById.get(id);
     if (slot !== -1) {
-      if (this.priorities[slot] !== priority) {
-        this.priorities[slot] = priority;
-        this.heap.update(slot);
-      }
+      if (this.heap.keyAt(slot) !== priority) this.heap.update(slot, priority);
       return slot;
     }
     slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.ids.length;
     if (slot === this.ids.length) this.ids.push(id);
     else this.ids[slot] = id;
-    this.priorities = grownFloat64(this.priorities, slot + 1);
-    this.priorities[slot] = priority;
     this.slotById.add(id, slot);
-    this.heap.insert(slot);
+    this.heap.insert(slot, priority);
     return slot;
   }
 
@@ -86,12 +83,12 @@ export class IndexedHeap implements SlotOrder {
   }
 
   priorityAt(slot: number): number {
-    return this.priorities[slot];
+    return this.heap.keyAt(slot);
   }
 
   priorityOf(id: string): number | undefined {
     const slot = this.slotById.get(id);
-    return slot === -1 ? undefined : this.priorities[slot];
+    return slot === -1 ? undefined : this.heap.keyAt(slot);
   }
 
   /** The best slot, or -1 when empty. */
@@ -106,7 +103,7 @@ export class IndexedHeap implements SlotOrder {
 
   /** The best n entries passing `accept`, best first. */
   top(n: number, accept?: (slot: number) => boolean): HeapEntry[] {
-    return this.topSlots(n, accept).map((slot) => ({ id: this.ids[slot] as string, priority: this.priorities[slot] }));
+    return this.topSlots(n, accept).map((slot) => ({ id: this.ids[slot] as string, priority: this.heap.keyAt(slot) }));
   }
 
   /** Live slots in no particular order. */
@@ -116,6 +113,6 @@ export class IndexedHeap implements SlotOrder {
 
   /** Live entries in no particular order. */
   *[Symbol.iterator](): IterableIterator<HeapEntry> {
-    for (const slot of this.heap.slots()) yield { id: this.ids[slot] as string, priority: this.priorities[slot] };
+    for (const slot of this.heap.slots()) yield { id: this.ids[slot] as string, priority: this.heap.keyAt(slot) };
   }
 }
