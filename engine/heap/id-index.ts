@@ -1,19 +1,39 @@
 // id → slot for the IndexedHeap: open addressing with linear probing over an Int32Array of
-// (hash, slot) pairs, the ids themselves living in the owner's slot column. A JS Map of 10M string
-// keys costs ~75 resident bytes per entry (and caps at 2^24 entries); this costs ~11-16 (a table at
-// most 70% full, 8 bytes a cell).
+// (hash, slot) pairs, the ids themselves living as bytes in the owner's SlotStrings. A JS Map of
+// 10M string keys costs ~75 resident bytes per entry (and caps at 2^24 entries); this costs ~11-16
+// (a table at most 70% full, 8 bytes a cell). Ids are found by string or by their UTF-8 bytes (a
+// restore reads them from the changelog without making a string): both hash the UTF-8 bytes.
+import type { SlotStrings } from './slot-strings.ts';
 
 const EMPTY = 0; // table cells hold slot + 1
 
-/** A 32-bit string hash (FNV-1a with a murmur3 finalizer, so ids that differ in one digit spread). */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+function finalized(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   return (h ^ (h >>> 16)) | 0;
+}
+
+/** A 32-bit hash of UTF-8 bytes (FNV-1a with a murmur3 finalizer, so ids that differ in one digit spread). */
+export function hashBytes(buf: Buffer, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  return finalized(h);
+}
+
+/** hashBytes of the string's UTF-8 bytes (ASCII hashed in place). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      const b = Buffer.from(s, 'utf8');
+      return hashBytes(b, 0, b.length);
+    }
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return finalized(h);
 }
 
 export class IdIndex {
@@ -22,9 +42,9 @@ export class IdIndex {
   private mask: number; // cells - 1
   private count = 0;
 
-  /** `idAt(slot)`: the id stored at a live slot, from the owner's column. */
+  /** `ids`: the owner's ids by slot. */
   constructor(
-    private readonly idAt: (slot: number) => string,
+    private readonly ids: SlotStrings,
     capacity = 16,
   ) {
     let cells = 16;
@@ -45,24 +65,35 @@ export class IdIndex {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const cell = table[2 * i + 1];
       if (cell === EMPTY) return -1;
-      if (table[2 * i] === h && this.idAt(cell - 1) === id) return cell - 1;
+      if (table[2 * i] === h && this.ids.equals(cell - 1, id)) return cell - 1;
     }
   }
 
-  /** Records a new id at `slot` (the id must be absent; its slot column must already hold it). */
-  add(id: string, slot: number): void {
+  /** The slot of the id whose UTF-8 bytes are [start, end) of `buf` (hash: hashBytes of them), or -1. */
+  getBytes(buf: Buffer, start: number, end: number, h: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const cell = table[2 * i + 1];
+      if (cell === EMPTY) return -1;
+      if (table[2 * i] === h && this.ids.equalsBytes(cell - 1, buf, start, end)) return cell - 1;
+    }
+  }
+
+  /** Records a new id (of hash `h`) at `slot` (the id must be absent). */
+  add(h: number, slot: number): void {
     if (this.count + 1 > (this.mask + 1) * 0.7) this.resize((this.mask + 1) * 2);
-    this.place(slot, hashString(id));
+    this.place(slot, h);
     this.count++;
   }
 
-  /** Forgets the id at `slot` (backward-shift deletion: no tombstones, probes stay short). */
-  delete(id: string, slot: number): void {
+  /** Forgets the id (of hash `h`) at `slot` (backward-shift deletion: no tombstones, probes stay short). */
+  delete(h: number, slot: number): void {
     const table = this.table;
     const mask = this.mask;
-    let i = hashString(id) & mask;
+    let i = h & mask;
     while (table[2 * i + 1] !== slot + 1) {
-      if (table[2 * i + 1] === EMPTY) throw new Error(`IdIndex: ${id} is not indexed at slot ${slot}`);
+      if (table[2 * i + 1] === EMPTY) throw new Error(`IdIndex: slot ${slot} is not indexed under hash ${h}`);
       i = (i + 1) & mask;
     }
     for (let j = (i + 1) & mask; table[2 * j + 1] !== EMPTY; j = (j + 1) & mask) {

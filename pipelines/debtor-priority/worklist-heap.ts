@@ -3,10 +3,9 @@
 // heap in typed-array columns indexed by the heap's slot, so top(n) returns full rows and 10M
 // debtors fit in under 200 resident bytes each. Partners and tenants are interned to small
 // integers and each has its own heap (GroupedHeaps), so a filtered top N is as fast as a plain one.
-import { GroupedHeaps, IndexedHeap, grownFloat64, grownInt32, grownUint8 } from '../../engine/index.ts';
+import { GroupedHeaps, IndexedHeap, SlotStrings, grownFloat64, grownInt32, grownUint8 } from '../../engine/index.ts';
 import type { DebtorStatus } from '../../schemas/types.ts';
 import type { EncodedWorklistFields } from './worklist-row-codec.ts';
-import { SlotStrings } from './slot-strings.ts';
 
 /** One debtor on the worklist: the debtor fields of a `collection-priorities` record. */
 export interface WorklistRow {
@@ -109,7 +108,7 @@ export class WorklistHeap {
   put(row: WorklistRow): void {
     const status = DEBTOR_STATUSES.indexOf(row.status);
     if (status < 0) throw new RangeError(`worklist: unknown status ${String(row.status)} of ${row.debtor_id}`);
-    const slot = this.placed(row.debtor_id, row.priority_score);
+    const slot = this.grown(this.heap.upsert(row.debtor_id, row.priority_score));
     this.customers.set(slot, row.customer_id);
     this.debts[slot] = row.debt_amount_cents;
     this.pds[slot] = row.default_probability ?? NaN;
@@ -119,9 +118,12 @@ export class WorklistHeap {
     this.byTenant.set(slot, this.tenants.intern(row.tenant_id));
   }
 
-  /** put() of a row still in its changelog bytes (see decodeWorklistFields): no row object, no id strings but the debtor's. */
-  putEncoded(debtorId: string, buf: Buffer, f: EncodedWorklistFields): void {
-    const slot = this.placed(debtorId, f.priority_score);
+  /**
+   * put() of a row still in its changelog bytes (see decodeWorklistFields), its debtor_id the bytes
+   * [idStart, idEnd) of `key`: no row object and no string made.
+   */
+  putEncoded(key: Buffer, idStart: number, idEnd: number, buf: Buffer, f: EncodedWorklistFields): void {
+    const slot = this.grown(this.heap.upsertBytes(key, idStart, idEnd, f.priority_score));
     this.customers.setBytes(slot, buf, f.customerStart, f.customerEnd);
     this.debts[slot] = f.debt_amount_cents;
     this.pds[slot] = f.default_probability;
@@ -131,9 +133,16 @@ export class WorklistHeap {
     this.byTenant.set(slot, this.tenants.internBytes(buf, f.tenantStart, f.tenantEnd));
   }
 
-  /** The debtor's slot at its new priority, with the columns grown to hold it. */
-  private placed(debtorId: string, priority: number): number {
-    const slot = this.heap.upsert(debtorId, priority);
+  /** delete() of the debtor whose id is the bytes [idStart, idEnd) of `key`. */
+  deleteEncoded(key: Buffer, idStart: number, idEnd: number): boolean {
+    const slot = this.heap.removeBytes(key, idStart, idEnd);
+    if (slot < 0) return false;
+    this.forget(slot);
+    return true;
+  }
+
+  /** The slot, with the columns grown to hold it. */
+  private grown(slot: number): number {
     const need = slot + 1;
     if (need > this.debts.length) {
       this.debts = grownFloat64(this.debts, need);
@@ -148,10 +157,14 @@ export class WorklistHeap {
   delete(debtorId: string): boolean {
     const slot = this.heap.remove(debtorId);
     if (slot < 0) return false;
+    this.forget(slot);
+    return true;
+  }
+
+  private forget(slot: number): void {
     this.byPartner.delete(slot);
     this.byTenant.delete(slot);
     this.customers.clear(slot);
-    return true;
   }
 
   get(debtorId: string): WorklistRow | undefined {

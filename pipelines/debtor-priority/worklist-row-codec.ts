@@ -103,8 +103,9 @@ export function emptyEncodedFields(): EncodedWorklistFields {
  * Decodes a changelog value into `out` (reused between calls) without allocating: a restore of
  * 10M rows then makes no garbage but the debtor_id strings.
  */
-export function decodeWorklistFields(debtorId: string, buf: Buffer, out: EncodedWorklistFields): EncodedWorklistFields {
-  if (buf.length < FIXED || buf[0] !== VERSION) throw new Error(`worklist: changelog value of ${debtorId} is not a version ${VERSION} row`);
+export function decodeWorklistFields(key: Buffer, buf: Buffer, out: EncodedWorklistFields): EncodedWorklistFields {
+  if (buf.length < FIXED || buf[0] !== VERSION)
+    throw new Error(`worklist: changelog value of ${key.toString('utf8')} is not a version ${VERSION} row`);
   let o = 1;
   out.customerStart = o + 2;
   out.customerEnd = o = out.customerStart + buf.readUInt16LE(o);
@@ -115,7 +116,8 @@ export function decodeWorklistFields(debtorId: string, buf: Buffer, out: Encoded
   out.debt_amount_cents = buf.readDoubleLE(o);
   out.days_past_due = buf.readInt32LE(o + 8);
   out.status = buf[o + 12];
-  if (out.status >= DEBTOR_STATUSES.length) throw new Error(`worklist: changelog value of ${debtorId} has an unknown status ${out.status}`);
+  if (out.status >= DEBTOR_STATUSES.length)
+    throw new Error(`worklist: changelog value of ${key.toString('utf8')} has an unknown status ${out.status}`);
   out.default_probability = buf[o + 13] === 1 ? buf.readDoubleLE(o + 14) : NaN;
   out.priority_score = buf.readDoubleLE(o + 22);
   return out;
