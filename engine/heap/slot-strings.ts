@@ -8,8 +8,8 @@ export class SlotStrings {
   private arena: Buffer;
   private end = 0;
   private garbage = 0;
-  private offsets: Int32Array;
-  private lengths: Int32Array;
+  /** Per slot: [offset, length] side by side, one cache line for both. */
+  private meta: Int32Array;
 
   /** `compactAbove`: garbage bytes tolerated whatever the arena's size. */
   constructor(
@@ -18,8 +18,7 @@ export class SlotStrings {
     private readonly compactAbove = 1 << 20,
   ) {
     this.arena = Buffer.alloc(Math.max(256, capacity * bytesPerValue));
-    this.offsets = new Int32Array(Math.max(16, capacity));
-    this.lengths = new Int32Array(Math.max(16, capacity));
+    this.meta = new Int32Array(2 * Math.max(16, capacity));
   }
 
   set(slot: number, value: string): void {
@@ -35,14 +34,14 @@ export class SlotStrings {
   }
 
   get(slot: number): string {
-    const at = this.offsets[slot];
-    return this.arena.toString('utf8', at, at + this.lengths[slot]);
+    const at = this.meta[2 * slot];
+    return this.arena.toString('utf8', at, at + this.meta[2 * slot + 1]);
   }
 
   /** True when the slot's value is `s` (no string made). */
   equals(slot: number, s: string): boolean {
-    const at = this.offsets[slot];
-    const n = this.lengths[slot];
+    const at = this.meta[2 * slot];
+    const n = this.meta[2 * slot + 1];
     const arena = this.arena;
     if (n === s.length) {
       let i = 0;
@@ -59,8 +58,8 @@ export class SlotStrings {
 
   /** True when the slot's value is the bytes [start, end) of `src`. */
   equalsBytes(slot: number, src: Buffer, start: number, end: number): boolean {
-    const at = this.offsets[slot];
-    const n = this.lengths[slot];
+    const at = this.meta[2 * slot];
+    const n = this.meta[2 * slot + 1];
     if (n !== end - start) return false;
     const arena = this.arena;
     for (let i = 0; i < n; i++) if (arena[at + i] !== src[start + i]) return false;
@@ -70,10 +69,10 @@ export class SlotStrings {
   /** The values of two slots in JavaScript string order (UTF-16 code units), as `<` compares them. */
   compare(a: number, b: number): number {
     const arena = this.arena;
-    const oa = this.offsets[a];
-    const ob = this.offsets[b];
-    const na = this.lengths[a];
-    const nb = this.lengths[b];
+    const oa = this.meta[2 * a];
+    const ob = this.meta[2 * b];
+    const na = this.meta[2 * a + 1];
+    const nb = this.meta[2 * b + 1];
     const n = Math.min(na, nb);
     for (let i = 0; i < n; i++) {
       const x = arena[oa + i];
@@ -90,25 +89,22 @@ export class SlotStrings {
 
   /** Forgets the slot's value (its bytes become garbage). */
   clear(slot: number): void {
-    if (slot >= this.lengths.length) return;
-    this.garbage += this.lengths[slot];
-    this.lengths[slot] = 0;
+    if (2 * slot + 1 >= this.meta.length) return;
+    this.garbage += this.meta[2 * slot + 1];
+    this.meta[2 * slot + 1] = 0;
   }
 
   /** Where the slot's n bytes go: in place when they fit in its current bytes, else at the end. */
   private reserve(slot: number, n: number): number {
-    if (slot >= this.offsets.length) {
-      this.offsets = grownInt32(this.offsets, slot + 1);
-      this.lengths = grownInt32(this.lengths, slot + 1);
-    }
-    const old = this.lengths[slot];
+    if (2 * slot + 1 >= this.meta.length) this.meta = grownInt32(this.meta, 2 * slot + 2);
+    const old = this.meta[2 * slot + 1];
     if (n <= old) {
       this.garbage += old - n;
-      this.lengths[slot] = n;
-      return this.offsets[slot];
+      this.meta[2 * slot + 1] = n;
+      return this.meta[2 * slot];
     }
     this.garbage += old;
-    this.lengths[slot] = 0;
+    this.meta[2 * slot + 1] = 0;
     if (this.garbage > this.compactAbove && this.garbage * 2 > this.end) this.compact();
     if (this.end + n > this.arena.length) {
       let cap = this.arena.length;
@@ -119,8 +115,8 @@ export class SlotStrings {
     }
     const at = this.end;
     this.end += n;
-    this.offsets[slot] = at;
-    this.lengths[slot] = n;
+    this.meta[2 * slot] = at;
+    this.meta[2 * slot + 1] = n;
     return at;
   }
 
@@ -128,11 +124,11 @@ export class SlotStrings {
   private compact(): void {
     const next = Buffer.alloc(Math.max(256, (this.end - this.garbage) * 2));
     let end = 0;
-    for (let slot = 0; slot < this.lengths.length; slot++) {
-      const n = this.lengths[slot];
+    for (let slot = 0; 2 * slot < this.meta.length; slot++) {
+      const n = this.meta[2 * slot + 1];
       if (n === 0) continue;
-      this.arena.copy(next, end, this.offsets[slot], this.offsets[slot] + n);
-      this.offsets[slot] = end;
+      this.arena.copy(next, end, this.meta[2 * slot], this.meta[2 * slot] + n);
+      this.meta[2 * slot] = end;
       end += n;
     }
     this.arena = next;
