@@ -3,12 +3,15 @@
 // nothing twice.
 import type { Topology } from '../engine/index.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
+import type { RiskFactors } from './debtor-priority/risk-factors.ts';
 
 export interface TopologyOptions {
   /** Windows starting before this time are not emitted (they were emitted before a replay). */
   emitWindowsFrom?: number;
   /** The promoted models the pipeline named in `models`, loaded and kept current by the application. */
   models?: ReadonlyMap<string, PromotedModel>;
+  /** The worklist's risk-factor map (`scoring.riskFactors` of the config file); default: the contract's. */
+  riskFactors?: RiskFactors;
 }
 
 /** A model that scores one row of named features with a probability. */
