@@ -39,7 +39,7 @@ export default async function demo(program: Command, opts: { events: string; see
     const model = await trainFirstModel(settings, seed).catch((err: Error) => `no model (${err.message}): risk-scores left out`);
     process.stderr.write(`demo: ${model}\n`);
     const running = await startPipelines(env, {
-      pipelines: [PIPELINES['risk-scores']],
+      pipelines: [PIPELINES['risk-scores'], PIPELINES['debtor-priority']],
       allInputs: true,
       optionalModels: true,
       onProgress: showProgress(new ProgressLine(2_000)),
