@@ -6,49 +6,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { generateEvents } from '../../connectors/sources/generator/generator.ts';
 import { createEmbeddedBackend, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
 import { FileSchemaRegistry } from '../../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import type { CollectionPriority, Debtor, RiskScore } from '../../schemas/types.ts';
+import { generatedDebtors, riskScoresFor } from './testing/debtor-priority-inputs.ts';
 import { referencePriorities, referenceWorklist } from './testing/reference-worklist.ts';
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import { debtorPriorityTopology } from './topology.ts';
 import type { RiskFactors } from './risk-factors.ts';
 
 const APP = 'dp';
-
-function debtorsOf(events: number, seed: number): Debtor[] {
-  return [...generateEvents({ events, seed })].flatMap((e) => (e.topic === 'debtors' ? [e.record] : []));
-}
-
-/** Risk scores for some of the debtors' customers, several per customer, the probabilities spread over [0, 1]. */
-function riskScoresFor(debtors: readonly Debtor[], seed: number): RiskScore[] {
-  const customers = [...new Set(debtors.map((d) => d.customer_id))].sort();
-  const out: RiskScore[] = [];
-  let x = seed;
-  const next = () => (x = (x * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
-  const t0 = debtors[0].event_time;
-  customers.forEach((customer_id, i) => {
-    if (i % 5 === 0) return; // some customers never get a score: pd 0.5
-    for (let k = 0; k < 3; k++) {
-      const p = Math.round(next() * 1000) / 1000;
-      out.push({
-        event_id: `${customer_id}:${k}`,
-        tenant_id: 'acme-lending',
-        event_time: t0 + i * 60_000 + k * 86_400_000,
-        customer_id,
-        window_start: t0,
-        window_end: t0 + k * 86_400_000,
-        default_probability: p,
-        risk_band: 'C',
-        model_name: 'default-risk',
-        model_version: 1,
-      });
-    }
-  });
-  return out;
-}
 
 describe('debtor-priority topology', () => {
   let dir: string;
@@ -106,7 +74,7 @@ describe('debtor-priority topology', () => {
 
   it('keeps the brute-force worklist in the heaps and emits each debtor’s current row last', async () => {
     const { log, avro, produce } = await setUp();
-    const debtors = debtorsOf(20_000, 42);
+    const debtors = generatedDebtors(20_000, 42);
     // A debtor first seen SETTLED, never on the worklist: it gets one record, on_worklist false.
     debtors.push({ ...debtors[0], debtor_id: 'dbt-settled', event_id: 'settled-1', status: 'SETTLED' });
     const scores = riskScoresFor(debtors, 7);
@@ -145,7 +113,7 @@ describe('debtor-priority topology', () => {
 
   it('emits nothing for a no-op update, one record for a change', async () => {
     const { log, avro, produce } = await setUp();
-    const debtors = debtorsOf(5_000, 9);
+    const debtors = generatedDebtors(5_000, 9);
     const scores = riskScoresFor(debtors, 3);
     await produce(debtors, scores);
     await run(log, avro);
