@@ -25,9 +25,11 @@ export function debtorPriorityTopology(avro: AvroSerde, options: TopologyOptions
   const b = new StreamsBuilder();
   b.addStateStore(worklistStore(WORKLIST_STORE));
   b.addStateStore(keyValueStore<DebtorOutputState>(DEBTOR_OUTPUT_STORE));
+  const debtors = avroSerde(avro, 'debtors');
   const debtorsOfCustomer = b
-    .table<Debtor>('debtors', { valueSerde: avroSerde(avro, 'debtors') })
-    .groupBy((_debtorId, d): [string, Debtor] => [d.customer_id, d], { name: 'debtors-by-customer' })
+    .table<Debtor>('debtors', { valueSerde: debtors })
+    // Avro through the repartition topic: smaller and quicker than the default v8.
+    .groupBy((_debtorId, d): [string, Debtor] => [d.customer_id, d], { name: 'debtors-by-customer', valueSerde: debtors })
     .aggregate<CustomerDebtors>(noDebtors, addDebtor, removeDebtor, { storeName: 'customer-debtors' });
   const defaultProbability = b
     .table<RiskScore>('risk-scores', { valueSerde: avroSerde(avro, 'risk-scores') })
