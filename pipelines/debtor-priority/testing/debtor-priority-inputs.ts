@@ -51,14 +51,13 @@ export function riskScoresFor(debtors: readonly Debtor[], seed: number, timing: 
   return out;
 }
 
-/** Produces the inputs onto the environment's log (topics created with the default partitions). */
+/** Produces the inputs onto the environment's log (missing topics created with the default partitions). */
 export async function loadDebtorPriorityInputs(env: Environment, inputs: DebtorPriorityInputs): Promise<void> {
   const admin = env.backend.admin();
   try {
-    await admin.createTopics([
-      { name: 'debtors', partitions: DEFAULT_PARTITIONS },
-      { name: 'risk-scores', partitions: DEFAULT_PARTITIONS },
-    ]);
+    const missing: string[] = [];
+    for (const name of ['debtors', 'risk-scores']) if ((await admin.partitionCount(name)) === undefined) missing.push(name);
+    if (missing.length > 0) await admin.createTopics(missing.map((name) => ({ name, partitions: DEFAULT_PARTITIONS })));
   } finally {
     await admin.close();
   }
