@@ -4,7 +4,7 @@
 // change of either side to the WorklistUpdater, which keeps the worklist heap and emits
 // collection-priorities. A debtor that moves to another customer is subtracted from the old one's map
 // (and heap) and added to the new one's.
-import { keyValueStore, StreamsBuilder, type Topology } from '../../engine/index.ts';
+import { jsonSerde, keyValueStore, StreamsBuilder, type Topology } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { Debtor, RiskScore } from '../../schemas/types.ts';
 import { avroSerde } from '../../schemas/topic-serdes.ts';
@@ -24,13 +24,14 @@ export function debtorPriorityTopology(avro: AvroSerde, options: TopologyOptions
   const factors = options.riskFactors ?? DEFAULT_RISK_FACTORS;
   const b = new StreamsBuilder();
   b.addStateStore(worklistStore(WORKLIST_STORE));
-  b.addStateStore(keyValueStore<DebtorOutputState>(DEBTOR_OUTPUT_STORE));
+  // JSON: several times quicker than v8 on these small objects, and exact for their finite numbers.
+  b.addStateStore(keyValueStore<DebtorOutputState>(DEBTOR_OUTPUT_STORE, jsonSerde()));
   const debtors = avroSerde(avro, 'debtors');
   const debtorsOfCustomer = b
     .table<Debtor>('debtors', { valueSerde: debtors })
     // Avro through the repartition topic: smaller and quicker than the default v8.
     .groupBy((_debtorId, d): [string, Debtor] => [d.customer_id, d], { name: 'debtors-by-customer', valueSerde: debtors })
-    .aggregate<CustomerDebtors>(noDebtors, addDebtor, removeDebtor, { storeName: 'customer-debtors' });
+    .aggregate<CustomerDebtors>(noDebtors, addDebtor, removeDebtor, { storeName: 'customer-debtors', aggregateSerde: jsonSerde() });
   const defaultProbability = b
     .table<RiskScore>('risk-scores', { valueSerde: avroSerde(avro, 'risk-scores') })
     .mapValues((s) => s.default_probability);
