@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseIsoTime } from '../connectors/sources/file/time-field.ts';
 import { DEFAULT_EVENT_TIME_BOUNDS } from '../engine/index.ts';
+import { reconciliationSettingsSchema } from './reconciliation-settings.ts';
 
 const settingsSchema = z.object({
   dataDir: z.string().min(1),
@@ -39,6 +40,7 @@ const settingsSchema = z.object({
   }),
   s3: z.object({ endpoint: z.string().optional(), bucket: z.string().optional(), region: z.string() }),
   metricsPort: z.number().int().nonnegative().optional(),
+  reconciliation: reconciliationSettingsSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;
@@ -108,6 +110,7 @@ export function resolveSettings(flags: SettingsOverrides = {}, env: Env = proces
       region: env.AWS_REGION ?? sub(file, 's3', 'region') ?? 'us-east-1',
     },
     metricsPort: numberOr(env.RISKSTREAM_METRICS_PORT, fromFile('metricsPort'), undefined),
+    reconciliation: fromFile('reconciliation') ?? {},
   };
   const parsed = settingsSchema.safeParse(candidate);
   if (!parsed.success) {

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url';
 import type { TopicName, TopicRecords } from './types.ts';
 
 /** Topics pipelines write; every other project topic is an input connectors and the generator fill. */
-export type OutputTopicName = 'risk-features' | 'risk-scores';
+export type OutputTopicName = 'risk-features' | 'risk-scores' | ReconciliationOutputTopicName;
+/** The reconciliation pipeline's outputs (section 10 of the contracts). */
+type ReconciliationOutputTopicName = 'reconciliation-results' | 'audit-log';
 export type InputTopicName = Exclude<TopicName, OutputTopicName>;
 
 /** How a topic is keyed and where its schema lives. Key = the field whose value is the Kafka record key. */
@@ -28,6 +30,10 @@ export const TOPICS = {
   'partner-records': spec('partner-records', 'debtor_id', 'input'),
   'risk-features': spec('risk-features', 'customer_id', 'output'),
   'risk-scores': spec('risk-scores', 'customer_id', 'output'),
+  'reconciliation-results': spec('reconciliation-results', 'debtor_id', 'output'),
+  'audit-log': spec('audit-log', 'debtor_id', 'output'),
+  // Input from people (riskstream review resolve), not from the generator.
+  'review-decisions': spec('review-decisions', 'debtor_id', 'input'),
 } satisfies { [K in TopicName]: TopicSpec<K> };
 
 export const INPUT_TOPICS = Object.values(TOPICS)

@@ -11,6 +11,10 @@ export interface EventEnvelope {
 export type Direction = 'DEBIT' | 'CREDIT';
 export type Channel = 'CARD' | 'TRANSFER' | 'CASH' | 'STATEMENT';
 export type DebtorStatus = 'ACTIVE' | 'PAYING' | 'SETTLED' | 'WRITTEN_OFF';
+export type ReconciliationKind = 'MISSING_IN_BOOK' | 'STATUS_MISMATCH' | 'AMOUNT_VARIANCE' | 'MATCH' | 'MISSING_AT_PARTNER';
+export type ReconciliationResolution = 'MATCHED' | 'AUTO_RESOLVED' | 'MANUAL_REVIEW';
+export type AuditStep = 'DETECTED' | 'AUTO_RESOLVED' | 'QUEUED_FOR_REVIEW' | 'RESOLVED' | 'REFUSED';
+export type ReviewDecisionName = 'accept_partner' | 'keep_ours' | 'write_off';
 
 export interface LoanApplication extends EventEnvelope {
   application_id: string;
@@ -122,6 +126,37 @@ export interface RiskScore extends EventEnvelope {
   model_version: number;
 }
 
+export interface ReconciliationResult extends EventEnvelope {
+  debtor_id: string;
+  partner_id: string;
+  kind: ReconciliationKind;
+  our_balance_cents: number | null;
+  reported_balance_cents: number | null;
+  diff_cents: number | null;
+  our_status: string | null;
+  reported_status: string | null;
+  resolution: ReconciliationResolution;
+  rule: string | null;
+}
+
+export interface AuditRecord extends EventEnvelope {
+  debtor_id: string;
+  case_id: string;
+  step: AuditStep;
+  actor: string;
+  reason: string;
+  decision: string | null;
+  decision_event_id: string | null;
+}
+
+export interface ReviewDecision extends EventEnvelope {
+  debtor_id: string;
+  case_id: string;
+  decision: ReviewDecisionName;
+  decided_by: string;
+  reason: string;
+}
+
 /** The row type of each topic, by topic name. */
 export interface TopicRecords {
   'loan-applications': LoanApplication;
@@ -132,6 +167,9 @@ export interface TopicRecords {
   'partner-records': PartnerRecord;
   'risk-features': RiskFeatures;
   'risk-scores': RiskScore;
+  'reconciliation-results': ReconciliationResult;
+  'audit-log': AuditRecord;
+  'review-decisions': ReviewDecision;
 }
 
 export type TopicName = keyof TopicRecords;

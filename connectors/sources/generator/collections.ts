@@ -88,6 +88,8 @@ export function partnerReport(rng: Random, c: DebtorCase, now: number): { record
     discrepancy = 'status_mismatch';
     status = rng.pick(STATUSES.filter((s) => s !== c.status));
   }
+  // A variance taken off a zero balance is clamped back to zero: nothing differs after all.
+  if (discrepancy === 'amount_variance' && balance === c.debtCents) discrepancy = null;
   const record: PartnerRecord = {
     event_id: '',
     tenant_id: c.tenantId,

@@ -37,3 +37,6 @@ export function labelsCsv(labels: readonly CustomerLabel[]): string {
 export function discrepanciesCsv(discrepancies: readonly InjectedDiscrepancy[]): string {
   return `kind,debtor_id,partner_id,event_id\n${discrepancies.map((d) => `${d.kind},${d.debtor_id},${d.partner_id},${d.event_id}\n`).join('')}`;
 }
+
+export { reconciliationGroundTruthOf, unreportedDebtors } from './reconciliation-ground-truth.ts';
+export type { DebtorTruth, InjectedPartnerKind, ReconciliationGroundTruth } from './reconciliation-ground-truth.ts';

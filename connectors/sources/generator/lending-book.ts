@@ -15,8 +15,9 @@ import { bnplPurchase, installmentCents, payInstallment, periodicRateOf, termLoa
 import { EMPLOYERS, EVERYDAY_MERCHANTS, HOUSING_PAYEES, UTILITY_PAYEES, type Merchant } from './merchants.ts';
 import { Random, WeightedPicker } from './random.ts';
 
-import type { InputTopicName } from '../../../schemas/topics.ts';
-export type { InputTopicName };
+import type { InputTopicName as AnyInputTopicName } from '../../../schemas/topics.ts';
+/** The input topics the generator fills: every input but those people write (review-decisions). */
+export type InputTopicName = Exclude<AnyInputTopicName, 'review-decisions'>;
 
 /** One generated record with the topic it belongs to and its Kafka key (the topic's key field). */
 export type GeneratedEvent = { [T in InputTopicName]: { topic: T; key: string; record: TopicRecords[T] } }[InputTopicName];
