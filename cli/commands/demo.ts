@@ -38,8 +38,9 @@ export default async function demo(program: Command, opts: { events: string; see
     // Too few events can leave too few defaulters to cross-validate: the demo then shows no scores.
     const model = await trainFirstModel(settings, seed).catch((err: Error) => `no model (${err.message}): risk-scores left out`);
     process.stderr.write(`demo: ${model}\n`);
+    // Scores and the reconciliation of our book against the partners' reports, together.
     const running = await startPipelines(env, {
-      pipelines: [PIPELINES['risk-scores']],
+      pipelines: [PIPELINES['risk-scores'], PIPELINES.reconciliation],
       allInputs: true,
       optionalModels: true,
       onProgress: showProgress(new ProgressLine(2_000)),
