@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { parseIsoTime } from '../connectors/sources/file/time-field.ts';
 import { DEFAULT_EVENT_TIME_BOUNDS } from '../engine/index.ts';
+import { riskFactorsSchema } from '../pipelines/debtor-priority/risk-factors.ts';
 import { reconciliationSettingsSchema } from './reconciliation-settings.ts';
 
 const settingsSchema = z.object({
@@ -40,6 +41,8 @@ const settingsSchema = z.object({
   }),
   s3: z.object({ endpoint: z.string().optional(), bucket: z.string().optional(), region: z.string() }),
   metricsPort: z.number().int().nonnegative().optional(),
+  /** The collection worklist's scoring (CONTRACTS 9); only the config file sets it. */
+  scoring: z.object({ riskFactors: riskFactorsSchema.prefault({}) }).strict(),
   reconciliation: reconciliationSettingsSchema,
 });
 
@@ -110,6 +113,7 @@ export function resolveSettings(flags: SettingsOverrides = {}, env: Env = proces
       region: env.AWS_REGION ?? sub(file, 's3', 'region') ?? 'us-east-1',
     },
     metricsPort: numberOr(env.RISKSTREAM_METRICS_PORT, fromFile('metricsPort'), undefined),
+    scoring: fromFile('scoring') ?? {},
     reconciliation: fromFile('reconciliation') ?? {},
   };
   const parsed = settingsSchema.safeParse(candidate);

@@ -101,6 +101,22 @@ program
   .requiredOption('--from <point>', 'earliest, or an ISO-8601 time')
   .action(action(() => import('./commands/replay.ts')));
 
+const review = program.command('review').description('reconciliation cases queued for manual review');
+review
+  .command('list')
+  .description('open cases, oldest first, with both balances, the difference and both statuses')
+  .option('--partner <partner>', 'only the cases of this collection partner')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .action(action(() => import('./commands/review-list.ts')));
+review
+  .command('resolve')
+  .description('decide an open case: writes a review-decisions record; the reconciliation pipeline closes and audits the case')
+  .argument('<case>', "the case's event_id (as review list shows it)")
+  .requiredOption('--decision <decision>', 'accept_partner, keep_ours or write_off')
+  .requiredOption('--by <name>', 'who decides')
+  .requiredOption('--reason <text>', 'why')
+  .action(action(() => import('./commands/review-resolve.ts')));
+
 const dlq = program.command('dlq').description('dead letters: records that were rejected, with the reason and where they came from');
 dlq
   .command('list')

@@ -25,7 +25,7 @@ function withField(schema: Record<string, unknown>, field: Record<string, unknow
 describe('registry server through @kafkajs/confluent-schema-registry', () => {
   it('registers and resolves every project schema', async () => {
     const registry = new SchemaRegistry({ host: url() });
-    expect(ALL_TOPICS).toHaveLength(11);
+    expect(ALL_TOPICS).toHaveLength(12);
     const ids = new Map<TopicName, number>();
     for (const topic of ALL_TOPICS) {
       const subject = `${prefix}-${topic}-value`;

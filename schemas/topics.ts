@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import type { TopicName, TopicRecords } from './types.ts';
 
 /** Topics pipelines write; every other project topic is an input connectors and the generator fill. */
-export type OutputTopicName = 'risk-features' | 'risk-scores' | ReconciliationOutputTopicName;
+export type OutputTopicName = 'risk-features' | 'risk-scores' | 'collection-priorities' | ReconciliationOutputTopicName;
 /** The reconciliation pipeline's outputs (section 10 of the contracts). */
 type ReconciliationOutputTopicName = 'reconciliation-results' | 'audit-log';
 export type InputTopicName = Exclude<TopicName, OutputTopicName>;
@@ -30,6 +30,7 @@ export const TOPICS = {
   'partner-records': spec('partner-records', 'debtor_id', 'input'),
   'risk-features': spec('risk-features', 'customer_id', 'output'),
   'risk-scores': spec('risk-scores', 'customer_id', 'output'),
+  'collection-priorities': spec('collection-priorities', 'debtor_id', 'output'),
   'reconciliation-results': spec('reconciliation-results', 'debtor_id', 'output'),
   'audit-log': spec('audit-log', 'debtor_id', 'output'),
   // Input from people (riskstream review resolve), not from the generator.

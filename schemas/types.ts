@@ -126,6 +126,18 @@ export interface RiskScore extends EventEnvelope {
   model_version: number;
 }
 
+export interface CollectionPriority extends EventEnvelope {
+  debtor_id: string;
+  customer_id: string;
+  partner_id: string;
+  debt_amount_cents: number;
+  days_past_due: number;
+  status: DebtorStatus;
+  default_probability: number | null;
+  priority_score: number;
+  on_worklist: boolean;
+}
+
 export interface ReconciliationResult extends EventEnvelope {
   debtor_id: string;
   partner_id: string;
@@ -154,6 +166,7 @@ export interface ReviewDecision extends EventEnvelope {
   case_id: string;
   decision: ReviewDecisionName;
   decided_by: string;
+  decided_at: number;
   reason: string;
 }
 
@@ -167,6 +180,7 @@ export interface TopicRecords {
   'partner-records': PartnerRecord;
   'risk-features': RiskFeatures;
   'risk-scores': RiskScore;
+  'collection-priorities': CollectionPriority;
   'reconciliation-results': ReconciliationResult;
   'audit-log': AuditRecord;
   'review-decisions': ReviewDecision;

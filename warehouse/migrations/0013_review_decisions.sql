@@ -1,5 +1,6 @@
 -- review-decisions → review_decisions: what people decided on review cases (riskstream review resolve),
 -- one row per decision record, whether the pipeline accepted or refused it (audit_log says which).
+-- event_time is the case's (a decision must not move the pipeline's stream time); decided_at is when.
 CREATE TABLE IF NOT EXISTS review_decisions
 (
     event_id String,
@@ -9,6 +10,7 @@ CREATE TABLE IF NOT EXISTS review_decisions
     case_id String,
     decision LowCardinality(String),
     decided_by String,
+    decided_at DateTime64(3, 'UTC'),
     reason String
 )
 ENGINE = ReplacingMergeTree

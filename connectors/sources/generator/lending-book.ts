@@ -9,7 +9,17 @@
 import type { SpendingCategory } from '../../categorizer/categories.ts';
 import type { LoanApplication, Repayment, Statement, StatementLine, TopicRecords, Transaction } from '../../../schemas/types.ts';
 import { DAY_MS, dayOf, dayOfMonth, dayStartMs, HOUR_MS, isFirstOfMonth, previousMonthStartMs } from './book-time.ts';
-import { advanceCase, debtorRecord, isClosed, partnerReport, PARTNERS, strayPartnerReport, type DebtorCase } from './collections.ts';
+import {
+  advanceBookView,
+  advanceCase,
+  debtorRecord,
+  discrepancyOf,
+  isClosed,
+  partnerReport,
+  PARTNERS,
+  strayPartnerReport,
+  type DebtorCase,
+} from './collections.ts';
 import { createCustomer, type CustomerProfile } from './customers.ts';
 import { bnplPurchase, installmentCents, payInstallment, periodicRateOf, termLoan, type LoanTerms } from './loans.ts';
 import { EMPLOYERS, EVERYDAY_MERCHANTS, HOUSING_PAYEES, UTILITY_PAYEES, type Merchant } from './merchants.ts';
@@ -117,6 +127,8 @@ const refundMerchants = EVERYDAY_MERCHANTS.filter((m) => m.category === 'shoppin
 
 export class LendingBook {
   private readonly rng: Random;
+  /** Draws of the book's view of debtors only (advanceBookView), apart from `rng`. */
+  private readonly bookViewRng: Random;
   private readonly total: number;
   private readonly customers: Customer[] = [];
   private readonly agenda = new Map<number, Action[]>();
@@ -130,6 +142,7 @@ export class LendingBook {
     if (!Number.isInteger(options.events) || options.events < 0)
       throw new RangeError(`events must be a non-negative integer, got ${options.events}`);
     this.rng = new Random(options.seed);
+    this.bookViewRng = new Random((options.seed ^ 0x6b00c) >>> 0);
     this.total = options.events;
     const customerCount = Math.max(1, Math.ceil(options.events / EVENTS_PER_CUSTOMER));
     for (let i = 1; i <= customerCount; i++) this.customers.push(this.newCustomer(i));
@@ -449,6 +462,7 @@ export class LendingBook {
       brokenPromises: 0,
       status: 'ACTIVE',
       partnerSilent: rng.chance(0.05),
+      interlude: null,
     };
     this.updateCase(debtorCase, c, true);
   }
@@ -456,7 +470,10 @@ export class LendingBook {
   private updateCase(debtorCase: DebtorCase, c: Customer, opening = false): void {
     const rng = this.rng;
     const now = dayStartMs(this.today) + rng.int(8 * HOUR_MS, 18 * HOUR_MS);
-    if (!opening) advanceCase(rng, debtorCase, now);
+    if (!opening) {
+      advanceCase(rng, debtorCase, now);
+      advanceBookView(this.bookViewRng, debtorCase, now);
+    }
     const record = debtorRecord(debtorCase, now);
     const silentNote =
       opening && debtorCase.partnerSilent
@@ -466,7 +483,8 @@ export class LendingBook {
 
     if (!debtorCase.partnerSilent && rng.chance(0.85)) {
       const reportedAt = now + rng.int(30 * 60_000, 48 * HOUR_MS);
-      const { record: report, discrepancy } = partnerReport(rng, debtorCase, reportedAt);
+      const report = partnerReport(rng, debtorCase, reportedAt);
+      const discrepancy = discrepancyOf(record, report);
       const note = discrepancy ? { kind: discrepancy, debtor_id: debtorCase.debtorId, partner_id: debtorCase.partnerId } : undefined;
       this.deliver({
         arrival: reportedAt,
