@@ -4,8 +4,8 @@
 // together: exactly once across crashes and replays.
 import type { KeyValueStore, Processor, ProcessorContext, TimerService } from '../../engine/index.ts';
 import type { AuditRecord, Debtor, PartnerRecord, ReconciliationResult, ReviewDecision } from '../../schemas/types.ts';
-import { auditOfDecision, auditOfResult } from './audit-trail.ts';
-import { caseOf, decide, type CaseState } from './cases.ts';
+import { decisionStep, detectionSteps } from './audit-steps.ts';
+import { caseOf, closedBy, statusFor, type CaseState } from './cases.ts';
 import type { ReconciliationOptions } from './options.ts';
 import { missingAtPartner, reconcile } from './reconcile.ts';
 
@@ -84,10 +84,16 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
   }
 
   private onDecision(d: ReviewDecision): void {
-    const decided = decide(d, this.cases.get(d.case_id));
-    if (decided.outcome === 'DUPLICATE') return;
-    if (decided.outcome === 'RESOLVED') this.cases.put(d.case_id, decided.closed);
-    const audit = auditOfDecision(d, decided.outcome, decided.reason);
+    // A decision is dated at its case's event_time. Re-read from the start (a replay), one on a
+    // MISSING_AT_PARTNER case may be the record that moves stream time to the deadline, which fires
+    // the timer only after it: the case it names is due, so it opens first.
+    const due = this.timers.dueTime(d.debtor_id);
+    if (due !== undefined && due <= d.event_time) this.missingAtPartner(d.debtor_id);
+    const found = this.cases.get(d.case_id);
+    const status = statusFor(d, found);
+    if (status === 'duplicate') return;
+    if (status.status === 'open') this.cases.put(d.case_id, closedBy(found!, d));
+    const audit = decisionStep(d, status);
     this.ctx.forward(d.debtor_id, { audit }, audit.event_time);
   }
 
@@ -104,6 +110,6 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
     this.ctx.forward(result.debtor_id, { result }, result.event_time);
     const opened = caseOf(result);
     if (opened) this.cases.put(result.event_id, opened);
-    for (const audit of auditOfResult(result)) this.ctx.forward(result.debtor_id, { audit }, audit.event_time);
+    for (const audit of detectionSteps(result)) this.ctx.forward(result.debtor_id, { audit }, audit.event_time);
   }
 }

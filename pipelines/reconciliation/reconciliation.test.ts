@@ -54,9 +54,9 @@ function report(id: string, at: number, balance: number, status = 'ACTIVE'): Par
     reported_status: status,
   };
 }
+/** A decision dated, as `review resolve` dates it, at the case's event_time, taken at `at`. */
 function decision(
-  caseId: string,
-  debtorId: string,
+  on: { event_id: string; event_time: number; debtor_id: string },
   at: number,
   by = 'alice',
   d: ReviewDecision['decision'] = 'accept_partner',
@@ -64,9 +64,10 @@ function decision(
   return {
     event_id: `r-${++seq}`,
     tenant_id: 't1',
-    event_time: at,
-    debtor_id: debtorId,
-    case_id: caseId,
+    event_time: on.event_time,
+    decided_at: at,
+    debtor_id: on.debtor_id,
+    case_id: on.event_id,
     decision: d,
     decided_by: by,
     reason: `checked by ${by}`,
@@ -234,37 +235,35 @@ describe('reconciliation pipeline: review decisions', () => {
   it('a decision resolves an open case once; a second one, one on an unknown case and one on an auto-resolved case are refused', async () => {
     const q = report('q', T0 + DAY, 2_000);
     const v = report('v', T0 + DAY, 1_010);
-    const first = decision(q.event_id, 'q', T0 + 2 * DAY, 'alice', 'keep_ours');
-    const second = decision(q.event_id, 'q', T0 + 2 * DAY + 1, 'bob', 'write_off');
-    const unknown = decision('p-nope', 'q', T0 + 2 * DAY + 2, 'carol');
-    const onAuto = decision(v.event_id, 'v', T0 + 2 * DAY + 3, 'dave');
+    const first = decision(q, T0 + 2 * DAY, 'alice', 'keep_ours');
+    const second = decision(q, T0 + 2 * DAY + 1, 'bob', 'write_off');
+    const unknown = decision({ event_id: 'p-nope', event_time: T0 + DAY, debtor_id: 'q' }, T0 + 2 * DAY + 2, 'carol');
+    const onAuto = decision(v, T0 + 2 * DAY + 3, 'dave');
     const out = await reconcileOnLog({
       debtors: [debtor('q', T0, 1_000), debtor('v', T0, 1_000)],
       partnerRecords: [q, v],
       decisions: [first, second, unknown, onAuto],
     });
     const answers = out.audit.filter((a) => a.decision_event_id !== null).sort((a, b) => a.event_time - b.event_time);
+    // Audit records of decisions are dated when the person decided.
     expect(answers.map((a) => ({ id: a.event_id, step: a.step, actor: a.actor, decision: a.decision, at: a.event_time }))).toEqual([
-      { id: `${q.event_id}:RESOLVED:${first.event_id}`, step: 'RESOLVED', actor: 'alice', decision: 'keep_ours', at: first.event_time },
-      { id: `${q.event_id}:REFUSED:${second.event_id}`, step: 'REFUSED', actor: 'bob', decision: 'write_off', at: second.event_time },
-      { id: `p-nope:REFUSED:${unknown.event_id}`, step: 'REFUSED', actor: 'carol', decision: 'accept_partner', at: unknown.event_time },
-      { id: `${v.event_id}:REFUSED:${onAuto.event_id}`, step: 'REFUSED', actor: 'dave', decision: 'accept_partner', at: onAuto.event_time },
+      { id: `${q.event_id}:RESOLVED:${first.event_id}`, step: 'RESOLVED', actor: 'alice', decision: 'keep_ours', at: first.decided_at },
+      { id: `${q.event_id}:REFUSED:${second.event_id}`, step: 'REFUSED', actor: 'bob', decision: 'write_off', at: second.decided_at },
+      { id: `p-nope:REFUSED:${unknown.event_id}`, step: 'REFUSED', actor: 'carol', decision: 'accept_partner', at: unknown.decided_at },
+      { id: `${v.event_id}:REFUSED:${onAuto.event_id}`, step: 'REFUSED', actor: 'dave', decision: 'accept_partner', at: onAuto.decided_at },
     ]);
     expect(answers[0].reason).toBe('checked by alice');
-    expect(answers[1].reason).toMatch(/already closed \(keep_ours by alice\)/);
+    expect(answers[1].reason).toMatch(/already closed: keep_ours by alice/);
     expect(answers[2].reason).toMatch(/no case p-nope/);
-    expect(answers[3].reason).toMatch(/already closed \(auto-resolved by rule within_tolerance\)/);
+    expect(answers[3].reason).toMatch(/AUTO_RESOLVED, not up for review/);
   });
 
   it('the case stays closed across runs: a decision in a later run is refused', async () => {
     const env = await freshEnv();
     try {
       const q = report('q', T0 + DAY, 2_000);
-      await reconcileOnLog(
-        { debtors: [debtor('q', T0, 1_000)], partnerRecords: [q], decisions: [decision(q.event_id, 'q', T0 + 2 * DAY)] },
-        env,
-      );
-      const out = await reconcileOnLog({ decisions: [decision(q.event_id, 'q', T0 + 3 * DAY, 'bob')] }, env);
+      await reconcileOnLog({ debtors: [debtor('q', T0, 1_000)], partnerRecords: [q], decisions: [decision(q, T0 + 2 * DAY)] }, env);
+      const out = await reconcileOnLog({ decisions: [decision(q, T0 + 3 * DAY, 'bob')] }, env);
       expect(out.audit.filter((a) => a.decision_event_id !== null).map((a) => `${a.step} ${a.actor}`)).toEqual([
         'RESOLVED alice',
         'REFUSED bob',
@@ -272,6 +271,21 @@ describe('reconciliation pipeline: review decisions', () => {
     } finally {
       await env.close();
     }
+  });
+
+  it('a decision on a MISSING_AT_PARTNER case read together with the book (a replay) finds the case open', async () => {
+    // The decision, dated at the deadline, is what moves stream time there: the case opens first.
+    const missing = { event_id: 'silent:missing', event_time: T0 + 7 * DAY, debtor_id: 'silent' };
+    const out = await reconcileOnLog({
+      debtors: [debtor('silent', T0, 700)],
+      decisions: [decision(missing, T0 + 9 * DAY, 'erin', 'write_off')],
+    });
+    expect(out.results.map((r) => r.event_id)).toEqual(['silent:missing']);
+    expect(out.audit.map((a) => `${a.case_id} ${a.step}`)).toEqual([
+      'silent:missing DETECTED',
+      'silent:missing QUEUED_FOR_REVIEW',
+      'silent:missing RESOLVED',
+    ]);
   });
 });
 

@@ -77,8 +77,8 @@ function listFiles(dir: string): string[] {
 
 /**
  * Two decisions on each of the first `cases` cases the book queues for review: the first resolves it,
- * the second (by someone else, a minute later) must be refused. Dated a day after the case, so the
- * task takes them after it.
+ * the second (by someone else, a minute later) must be refused. Dated, as `review resolve` dates them,
+ * at the case's event_time; decided a day after it.
  */
 export function decisionsOnBook(book: { events: number; seed: number }, cases: number): ReviewDecision[] {
   const truth = reconciliationGroundTruthOf(book);
@@ -89,7 +89,8 @@ export function decisionsOnBook(book: { events: number; seed: number }, cases: n
     (['alice', 'bob'] as const).map((by, k) => ({
       event_id: `decision-${i}-${by}`,
       tenant_id: r.tenant_id,
-      event_time: r.event_time + 86_400_000 + k * 60_000,
+      event_time: r.event_time,
+      decided_at: r.event_time + 86_400_000 + k * 60_000,
       debtor_id: r.debtor_id,
       case_id: r.event_id,
       decision: k === 0 ? ('accept_partner' as const) : ('keep_ours' as const),
