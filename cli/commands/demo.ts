@@ -81,5 +81,9 @@ export default async function demo(program: Command, opts: { events: string; see
       `  npx riskstream${dirFlag} query --format csv "SELECT toDate(window_start) AS day, count() AS windows, sum(repayments_late) AS late FROM risk_features FINAL GROUP BY day ORDER BY day"`,
     );
     print(`  npx riskstream${dirFlag} query "${RISK_BANDS_SQL}"`);
+    print(`  npx riskstream${dirFlag} review list`);
+    print(
+      `  npx riskstream${dirFlag} query "SELECT event_time, step, actor, reason, decision FROM audit_log FINAL WHERE case_id = 'CASE_ID' ORDER BY event_time, indexOf(['DETECTED', 'AUTO_RESOLVED', 'QUEUED_FOR_REVIEW', 'RESOLVED', 'REFUSED'], step)"`,
+    );
   });
 }
