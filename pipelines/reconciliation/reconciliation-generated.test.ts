@@ -1,5 +1,5 @@
 // The reconciliation pipeline on the demo's default book (100 000 generated events, seed 42; only the
-// debtors and partner records reach it), on the embedded log with the project's 4 partitions: its
+// debtors and partner records reach it), on both backends with the project's 4 partitions: its
 // results equal the oracle's (referenceReconciliation with the same tasks) record for record, and hold
 // up against the generator's ground truth: every injected discrepancy found with its kind, nothing
 // else up for review (precision and recall 1.0 per kind). Its audit trail has the steps of every case.
@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
 import { resolveSettings } from '../../app/settings.ts';
-import { setLogLevel } from '../../engine/index.ts';
+import { BACKEND_KINDS, setLogLevel } from '../../engine/index.ts';
+import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
 import {
   reconciliationGroundTruthOf,
   unreportedDebtors,
@@ -22,6 +23,7 @@ import {
   oracleOnLog,
   produceReconciliationInputs,
   readReconciliationOutputs,
+  RECONCILIATION,
   runReconciliationUntilIdle,
   type ReconciliationOutputs,
 } from './testing/run-reconciliation.ts';
@@ -34,11 +36,13 @@ let truth: ReconciliationGroundTruth;
 let out: ReconciliationOutputs;
 let oracle: ReferenceOutput;
 
-describe('reconciliation on the demo book (100 000 events, seed 42)', () => {
+describe.each(BACKEND_KINDS)('reconciliation on the demo book (100 000 events, seed 42), %s backend', (backend) => {
   beforeAll(async () => {
     setLogLevel('warn');
     dir = mkdtempSync(join(tmpdir(), 'reconciliation-generated-'));
-    env = await openEnvironment(resolveSettings({ dataDir: dir, backend: 'embedded' }));
+    env = await openEnvironment(resolveSettings({ dataDir: dir, backend }));
+    // The project's topic names are fixed: on the shared broker, start from empty ones.
+    if (backend === 'kafka') await freshPipelineTopics(env, RECONCILIATION);
     truth = reconciliationGroundTruthOf(BOOK);
     await produceReconciliationInputs(env, truth.records);
     await runReconciliationUntilIdle(env);
