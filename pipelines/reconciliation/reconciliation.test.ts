@@ -4,7 +4,7 @@
 // and never when the report comes in time), review decisions (resolve closes the case, a second one
 // and one on an unknown case are refused, with audit records), and a poison partner record's way to
 // the DLQ.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -80,10 +80,16 @@ afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
-async function freshEnv(): Promise<Environment> {
+async function freshEnv(configYaml?: string): Promise<Environment> {
   const dataDir = mkdtempSync(join(tmpdir(), 'reconciliation-'));
   dirs.push(dataDir);
-  return openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
+  let config: string | undefined;
+  if (configYaml !== undefined) {
+    const configDir = mkdtempSync(join(tmpdir(), 'reconciliation-config-'));
+    dirs.push(configDir);
+    writeFileSync((config = join(configDir, 'riskstream.yaml')), configYaml);
+  }
+  return openEnvironment(resolveSettings({ dataDir, backend: 'embedded', config }));
 }
 
 /**
@@ -186,6 +192,35 @@ describe('reconciliation pipeline: the comparison', () => {
       ].sort(),
     );
     expect(out.audit.every((a) => a.case_id === a.event_id.split(':')[0] && a.decision === null)).toBe(true);
+  });
+});
+
+describe('reconciliation pipeline: the rule set from the config file', () => {
+  it('runs the rules the config file names, in order, and sends what none resolves to review', async () => {
+    const env = await freshEnv(
+      [
+        'reconciliation:',
+        '  rules:',
+        '    - { type: status_equivalence, name: partner_status_names, equivalent: { OPEN: ACTIVE } }',
+        '    - { type: within_tolerance, name: within_a_euro, minCents: 100, basisPoints: 0 }',
+      ].join('\n'),
+    );
+    try {
+      const open = report('o', T0 + DAY, 1_000, 'open');
+      const euro = report('e', T0 + DAY, 1_100);
+      const over = report('x', T0 + DAY, 1_101);
+      const out = byEvent(
+        await reconcileOnLog(
+          { debtors: [debtor('o', T0, 1_000), debtor('e', T0, 1_000), debtor('x', T0, 1_000)], partnerRecords: [open, euro, over] },
+          env,
+        ),
+      );
+      expect(out.get(open.event_id)).toMatchObject({ kind: 'STATUS_MISMATCH', resolution: 'AUTO_RESOLVED', rule: 'partner_status_names' });
+      expect(out.get(euro.event_id)).toMatchObject({ kind: 'AMOUNT_VARIANCE', resolution: 'AUTO_RESOLVED', rule: 'within_a_euro' });
+      expect(out.get(over.event_id)).toMatchObject({ kind: 'AMOUNT_VARIANCE', resolution: 'MANUAL_REVIEW', rule: null });
+    } finally {
+      await env.close();
+    }
   });
 });
 
