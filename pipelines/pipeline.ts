@@ -34,4 +34,9 @@ export interface Pipeline {
   /** Names of the promoted models the topology scores with (options.models holds them). */
   models?: readonly string[];
   topology(avro: AvroSerde, options: TopologyOptions): Topology;
+  /**
+   * Set when a replay from a point in time cannot give what a single run would (state that spans all
+   * of time, no windows to rebuild): why, for the refusal. Such a pipeline replays from earliest only.
+   */
+  replayFromEarliestOnly?: string;
 }

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
+import { replayPipeline, ReplayError } from '../../app/replay.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { readTopic, setLogLevel } from '../../engine/index.ts';
 import type { Debtor, PartnerRecord, ReviewDecision } from '../../schemas/types.ts';
@@ -18,6 +19,7 @@ import {
   produceRaw,
   produceReconciliationInputs,
   readReconciliationOutputs,
+  RECONCILIATION,
   runReconciliationUntilIdle,
   type ReconciliationInputs,
   type ReconciliationOutputs,
@@ -338,6 +340,22 @@ describe('reconciliation pipeline: a poison partner record', () => {
       expect(dlq).toHaveLength(1);
       expect(dlq[0].value?.toString()).toBe('not avro at all');
       expect(dlq[0].headers).toMatchObject({ source_topic: 'partner-records', source_offset: '1' });
+    } finally {
+      await env.close();
+    }
+  });
+});
+
+describe('reconciliation pipeline: replay', () => {
+  it('refuses a replay from a point in time, changing nothing: only from earliest', async () => {
+    const env = await freshEnv();
+    try {
+      const p = report('a', T0 + DAY, 1_000);
+      await reconcileOnLog({ debtors: [debtor('a', T0, 1_000)], partnerRecords: [p] }, env);
+      const replay = replayPipeline(env, RECONCILIATION, T0 + DAY);
+      await expect(replay).rejects.toThrow(ReplayError);
+      await expect(replay).rejects.toThrow('reconciliation replays from earliest only');
+      expect((await readReconciliationOutputs(env)).results.map((r) => r.event_id)).toEqual([p.event_id]);
     } finally {
       await env.close();
     }
