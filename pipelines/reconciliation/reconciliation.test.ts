@@ -326,7 +326,7 @@ describe('reconciliation pipeline: review decisions', () => {
   });
 });
 
-describe('reconciliation pipeline: a poison partner record', () => {
+describe('reconciliation pipeline: poison records', () => {
   it('goes to partner-records.dlq with its origin; the records around it are reconciled', async () => {
     const env = await freshEnv();
     try {
@@ -340,6 +340,20 @@ describe('reconciliation pipeline: a poison partner record', () => {
       expect(dlq).toHaveLength(1);
       expect(dlq[0].value?.toString()).toBe('not avro at all');
       expect(dlq[0].headers).toMatchObject({ source_topic: 'partner-records', source_offset: '1' });
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('a review decision that does not decode (a decision name outside the enum, say) goes to review-decisions.dlq', async () => {
+    const env = await freshEnv();
+    try {
+      const q = report('q', T0 + DAY, 2_000);
+      await produceReconciliationInputs(env, { debtors: [debtor('q', T0, 1_000)], partnerRecords: [q] }, 1);
+      await produceRaw(env, 'review-decisions', 'q', Buffer.from('{"decision":"forgive"}'), T0 + DAY);
+      const out = await reconcileOnLog({ decisions: [decision(q, T0 + 2 * DAY)] }, env);
+      expect(out.audit.filter((a) => a.decision_event_id !== null).map((a) => `${a.step} ${a.actor}`)).toEqual(['RESOLVED alice']);
+      expect(await readTopic(env.backend, 'review-decisions.dlq')).toHaveLength(1);
     } finally {
       await env.close();
     }
