@@ -52,11 +52,10 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
     this.timers = ctx.timers(STORES.missing, (debtorId) => this.missingAtPartner(debtorId));
   }
 
-  process(key: string, input: ReconciliationInput): void {
+  process(_debtorId: string, input: ReconciliationInput): void {
     if ('book' in input) this.onBook(input.book);
     else if ('partner' in input) this.onPartner(input.partner);
     else this.onDecision(input.decision);
-    void key;
   }
 
   /** A debtor's first book record starts the partner's clock, unless the partner reported it already. */
@@ -86,7 +85,8 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
   private onDecision(d: ReviewDecision): void {
     // A decision is dated at its case's event_time. Re-read from the start (a replay), one on a
     // MISSING_AT_PARTNER case may be the record that moves stream time to the deadline, which fires
-    // the timer only after it: the case it names is due, so it opens first.
+    // the timer only after it: the case it names is due, so it opens first. (In a live run the timer
+    // has long fired; either way it would fire right after this record.)
     const due = this.timers.dueTime(d.debtor_id);
     if (due !== undefined && due <= d.event_time) this.missingAtPartner(d.debtor_id);
     const found = this.cases.get(d.case_id);
