@@ -4,6 +4,7 @@ import { riskFeatures } from '../pipelines/risk-features/pipeline.ts';
 import { riskScores } from '../pipelines/risk-scores/pipeline.ts';
 import { reconciliation } from '../pipelines/reconciliation/pipeline.ts';
 import type { Pipeline } from '../pipelines/pipeline.ts';
+import type { Topology } from '../engine/index.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import { isTopicName } from '../schemas/topics.ts';
@@ -33,8 +34,13 @@ const describeOnly: SchemaRegistryClient = {
   subjects: () => Promise.reject(new Error('a topology being described reads no schema')),
 };
 
+/** The pipeline's topology built only to be described (its stores, topics): it may not run. */
+export function describedTopology(pipeline: Pipeline): Topology {
+  return pipeline.topology(new AvroSerde(describeOnly), {});
+}
+
 export function definitionOf(pipeline: Pipeline): PipelineDefinition {
-  const topology = pipeline.topology(new AvroSerde(describeOnly), {});
+  const topology = describedTopology(pipeline);
   const projectTopics = (topics: string[], what: string): TopicName[] =>
     topics.map((t) => {
       if (!isTopicName(t)) throw new Error(`pipeline ${pipeline.name} ${what} '${t}', which is not a project topic (schemas/topics.ts)`);

@@ -8,7 +8,18 @@ import { join } from 'node:path';
 export const DATA_DIR_MARKER = '.riskstream-data-dir';
 
 /** What riskstream writes at the top of a data dir. */
-const OWN_ENTRIES = new Set(['log', 'warehouse', 'state', 'lake', 'registry', 'pipelines', 'generated', 'models', DATA_DIR_MARKER]);
+const OWN_ENTRIES = new Set([
+  'log',
+  'warehouse',
+  'state',
+  'lake',
+  'registry',
+  'pipelines',
+  'generated',
+  'models',
+  'queries',
+  DATA_DIR_MARKER,
+]);
 /** Paths no one but riskstream writes: the embedded log, the embedded registry, chDB's store. */
 const OWN_FILES = ['log/manifest.json', 'log/topics', 'registry/registry.json', 'warehouse/chdb'];
 

@@ -1,8 +1,16 @@
 // One pipeline as a running application: a StreamsApp in this thread, or N stream threads of this
 // process, each building its StreamsApp with the same options.
-import { logger, StreamsApp, StreamThreads, type StreamsAppOptions } from '../engine/index.ts';
+import {
+  logger,
+  queryableSpecs,
+  StreamsApp,
+  StreamThreads,
+  type QueryMerge,
+  type StateQueryTarget,
+  type StreamsAppOptions,
+} from '../engine/index.ts';
 import type { PromotedModel } from '../pipelines/pipeline.ts';
-import type { PipelineDefinition } from './catalog.ts';
+import { describedTopology, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
 import { openPipelineModels } from './pipeline-models.ts';
 import { pipelineThreadFactory } from './pipeline-thread.ts';
@@ -10,7 +18,8 @@ import { readReplayFloor } from './replay.ts';
 import type { Settings } from './settings.ts';
 import type { StreamEnvironment } from './stream-environment.ts';
 
-export type PipelineApp = Pick<StreamsApp, 'start' | 'runUntilIdle' | 'stop' | 'progress'>;
+/** A running pipeline; it answers interactive queries on its queryable stores. */
+export type PipelineApp = Pick<StreamsApp, 'start' | 'runUntilIdle' | 'stop' | 'progress'> & StateQueryTarget;
 
 export interface PipelineAppOptions {
   /** Windows starting before this time are not emitted (the replay floor). */
@@ -53,13 +62,28 @@ export async function pipelineApp(env: Environment, def: PipelineDefinition, met
     // Each stream thread loads its own models; these only checked that they load.
     await models.close();
     const factory = pipelineThreadFactory({ settings: env.settings, pipeline: def.name, emitWindowsFrom });
-    return new StreamThreads({ applicationId: def.applicationId, threads, factory, backend: env.backend, logger, metricsPort });
+    // The threads' answers merge here, with the merges of the pipeline's queryable stores.
+    const queryMerges = new Map<string, QueryMerge>();
+    for (const [name, spec] of queryableSpecs(describedTopology(def)))
+      if (spec.mergeQueryResults) queryMerges.set(name, spec.mergeQueryResults);
+    return new StreamThreads({
+      applicationId: def.applicationId,
+      threads,
+      factory,
+      backend: env.backend,
+      logger,
+      metricsPort,
+      queryMerges,
+    });
   }
   const app = new StreamsApp(streamsAppOptionsOf(def, env, env.settings, { emitWindowsFrom, metricsPort, models: models.models }));
   return {
     start: () => app.start(),
     runUntilIdle: () => app.runUntilIdle(),
     progress: () => app.progress(),
+    applicationId: app.applicationId,
+    query: (store, q) => app.query(store, q),
+    queryMetadata: () => app.queryMetadata(),
     stop: async () => {
       await app.stop();
       await models.close();

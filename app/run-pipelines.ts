@@ -11,9 +11,10 @@ import { startWarehouseQueryServer, type WarehouseQueryServer } from '../warehou
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { inputsOf, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
-import { type StreamsProgress, logger } from '../engine/index.ts';
+import { type StreamsProgress, logger, startStateQueryServer, type StateQueryServer } from '../engine/index.ts';
 import { pipelineApp, type PipelineApp } from './pipeline-app.ts';
 import { MissingModelError } from './pipeline-models.ts';
+import { queriesDirOf } from './state-queries.ts';
 
 export interface RunOptions {
   pipelines: PipelineDefinition[];
@@ -26,6 +27,8 @@ export interface RunOptions {
   withSinks?: boolean;
   onProgress?: (p: RunProgress) => void;
   progressIntervalMs?: number;
+  /** Port of the state-query endpoint (default: any free port); always on 127.0.0.1, advertised in <dataDir>/queries/. */
+  queryPort?: number;
 }
 
 export interface RunProgress {
@@ -54,6 +57,7 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
   await ensureTopics(env, sunkTopicsOf(opts));
   const warehouse = opts.withSinks === false ? undefined : await env.openWarehouse({ autoMigrate: true });
   let queryServer: WarehouseQueryServer | undefined;
+  let stateQueryServer: StateQueryServer | undefined;
   let sinks: RunningSinks | undefined;
   const apps: PipelineApp[] = [];
   const started: PipelineDefinition[] = [];
@@ -69,6 +73,11 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
       }
     }
     for (const app of apps) await app.start();
+    stateQueryServer = await startStateQueryServer({
+      targets: apps,
+      port: opts.queryPort,
+      advertiseDir: queriesDirOf(env.settings.dataDir),
+    });
     const common = {
       backend: env.backend,
       serde: env.serde,
@@ -80,6 +89,7 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
     const targets = !warehouse ? [] : [new ClickHouseSink(warehouse, { logger }), new ParquetLakeSink(env.lakeStore(), { logger })];
     sinks = await runSinks(common, targets);
   } catch (err) {
+    await stateQueryServer?.close().catch(() => undefined);
     await Promise.allSettled(apps.map((a) => a.stop()));
     await sinks?.stop().catch(() => undefined);
     await queryServer?.close().catch(() => undefined);
@@ -108,6 +118,7 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
     stop() {
       stopped ??= (async () => {
         if (timer) clearInterval(timer);
+        await stateQueryServer?.close();
         await Promise.all(apps.map((a) => a.stop()));
         await runningSinks.stop();
         await queryServer?.close();

@@ -82,7 +82,26 @@ program
   .option('--workers <n>', 'worker processes in one consumer group', '1')
   .option('--threads <n>', 'stream threads per pipeline in each process (default: streamThreads setting, 1)')
   .option('--metrics-port <port>', 'serve /metrics and /health on this port')
+  .option('--query-port <port>', 'serve interactive state queries on this port (default: any free port, advertised in the data dir)')
   .action(action(() => import('./commands/run.ts')));
+
+const state = program.command('state').description('read queryable state stores of the pipelines (live while run runs, else checkpointed)');
+state
+  .command('get')
+  .description('the value of one key')
+  .argument('<store>', 'queryable store name')
+  .argument('<key>', 'key')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action(action(() => import('./commands/state-get.ts')));
+state
+  .command('range')
+  .description('entries with from <= key <= to, in key order')
+  .argument('<store>', 'queryable store name')
+  .option('--from <key>', 'first key (inclusive)')
+  .option('--to <key>', 'last key (inclusive)')
+  .option('--limit <n>', 'at most this many entries')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+  .action(action(() => import('./commands/state-range.ts')));
 
 program
   .command('query')

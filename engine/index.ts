@@ -7,10 +7,12 @@ export { KStream, type ToOptions, type TableJoinOptions, type StreamJoinOptions 
 export { GroupedStream, TimeWindowedStream, SessionWindowedStream, type AggregateOptions } from './dsl/grouped-stream.ts';
 export { WindowedTable, untilWindowCloses, type Suppression } from './dsl/windowed-table.ts';
 export { VersionedTable } from './dsl/versioned-table.ts';
+export { KTable, GroupedTable, type TableGroupByOptions, type TableAggregateOptions } from './dsl/ktable.ts';
+export type { TableOptions } from './dsl/streams-builder.ts';
+export type { Change } from './tables/change.ts';
 export { TimeWindows, SessionWindows, WindowSpecError, type Windowed, type Aggregator, type EmitMode } from './windows/window-specs.ts';
 export { Topology, TopologyError } from './topology/topology.ts';
-export type { Processor, ProcessorSupplier } from './processors/processor.ts';
-export type { ProcessorContext, PunctuationType, RecordOrigin } from './processors/processor.ts';
+export type { Processor, ProcessorSupplier, ProcessorContext, PunctuationType, RecordOrigin } from './processors/processor.ts';
 
 // Serdes
 export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VERSION_TAG, type Serde } from './serdes/serde.ts';
@@ -21,8 +23,50 @@ export { changelogTopicOf } from './state/state-store.ts';
 export { KeyValueStore, keyValueStore } from './state/key-value-store.ts';
 export { TimerStore, timerStore, type TimerService } from './state/timer-store.ts';
 export { TimerSetupError } from './tasks/stream-task.ts';
+export { CustomStateStore, customStore, stringKeyCodec, type StoreCodec, type CustomStoreOptions } from './state/custom-state-store.ts';
+export { SortedKeyValueStore, sortedKeyValueStore } from './state/sorted-key-value-store.ts';
+export { TableStore, tableStore } from './state/table-store.ts';
 export { LocalTaskState } from './state/local-state.ts';
 export { restoreTaskStores } from './state/state-restorer.ts';
+// Heaps for custom stores (indexed by string id, struct-of-arrays, 10M entries in one process)
+export { IndexedHeap, type HeapEntry } from './heap/indexed-heap.ts';
+export { GroupedHeaps } from './heap/grouped-heaps.ts';
+export { SlotHeap, SlotPositions, type SlotOrder, grownInt32, grownFloat64, grownUint8 } from './heap/slot-heap.ts';
+
+// Interactive queries: reading a running application's queryable stores
+export {
+  StoreQueryError,
+  mergeByKey,
+  compareKeys,
+  type StoreQuery,
+  type KeyQuery,
+  type RangeQuery,
+  type CustomQuery,
+  type QueryRow,
+  type QueryableStore,
+  type QueryMerge,
+} from './queries/store-query.ts';
+export { answerQuery, queryableSpecs, partitionOfKey, type QueryAnswer, type QueryableTask } from './queries/query-router.ts';
+export type { StateQueryTarget, StoreMetadata } from './queries/query-target.ts';
+export {
+  startStateQueryServer,
+  queryTargets,
+  type StateQueryServer,
+  type StateQueryServerOptions,
+  type QueryEndpoint,
+  type ProcessMetadata,
+} from './queries/query-server.ts';
+export {
+  advertisedEndpoints,
+  queryEndpoint,
+  queryEndpoints,
+  endpointMetadata,
+  queryMetadataForKey,
+  type KeyQueryMetadata,
+  type FannedOutAnswer,
+} from './queries/query-client.ts';
+export { queryLocalState, localTasksOf } from './queries/local-state-reader.ts';
+export { queryCommittedState, committedTasksOf } from './queries/committed-state-reader.ts';
 
 // Running a topology
 export { StreamsApp, StreamsAppError, type StreamsAppOptions, type StreamsProgress, type AppState } from './streams/streams-app.ts';

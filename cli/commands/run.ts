@@ -16,6 +16,7 @@ interface RunFlags {
   workers: string;
   threads?: string;
   metricsPort?: string;
+  queryPort?: string;
 }
 
 export default async function run(program: Command, names: string[], opts: RunFlags): Promise<void> {
@@ -24,6 +25,8 @@ export default async function run(program: Command, names: string[], opts: RunFl
   const threads = opts.threads === undefined ? undefined : positiveInt(opts.threads, '--threads');
   const metricsPort = opts.metricsPort === undefined ? undefined : nonNegativeInt(opts.metricsPort, '--metrics-port');
   const extraWorker = process.env[WORKER_ENV] === '1';
+  // Extra workers share the flags: they take any free port and are found through the data dir.
+  const queryPort = opts.queryPort === undefined || extraWorker ? undefined : nonNegativeInt(opts.queryPort, '--query-port');
   await withEnvironment(
     program,
     async (env) => {
@@ -38,6 +41,7 @@ export default async function run(program: Command, names: string[], opts: RunFl
         allInputs: names.includes('all'),
         optionalModels: names.includes('all'),
         metricsPort,
+        queryPort,
         withSinks: !extraWorker,
         onProgress: showProgress(new ProgressLine()),
       });

@@ -113,10 +113,11 @@ export class PartitionCommitter {
       m.task.markCommitted();
       if (data.changelog.size === 0) continue;
       for (const [store, list] of data.changelog) {
-        changelogRecords += list.length;
+        const sourceNext = data.sourceChangelogNext.get(store);
+        if (sourceNext === undefined) changelogRecords += list.length;
         m.sinceCheckpoint += list.length;
         m.local.append(store, list);
-        m.changelogNext.set(store, (m.changelogNext.get(store) ?? 0) + list.length);
+        m.changelogNext.set(store, sourceNext ?? (m.changelogNext.get(store) ?? 0) + list.length);
         const base = m.baseBytes.get(store) ?? 0;
         if (m.local.fileBytes(store) > 2 * base + LOCAL_REWRITE_SLACK_BYTES) {
           m.local.rewrite(m.task.stores.get(store)!);

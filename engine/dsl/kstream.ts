@@ -19,7 +19,9 @@ import { joinBufferStore } from '../state/join-buffer-store.ts';
 import { stringSerde, v8Serde, type Serde } from '../serdes/serde.ts';
 import { GroupedStream } from './grouped-stream.ts';
 import type { StreamsBuilder } from './streams-builder.ts';
-import type { VersionedTable } from './versioned-table.ts';
+import { VersionedTable } from './versioned-table.ts';
+import type { KTable } from './ktable.ts';
+import { StreamKTableJoinProcessor } from '../joins/stream-ktable-join.ts';
 
 export interface ToOptions<K, V> {
   valueSerde: Serde<V>;
@@ -30,7 +32,7 @@ export interface ToOptions<K, V> {
 export interface TableJoinOptions<K, V> {
   /** The table key of a stream record (default: the stream key). */
   tableKey?: (key: K, value: V) => string;
-  /** The event time to look the table up at (default: the record's timestamp). */
+  /** Versioned tables only: the event time to look the table up at (default: the record's timestamp). */
   asOf?: (key: K, value: V, timestamp: number) => number;
 }
 
@@ -125,18 +127,21 @@ export class KStream<K, V> {
     return this.selectKey(fn).groupByKey();
   }
 
-  /** Inner stream-table join, as of the record's event time. */
+  /**
+   * Inner stream-table join: a versioned table is read as of the record's event time, a plain
+   * table (KTable) at its current value.
+   */
   join<T, R>(
-    table: VersionedTable<T>,
+    table: VersionedTable<T> | KTable<T>,
     joiner: (value: V, tableValue: T, key: K) => R,
     options: TableJoinOptions<K, V> = {},
   ): KStream<K, R> {
     return this.tableJoin(table, joiner as (v: V, t: T | null, k: K) => R, options, 'inner');
   }
 
-  /** Left stream-table join: the joiner gets null when the table has no value as of the record's time. */
+  /** Left stream-table join: the joiner gets null when the table has no value (as of the record's time). */
   leftJoin<T, R>(
-    table: VersionedTable<T>,
+    table: VersionedTable<T> | KTable<T>,
     joiner: (value: V, tableValue: T | null, key: K) => R,
     options: TableJoinOptions<K, V> = {},
   ): KStream<K, R> {
@@ -208,13 +213,22 @@ export class KStream<K, V> {
   }
 
   private tableJoin<T, R>(
-    table: VersionedTable<T>,
+    table: VersionedTable<T> | KTable<T>,
     joiner: (v: V, t: T | null, k: K) => R,
     options: TableJoinOptions<K, V>,
     kind: 'inner' | 'left',
   ): KStream<K, R> {
     const s = options.tableKey ? this : this.copartitioned();
     const name = this.builder.nameFor(kind === 'inner' ? 'JOIN' : 'LEFTJOIN');
+    if (!(table instanceof VersionedTable)) {
+      this.builder.addNode(
+        processorNode<K, V, K, R>(
+          { name, parents: [s.node], stores: [...table.getter.stores] },
+          () => new StreamKTableJoinProcessor<K, V, T, R>({ table: table.getter, joiner, kind, tableKey: options.tableKey }),
+        ),
+      );
+      return new KStream<K, R>(this.builder, name, false);
+    }
     this.builder.addNode(
       processorNode<K, V, K, R>(
         { name, parents: [s.node], stores: [table.storeName] },

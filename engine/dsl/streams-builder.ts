@@ -16,6 +16,12 @@ import {
 import { KStream } from './kstream.ts';
 import { LateTopic } from './late-topic.ts';
 import { VersionedTable } from './versioned-table.ts';
+import { KTable } from './ktable.ts';
+import { tableStore } from '../state/table-store.ts';
+import { TableSourceProcessor } from '../tables/table-source.ts';
+import { storeGetter } from '../tables/value-getter.ts';
+import { tombstonesAsNull } from '../tables/tombstones.ts';
+import type { Change } from '../tables/change.ts';
 
 export interface StreamOptions<V> {
   valueSerde: Serde<V>;
@@ -31,6 +37,17 @@ export interface VersionedTableOptions<V> extends StreamOptions<V> {
   historyRetentionMs?: number;
   /** Serde of stored values (default v8). */
   storeSerde?: Serde<V>;
+}
+
+export interface TableOptions<V> extends StreamOptions<V> {
+  /** Store name. Default: `<topic>-table`. */
+  storeName?: string;
+  /**
+   * Where the table's store keeps its changelog. 'source' (default, Kafka Streams'
+   * `reuse.ktable.source.topics` optimisation): the input topic itself, restored up to the
+   * committed offset, no extra topic. 'separate': `<applicationId>-<storeName>-changelog`.
+   */
+  changelog?: 'source' | 'separate';
 }
 
 export interface BuilderOptions {
@@ -78,6 +95,35 @@ export class StreamsBuilder {
       ),
     );
     return new VersionedTable<V>(storeName, writer, this);
+  }
+
+  /**
+   * A table over a topic: the latest value per key, a null value (tombstone) deletes the key. The
+   * table tells its children every update with the value it replaces (see KTable).
+   */
+  table<V>(topic: string, options: TableOptions<V>): KTable<V> {
+    const storeName = options.storeName ?? `${topic}-table`;
+    const keySerde = options.keySerde ?? stringSerde;
+    const valueSerde = tombstonesAsNull(options.valueSerde);
+    this.addStateStore(tableStore<V>(storeName, keySerde, options.valueSerde, options.changelog === 'separate' ? undefined : topic));
+    this.topology.tableTopics.add(topic);
+    const source = this.nameFor('KTABLE-SOURCE');
+    const timestampOf = options.timestampOf;
+    this.addNode(
+      this.sourceSpec<V | null>(source, [{ name: topic, internal: false }], {
+        keySerde,
+        valueSerde,
+        timestampOf: timestampOf && ((v, logTs) => (v === null ? logTs : timestampOf(v, logTs))),
+      }),
+    );
+    const materialize = this.nameFor('KTABLE-MATERIALIZE');
+    this.addNode(
+      processorNode<string, V | null, string, Change<V>>(
+        { name: materialize, parents: [source], stores: [storeName] },
+        () => new TableSourceProcessor<V>(storeName),
+      ),
+    );
+    return new KTable<V>(this, materialize, storeGetter<V>(storeName));
   }
 
   addStateStore(spec: StoreSpec): this {

@@ -1,6 +1,15 @@
 // An in-memory key-value store with a changelog. String keys; values through a serde (v8 by default).
 import { v8Serde, type Serde } from '../serdes/serde.ts';
 import type { ChangelogEntry, StateStore, StoreSpec } from './state-store.ts';
+import {
+  compareKeys,
+  isKeyQuery,
+  isRangeQuery,
+  mergeByKey,
+  StoreQueryError,
+  type QueryRow,
+  type StoreQuery,
+} from '../queries/store-query.ts';
 
 export class KeyValueStore<V> implements StateStore {
   private readonly data = new Map<string, V>();
@@ -36,6 +45,22 @@ export class KeyValueStore<V> implements StateStore {
     return this.data.size;
   }
 
+  /** Interactive queries: get, and range (a scan: this store keeps no key order). */
+  query(q: StoreQuery): QueryRow[] {
+    if (isKeyQuery(q)) {
+      const v = this.data.get(q.key);
+      return v === undefined ? [] : [{ key: q.key, value: v }];
+    }
+    if (!isRangeQuery(q)) throw new StoreQueryError(`store ${this.name} answers get and range queries, not ${q.type}`);
+    const rows: QueryRow[] = [];
+    for (const [key, value] of this.data) {
+      if (q.from !== undefined && compareKeys(key, q.from) < 0) continue;
+      if (q.to !== undefined && compareKeys(key, q.to) > 0) continue;
+      rows.push({ key, value });
+    }
+    return mergeByKey(q, [rows]);
+  }
+
   takeChanges(): ChangelogEntry[] {
     const out: ChangelogEntry[] = [];
     for (const key of this.dirty) {
@@ -57,6 +82,7 @@ export class KeyValueStore<V> implements StateStore {
   }
 }
 
-export function keyValueStore<V>(name: string, serde?: Serde<V>): StoreSpec {
-  return { name, create: () => new KeyValueStore<V>(name, serde) };
+/** `queryable`: readable by interactive queries (get, range). */
+export function keyValueStore<V>(name: string, serde?: Serde<V>, options: { queryable?: boolean } = {}): StoreSpec {
+  return { name, create: () => new KeyValueStore<V>(name, serde), queryable: options.queryable };
 }

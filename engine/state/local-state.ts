@@ -56,6 +56,15 @@ export class LocalTaskState {
 
   /** Applies the store's local file to it; a torn tail (crash mid-append) is cut off. */
   load(store: StateStore): number {
+    return this.apply(store, true);
+  }
+
+  /** Applies the store's local file to it without changing the file (readers outside the owner). */
+  peek(store: StateStore): number {
+    return this.apply(store, false);
+  }
+
+  private apply(store: StateStore, owner: boolean): number {
     const file = this.fileOf(store.name);
     let buf: Buffer;
     try {
@@ -75,6 +84,7 @@ export class LocalTaskState {
       pos = end;
       n++;
     }
+    if (!owner) return n;
     if (pos < buf.length) fs.truncateSync(file, pos);
     this.bytes.set(store.name, pos);
     return n;

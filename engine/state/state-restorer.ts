@@ -2,6 +2,7 @@
 // checkpoint is valid, then replay the changelog tail; with no valid checkpoint (missing, naming
 // other stores, or ahead of the changelog: the topic was recreated) rebuild from the changelog.
 // Changelog records read are appended to the local copy as they are, so the next start is local.
+// A table whose changelog is its source topic restores from that topic, up to the committed offset.
 import type { LogAdmin, PartitionReader } from '../backend/backend.ts';
 import { BACKEND_RETRY, isRetriable, withBackoff } from '../errors/retry.ts';
 import type { LocalTaskState } from './local-state.ts';
@@ -26,6 +27,12 @@ export async function restoreTaskStores(options: {
   partition: number;
   stores: Map<string, StateStore>;
   changelogTopics: Map<string, string>;
+  /**
+   * Stores whose changelog is a source topic of the task, and the group that consumes it: they are
+   * restored up to the group's committed offset, not the topic's end (what lies beyond is
+   * processed, and applied, again).
+   */
+  sourceChangelogs?: { groupId: string; stores: ReadonlySet<string> };
   local: LocalTaskState;
   admin: LogAdmin;
   reader: PartitionReader;
@@ -33,8 +40,13 @@ export async function restoreTaskStores(options: {
 }): Promise<RestoreResult> {
   const { stores, changelogTopics, local, admin, reader, partition } = options;
   const ends = new Map<string, number>();
-  for (const [name, topic] of changelogTopics)
-    ends.set(name, (await withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY))[partition] ?? 0);
+  const sourced = options.sourceChangelogs;
+  for (const [name, topic] of changelogTopics) {
+    const end = sourced?.stores.has(name)
+      ? (await withBackoff(() => admin.committedOffsets(sourced.groupId, topic), isRetriable, BACKEND_RETRY))[partition]
+      : (await withBackoff(() => admin.endOffsets(topic), isRetriable, BACKEND_RETRY))[partition];
+    ends.set(name, end ?? 0);
+  }
 
   const cp = local.readCheckpoint();
   const valid =

@@ -1,6 +1,7 @@
 // What a task needs from every state store: changes since the last commit as changelog entries
 // (the write cache: a key changed many times between commits is written once), restore from those
 // same entries, and a full dump for the local persistent copy.
+import type { QueryMerge, QueryRow, StoreQuery } from '../queries/store-query.ts';
 
 export interface ChangelogEntry {
   key: Buffer;
@@ -29,12 +30,23 @@ export interface StateStore {
   afterRestore?(): Promise<void>;
   /** Number of live entries (metrics, local-copy compaction). */
   size(): number;
+  /** Interactive queries (stores declared queryable); must not change the store. */
+  query?(q: StoreQuery): QueryRow[];
 }
 
 /** How a topology declares a store; the task creates one instance per task. */
 export interface StoreSpec {
   name: string;
   create(): StateStore;
+  /** Readable from outside the running application (interactive queries); its stores implement query(). */
+  queryable?: boolean;
+  /** How the answers of several tasks combine (default: by key, see mergeByKey). */
+  mergeQueryResults?: QueryMerge;
+  /**
+   * The user topic that serves as the store's changelog (Kafka Streams' source-topic optimisation
+   * for tables): no changelog topic is written, restore reads this topic up to the committed offset.
+   */
+  sourceTopic?: string;
 }
 
 export function changelogTopicOf(applicationId: string, storeName: string): string {

@@ -1,5 +1,8 @@
 // Messages between StreamThreads (the process's main thread) and its stream threads.
 import type { StreamThreadSlot } from '../backend/backend.ts';
+import type { QueryAnswer } from '../queries/query-router.ts';
+import type { StoreMetadata } from '../queries/query-target.ts';
+import type { StoreQuery } from '../queries/store-query.ts';
 import type { StreamThreadFactory } from './stream-threads.ts';
 import type { StreamsProgress } from './streams-app.ts';
 
@@ -9,9 +12,16 @@ export interface ThreadStart {
   thread: StreamThreadSlot;
 }
 
-export type ThreadRequest = { requestId: number } & (
-  { type: 'prepare' } | { type: 'start' } | { type: 'untilIdle' } | { type: 'metrics' } | { type: 'stop' }
-);
+export type ThreadRequestBody =
+  | { type: 'prepare' }
+  | { type: 'start' }
+  | { type: 'untilIdle' }
+  | { type: 'metrics' }
+  | { type: 'stop' }
+  | { type: 'query'; store: string; query: StoreQuery }
+  | { type: 'queryMetadata' };
+
+export type ThreadRequest = { requestId: number } & ThreadRequestBody;
 
 /** Unsolicited replies (no requestId) are periodic progress updates. */
 export type ThreadReplyBody = { requestId?: number } & (
@@ -23,6 +33,10 @@ export type ThreadReplyBody = { requestId?: number } & (
   /** The thread's registry as prom-client's getMetricsAsJSON() gives it. */
   | { type: 'metrics'; metrics: object[] }
   | { type: 'stopped' }
+  | { type: 'queryAnswer'; answer: QueryAnswer }
+  | { type: 'queryMetadata'; stores: StoreMetadata[] }
+  /** A query the thread could not answer (unknown store, bad query): fails the query, not the thread. */
+  | { type: 'queryFailed'; name: string; message: string }
   | { type: 'failed'; message: string }
 );
 

@@ -48,6 +48,15 @@ async function main(port: NonNullable<typeof parentPort>, start: ThreadStart): P
       }
       case 'metrics':
         return reply({ type: 'metrics', requestId: req.requestId, metrics: await app.metrics.registry.getMetricsAsJSON() });
+      case 'query':
+        try {
+          return reply({ type: 'queryAnswer', requestId: req.requestId, answer: app.query(req.store, req.query) });
+        } catch (err) {
+          const e = err instanceof Error ? err : new Error(String(err));
+          return reply({ type: 'queryFailed', requestId: req.requestId, name: e.name, message: e.message });
+        }
+      case 'queryMetadata':
+        return reply({ type: 'queryMetadata', requestId: req.requestId, stores: app.queryMetadata() });
       case 'stop':
         clearInterval(timer);
         await app.stop();

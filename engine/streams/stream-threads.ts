@@ -14,7 +14,10 @@ import type { Backend, GroupHold } from '../backend/backend.ts';
 import { startObservabilityServer } from '../observability/http-server.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
 import { StreamsAppError, type StreamsProgress } from './streams-app.ts';
-import type { ThreadReply, ThreadRequest, ThreadStart } from './stream-thread-protocol.ts';
+import type { QueryAnswer } from '../queries/query-router.ts';
+import type { StoreMetadata } from '../queries/query-target.ts';
+import { isKeyQuery, mergeByKey, StoreQueryError, type QueryMerge, type StoreQuery } from '../queries/store-query.ts';
+import type { ThreadReply, ThreadRequest, ThreadRequestBody, ThreadStart } from './stream-thread-protocol.ts';
 import { threadBundle, withoutTsx, workerWithFlags, type ThreadBundle } from './thread-bundle.ts';
 
 /**
@@ -42,6 +45,11 @@ export interface StreamThreadsOptions {
    * through tsx, which compiles and links them module by module in every thread.
    */
   bundle?: boolean;
+  /**
+   * How the threads' answers to a store-specific query combine, per queryable store (the main
+   * thread has no topology); default: by key.
+   */
+  queryMerges?: ReadonlyMap<string, QueryMerge>;
 }
 
 interface ThreadHandle {
@@ -126,6 +134,48 @@ export class StreamThreads {
   async metrics(): Promise<string> {
     const replies = await Promise.all(this.threads.map((t) => this.request(t, { type: 'metrics' })));
     return AggregatorRegistry.aggregate(replies.map((r) => (r.type === 'metrics' ? r.metrics : []))).metrics();
+  }
+
+  /**
+   * An interactive query, through the thread protocol: a key to every thread (only the one whose
+   * task owns the key's partition answers with rows), anything else to every thread, merged.
+   */
+  async query(store: string, q: StoreQuery): Promise<QueryAnswer> {
+    const replies = await Promise.all(this.threads.map((t) => this.request(t, { type: 'query', store, query: q })));
+    const answers: QueryAnswer[] = [];
+    for (const r of replies) {
+      if (r.type === 'queryFailed') throw r.name === 'StoreQueryError' ? new StoreQueryError(r.message) : new Error(r.message);
+      if (r.type === 'queryAnswer') answers.push(r.answer);
+    }
+    const partitions = answers.flatMap((a) => a.partitions).sort((a, b) => a - b);
+    if (isKeyQuery(q)) return { rows: answers.find((a) => a.rows.length > 0)?.rows ?? [], partitions };
+    const merge = this.o.queryMerges?.get(store) ?? mergeByKey;
+    return {
+      rows: merge(
+        q,
+        answers.map((a) => a.rows),
+      ),
+      partitions,
+    };
+  }
+
+  /** Every queryable store, with the partitions all threads together own. */
+  async queryMetadata(): Promise<StoreMetadata[]> {
+    const replies = await Promise.all(this.threads.map((t) => this.request(t, { type: 'queryMetadata' })));
+    const byStore = new Map<string, StoreMetadata>();
+    for (const r of replies) {
+      if (r.type !== 'queryMetadata') continue;
+      for (const m of r.stores) {
+        const seen = byStore.get(m.store);
+        if (!seen) byStore.set(m.store, { ...m, partitions: [...m.partitions] });
+        else {
+          seen.partitionCount ??= m.partitionCount;
+          seen.partitions.push(...m.partitions);
+        }
+      }
+    }
+    for (const m of byStore.values()) m.partitions.sort((a, b) => a - b);
+    return [...byStore.values()];
   }
 
   health(): { ok: boolean; state: string; tasks: number } {
@@ -216,7 +266,7 @@ export class StreamThreads {
     return handle;
   }
 
-  private request(t: ThreadHandle, req: Omit<ThreadRequest, 'requestId'>): Promise<ThreadReply> {
+  private request(t: ThreadHandle, req: ThreadRequestBody): Promise<ThreadReply> {
     if (this.failure) return Promise.reject(this.failure);
     const requestId = this.nextRequest++;
     return new Promise((resolve, reject) => {

@@ -17,6 +17,8 @@ import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
+import { answerQuery, queryableSpecs, type QueryAnswer } from '../queries/query-router.ts';
+import type { StoreQuery } from '../queries/store-query.ts';
 import { BACKEND_RETRY, isRetriable, withBackoff } from '../errors/retry.ts';
 import { closeAbandoned, isBrokerUnreachable, reconnectAfterOutage } from '../errors/broker-outage.ts';
 
@@ -279,6 +281,27 @@ export class StreamsApp {
     }
     return out;
   }
+
+  /**
+   * Answers an interactive query on a queryable store from this app's tasks (see
+   * queries/query-router.ts): a key from the task owning its partition, anything else from every
+   * task of the store. Reads in-memory state, which may be ahead of the last commit.
+   */
+  query(store: string, q: StoreQuery): QueryAnswer {
+    return answerQuery(this.o.topology, this.tasks ? this.tasks.tasks() : [], store, q, this.storePartitions.get(store));
+  }
+
+  /** Queryable store -> its partition count and the partitions this app's tasks own now. */
+  queryMetadata(): { store: string; partitionCount: number | undefined; partitions: number[] }[] {
+    return [...queryableSpecs(this.o.topology).keys()].map((store) => {
+      const partitions: number[] = [];
+      if (this.tasks) for (const t of this.tasks.tasks()) if (t.stores.has(store)) partitions.push(t.partition);
+      return { store, partitionCount: this.storePartitions.get(store), partitions: partitions.sort((a, b) => a - b) };
+    });
+  }
+
+  /** Store -> partition count of its sub-topology (set by createTopics). */
+  private readonly storePartitions = new Map<string, number>();
 
   // ---- the loop ---------------------------------------------------------------------------------
 
@@ -627,8 +650,10 @@ export class StreamsApp {
     for (const [name, partitions] of repartition) toCreate.push({ name, partitions });
     for (const st of subs) {
       const partitions = partitionsOf.get(st.id)!;
-      const storeNames = st.stores.map((s) => s.name);
-      if (storeNames.length > 0) storeNames.push(streamTimeStoreName(st.id));
+      for (const s of st.stores) this.storePartitions.set(s.name, partitions);
+      // A table store whose changelog is its source topic needs no topic of its own.
+      const storeNames = st.stores.filter((s) => s.sourceTopic === undefined).map((s) => s.name);
+      if (st.stores.length > 0) storeNames.push(streamTimeStoreName(st.id));
       for (const s of storeNames) toCreate.push({ name: changelogTopicOf(appId, s), partitions, compacted: true });
       // Dead-letter topics are not co-partitioned with anything: one made earlier (by a connector,
       // a sink or `topics create`) serves as it is.

@@ -59,6 +59,11 @@ export interface TaskCommitData {
   offsets: TopicPartitionOffset[];
   /** Changelog entries per store, in the order they are in `records`. */
   changelog: Map<string, ProduceRecord[]>;
+  /**
+   * Stores whose changelog is their source topic: their entries are in `changelog` (for the local
+   * copy) but not in `records`, and they reflect the source up to this offset.
+   */
+  sourceChangelogNext: Map<string, number>;
 }
 
 export class StreamTask implements TaskServices {
@@ -80,6 +85,8 @@ export class StreamTask implements TaskServices {
   private current: LogRecord | undefined;
   private committedStreamTime = -Infinity;
   private readonly streamTimeStore: KeyValueStore<number> | undefined;
+  /** Stores whose changelog is a source topic -> that topic's queue. */
+  private readonly sourceChangelogs = new Map<string, PartitionQueue>();
   /** Records processed since the task started (metrics). */
   processedCount = 0;
   dlqCount = 0;
@@ -109,13 +116,25 @@ export class StreamTask implements TaskServices {
       for (const t of node.topics) this.queues.push(new PartitionQueue(resolveTopic(t, applicationId), partition, sourceIndex));
       sourceIndex++;
     }
+    for (const s of subTopology.stores) {
+      if (s.sourceTopic === undefined) continue;
+      const q = this.queueFor(s.sourceTopic);
+      if (!q) throw new Error(`store ${s.name} uses topic ${s.sourceTopic} as its changelog, which task ${this.taskId} does not read`);
+      this.sourceChangelogs.set(s.name, q);
+    }
   }
 
-  /** Changelog topic of each store of the task (including the stream-time store). */
+  /** Changelog topic of each store of the task (including the stream-time store); a source-backed table's is its source topic. */
   changelogTopics(): Map<string, string> {
     const m = new Map<string, string>();
-    for (const name of this.stores.keys()) m.set(name, changelogTopicOf(this.applicationId, name));
+    for (const name of this.stores.keys())
+      m.set(name, this.sourceChangelogs.get(name)?.topic ?? changelogTopicOf(this.applicationId, name));
     return m;
+  }
+
+  /** Stores whose changelog is a source topic of the task (restored up to its committed offset). */
+  sourceChangelogStores(): Set<string> {
+    return new Set(this.sourceChangelogs.keys());
   }
 
   /** Builds the processors; call after the stores are restored. */
@@ -346,19 +365,22 @@ export class StreamTask implements TaskServices {
     const records = this.outbox;
     this.outbox = [];
     const changelog = new Map<string, ProduceRecord[]>();
+    const sourceChangelogNext = new Map<string, number>();
     for (const [name, store] of this.stores) {
-      const topic = changelogTopicOf(this.applicationId, name);
+      const source = this.sourceChangelogs.get(name);
+      const topic = source?.topic ?? changelogTopicOf(this.applicationId, name);
       const entries = store.takeChanges();
       if (entries.length === 0) continue;
       const list: ProduceRecord[] = new Array(entries.length);
       for (let i = 0; i < entries.length; i++) list[i] = { topic, partition: this.partition, key: entries[i].key, value: entries[i].value };
       changelog.set(name, list);
-      for (const r of list) records.push(r);
+      if (source) sourceChangelogNext.set(name, source.processedNext);
+      else for (const r of list) records.push(r);
     }
     const offsets: TopicPartitionOffset[] = [];
     for (const q of this.queues)
       if (q.processedNext >= 0) offsets.push({ topic: q.topic, partition: q.partition, offset: q.processedNext });
-    return { records, offsets, changelog };
+    return { records, offsets, changelog, sourceChangelogNext };
   }
 
   /**

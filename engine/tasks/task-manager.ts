@@ -129,6 +129,7 @@ export class TaskManager {
           partition,
           stores: task.stores,
           changelogTopics: task.changelogTopics(),
+          sourceChangelogs: { groupId: applicationId, stores: task.sourceChangelogStores() },
           local,
           admin: this.o.admin,
           reader,

@@ -180,9 +180,9 @@ export class Topology {
     return result;
   }
 
-  /** Internal topics the application creates: changelogs, repartition topics. */
+  /** Changelog topics the application creates (a store whose changelog is its source topic has none). */
   changelogTopics(applicationId: string): string[] {
-    return [...this.stores.keys()].map((s) => changelogTopicOf(applicationId, s));
+    return [...this.stores.values()].filter((s) => s.sourceTopic === undefined).map((s) => changelogTopicOf(applicationId, s.name));
   }
 
   describe(): string {

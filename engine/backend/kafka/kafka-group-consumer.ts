@@ -11,10 +11,18 @@
 // rather than duplicating. For the same reason start positions are read from the group's
 // committed offsets after onAssigned returns, when the previous owner can no longer commit.
 //
+// Closing: kafkajs restarts a consumer by itself after a retriable crash (a broker going away:
+// crash, disconnect, restart a moment later, again and again while it is away), and
+// disconnect() stops only the current run, not a restart already scheduled or a join in flight
+// (kafkajs#1639). Such a restart rejoined the group once the broker was back: a member nobody
+// polls, holding partitions it never hands out, its records never read. A closed consumer
+// therefore never restarts (restartOnFailure), never sends another JoinGroup (its assigner
+// refuses), and a join that still gets through fails at its first batch.
+//
 // Positions follow kafkajs's batch ends (lastOffset + 1), not record offsets + 1: transaction
 // markers occupy offsets, so only that way does a drained partition reach its last stable offset.
 import { coPartitionedAssigner } from './co-partitioned-assigner.ts';
-import type { Admin, Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Admin, Consumer, EachBatchPayload, Kafka, PartitionAssigner } from 'kafkajs';
 import type { GroupConsumer, LogRecord, RebalanceListener, StreamThreadSlot, TopicPartition, TopicPartitionOffset } from '../backend.ts';
 import { BackendError, ClosedError, UnknownPartitionError } from '../errors.ts';
 import { toBackendError, translated } from './kafka-client.ts';
@@ -55,7 +63,7 @@ export class KafkaGroupConsumer implements GroupConsumer {
       groupId: this.groupId,
       readUncommitted: false,
       allowAutoTopicCreation: false,
-      partitionAssigners: [coPartitionedAssigner(this.thread)],
+      partitionAssigners: [this.joinsWhileOpen(coPartitionedAssigner(this.thread))],
       // kafkajs sends one fetch at a time: while it waits at the end of caught-up partitions, a
       // partition resumed meanwhile gets nothing. 500 ms there stalled the engine between polls.
       maxWaitTimeInMs: 50,
@@ -73,12 +81,14 @@ export class KafkaGroupConsumer implements GroupConsumer {
       // SyncGroup then fails with REBALANCE_IN_PROGRESS and kafkajs rejoins after a retry delay
       // (the client's 200 ms, ~240 ms with jitter, at every start). Start the backoff at 25 ms;
       // eight doublings give up after ~6.4 s, as five from 200 ms did.
-      retry: { initialRetryTime: 25, retries: 8 },
+      retry: { initialRetryTime: 25, retries: 8, restartOnFailure: async () => !this.closed },
     });
     this.consumer = consumer;
     let joined: () => void = () => {};
     this.firstAssignment = new Promise<void>((resolve) => (joined = resolve));
     consumer.on(consumer.events.GROUP_JOIN, (event) => {
+      // A join that was under way when close() ran: left unpaused, its first batch ends it (onBatch).
+      if (this.closed) return joined();
       this.pendingAssignment = event.payload.memberAssignment;
       this.pauseUntilReady(consumer, event.payload.memberAssignment);
       joined();
@@ -216,6 +226,8 @@ export class KafkaGroupConsumer implements GroupConsumer {
   fetchedBeforeReady = 0;
 
   private async onBatch({ batch, isStale, pause }: EachBatchPayload): Promise<void> {
+    // Not retriable: kafkajs stops this run for good, and the broker drops the member when its session times out.
+    if (this.closed) throw new ClosedError(`consumer of group "${this.groupId}" is closed`);
     if (isStale()) return; // fetched before a seek: the next fetch starts at the new offset
     const q = this.queues.get(keyOf(batch.topic, batch.partition));
     // Revoked meanwhile, or its start offset not set yet: seekQueue refetches it once it is. Not
@@ -342,6 +354,20 @@ export class KafkaGroupConsumer implements GroupConsumer {
         }
       }
     });
+  }
+
+  /** The assigner, refusing to make a subscription (and so a JoinGroup) once this consumer is closed. */
+  private joinsWhileOpen(assigner: PartitionAssigner): PartitionAssigner {
+    return (config) => {
+      const inner = assigner(config);
+      return {
+        ...inner,
+        protocol: (subscription) => {
+          if (this.closed) throw new ClosedError(`consumer of group "${this.groupId}" is closed: it does not join again`);
+          return inner.protocol(subscription);
+        },
+      };
+    };
   }
 
   private async waitForFirstAssignment(): Promise<void> {

@@ -1,0 +1,94 @@
+// `riskstream state get|range`: reads a queryable store of the pipelines. While `run` runs, every
+// process of the data dir advertises a query endpoint under <dataDir>/queries/ and the query fans
+// out to all of them (each answers for the partitions it owns now; a key only from its owner) and
+// merges; when nothing runs, it reads the committed state: the local copies the last run
+// checkpointed plus the changelogs past them (only the local copies if the log cannot be opened).
+import { join } from 'node:path';
+import {
+  advertisedEndpoints,
+  openBackend,
+  queryCommittedState,
+  type Backend,
+  queryableSpecs,
+  queryEndpoints,
+  queryLocalState,
+  StoreQueryError,
+  type QueryRow,
+  type StoreQuery,
+  type Topology,
+} from '../engine/index.ts';
+import { formatRows } from '../warehouse/format-rows.ts';
+import type { QueryFormat, WarehouseRow } from '../warehouse/warehouse.ts';
+import { describedTopology, PIPELINES, type PipelineDefinition } from './catalog.ts';
+import type { Settings } from './settings.ts';
+import { backendSpecOf, stateDirOf } from './stream-environment.ts';
+
+/** Where running processes advertise their state-query endpoints. */
+export function queriesDirOf(dataDir: string): string {
+  return join(dataDir, 'queries');
+}
+
+export interface StateAnswer {
+  rows: QueryRow[];
+  /** live: from running processes; checkpointed: from the local copies of the last run. */
+  source: 'live' | 'checkpointed';
+  /** Partitions the answer covers. */
+  partitions: number[];
+}
+
+interface Located {
+  def: PipelineDefinition;
+  topology: Topology;
+}
+
+/** The pipeline whose topology declares `store` queryable; a one-line error listing them otherwise. */
+export function locateStore(store: string, pipelines: readonly PipelineDefinition[] = Object.values(PIPELINES)): Located {
+  const known: string[] = [];
+  for (const def of pipelines) {
+    const topology = describedTopology(def);
+    const specs = queryableSpecs(topology);
+    if (specs.has(store)) return { def, topology };
+    known.push(...specs.keys());
+  }
+  throw new StoreQueryError(`unknown state store '${store}' (queryable: ${known.length > 0 ? known.sort().join(', ') : 'none'})`);
+}
+
+export async function queryState(
+  settings: Settings,
+  store: string,
+  q: StoreQuery,
+  pipelines: readonly PipelineDefinition[] = Object.values(PIPELINES),
+  openLog: () => Promise<Backend> = () => openBackend(backendSpecOf(settings)),
+): Promise<StateAnswer> {
+  const { def, topology } = locateStore(store, pipelines);
+  const endpoints = advertisedEndpoints(queriesDirOf(settings.dataDir));
+  if (endpoints.length > 0) {
+    const merge = queryableSpecs(topology).get(store)!.mergeQueryResults;
+    const answer = await queryEndpoints(endpoints, store, q, merge);
+    return { ...answer, source: 'live' };
+  }
+  let backend: Backend | undefined;
+  try {
+    backend = await openLog();
+  } catch {
+    // The log is unreachable (Kafka down): the local copies alone, as of this machine's last commit.
+    return { ...queryLocalState(stateDirOf(settings), def.applicationId, topology, store, q), source: 'checkpointed' };
+  }
+  try {
+    return { ...(await queryCommittedState(backend, stateDirOf(settings), def.applicationId, topology, store, q)), source: 'checkpointed' };
+  } finally {
+    await backend.close();
+  }
+}
+
+/** Rows as `--format` prints them: key, then the value's fields (or one `value` column). */
+export function formatStateRows(rows: readonly QueryRow[], format: QueryFormat): string {
+  const flat: WarehouseRow[] = rows.map((r) =>
+    r.value !== null && typeof r.value === 'object' && !Array.isArray(r.value)
+      ? { key: r.key, ...(r.value as Record<string, unknown>) }
+      : { key: r.key, value: r.value },
+  ) as WarehouseRow[];
+  const columns = ['key', ...new Set(flat.flatMap((r) => Object.keys(r).filter((k) => k !== 'key')))];
+  if (format === 'json') return rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+  return formatRows(flat, format, columns);
+}

@@ -1,0 +1,94 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GroupedHeaps } from './grouped-heaps.ts';
+import { IndexedHeap } from './indexed-heap.ts';
+
+// The model: a map id → priority, sorted on demand by priority descending, id ascending.
+const sorted = (model: Map<string, number>): { id: string; priority: number }[] =>
+  [...model]
+    .map(([id, priority]) => ({ id, priority }))
+    .sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+
+// Few ids and few priorities, so updates of present ids, removals and ties are frequent; enough
+// ids (up to 80) that the id index grows and deletes shift probe chains.
+const id = fc.integer({ min: 0, max: 79 }).map((n) => `D-${String(n).padStart(8, '0')}`);
+const priority = fc.oneof(fc.constantFrom(0, 1, 2.5, 100, -3), fc.double({ noNaN: true, min: -1e6, max: 1e6 }));
+const op = fc.oneof(
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant('upsert' as const), id, priority }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), id }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('top' as const), n: fc.integer({ min: 0, max: 90 }), odd: fc.boolean() }) },
+);
+
+describe('IndexedHeap', () => {
+  it('agrees with a sorted array on random upserts, removals and top N, with and without a filter', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
+        const heap = new IndexedHeap();
+        const model = new Map<string, number>();
+        for (const o of ops) {
+          if (o.kind === 'upsert') {
+            heap.upsert(o.id, o.priority);
+            model.set(o.id, o.priority);
+          } else if (o.kind === 'remove') {
+            expect(heap.remove(o.id) >= 0).toBe(model.delete(o.id));
+          } else {
+            const odd = (s: string): boolean => Number(s.slice(2)) % 2 === 1;
+            const want = sorted(model).filter((e) => !o.odd || odd(e.id));
+            const got = heap.top(o.n, o.odd ? (slot) => odd(heap.idAt(slot)) : undefined);
+            expect(got).toEqual(want.slice(0, o.n));
+          }
+          expect(heap.size).toBe(model.size);
+        }
+        expect(sorted(new Map([...heap].map((e) => [e.id, e.priority])))).toEqual(sorted(model));
+        for (const [k, p] of model) expect(heap.priorityOf(k)).toBe(p);
+        expect(heap.top(1000)).toEqual(sorted(model));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('orders ties by id ascending and leaves the heap as it was after top N', () => {
+    const heap = new IndexedHeap();
+    for (const k of ['D-3', 'D-1', 'D-2', 'D-0']) heap.upsert(k, 7);
+    heap.upsert('D-9', 8);
+    expect(heap.top(10).map((e) => e.id)).toEqual(['D-9', 'D-0', 'D-1', 'D-2', 'D-3']);
+    expect(heap.top(2).map((e) => e.id)).toEqual(['D-9', 'D-0']);
+    expect(heap.idAt(heap.peekSlot())).toBe('D-9');
+  });
+
+  it('refuses a NaN priority, which has no place in the order', () => {
+    expect(() => new IndexedHeap().upsert('D-1', NaN)).toThrow(/NaN/);
+  });
+});
+
+describe('GroupedHeaps', () => {
+  it('top N of a group equals the filtered sorted model, as slots move between groups and leave', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), id, priority, group: fc.integer({ min: 0, max: 3 }) }),
+      fc.record({ kind: fc.constant('remove' as const), id }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 300 }), fc.integer({ min: 1, max: 50 }), (ops, n) => {
+        const heap = new IndexedHeap();
+        const groups = new GroupedHeaps(heap);
+        const model = new Map<string, { priority: number; group: number }>();
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            groups.set(heap.upsert(o.id, o.priority), o.group);
+            model.set(o.id, { priority: o.priority, group: o.group });
+          } else {
+            const slot = heap.remove(o.id);
+            if (slot >= 0) groups.delete(slot);
+            model.delete(o.id);
+          }
+        }
+        for (let g = 0; g <= 4; g++) {
+          const want = sorted(new Map([...model].filter(([, v]) => v.group === g).map(([k, v]) => [k, v.priority])));
+          expect(groups.sizeOf(g)).toBe(want.length);
+          expect(groups.top(g, n).map((s) => ({ id: heap.idAt(s), priority: heap.priorityAt(s) }))).toEqual(want.slice(0, n));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});

@@ -1,0 +1,68 @@
+// The router's contract for a store-specific query (what the collection worklist's heap does with
+// `top`): each task answers its own best N, the store's merge picks the best N of those; a key goes
+// to the task of its partition only.
+import { describe, expect, it } from 'vitest';
+import { CustomStateStore, customStore, stringKeyCodec } from '../state/custom-state-store.ts';
+import { jsonSerde } from '../serdes/serde.ts';
+import { Topology } from '../topology/topology.ts';
+import { answerQuery, partitionOfKey } from './query-router.ts';
+import type { QueryMerge, QueryRow, StoreQuery } from './store-query.ts';
+
+class ScoreStore extends CustomStateStore<string, number> {
+  private readonly m = new Map<string, number>();
+  constructor(name: string) {
+    super(name, stringKeyCodec(jsonSerde<number>()));
+  }
+  protected read(key: string): number | undefined {
+    return this.m.get(key);
+  }
+  protected write(key: string, value: number): void {
+    this.m.set(key, value);
+  }
+  protected remove(key: string): boolean {
+    return this.m.delete(key);
+  }
+  entries(): Iterable<[string, number]> {
+    return this.m.entries();
+  }
+  size(): number {
+    return this.m.size;
+  }
+  override query(q: StoreQuery): QueryRow[] {
+    if (q.type !== 'top') return super.query(q);
+    return byScore([...this.m].map(([key, value]) => ({ key, value }))).slice(0, Number(q.n));
+  }
+}
+
+const byScore = (rows: QueryRow[]): QueryRow[] =>
+  rows.sort((a, b) => (b.value as number) - (a.value as number) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+const topMerge: QueryMerge = (q, parts) => (q.type === 'top' ? byScore(parts.flat()).slice(0, Number(q.n)) : parts.flat());
+
+describe('query router', () => {
+  const topology = new Topology();
+  topology.addStore(customStore('scores', () => new ScoreStore('scores'), { queryable: true, merge: topMerge }));
+  topology.addStore(customStore('private', () => new ScoreStore('private')));
+  const tasks = [0, 1, 2].map((partition) => ({ partition, stores: new Map([['scores', new ScoreStore('scores')]]) }));
+  const keys = Array.from({ length: 30 }, (_, i) => `d${i}`);
+  for (const [i, key] of keys.entries()) (tasks[partitionOfKey(key, 3)].stores.get('scores')! as ScoreStore).put(key, (i * 37) % 101);
+
+  it('merges the tasks’ top N into the top N', () => {
+    const all = byScore(keys.map((key, i) => ({ key, value: (i * 37) % 101 })));
+    expect(answerQuery(topology, tasks, 'scores', { type: 'top', n: 5 }, 3)).toEqual({ rows: all.slice(0, 5), partitions: [0, 1, 2] });
+  });
+
+  it('answers a key from its partition’s task only', () => {
+    const key = 'd7';
+    expect(answerQuery(topology, tasks, 'scores', { type: 'get', key }, 3)).toEqual({
+      rows: [{ key, value: (7 * 37) % 101 }],
+      partitions: [partitionOfKey(key, 3)],
+    });
+    expect(answerQuery(topology, tasks.slice(0, 0), 'scores', { type: 'get', key }, 3)).toEqual({ rows: [], partitions: [] });
+  });
+
+  it('refuses a store not declared queryable, naming the queryable ones', () => {
+    expect(() => answerQuery(topology, tasks, 'private', { type: 'range' }, 3)).toThrow(
+      'no queryable state store private; queryable stores: scores',
+    );
+  });
+});

@@ -1,0 +1,162 @@
+// The collection worklist in memory: the debtors on it, by priority_score descending and
+// debtor_id ascending on ties (CONTRACTS §9), with every output field of a debtor kept beside the
+// heap in typed-array columns indexed by the heap's slot, so top(n) returns full rows and 10M
+// debtors fit in under 200 resident bytes each. Partners and tenants are interned to small
+// integers and each has its own heap (GroupedHeaps), so a filtered top N is as fast as a plain one.
+import { GroupedHeaps, IndexedHeap, grownFloat64, grownInt32, grownUint8 } from '../../engine/index.ts';
+import type { DebtorStatus } from '../../schemas/types.ts';
+
+/** One debtor on the worklist: the debtor fields of a `collection-priorities` record. */
+export interface WorklistRow {
+  debtor_id: string;
+  customer_id: string;
+  partner_id: string;
+  tenant_id: string;
+  debt_amount_cents: number;
+  days_past_due: number;
+  status: DebtorStatus;
+  /** null: the customer has no risk score yet. */
+  default_probability: number | null;
+  priority_score: number;
+  on_worklist: boolean;
+}
+
+export interface WorklistFilter {
+  partner?: string;
+  tenant?: string;
+}
+
+export const DEBTOR_STATUSES: readonly DebtorStatus[] = ['ACTIVE', 'PAYING', 'SETTLED', 'WRITTEN_OFF'];
+
+/** Strings ↔ small integers, for the few distinct partner and tenant ids. */
+export class StringTable {
+  private readonly indexOf = new Map<string, number>();
+  private readonly values: string[] = [];
+
+  intern(value: string): number {
+    let i = this.indexOf.get(value);
+    if (i === undefined) {
+      i = this.values.length;
+      this.values.push(value);
+      this.indexOf.set(value, i);
+    }
+    return i;
+  }
+
+  /** The value's index, or -1 when never interned. */
+  find(value: string): number {
+    return this.indexOf.get(value) ?? -1;
+  }
+
+  at(index: number): string {
+    return this.values[index];
+  }
+}
+
+export class WorklistHeap {
+  private readonly heap: IndexedHeap;
+  private readonly byPartner: GroupedHeaps;
+  private readonly byTenant: GroupedHeaps;
+  private readonly partners = new StringTable();
+  private readonly tenants = new StringTable();
+  private customers: (string | undefined)[] = [];
+  private debts: Float64Array;
+  private pds: Float64Array; // NaN = null
+  private dpds: Int32Array;
+  private statuses: Uint8Array;
+
+  /** `capacity`: debtors expected, to size the columns once. */
+  constructor(capacity = 16) {
+    this.heap = new IndexedHeap(capacity);
+    this.byPartner = new GroupedHeaps(this.heap, capacity);
+    this.byTenant = new GroupedHeaps(this.heap, capacity);
+    this.debts = new Float64Array(Math.max(16, capacity));
+    this.pds = new Float64Array(Math.max(16, capacity));
+    this.dpds = new Int32Array(Math.max(16, capacity));
+    this.statuses = new Uint8Array(Math.max(16, capacity));
+  }
+
+  get size(): number {
+    return this.heap.size;
+  }
+
+  has(debtorId: string): boolean {
+    return this.heap.has(debtorId);
+  }
+
+  /** Puts the debtor on the worklist, or replaces its row there. */
+  put(row: WorklistRow): void {
+    const status = DEBTOR_STATUSES.indexOf(row.status);
+    if (status < 0) throw new RangeError(`worklist: unknown status ${String(row.status)} of ${row.debtor_id}`);
+    const slot = this.heap.upsert(row.debtor_id, row.priority_score);
+    const need = slot + 1;
+    if (need > this.debts.length) {
+      this.debts = grownFloat64(this.debts, need);
+      this.pds = grownFloat64(this.pds, need);
+      this.dpds = grownInt32(this.dpds, need);
+      this.statuses = grownUint8(this.statuses, need);
+    }
+    if (slot === this.customers.length) this.customers.push(row.customer_id);
+    else this.customers[slot] = row.customer_id;
+    this.debts[slot] = row.debt_amount_cents;
+    this.pds[slot] = row.default_probability ?? NaN;
+    this.dpds[slot] = row.days_past_due;
+    this.statuses[slot] = status;
+    this.byPartner.set(slot, this.partners.intern(row.partner_id));
+    this.byTenant.set(slot, this.tenants.intern(row.tenant_id));
+  }
+
+  /** Takes the debtor off the worklist; false when it was not on it. */
+  delete(debtorId: string): boolean {
+    const slot = this.heap.remove(debtorId);
+    if (slot < 0) return false;
+    this.byPartner.delete(slot);
+    this.byTenant.delete(slot);
+    this.customers[slot] = undefined;
+    return true;
+  }
+
+  get(debtorId: string): WorklistRow | undefined {
+    const slot = this.heap.slotOf(debtorId);
+    return slot < 0 ? undefined : this.rowAt(slot);
+  }
+
+  /** The best n debtors (of one partner and/or tenant), best first; the heap is left as it was. */
+  top(n: number, filter: WorklistFilter = {}): WorklistRow[] {
+    const partner = filter.partner === undefined ? undefined : this.partners.find(filter.partner);
+    const tenant = filter.tenant === undefined ? undefined : this.tenants.find(filter.tenant);
+    if (partner === -1 || tenant === -1) return [];
+    let slots: number[];
+    if (partner !== undefined && tenant !== undefined) {
+      // Walk the smaller group's heap, keeping the slots of the other group.
+      slots =
+        this.byPartner.sizeOf(partner) <= this.byTenant.sizeOf(tenant)
+          ? this.byPartner.top(partner, n, (s) => this.byTenant.groupOf(s) === tenant)
+          : this.byTenant.top(tenant, n, (s) => this.byPartner.groupOf(s) === partner);
+    } else if (partner !== undefined) slots = this.byPartner.top(partner, n);
+    else if (tenant !== undefined) slots = this.byTenant.top(tenant, n);
+    else slots = this.heap.topSlots(n);
+    return slots.map((s) => this.rowAt(s));
+  }
+
+  /** Every row, in no particular order. */
+  *rows(): IterableIterator<WorklistRow> {
+    for (const slot of this.heap.slots()) yield this.rowAt(slot);
+  }
+
+  private rowAt(slot: number): WorklistRow {
+    const pd = this.pds[slot];
+    return {
+      debtor_id: this.heap.idAt(slot),
+      customer_id: this.customers[slot] as string,
+      partner_id: this.partners.at(this.byPartner.groupOf(slot)),
+      tenant_id: this.tenants.at(this.byTenant.groupOf(slot)),
+      debt_amount_cents: this.debts[slot],
+      days_past_due: this.dpds[slot],
+      status: DEBTOR_STATUSES[this.statuses[slot]],
+      default_probability: Number.isNaN(pd) ? null : pd,
+      priority_score: this.heap.priorityAt(slot),
+      on_worklist: true,
+    };
+  }
+}
