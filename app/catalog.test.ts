@@ -15,6 +15,13 @@ describe('pipeline catalog', () => {
     expect(def.replayLookbackMs).toBe(31 * DAY_MS);
   });
 
+  it('reads reconciliation: debtors as a table, partner records and review decisions as streams, results and audit out', () => {
+    const def = PIPELINES.reconciliation;
+    expect(def.streamInputs).toEqual(['partner-records', 'review-decisions']);
+    expect(def.tableInputs).toEqual(['debtors']);
+    expect(def.outputs.sort()).toEqual(['audit-log', 'reconciliation-results']);
+  });
+
   it('derives a new pipeline from its topology alone', () => {
     const def = definitionOf({
       name: 'daily-debits',
@@ -55,6 +62,6 @@ describe('pipeline catalog', () => {
     expect(pipelinesNamed(['all']).map((p) => p.name)).toEqual(Object.keys(PIPELINES));
     expect(pipelinesNamed(['risk-features', 'risk-features'])).toHaveLength(1);
     expect(() => pipelinesNamed(['nope'])).toThrow(UnknownPipelineError);
-    expect(() => pipelinesNamed(['nope'])).toThrow("unknown pipeline 'nope' (known: risk-features, risk-scores, or all)");
+    expect(() => pipelinesNamed(['nope'])).toThrow("unknown pipeline 'nope' (known: risk-features, risk-scores, reconciliation, or all)");
   });
 });

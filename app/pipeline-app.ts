@@ -37,7 +37,11 @@ export function streamsAppOptionsOf(
 ): StreamsAppOptions {
   return {
     applicationId: def.applicationId,
-    topology: def.topology(env.serde, { emitWindowsFrom: options.emitWindowsFrom, models: options.models }),
+    topology: def.topology(env.serde, {
+      emitWindowsFrom: options.emitWindowsFrom,
+      models: options.models,
+      reconciliation: settings.reconciliation,
+    }),
     backend: env.backend,
     stateDir: env.stateDir,
     guarantee: settings.guarantee,

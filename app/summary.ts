@@ -1,4 +1,5 @@
-// What a run left behind: records per topic, rows per warehouse table, files in the lake.
+// What a run left behind: records per topic, rows per warehouse table, files in the lake, and the
+// reconciliation results per kind and resolution.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEAD_LETTERS_TABLE } from '../connectors/sinks/clickhouse-sink.ts';
@@ -10,7 +11,12 @@ export interface RunSummary {
   topics: { topic: string; records: number }[];
   tables: { table: string; rows: number }[];
   lakeFiles: number;
+  /** reconciliation_results FINAL per kind and resolution (empty without a warehouse or results). */
+  reconciliation: { kind: string; resolution: string; results: number }[];
 }
+
+const RECONCILIATION_COUNTS_SQL =
+  'SELECT kind, resolution, count() AS results FROM reconciliation_results FINAL GROUP BY kind, resolution ORDER BY kind, resolution';
 
 export async function summarize(env: Environment, warehouse: Warehouse | undefined): Promise<RunSummary> {
   const admin = env.backend.admin();
@@ -30,7 +36,13 @@ export async function summarize(env: Environment, warehouse: Warehouse | undefin
       tables.push({ table, rows: Number(row?.n ?? 0) });
     }
   }
-  return { topics, tables, lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet') };
+  const reconciliation = warehouse
+    ? (await warehouse.rows<{ kind: string; resolution: string; results: number | string }>(RECONCILIATION_COUNTS_SQL)).map((r) => ({
+        ...r,
+        results: Number(r.results),
+      }))
+    : [];
+  return { topics, tables, reconciliation, lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet') };
 }
 
 function countFiles(dir: string, suffix: string): number {
@@ -57,5 +69,9 @@ export function formatSummary(s: RunSummary): string {
     for (const t of s.tables) lines.push(`  ${t.table.padEnd(30)} ${t.rows}`);
   }
   if (s.lakeFiles >= 0) lines.push(`lake: ${s.lakeFiles} Parquet files`);
+  if (s.reconciliation.length > 0) {
+    lines.push('reconciliation results (kind, resolution):');
+    for (const r of s.reconciliation) lines.push(`  ${r.kind.padEnd(20)} ${r.resolution.padEnd(16)} ${r.results}`);
+  }
   return lines.join('\n');
 }
