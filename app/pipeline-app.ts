@@ -40,6 +40,7 @@ export function streamsAppOptionsOf(
     topology: def.topology(env.serde, {
       emitWindowsFrom: options.emitWindowsFrom,
       models: options.models,
+      reconciliation: settings.reconciliation,
       riskFactors: settings.scoring.riskFactors,
     }),
     backend: env.backend,

@@ -1,4 +1,5 @@
-// What a run left behind: records per topic, rows per warehouse table, files in the lake.
+// What a run left behind: records per topic, rows per warehouse table, files in the lake, and the
+// reconciliation results per kind and resolution.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEAD_LETTERS_TABLE } from '../connectors/sinks/clickhouse-sink.ts';
@@ -10,6 +11,8 @@ export interface RunSummary {
   topics: { topic: string; records: number }[];
   tables: { table: string; rows: number }[];
   lakeFiles: number;
+  /** reconciliation_results FINAL per kind and resolution (empty without a warehouse or results). */
+  reconciliation: { kind: string; resolution: string; results: number }[];
   /** The collection worklist in the warehouse, once debtor-priority has landed rows. */
   worklist?: WorklistSummary;
 }
@@ -27,6 +30,9 @@ FROM (SELECT on_worklist FROM collection_priorities ORDER BY debtor_id ASC, even
 
 export const WORKLIST_TOP_SQL =
   'SELECT debtor_id, partner_id, debt_amount_cents, days_past_due, status, round(default_probability, 3) AS pd, round(priority_score, 2) AS priority_score FROM collection_worklist LIMIT 5';
+
+const RECONCILIATION_COUNTS_SQL =
+  'SELECT kind, resolution, count() AS results FROM reconciliation_results FINAL GROUP BY kind, resolution ORDER BY kind, resolution';
 
 export async function summarize(env: Environment, warehouse: Warehouse | undefined): Promise<RunSummary> {
   const admin = env.backend.admin();
@@ -46,9 +52,21 @@ export async function summarize(env: Environment, warehouse: Warehouse | undefin
       tables.push({ table, rows: Number(row?.n ?? 0) });
     }
   }
+  const reconciliation = warehouse
+    ? (await warehouse.rows<{ kind: string; resolution: string; results: number | string }>(RECONCILIATION_COUNTS_SQL)).map((r) => ({
+        ...r,
+        results: Number(r.results),
+      }))
+    : [];
   const worklist =
     warehouse && tables.some((t) => t.table === 'collection_priorities' && t.rows > 0) ? await worklistOf(warehouse) : undefined;
-  return { topics, tables, lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet'), worklist };
+  return {
+    topics,
+    tables,
+    reconciliation,
+    lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet'),
+    worklist,
+  };
 }
 
 async function worklistOf(warehouse: Warehouse): Promise<WorklistSummary> {
@@ -81,6 +99,10 @@ export function formatSummary(s: RunSummary): string {
     for (const t of s.tables) lines.push(`  ${t.table.padEnd(30)} ${t.rows}`);
   }
   if (s.lakeFiles >= 0) lines.push(`lake: ${s.lakeFiles} Parquet files`);
+  if (s.reconciliation.length > 0) {
+    lines.push('reconciliation results (kind, resolution):');
+    for (const r of s.reconciliation) lines.push(`  ${r.kind.padEnd(20)} ${r.resolution.padEnd(16)} ${r.results}`);
+  }
   if (s.worklist) {
     lines.push(`collection worklist: ${s.worklist.on} debtors on it, ${s.worklist.off} off it (settled or written off); top 5:`);
     lines.push(s.worklist.top);
