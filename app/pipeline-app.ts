@@ -41,6 +41,7 @@ export function streamsAppOptionsOf(
       emitWindowsFrom: options.emitWindowsFrom,
       models: options.models,
       reconciliation: settings.reconciliation,
+      riskFactors: settings.scoring.riskFactors,
     }),
     backend: env.backend,
     stateDir: env.stateDir,

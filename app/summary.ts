@@ -13,7 +13,23 @@ export interface RunSummary {
   lakeFiles: number;
   /** reconciliation_results FINAL per kind and resolution (empty without a warehouse or results). */
   reconciliation: { kind: string; resolution: string; results: number }[];
+  /** The collection worklist in the warehouse, once debtor-priority has landed rows. */
+  worklist?: WorklistSummary;
 }
+
+export interface WorklistSummary {
+  /** Debtors whose latest row is on the worklist, and those whose latest row is off it. */
+  on: number;
+  off: number;
+  /** The top 5 of the `collection_worklist` view, as a text table. */
+  top: string;
+}
+
+const WORKLIST_COUNTS_SQL = `SELECT countIf(on_worklist) AS on, countIf(NOT on_worklist) AS off
+FROM (SELECT on_worklist FROM collection_priorities ORDER BY debtor_id ASC, event_time DESC, event_id DESC LIMIT 1 BY debtor_id)`;
+
+export const WORKLIST_TOP_SQL =
+  'SELECT debtor_id, partner_id, debt_amount_cents, days_past_due, status, round(default_probability, 3) AS pd, round(priority_score, 2) AS priority_score FROM collection_worklist LIMIT 5';
 
 const RECONCILIATION_COUNTS_SQL =
   'SELECT kind, resolution, count() AS results FROM reconciliation_results FINAL GROUP BY kind, resolution ORDER BY kind, resolution';
@@ -42,7 +58,21 @@ export async function summarize(env: Environment, warehouse: Warehouse | undefin
         results: Number(r.results),
       }))
     : [];
-  return { topics, tables, reconciliation, lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet') };
+  const worklist =
+    warehouse && tables.some((t) => t.table === 'collection_priorities' && t.rows > 0) ? await worklistOf(warehouse) : undefined;
+  return {
+    topics,
+    tables,
+    reconciliation,
+    lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet'),
+    worklist,
+  };
+}
+
+async function worklistOf(warehouse: Warehouse): Promise<WorklistSummary> {
+  const [counts] = await warehouse.rows<{ on: number | string; off: number | string }>(WORKLIST_COUNTS_SQL);
+  const top = await warehouse.query(WORKLIST_TOP_SQL, { format: 'table' });
+  return { on: Number(counts?.on ?? 0), off: Number(counts?.off ?? 0), top: top.trimEnd() };
 }
 
 function countFiles(dir: string, suffix: string): number {
@@ -72,6 +102,10 @@ export function formatSummary(s: RunSummary): string {
   if (s.reconciliation.length > 0) {
     lines.push('reconciliation results (kind, resolution):');
     for (const r of s.reconciliation) lines.push(`  ${r.kind.padEnd(20)} ${r.resolution.padEnd(16)} ${r.results}`);
+  }
+  if (s.worklist) {
+    lines.push(`collection worklist: ${s.worklist.on} debtors on it, ${s.worklist.off} off it (settled or written off); top 5:`);
+    lines.push(s.worklist.top);
   }
   return lines.join('\n');
 }

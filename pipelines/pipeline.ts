@@ -4,6 +4,7 @@
 import type { Topology } from '../engine/index.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
 import type { ReconciliationOptions } from './reconciliation/options.ts';
+import type { RiskFactors } from './debtor-priority/risk-factors.ts';
 
 export interface TopologyOptions {
   /** Windows starting before this time are not emitted (they were emitted before a replay). */
@@ -12,6 +13,8 @@ export interface TopologyOptions {
   models?: ReadonlyMap<string, PromotedModel>;
   /** The config file's `reconciliation` section (default: the contract's rule set and 7 days). */
   reconciliation?: ReconciliationOptions;
+  /** The worklist's risk-factor map (`scoring.riskFactors` of the config file); default: the contract's. */
+  riskFactors?: RiskFactors;
 }
 
 /** A model that scores one row of named features with a probability. */

@@ -40,7 +40,7 @@ export default async function demo(program: Command, opts: { events: string; see
     process.stderr.write(`demo: ${model}\n`);
     // Scores and the reconciliation of our book against the partners' reports, together.
     const running = await startPipelines(env, {
-      pipelines: [PIPELINES['risk-scores'], PIPELINES.reconciliation],
+      pipelines: [PIPELINES['risk-scores'], PIPELINES.reconciliation, PIPELINES['debtor-priority']],
       allInputs: true,
       optionalModels: true,
       onProgress: showProgress(new ProgressLine(2_000)),
