@@ -15,6 +15,21 @@ describe('pipeline catalog', () => {
     expect(def.replayLookbackMs).toBe(31 * DAY_MS);
   });
 
+  it('reads debtor-priority off its topology: debtors and risk-scores as tables, collection-priorities out', () => {
+    const def = PIPELINES['debtor-priority'];
+    expect(def.applicationId).toBe('riskstream-debtor-priority');
+    expect(def.streamInputs).toEqual([]);
+    expect([...def.tableInputs].sort()).toEqual(['debtors', 'risk-scores']);
+    expect(def.outputs).toEqual(['collection-priorities']);
+  });
+
+  it('reads reconciliation: debtors as a table, partner records and review decisions as streams, results and audit out', () => {
+    const def = PIPELINES.reconciliation;
+    expect(def.streamInputs).toEqual(['partner-records', 'review-decisions']);
+    expect(def.tableInputs).toEqual(['debtors']);
+    expect(def.outputs.sort()).toEqual(['audit-log', 'reconciliation-results']);
+  });
+
   it('derives a new pipeline from its topology alone', () => {
     const def = definitionOf({
       name: 'daily-debits',
@@ -55,6 +70,8 @@ describe('pipeline catalog', () => {
     expect(pipelinesNamed(['all']).map((p) => p.name)).toEqual(Object.keys(PIPELINES));
     expect(pipelinesNamed(['risk-features', 'risk-features'])).toHaveLength(1);
     expect(() => pipelinesNamed(['nope'])).toThrow(UnknownPipelineError);
-    expect(() => pipelinesNamed(['nope'])).toThrow("unknown pipeline 'nope' (known: risk-features, risk-scores, or all)");
+    expect(() => pipelinesNamed(['nope'])).toThrow(
+      "unknown pipeline 'nope' (known: risk-features, risk-scores, reconciliation, debtor-priority, or all)",
+    );
   });
 });

@@ -2,6 +2,8 @@
 // keeps is read off its topology.
 import { riskFeatures } from '../pipelines/risk-features/pipeline.ts';
 import { riskScores } from '../pipelines/risk-scores/pipeline.ts';
+import { reconciliation } from '../pipelines/reconciliation/pipeline.ts';
+import { debtorPriority } from '../pipelines/debtor-priority/pipeline.ts';
 import type { Pipeline } from '../pipelines/pipeline.ts';
 import type { Topology } from '../engine/index.ts';
 import type { SchemaRegistryClient } from '../schemas/registry/registry-client.ts';
@@ -9,7 +11,7 @@ import { AvroSerde } from '../schemas/serde.ts';
 import { isTopicName } from '../schemas/topics.ts';
 import type { TopicName } from '../schemas/types.ts';
 
-const CATALOG: readonly Pipeline[] = [riskFeatures, riskScores];
+const CATALOG: readonly Pipeline[] = [riskFeatures, riskScores, reconciliation, debtorPriority];
 
 export interface PipelineDefinition extends Pipeline {
   /** Consumer group, transactional-id and internal-topic prefix. */

@@ -37,7 +37,12 @@ export function streamsAppOptionsOf(
 ): StreamsAppOptions {
   return {
     applicationId: def.applicationId,
-    topology: def.topology(env.serde, { emitWindowsFrom: options.emitWindowsFrom, models: options.models }),
+    topology: def.topology(env.serde, {
+      emitWindowsFrom: options.emitWindowsFrom,
+      models: options.models,
+      reconciliation: settings.reconciliation,
+      riskFactors: settings.scoring.riskFactors,
+    }),
     backend: env.backend,
     stateDir: env.stateDir,
     guarantee: settings.guarantee,

@@ -78,6 +78,8 @@ function groupsOf(def: PipelineDefinition): string[] {
  * cut is read and planned, before a topic, a file or an offset is touched.
  */
 export async function replayPipeline(env: Environment, def: PipelineDefinition, point: ReplayPoint): Promise<ReplaySummary> {
+  if (point !== 'earliest' && def.replayFromEarliestOnly !== undefined)
+    throw new ReplayError(`${def.name} replays from earliest only (${def.replayFromEarliestOnly}): use --from earliest`);
   const rewindTo = point === 'earliest' ? 0 : Math.max(0, point - def.replayLookbackMs);
   let lease: IdleGroupsLease;
   try {

@@ -3,12 +3,18 @@
 // nothing twice.
 import type { Topology } from '../engine/index.ts';
 import type { AvroSerde } from '../schemas/serde.ts';
+import type { ReconciliationOptions } from './reconciliation/options.ts';
+import type { RiskFactors } from './debtor-priority/risk-factors.ts';
 
 export interface TopologyOptions {
   /** Windows starting before this time are not emitted (they were emitted before a replay). */
   emitWindowsFrom?: number;
   /** The promoted models the pipeline named in `models`, loaded and kept current by the application. */
   models?: ReadonlyMap<string, PromotedModel>;
+  /** The config file's `reconciliation` section (default: the contract's rule set and 7 days). */
+  reconciliation?: ReconciliationOptions;
+  /** The worklist's risk-factor map (`scoring.riskFactors` of the config file); default: the contract's. */
+  riskFactors?: RiskFactors;
 }
 
 /** A model that scores one row of named features with a probability. */
@@ -31,4 +37,9 @@ export interface Pipeline {
   /** Names of the promoted models the topology scores with (options.models holds them). */
   models?: readonly string[];
   topology(avro: AvroSerde, options: TopologyOptions): Topology;
+  /**
+   * Set when a replay from a point in time cannot give what a single run would (state that spans all
+   * of time, no windows to rebuild): why, for the refusal. Such a pipeline replays from earliest only.
+   */
+  replayFromEarliestOnly?: string;
 }

@@ -38,8 +38,9 @@ export default async function demo(program: Command, opts: { events: string; see
     // Too few events can leave too few defaulters to cross-validate: the demo then shows no scores.
     const model = await trainFirstModel(settings, seed).catch((err: Error) => `no model (${err.message}): risk-scores left out`);
     process.stderr.write(`demo: ${model}\n`);
+    // Scores and the reconciliation of our book against the partners' reports, together.
     const running = await startPipelines(env, {
-      pipelines: [PIPELINES['risk-scores']],
+      pipelines: [PIPELINES['risk-scores'], PIPELINES.reconciliation, PIPELINES['debtor-priority']],
       allInputs: true,
       optionalModels: true,
       onProgress: showProgress(new ProgressLine(2_000)),
@@ -80,5 +81,9 @@ export default async function demo(program: Command, opts: { events: string; see
       `  npx riskstream${dirFlag} query --format csv "SELECT toDate(window_start) AS day, count() AS windows, sum(repayments_late) AS late FROM risk_features FINAL GROUP BY day ORDER BY day"`,
     );
     print(`  npx riskstream${dirFlag} query "${RISK_BANDS_SQL}"`);
+    print(`  npx riskstream${dirFlag} review list`);
+    print(
+      `  npx riskstream${dirFlag} query "SELECT event_time, step, actor, reason, decision FROM audit_log FINAL WHERE case_id = 'CASE_ID' ORDER BY event_time, indexOf(['DETECTED', 'AUTO_RESOLVED', 'QUEUED_FOR_REVIEW', 'RESOLVED', 'REFUSED'], step)"`,
+    );
   });
 }

@@ -89,12 +89,12 @@ export class StreamsBuilder {
     this.addNode(this.sourceSpec(source, [{ name: topic, internal: false }], options));
     const writer = this.nameFor('TABLE-MATERIALIZE');
     this.addNode(
-      processorNode<string, V, never, never>(
+      processorNode<string, V, string, V>(
         { name: writer, parents: [source], stores: [storeName] },
         () => new VersionedTableSourceProcessor<V>(storeName),
       ),
     );
-    return new VersionedTable<V>(storeName, writer);
+    return new VersionedTable<V>(storeName, writer, this);
   }
 
   /**

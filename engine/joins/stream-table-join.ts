@@ -37,14 +37,17 @@ export class StreamTableJoinProcessor<K, V, T, R> implements Processor<K, V, K, 
   }
 }
 
-/** Writes each table record into the versioned store (the table's materialisation). */
-export class VersionedTableSourceProcessor<T> implements Processor<string, T, never, never> {
-  private ctx!: ProcessorContext<never, never>;
+/**
+ * Writes each table record into the versioned store (the table's materialisation), then passes it on
+ * (VersionedTable.toStream), so a processor downstream sees the store already holding it.
+ */
+export class VersionedTableSourceProcessor<T> implements Processor<string, T, string, T> {
+  private ctx!: ProcessorContext<string, T>;
   private store!: VersionedStore<T>;
 
   constructor(private readonly storeName: string) {}
 
-  init(ctx: ProcessorContext<never, never>): void {
+  init(ctx: ProcessorContext<string, T>): void {
     this.ctx = ctx;
     this.store = ctx.getStateStore<VersionedStore<T>>(this.storeName);
   }
@@ -52,5 +55,6 @@ export class VersionedTableSourceProcessor<T> implements Processor<string, T, ne
   process(key: string, value: T, timestamp: number): void {
     if (key === null || key === undefined) throw new Error(`table ${this.storeName} needs a non-null key`);
     this.store.put(key, value, timestamp, this.ctx.streamTime);
+    this.ctx.forward(key, value, timestamp);
   }
 }

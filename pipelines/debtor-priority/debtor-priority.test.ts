@@ -1,0 +1,148 @@
+// debtor-priority on generated debtors (many updates each, statuses leaving and re-entering the
+// worklist) and changing default probabilities: the heaps of all tasks hold exactly the brute-force
+// worklist, scores bit for bit and in order; the output's latest row per debtor is every debtor's
+// current row; a no-op update emits nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEmbeddedBackend, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
+import { FileSchemaRegistry } from '../../schemas/registry/file-registry.ts';
+import { AvroSerde } from '../../schemas/serde.ts';
+import type { CollectionPriority, Debtor, RiskScore } from '../../schemas/types.ts';
+import { generatedDebtors, riskScoresFor } from './testing/debtor-priority-inputs.ts';
+import { referencePriorities, referenceWorklist } from './testing/reference-worklist.ts';
+import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
+import { debtorPriorityTopology } from './topology.ts';
+import type { RiskFactors } from './risk-factors.ts';
+
+const APP = 'dp';
+
+describe('debtor-priority topology', () => {
+  let dir: string;
+  let backend: Backend | undefined;
+  afterEach(async () => {
+    await backend?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function setUp(): Promise<{ log: Backend; avro: AvroSerde; produce: (debtors: Debtor[], scores: RiskScore[]) => Promise<void> }> {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'debtor-priority-'));
+    const log = createEmbeddedBackend(path.join(dir, 'log'));
+    backend = log;
+    const avro = new AvroSerde(new FileSchemaRegistry(path.join(dir, 'registry')));
+    await avro.prepare(['debtors', 'risk-scores', 'collection-priorities']);
+    await log.admin().createTopics([
+      { name: 'debtors', partitions: 4 },
+      { name: 'risk-scores', partitions: 4 },
+    ]);
+    const produce = async (debtors: Debtor[], scores: RiskScore[]): Promise<void> => {
+      const producer = await log.producer();
+      await producer.send([
+        ...debtors.map((d) => ({
+          topic: 'debtors',
+          key: Buffer.from(d.debtor_id),
+          value: avro.encode('debtors', d),
+          timestamp: d.event_time,
+        })),
+        ...scores.map((s) => ({
+          topic: 'risk-scores',
+          key: Buffer.from(s.customer_id),
+          value: avro.encode('risk-scores', s),
+          timestamp: s.event_time,
+        })),
+      ]);
+      await producer.close();
+    };
+    return { log, avro, produce };
+  }
+
+  async function run(log: Backend, avro: AvroSerde, riskFactors?: RiskFactors): Promise<void> {
+    const app = new StreamsApp({
+      applicationId: APP,
+      topology: debtorPriorityTopology(avro, { riskFactors }),
+      backend: log,
+      stateDir: path.join(dir, 'state'),
+    });
+    await app.runUntilIdle();
+    await app.stop();
+  }
+
+  async function outputs(log: Backend, avro: AvroSerde): Promise<CollectionPriority[]> {
+    return (await readTopic(log, 'collection-priorities')).map((r) => avro.decode('collection-priorities', r.value!));
+  }
+
+  it('keeps the brute-force worklist in the heaps and emits each debtor’s current row last', async () => {
+    const { log, avro, produce } = await setUp();
+    const debtors = generatedDebtors(20_000, 42);
+    // A debtor first seen SETTLED, never on the worklist: it gets one record, on_worklist false.
+    debtors.push({ ...debtors[0], debtor_id: 'dbt-settled', event_id: 'settled-1', status: 'SETTLED' });
+    const scores = riskScoresFor(debtors, 7);
+    const half = debtors.length >> 1;
+    // Two runs (the second restores the first's state), the scores spread over both.
+    await produce(debtors.slice(0, half), scores.slice(0, scores.length >> 1));
+    await run(log, avro);
+    await produce(debtors.slice(half), scores.slice(scores.length >> 1));
+    await run(log, avro);
+
+    const expected = referenceWorklist(debtors, scores);
+    expect(expected.length).toBeGreaterThan(50);
+    expect(expected.some((r) => r.default_probability === null)).toBe(true);
+    expect(expected.some((r) => r.default_probability !== null)).toBe(true);
+    expect(await worklistOfChangelog(log, APP)).toEqual(expected);
+    const partner = expected[3].partner_id;
+    expect(await worklistOfChangelog(log, APP, { partner })).toEqual(referenceWorklist(debtors, scores, { partner }));
+
+    // The output: per debtor, event_ids numbered 1, 2, ... in order, event_times never moving back,
+    // and the last record is the debtor's current row (off-worklist debtors included).
+    const records = await outputs(log, avro);
+    const byDebtor = new Map<string, CollectionPriority[]>();
+    for (const r of records) byDebtor.set(r.debtor_id, [...(byDebtor.get(r.debtor_id) ?? []), r]);
+    for (const [id, list] of byDebtor) {
+      expect(list.map((r) => r.event_id)).toEqual(list.map((_, i) => `${id}:${String(i + 1).padStart(12, '0')}`));
+      for (let i = 1; i < list.length; i++) expect(list[i].event_time).toBeGreaterThanOrEqual(list[i - 1].event_time);
+      for (let i = 1; i < list.length; i++) expect(stripEnvelope(list[i])).not.toEqual(stripEnvelope(list[i - 1]));
+    }
+    const latest = [...byDebtor.values()].map((list) => stripEnvelope(list[list.length - 1]));
+    latest.sort((a, b) => Buffer.compare(Buffer.from(a.debtor_id), Buffer.from(b.debtor_id)));
+    expect(latest).toEqual(referencePriorities(debtors, scores));
+    expect(byDebtor.get('dbt-settled')!.map((r) => r.on_worklist)).toEqual([false]);
+    // Statuses left and re-entered the worklist.
+    expect(records.filter((r) => !r.on_worklist && byDebtor.get(r.debtor_id)!.at(-1)!.on_worklist).length).toBeGreaterThan(0);
+  });
+
+  it('emits nothing for a no-op update, one record for a change', async () => {
+    const { log, avro, produce } = await setUp();
+    const debtors = generatedDebtors(5_000, 9);
+    const scores = riskScoresFor(debtors, 3);
+    await produce(debtors, scores);
+    await run(log, avro);
+    const first = await outputs(log, avro);
+    const before = first.length;
+    const last = new Map(debtors.map((d) => [d.debtor_id, d]));
+    const d = [...last.values()].find((x) => x.status === 'ACTIVE')!;
+    const s = scores.filter((x) => x.customer_id === d.customer_id).at(-1) ?? scores.at(-1)!;
+    // The same debtor record again (another event), the same probability again.
+    await produce(
+      [{ ...d, event_id: 'resent', event_time: d.event_time + 1 }],
+      [{ ...s, event_id: 'same-pd', event_time: s.event_time + 1 }],
+    );
+    await run(log, avro);
+    expect((await outputs(log, avro)).length).toBe(before);
+    await produce([{ ...d, event_id: 'more-debt', event_time: d.event_time + 2, debt_amount_cents: d.debt_amount_cents + 100 }], []);
+    await run(log, avro);
+    const after = await outputs(log, avro);
+    expect(after.length).toBe(before + 1);
+    const seen = new Set(first.map((r) => r.event_id));
+    expect(after.filter((r) => !seen.has(r.event_id))[0]).toMatchObject({
+      debtor_id: d.debtor_id,
+      debt_amount_cents: d.debt_amount_cents + 100,
+      on_worklist: true,
+    });
+  });
+});
+
+function stripEnvelope(r: CollectionPriority): Omit<CollectionPriority, 'event_id' | 'event_time'> {
+  const { event_id: _id, event_time: _t, ...row } = r;
+  return row;
+}
