@@ -1,11 +1,12 @@
 // `riskstream state get|range`: reads a queryable store of the pipelines. While `run` runs, every
 // process of the data dir advertises a query endpoint under <dataDir>/queries/ and the query fans
-// out to all of them (each answers for the partitions it owns now; a key only from its owner) and
-// merges; when nothing runs, it reads the committed state: the local copies the last run
+// out to those running the store's pipeline (each answers for the partitions it owns now; a key only
+// from its owner) and merges; when none runs, it reads the committed state: the local copies the last run
 // checkpointed plus the changelogs past them (only the local copies if the log cannot be opened).
 import { join } from 'node:path';
 import {
   advertisedEndpoints,
+  endpointMetadata,
   openBackend,
   queryCommittedState,
   type Backend,
@@ -13,6 +14,8 @@ import {
   queryEndpoints,
   queryLocalState,
   StoreQueryError,
+  type QueryEndpoint,
+  type QueryMerge,
   type QueryRow,
   type StoreQuery,
   type Topology,
@@ -36,7 +39,7 @@ export interface StateAnswer {
   partitions: number[];
 }
 
-interface Located {
+export interface Located {
   def: PipelineDefinition;
   topology: Topology;
 }
@@ -53,20 +56,43 @@ export function locateStore(store: string, pipelines: readonly PipelineDefinitio
   throw new StoreQueryError(`unknown state store '${store}' (queryable: ${known.length > 0 ? known.sort().join(', ') : 'none'})`);
 }
 
-export async function queryState(
+/** The endpoints whose processes run the pipeline of `store` (a `run` of other pipelines has not got it). */
+async function endpointsServing(endpoints: QueryEndpoint[], store: string): Promise<QueryEndpoint[]> {
+  const serving = await Promise.all(
+    endpoints.map((ep) =>
+      endpointMetadata(ep).then(
+        (meta) => meta.stores.some((s) => s.store === store),
+        // Gone since it was listed: its partitions moved to the others, or nothing runs any more.
+        () => false,
+      ),
+    ),
+  );
+  return endpoints.filter((_, i) => serving[i]);
+}
+
+/**
+ * The answer of the running processes whose topology has `store` (merged by `merge`), or undefined
+ * when none runs.
+ */
+export async function queryLiveState(
   settings: Settings,
   store: string,
   q: StoreQuery,
-  pipelines: readonly PipelineDefinition[] = Object.values(PIPELINES),
+  merge: QueryMerge | undefined,
+): Promise<StateAnswer | undefined> {
+  const endpoints = await endpointsServing(advertisedEndpoints(queriesDirOf(settings.dataDir)), store);
+  if (endpoints.length === 0) return undefined;
+  return { ...(await queryEndpoints(endpoints, store, q, merge)), source: 'live' };
+}
+
+/** The answer of the committed state: the changelogs past the local copies (the local copies alone when the log is unreachable). */
+export async function queryCheckpointedState(
+  settings: Settings,
+  store: string,
+  q: StoreQuery,
+  { def, topology }: Located,
   openLog: () => Promise<Backend> = () => openBackend(backendSpecOf(settings)),
 ): Promise<StateAnswer> {
-  const { def, topology } = locateStore(store, pipelines);
-  const endpoints = advertisedEndpoints(queriesDirOf(settings.dataDir));
-  if (endpoints.length > 0) {
-    const merge = queryableSpecs(topology).get(store)!.mergeQueryResults;
-    const answer = await queryEndpoints(endpoints, store, q, merge);
-    return { ...answer, source: 'live' };
-  }
   let backend: Backend | undefined;
   try {
     backend = await openLog();
@@ -79,6 +105,18 @@ export async function queryState(
   } finally {
     await backend.close();
   }
+}
+
+export async function queryState(
+  settings: Settings,
+  store: string,
+  q: StoreQuery,
+  pipelines: readonly PipelineDefinition[] = Object.values(PIPELINES),
+  openLog?: () => Promise<Backend>,
+): Promise<StateAnswer> {
+  const located = locateStore(store, pipelines);
+  const live = await queryLiveState(settings, store, q, queryableSpecs(located.topology).get(store)!.mergeQueryResults);
+  return live ?? (await queryCheckpointedState(settings, store, q, located, openLog));
 }
 
 /** Rows as `--format` prints them: key, then the value's fields (or one `value` column). */

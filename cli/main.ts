@@ -104,6 +104,17 @@ state
   .action(action(() => import('./commands/state-range.ts')));
 
 program
+  .command('worklist')
+  .description(
+    'the top debtors of the collection worklist (priority_score descending, debtor_id ascending), live while run debtor-priority runs, else checkpointed',
+  )
+  .option('--top <n>', 'how many debtors', '50')
+  .option('--partner <partner>', 'only the debtors of this collection partner')
+  .option('--tenant <tenant>', 'only the debtors of this tenant')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+  .action(action(() => import('./commands/worklist.ts')));
+
+program
   .command('query')
   .description('run SQL on the warehouse')
   .argument('<sql>', 'the query')

@@ -31,6 +31,7 @@ export { restoreTaskStores } from './state/state-restorer.ts';
 // Heaps for custom stores (indexed by string id, struct-of-arrays, 10M entries in one process)
 export { IndexedHeap, type HeapEntry } from './heap/indexed-heap.ts';
 export { GroupedHeaps } from './heap/grouped-heaps.ts';
+export { SlotStrings } from './heap/slot-strings.ts';
 export { SlotHeap, SlotPositions, type SlotOrder, grownInt32, grownFloat64, grownUint8 } from './heap/slot-heap.ts';
 
 // Interactive queries: reading a running application's queryable stores

@@ -1,15 +1,13 @@
-// id → slot for the IndexedHeap: open addressing with linear probing over an Int32Array of slots,
-// the ids themselves living in the owner's slot column. A JS Map of 10M string keys costs ~75
-// resident bytes per entry (and caps at 2^24 entries); this costs ~11 (a table at most 70% full
-// plus a cached 32-bit hash per slot).
-import { grownInt32 } from './slot-heap.ts';
+// id → slot for the IndexedHeap: open addressing with linear probing over an Int32Array of
+// (hash, slot) pairs, the ids themselves living as bytes in the owner's SlotStrings. A JS Map of
+// 10M string keys costs ~75 resident bytes per entry (and caps at 2^24 entries); this costs ~11-16
+// (a table at most 70% full, 8 bytes a cell). Ids are found by string or by their UTF-8 bytes (a
+// restore reads them from the changelog without making a string): both hash the UTF-8 bytes.
+import type { SlotStrings } from './slot-strings.ts';
 
 const EMPTY = 0; // table cells hold slot + 1
 
-/** A 32-bit string hash (FNV-1a with a murmur3 finalizer, so ids that differ in one digit spread). */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+function finalized(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -17,22 +15,42 @@ export function hashString(s: string): number {
   return (h ^ (h >>> 16)) | 0;
 }
 
+/** A 32-bit hash of UTF-8 bytes (FNV-1a with a murmur3 finalizer, so ids that differ in one digit spread). */
+export function hashBytes(buf: Buffer, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+  return finalized(h);
+}
+
+/** hashBytes of the string's UTF-8 bytes (ASCII hashed in place). */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      const b = Buffer.from(s, 'utf8');
+      return hashBytes(b, 0, b.length);
+    }
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  return finalized(h);
+}
+
 export class IdIndex {
+  /** Pairs of cells: [hash, slot + 1]; the hash beside the slot saves a random read per probe. */
   private table: Int32Array;
-  private mask: number;
-  private hashes: Int32Array;
+  private mask: number; // cells - 1
   private count = 0;
 
-  /** `idAt(slot)`: the id stored at a live slot, from the owner's column. */
+  /** `ids`: the owner's ids by slot. */
   constructor(
-    private readonly idAt: (slot: number) => string,
+    private readonly ids: SlotStrings,
     capacity = 16,
   ) {
     let cells = 16;
     while (cells * 0.7 < capacity) cells *= 2;
-    this.table = new Int32Array(cells);
+    this.table = new Int32Array(cells * 2);
     this.mask = cells - 1;
-    this.hashes = new Int32Array(Math.max(16, capacity));
   }
 
   get size(): number {
@@ -45,42 +63,51 @@ export class IdIndex {
     const table = this.table;
     const mask = this.mask;
     for (let i = h & mask; ; i = (i + 1) & mask) {
-      const cell = table[i];
+      const cell = table[2 * i + 1];
       if (cell === EMPTY) return -1;
-      const slot = cell - 1;
-      if (this.hashes[slot] === h && this.idAt(slot) === id) return slot;
+      if (table[2 * i] === h && this.ids.equals(cell - 1, id)) return cell - 1;
     }
   }
 
-  /** Records a new id at `slot` (the id must be absent; its slot column must already hold it). */
-  add(id: string, slot: number): void {
-    if (this.count + 1 > this.table.length * 0.7) this.resize(this.table.length * 2);
-    const h = hashString(id);
-    this.hashes = grownInt32(this.hashes, slot + 1);
-    this.hashes[slot] = h;
+  /** The slot of the id whose UTF-8 bytes are [start, end) of `buf` (hash: hashBytes of them), or -1. */
+  getBytes(buf: Buffer, start: number, end: number, h: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const cell = table[2 * i + 1];
+      if (cell === EMPTY) return -1;
+      if (table[2 * i] === h && this.ids.equalsBytes(cell - 1, buf, start, end)) return cell - 1;
+    }
+  }
+
+  /** Records a new id (of hash `h`) at `slot` (the id must be absent). */
+  add(h: number, slot: number): void {
+    if (this.count + 1 > (this.mask + 1) * 0.7) this.resize((this.mask + 1) * 2);
     this.place(slot, h);
     this.count++;
   }
 
-  /** Forgets the id at `slot` (backward-shift deletion: no tombstones, probes stay short). */
-  delete(id: string, slot: number): void {
+  /** Forgets the id (of hash `h`) at `slot` (backward-shift deletion: no tombstones, probes stay short). */
+  delete(h: number, slot: number): void {
     const table = this.table;
     const mask = this.mask;
-    let i = this.hashes[slot] & mask;
-    while (table[i] !== slot + 1) {
-      if (table[i] === EMPTY) throw new Error(`IdIndex: ${id} is not indexed at slot ${slot}`);
+    let i = h & mask;
+    while (table[2 * i + 1] !== slot + 1) {
+      if (table[2 * i + 1] === EMPTY) throw new Error(`IdIndex: slot ${slot} is not indexed under hash ${h}`);
       i = (i + 1) & mask;
     }
-    for (let j = (i + 1) & mask; table[j] !== EMPTY; j = (j + 1) & mask) {
-      const home = this.hashes[table[j] - 1] & mask;
+    for (let j = (i + 1) & mask; table[2 * j + 1] !== EMPTY; j = (j + 1) & mask) {
+      const home = table[2 * j] & mask;
       // The entry at j may move back to the hole at i when its home is not within (i, j] cyclically.
       const movable = i <= j ? home <= i || home > j : home <= i && home > j;
       if (movable) {
-        table[i] = table[j];
+        table[2 * i] = table[2 * j];
+        table[2 * i + 1] = table[2 * j + 1];
         i = j;
       }
     }
-    table[i] = EMPTY;
+    table[2 * i] = 0;
+    table[2 * i + 1] = EMPTY;
     this.count--;
   }
 
@@ -88,14 +115,15 @@ export class IdIndex {
     const table = this.table;
     const mask = this.mask;
     let i = h & mask;
-    while (table[i] !== EMPTY) i = (i + 1) & mask;
-    table[i] = slot + 1;
+    while (table[2 * i + 1] !== EMPTY) i = (i + 1) & mask;
+    table[2 * i] = h;
+    table[2 * i + 1] = slot + 1;
   }
 
   private resize(cells: number): void {
     const old = this.table;
-    this.table = new Int32Array(cells);
+    this.table = new Int32Array(cells * 2);
     this.mask = cells - 1;
-    for (let i = 0; i < old.length; i++) if (old[i] !== EMPTY) this.place(old[i] - 1, this.hashes[old[i] - 1]);
+    for (let i = 1; i < old.length; i += 2) if (old[i] !== EMPTY) this.place(old[i] - 1, old[i - 1]);
   }
 }

@@ -1,10 +1,12 @@
 // An indexed binary max-heap keyed by string id: priority descending, id ascending on ties.
 // upsert/remove are O(log n) through a position index; top(n) walks the heap without touching it.
 // Built to hold 10M entries in one process: each entry is a slot (a small integer) into typed-array
-// columns, so the only per-entry object is the id string (the id index is a typed-array hash table). Owners that keep more
-// per entry (payload columns, secondary GroupedHeaps) index their own columns by the same slot.
-import { IdIndex } from './id-index.ts';
-import { grownFloat64, SlotHeap, SlotPositions, type SlotOrder } from './slot-heap.ts';
+// columns and the ids are UTF-8 bytes in one arena (SlotStrings), so there is no object per entry
+// for the garbage collector to mark; a restore can upsert ids straight from changelog bytes. Owners
+// that keep more per entry (payload columns, secondary GroupedHeaps) index their own columns by the same slot.
+import { hashBytes, hashString, IdIndex } from './id-index.ts';
+import { SlotHeap, SlotPositions, type SlotOrder } from './slot-heap.ts';
+import { SlotStrings } from './slot-strings.ts';
 
 export interface HeapEntry {
   id: string;
@@ -12,17 +14,17 @@ export interface HeapEntry {
 }
 
 export class IndexedHeap implements SlotOrder {
-  private ids: (string | undefined)[] = [];
+  private readonly ids: SlotStrings;
   private readonly slotById: IdIndex;
-  private priorities: Float64Array;
   private freeSlots: number[] = [];
+  private nextSlot = 0;
   private readonly heap: SlotHeap;
 
   /** `capacity`: entries expected, to size the columns once instead of doubling up to it. */
   constructor(capacity = 16) {
-    this.priorities = new Float64Array(Math.max(16, capacity));
     this.heap = new SlotHeap(this, new SlotPositions(capacity), capacity);
-    this.slotById = new IdIndex((slot) => this.ids[slot] as string, capacity);
+    this.ids = new SlotStrings(capacity);
+    this.slotById = new IdIndex(this.ids, capacity);
   }
 
   get size(): number {
@@ -31,13 +33,17 @@ export class IndexedHeap implements SlotOrder {
 
   /** One past the highest slot ever handed out: columns indexed by slot need this many elements. */
   get slotCount(): number {
-    return this.ids.length;
+    return this.nextSlot;
   }
 
+  /** The priority is kept only in the heap, in heap order (see SlotHeap). */
+  keyOf(slot: number): number {
+    return this.heap.keyAt(slot);
+  }
+
+  /** Equal priorities: id ascending. */
   before(a: number, b: number): boolean {
-    const pa = this.priorities[a];
-    const pb = this.priorities[b];
-    return pa > pb || (pa === pb && (this.ids[a] as string) < (this.ids[b] as string));
+    return this.ids.compare(a, b) < 0;
   }
 
   /** Inserts the id or moves it to its new priority; returns its slot (stable while it stays). */
@@ -45,30 +51,57 @@ export class IndexedHeap implements SlotOrder {
     if (Number.isNaN(priority)) throw new RangeError(`IndexedHeap: priority of ${id} is NaN`);
     let slot = this.slotById.get(id);
     if (slot !== -1) {
-      if (this.priorities[slot] !== priority) {
-        this.priorities[slot] = priority;
-        this.heap.update(slot);
-      }
+      if (this.heap.keyAt(slot) !== priority) this.heap.update(slot, priority);
       return slot;
     }
-    slot = this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.ids.length;
-    if (slot === this.ids.length) this.ids.push(id);
-    else this.ids[slot] = id;
-    this.priorities = grownFloat64(this.priorities, slot + 1);
-    this.priorities[slot] = priority;
-    this.slotById.add(id, slot);
-    this.heap.insert(slot);
+    slot = this.newSlot();
+    this.ids.set(slot, id);
+    this.slotById.add(hashString(id), slot);
+    this.heap.insert(slot, priority);
     return slot;
+  }
+
+  /** upsert() of the id whose UTF-8 bytes are [start, end) of `buf`, without making a string. */
+  upsertBytes(buf: Buffer, start: number, end: number, priority: number): number {
+    if (Number.isNaN(priority)) throw new RangeError(`IndexedHeap: priority of ${buf.toString('utf8', start, end)} is NaN`);
+    const h = hashBytes(buf, start, end);
+    let slot = this.slotById.getBytes(buf, start, end, h);
+    if (slot !== -1) {
+      if (this.heap.keyAt(slot) !== priority) this.heap.update(slot, priority);
+      return slot;
+    }
+    slot = this.newSlot();
+    this.ids.setBytes(slot, buf, start, end);
+    this.slotById.add(h, slot);
+    this.heap.insert(slot, priority);
+    return slot;
+  }
+
+  /** remove() of the id whose UTF-8 bytes are [start, end) of `buf`. */
+  removeBytes(buf: Buffer, start: number, end: number): number {
+    const h = hashBytes(buf, start, end);
+    const slot = this.slotById.getBytes(buf, start, end, h);
+    if (slot === -1) return -1;
+    this.removeSlot(slot, h);
+    return slot;
+  }
+
+  private newSlot(): number {
+    return this.freeSlots.length > 0 ? (this.freeSlots.pop() as number) : this.nextSlot++;
+  }
+
+  private removeSlot(slot: number, h: number): void {
+    this.heap.remove(slot);
+    this.slotById.delete(h, slot);
+    this.ids.clear(slot);
+    this.freeSlots.push(slot);
   }
 
   /** Removes the id; returns the slot it had (free for reuse from now on), or -1 when absent. */
   remove(id: string): number {
     const slot = this.slotById.get(id);
     if (slot === -1) return -1;
-    this.heap.remove(slot);
-    this.slotById.delete(id, slot);
-    this.ids[slot] = undefined;
-    this.freeSlots.push(slot);
+    this.removeSlot(slot, hashString(id));
     return slot;
   }
 
@@ -82,16 +115,16 @@ export class IndexedHeap implements SlotOrder {
   }
 
   idAt(slot: number): string {
-    return this.ids[slot] as string;
+    return this.ids.get(slot);
   }
 
   priorityAt(slot: number): number {
-    return this.priorities[slot];
+    return this.heap.keyAt(slot);
   }
 
   priorityOf(id: string): number | undefined {
     const slot = this.slotById.get(id);
-    return slot === -1 ? undefined : this.priorities[slot];
+    return slot === -1 ? undefined : this.heap.keyAt(slot);
   }
 
   /** The best slot, or -1 when empty. */
@@ -106,7 +139,7 @@ export class IndexedHeap implements SlotOrder {
 
   /** The best n entries passing `accept`, best first. */
   top(n: number, accept?: (slot: number) => boolean): HeapEntry[] {
-    return this.topSlots(n, accept).map((slot) => ({ id: this.ids[slot] as string, priority: this.priorities[slot] }));
+    return this.topSlots(n, accept).map((slot) => ({ id: this.ids.get(slot), priority: this.heap.keyAt(slot) }));
   }
 
   /** Live slots in no particular order. */
@@ -116,6 +149,6 @@ export class IndexedHeap implements SlotOrder {
 
   /** Live entries in no particular order. */
   *[Symbol.iterator](): IterableIterator<HeapEntry> {
-    for (const slot of this.heap.slots()) yield { id: this.ids[slot] as string, priority: this.priorities[slot] };
+    for (const slot of this.heap.slots()) yield { id: this.ids.get(slot), priority: this.heap.keyAt(slot) };
   }
 }

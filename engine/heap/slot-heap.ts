@@ -1,11 +1,14 @@
 // A binary heap of slots (small integers naming entries stored elsewhere, in columns), ordered by
-// a SlotOrder the owner supplies. Struct-of-arrays: the heap is an Int32Array of slots and the
-// position of each slot in it another Int32Array, so a heap of 10M entries costs 8 bytes per entry
-// and no object per entry. Positions may be shared by several heaps when each slot sits in at most
-// one of them (see GroupedHeaps).
+// a SlotOrder the owner supplies. Struct-of-arrays: the heap is an Int32Array of slots, beside it
+// a Float64Array of their keys in the same heap order (so a sift compares neighbours without a
+// random read into the owner's columns: one cache miss per level instead of three at 10M entries),
+// and the position of each slot another Int32Array: 16 bytes per entry and no object per entry.
+// Positions may be shared by several heaps when each slot sits in at most one of them (see GroupedHeaps).
 
 export interface SlotOrder {
-  /** True when slot a comes strictly before slot b (a total order on the live slots). */
+  /** The slot's sort key: a higher key comes first. */
+  keyOf(slot: number): number;
+  /** For two slots of equal keys: true when a comes strictly before b (so the order is total). */
   before(a: number, b: number): boolean;
 }
 
@@ -56,6 +59,8 @@ export class SlotPositions {
 
 export class SlotHeap {
   private heap: Int32Array;
+  /** keys[i] = order.keyOf(heap[i]). */
+  private keys: Float64Array;
   private count = 0;
 
   constructor(
@@ -64,6 +69,7 @@ export class SlotHeap {
     capacity = 16,
   ) {
     this.heap = new Int32Array(Math.max(16, capacity));
+    this.keys = new Float64Array(Math.max(16, capacity));
   }
 
   get size(): number {
@@ -82,31 +88,35 @@ export class SlotHeap {
     return this.count === 0 ? -1 : this.heap[0];
   }
 
-  /** Adds a slot not yet in this heap. */
-  insert(slot: number): void {
-    this.positions.ensure(slot);
-    if (this.count === this.heap.length) this.heap = grownInt32(this.heap, this.count + 1);
-    this.heap[this.count] = slot;
-    this.positions.arr[slot] = this.count;
-    this.count++;
-    this.siftUp(this.count - 1);
+  /** The key the slot has in this heap (the slot must be in it). */
+  keyAt(slot: number): number {
+    return this.keys[this.positions.arr[slot]];
   }
 
-  /** Restores the order after the slot's sort key changed. */
-  update(slot: number): void {
+  /** Adds a slot not yet in this heap (`key`: its key, when the caller has it at hand). */
+  insert(slot: number, key = this.order.keyOf(slot)): void {
+    this.positions.ensure(slot);
+    if (this.count === this.heap.length) {
+      this.heap = grownInt32(this.heap, this.count + 1);
+      this.keys = grownFloat64(this.keys, this.count + 1);
+    }
+    this.count++;
+    this.siftUp(this.count - 1, slot, key);
+  }
+
+  /** Restores the order after the slot's sort key changed (`key`: the new key, when at hand). */
+  update(slot: number, key = this.order.keyOf(slot)): void {
     const p = this.positions.arr[slot];
-    if (!this.siftUp(p)) this.siftDown(p);
+    if (!this.siftUp(p, slot, key)) this.siftDown(p, slot, key);
   }
 
   remove(slot: number): void {
-    const pos = this.positions.arr;
-    const p = pos[slot];
+    const p = this.positions.arr[slot];
     this.count--;
     if (p === this.count) return;
     const last = this.heap[this.count];
-    this.heap[p] = last;
-    pos[last] = p;
-    if (!this.siftUp(p)) this.siftDown(p);
+    const key = this.keys[this.count];
+    if (!this.siftUp(p, last, key)) this.siftDown(p, last, key);
   }
 
   /** Every slot, in heap-array order (not sorted). */
@@ -123,11 +133,16 @@ export class SlotHeap {
     const out: number[] = [];
     if (n <= 0 || this.count === 0) return out;
     const heap = this.heap;
+    const keys = this.keys;
     const order = this.order;
     let cand: Int32Array = new Int32Array(64);
     let size = 1;
     cand[0] = 0;
-    const better = (i: number, j: number): boolean => order.before(heap[cand[i]], heap[cand[j]]);
+    const better = (i: number, j: number): boolean => {
+      const ki = keys[cand[i]];
+      const kj = keys[cand[j]];
+      return ki > kj || (ki === kj && order.before(heap[cand[i]], heap[cand[j]]));
+    };
     while (size > 0 && out.length < n) {
       const p = cand[0];
       size--;
@@ -165,46 +180,57 @@ export class SlotHeap {
     return out;
   }
 
-  private siftUp(start: number): boolean {
+  /** Moves `slot` (key `key`), to be placed at position `start`, up while it beats its parent; true when it moved. */
+  private siftUp(start: number, slot: number, key: number): boolean {
     const heap = this.heap;
+    const keys = this.keys;
     const pos = this.positions.arr;
-    const slot = heap[start];
     let i = start;
     while (i > 0) {
       const parent = (i - 1) >> 1;
+      const pk = keys[parent];
+      if (!(key > pk || (key === pk && this.order.before(slot, heap[parent])))) break;
       const ps = heap[parent];
-      if (!this.order.before(slot, ps)) break;
       heap[i] = ps;
+      keys[i] = pk;
       pos[ps] = i;
       i = parent;
     }
     heap[i] = slot;
+    keys[i] = key;
     pos[slot] = i;
     return i !== start;
   }
 
-  private siftDown(start: number): void {
+  private siftDown(start: number, slot: number, key: number): void {
     const heap = this.heap;
+    const keys = this.keys;
     const pos = this.positions.arr;
     const count = this.count;
-    const slot = heap[start];
+    const order = this.order;
     let i = start;
     for (;;) {
       const l = 2 * i + 1;
       if (l >= count) break;
       const r = l + 1;
       let c = l;
-      let cs = heap[l];
-      if (r < count && this.order.before(heap[r], cs)) {
-        c = r;
-        cs = heap[r];
+      let ck = keys[l];
+      if (r < count) {
+        const rk = keys[r];
+        if (rk > ck || (rk === ck && order.before(heap[r], heap[l]))) {
+          c = r;
+          ck = rk;
+        }
       }
-      if (!this.order.before(cs, slot)) break;
+      if (!(ck > key || (ck === key && order.before(heap[c], slot)))) break;
+      const cs = heap[c];
       heap[i] = cs;
+      keys[i] = ck;
       pos[cs] = i;
       i = c;
     }
     heap[i] = slot;
+    keys[i] = key;
     pos[slot] = i;
   }
 }

@@ -3,8 +3,9 @@
 // heap in typed-array columns indexed by the heap's slot, so top(n) returns full rows and 10M
 // debtors fit in under 200 resident bytes each. Partners and tenants are interned to small
 // integers and each has its own heap (GroupedHeaps), so a filtered top N is as fast as a plain one.
-import { GroupedHeaps, IndexedHeap, grownFloat64, grownInt32, grownUint8 } from '../../engine/index.ts';
+import { GroupedHeaps, IndexedHeap, SlotStrings, grownFloat64, grownInt32, grownUint8 } from '../../engine/index.ts';
 import type { DebtorStatus } from '../../schemas/types.ts';
+import type { EncodedWorklistFields } from './worklist-row-codec.ts';
 
 /** One debtor on the worklist: the debtor fields of a `collection-priorities` record. */
 export interface WorklistRow {
@@ -32,12 +33,30 @@ export const DEBTOR_STATUSES: readonly DebtorStatus[] = ['ACTIVE', 'PAYING', 'SE
 export class StringTable {
   private readonly indexOf = new Map<string, number>();
   private readonly values: string[] = [];
+  /** Hash of a value's UTF-8 bytes → its index (the first value with that hash). */
+  private readonly indexOfHash = new Map<number, number>();
+  private readonly bytes: Buffer[] = [];
+
+  /** intern() of the UTF-8 bytes [start, end) of `buf`, without making a string when already known. */
+  internBytes(buf: Buffer, start: number, end: number): number {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const i = this.indexOfHash.get(h);
+    if (i !== undefined) {
+      const known = this.bytes[i];
+      if (known.length === end - start && known.compare(buf, start, end) === 0) return i;
+    }
+    const index = this.intern(buf.toString('utf8', start, end));
+    if (i === undefined) this.indexOfHash.set(h, index);
+    return index;
+  }
 
   intern(value: string): number {
     let i = this.indexOf.get(value);
     if (i === undefined) {
       i = this.values.length;
       this.values.push(value);
+      this.bytes.push(Buffer.from(value, 'utf8'));
       this.indexOf.set(value, i);
     }
     return i;
@@ -59,7 +78,7 @@ export class WorklistHeap {
   private readonly byTenant: GroupedHeaps;
   private readonly partners = new StringTable();
   private readonly tenants = new StringTable();
-  private customers: (string | undefined)[] = [];
+  private readonly customers: SlotStrings;
   private debts: Float64Array;
   private pds: Float64Array; // NaN = null
   private dpds: Int32Array;
@@ -70,6 +89,7 @@ export class WorklistHeap {
     this.heap = new IndexedHeap(capacity);
     this.byPartner = new GroupedHeaps(this.heap, capacity);
     this.byTenant = new GroupedHeaps(this.heap, capacity);
+    this.customers = new SlotStrings(capacity);
     this.debts = new Float64Array(Math.max(16, capacity));
     this.pds = new Float64Array(Math.max(16, capacity));
     this.dpds = new Int32Array(Math.max(16, capacity));
@@ -88,16 +108,8 @@ export class WorklistHeap {
   put(row: WorklistRow): void {
     const status = DEBTOR_STATUSES.indexOf(row.status);
     if (status < 0) throw new RangeError(`worklist: unknown status ${String(row.status)} of ${row.debtor_id}`);
-    const slot = this.heap.upsert(row.debtor_id, row.priority_score);
-    const need = slot + 1;
-    if (need > this.debts.length) {
-      this.debts = grownFloat64(this.debts, need);
-      this.pds = grownFloat64(this.pds, need);
-      this.dpds = grownInt32(this.dpds, need);
-      this.statuses = grownUint8(this.statuses, need);
-    }
-    if (slot === this.customers.length) this.customers.push(row.customer_id);
-    else this.customers[slot] = row.customer_id;
+    const slot = this.grown(this.heap.upsert(row.debtor_id, row.priority_score));
+    this.customers.set(slot, row.customer_id);
     this.debts[slot] = row.debt_amount_cents;
     this.pds[slot] = row.default_probability ?? NaN;
     this.dpds[slot] = row.days_past_due;
@@ -106,14 +118,53 @@ export class WorklistHeap {
     this.byTenant.set(slot, this.tenants.intern(row.tenant_id));
   }
 
+  /**
+   * put() of a row still in its changelog bytes (see decodeWorklistFields), its debtor_id the bytes
+   * [idStart, idEnd) of `key`: no row object and no string made.
+   */
+  putEncoded(key: Buffer, idStart: number, idEnd: number, buf: Buffer, f: EncodedWorklistFields): void {
+    const slot = this.grown(this.heap.upsertBytes(key, idStart, idEnd, f.priority_score));
+    this.customers.setBytes(slot, buf, f.customerStart, f.customerEnd);
+    this.debts[slot] = f.debt_amount_cents;
+    this.pds[slot] = f.default_probability;
+    this.dpds[slot] = f.days_past_due;
+    this.statuses[slot] = f.status;
+    this.byPartner.set(slot, this.partners.internBytes(buf, f.partnerStart, f.partnerEnd));
+    this.byTenant.set(slot, this.tenants.internBytes(buf, f.tenantStart, f.tenantEnd));
+  }
+
+  /** delete() of the debtor whose id is the bytes [idStart, idEnd) of `key`. */
+  deleteEncoded(key: Buffer, idStart: number, idEnd: number): boolean {
+    const slot = this.heap.removeBytes(key, idStart, idEnd);
+    if (slot < 0) return false;
+    this.forget(slot);
+    return true;
+  }
+
+  /** The slot, with the columns grown to hold it. */
+  private grown(slot: number): number {
+    const need = slot + 1;
+    if (need > this.debts.length) {
+      this.debts = grownFloat64(this.debts, need);
+      this.pds = grownFloat64(this.pds, need);
+      this.dpds = grownInt32(this.dpds, need);
+      this.statuses = grownUint8(this.statuses, need);
+    }
+    return slot;
+  }
+
   /** Takes the debtor off the worklist; false when it was not on it. */
   delete(debtorId: string): boolean {
     const slot = this.heap.remove(debtorId);
     if (slot < 0) return false;
+    this.forget(slot);
+    return true;
+  }
+
+  private forget(slot: number): void {
     this.byPartner.delete(slot);
     this.byTenant.delete(slot);
-    this.customers[slot] = undefined;
-    return true;
+    this.customers.clear(slot);
   }
 
   get(debtorId: string): WorklistRow | undefined {
@@ -148,7 +199,7 @@ export class WorklistHeap {
     const pd = this.pds[slot];
     return {
       debtor_id: this.heap.idAt(slot),
-      customer_id: this.customers[slot] as string,
+      customer_id: this.customers.get(slot),
       partner_id: this.partners.at(this.byPartner.groupOf(slot)),
       tenant_id: this.tenants.at(this.byTenant.groupOf(slot)),
       debt_amount_cents: this.debts[slot],

@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import type { ChangelogEntry } from '../../engine/index.ts';
 import type { WorklistFilter, WorklistRow } from './worklist-heap.ts';
 import { decodeWorklistRow, encodeWorklistRow } from './worklist-row-codec.ts';
-import { WorklistStore } from './worklist-store.ts';
+import { mergeWorklistAnswers } from './worklist-query.ts';
+import { WorklistStore, worklistStore } from './worklist-store.ts';
 
 // The model: the latest row per debtor, filtered and sorted on demand (CONTRACTS §9 order).
 const sortedRows = (rows: Iterable<WorklistRow>, filter: WorklistFilter = {}): WorklistRow[] =>
@@ -112,5 +113,70 @@ describe('WorklistStore', () => {
         expect(decodeWorklistRow(r.debtor_id, encodeWorklistRow(withUnicode))).toEqual(withUnicode);
       }),
     );
+  });
+
+  it('answers top queries per task that merge into the top of all tasks, ties by debtor_id', () => {
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 120 }), fc.integer({ min: 0, max: 70 }), filter, (rows, n, f) => {
+        const whole = new WorklistStore('worklist');
+        const tasks = [new WorklistStore('worklist'), new WorklistStore('worklist'), new WorklistStore('worklist')];
+        const model = new Map<string, WorklistRow>();
+        for (const r of rows) {
+          whole.put(r);
+          model.set(r.debtor_id, r);
+          // A debtor lives in one task, as its partition decides.
+          tasks[Number(r.debtor_id.slice(-2)) % 3].put(r);
+        }
+        const q = { type: 'top', n, ...f };
+        const want = sortedRows(model.values(), f)
+          .slice(0, n)
+          .map((r) => ({ key: r.debtor_id, value: r }));
+        expect(whole.query(q)).toEqual(want);
+        expect(
+          mergeWorklistAnswers(
+            q,
+            tasks.map((t) => t.query(q)),
+          ),
+        ).toEqual(want);
+        expect(
+          worklistStore('worklist').mergeQueryResults!(
+            q,
+            tasks.map((t) => t.query(q)),
+          ),
+        ).toEqual(want);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('answers get and range by debtor_id and refuses other queries in one line', () => {
+    const store = new WorklistStore('worklist');
+    const r = (id: string, score: number): WorklistRow => ({
+      debtor_id: id,
+      customer_id: 'C',
+      partner_id: 'P',
+      tenant_id: 't',
+      debt_amount_cents: 100,
+      days_past_due: 1,
+      status: 'PAYING',
+      default_probability: 0.25,
+      priority_score: score,
+      on_worklist: true,
+    });
+    for (const [id, score] of [
+      ['D-3', 1],
+      ['D-1', 9],
+      ['D-2', 5],
+    ] as const)
+      store.put(r(id, score));
+    expect(store.query({ type: 'get', key: 'D-2' })).toEqual([{ key: 'D-2', value: r('D-2', 5) }]);
+    expect(store.query({ type: 'get', key: 'D-9' })).toEqual([]);
+    expect(store.query({ type: 'range', from: 'D-2' }).map((x) => x.key)).toEqual(['D-2', 'D-3']);
+    expect(store.query({ type: 'range', limit: 1 }).map((x) => x.key)).toEqual(['D-1']);
+    expect(() => store.query({ type: 'top', n: -1 })).toThrow('worklist top: n must be a non-negative integer');
+    expect(() => store.query({ type: 'count' })).toThrow('store worklist answers top, get and range queries, not count');
+    const spec = worklistStore('worklist');
+    expect(spec.queryable).toBe(true);
+    expect(spec.create()).toBeInstanceOf(WorklistStore);
   });
 });

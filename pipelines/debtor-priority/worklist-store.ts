@@ -6,14 +6,30 @@
 //
 // Store operations, as a key-value store sees them: get(debtorId), put(row) (key = row.debtor_id),
 // delete(debtorId), range = rows() (unordered), query = top(n, { partner, tenant }),
-// flush = takeChanges().
-import type { ChangelogEntry, StateStore, StoreSpec } from '../../engine/index.ts';
+// flush = takeChanges(). Interactive queries (see worklist-query.ts): top, get and range.
+import {
+  compareKeys,
+  customStore,
+  mergeByKey,
+  StoreQueryError,
+  type ChangelogEntry,
+  type QueryRow,
+  type StateStore,
+  type StoreQuery,
+  type StoreSpec,
+} from '../../engine/index.ts';
 import { WorklistHeap, type WorklistFilter, type WorklistRow } from './worklist-heap.ts';
-import { decodeWorklistRow, encodeWorklistRow } from './worklist-row-codec.ts';
+import { mergeWorklistAnswers, topQueryOf } from './worklist-query.ts';
+import { decodeWorklistFields, emptyEncodedFields, encodeWorklistRow } from './worklist-row-codec.ts';
+
+/** The name debtor-priority gives its worklist store (what `riskstream worklist` queries). */
+export const WORKLIST_STORE = 'worklist';
 
 export class WorklistStore implements StateStore {
   private readonly heap: WorklistHeap;
   private readonly dirty = new Set<string>();
+  /** Scratch of restore(): one decoded row, reused. */
+  private readonly fields = emptyEncodedFields();
 
   /** `capacity`: debtors expected, to size the heap's columns once. */
   constructor(
@@ -54,6 +70,27 @@ export class WorklistStore implements StateStore {
     return this.heap.size;
   }
 
+  /** top: this task's best n (rows keyed by debtor_id); get: one debtor; range: by debtor_id. */
+  query(q: StoreQuery): QueryRow[] {
+    if (q.type === 'top') {
+      const { n, partner, tenant } = topQueryOf(q);
+      return this.heap.top(n, { partner, tenant }).map((row) => ({ key: row.debtor_id, value: row }));
+    }
+    if (q.type === 'get' && typeof q.key === 'string') {
+      const row = this.heap.get(q.key);
+      return row === undefined ? [] : [{ key: q.key, value: row }];
+    }
+    if (q.type === 'range') {
+      const { from, to } = q as { from?: string; to?: string };
+      const rows: QueryRow[] = [];
+      for (const row of this.heap.rows())
+        if ((from === undefined || compareKeys(row.debtor_id, from) >= 0) && (to === undefined || compareKeys(row.debtor_id, to) <= 0))
+          rows.push({ key: row.debtor_id, value: row });
+      return mergeByKey(q, [rows]);
+    }
+    throw new StoreQueryError(`store ${this.name} answers top, get and range queries, not ${q.type}`);
+  }
+
   takeChanges(): ChangelogEntry[] {
     const out: ChangelogEntry[] = [];
     for (const id of this.dirty) {
@@ -65,9 +102,9 @@ export class WorklistStore implements StateStore {
   }
 
   restore(key: Buffer, value: Buffer | null): void {
-    const id = key.toString('utf8');
-    if (value === null) this.heap.delete(id);
-    else this.heap.put(decodeWorklistRow(id, value));
+    // Straight from the bytes: a 10M-debtor restore makes no string and no row.
+    if (value === null) this.heap.deleteEncoded(key, 0, key.length);
+    else this.heap.putEncoded(key, 0, key.length, value, decodeWorklistFields(key, value, this.fields));
   }
 
   *dump(): Iterable<ChangelogEntry> {
@@ -75,6 +112,7 @@ export class WorklistStore implements StateStore {
   }
 }
 
+/** The worklist store of a topology: queryable, top answers merged across tasks. */
 export function worklistStore(name: string, capacity?: number): StoreSpec {
-  return { name, create: () => new WorklistStore(name, capacity) };
+  return customStore(name, () => new WorklistStore(name, capacity), { queryable: true, merge: mergeWorklistAnswers });
 }
