@@ -60,6 +60,22 @@ describe('query router', () => {
     expect(answerQuery(topology, tasks.slice(0, 0), 'scores', { type: 'get', key }, 3)).toEqual({ rows: [], partitions: [] });
   });
 
+  it('asks every task for a key when the store is not keyed by its tasks’ partition key', () => {
+    // As the worklist: tasks partitioned by customer, the store keyed by debtor. Put d7 where its own
+    // partition would not be.
+    const elsewhere = (partitionOfKey('d7', 3) + 1) % 3;
+    const byCustomer = new Topology();
+    byCustomer.addStore(customStore('scores', () => new ScoreStore('scores'), { queryable: true, routeKeyQueries: false }));
+    const stores = [0, 1, 2].map(() => new ScoreStore('scores'));
+    stores[elsewhere].put('d7', 42);
+    const owned = stores.map((store, partition) => ({ partition, stores: new Map([['scores', store]]) }));
+    expect(answerQuery(byCustomer, owned, 'scores', { type: 'get', key: 'd7' }, 3)).toEqual({
+      rows: [{ key: 'd7', value: 42 }],
+      partitions: [elsewhere],
+    });
+    expect(answerQuery(topology, owned, 'scores', { type: 'get', key: 'd7' }, 3).rows).toEqual([]);
+  });
+
   it('refuses a store not declared queryable, naming the queryable ones', () => {
     expect(() => answerQuery(topology, tasks, 'private', { type: 'range' }, 3)).toThrow(
       'no queryable state store private; queryable stores: scores',

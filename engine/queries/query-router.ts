@@ -58,8 +58,9 @@ export function answerQuery(
     return s.query(q);
   };
   if (isKeyQuery(q)) {
-    // Partition count unknown (local copies of a stopped app): ask every task.
-    if (partitionCount === undefined) {
+    // Partition count unknown (local copies of a stopped app), or keys that are not the tasks'
+    // partition keys: ask every task.
+    if (partitionCount === undefined || spec.routeKeyQueries === false) {
       const hit = owned.find((o) => ask(o.store).length > 0);
       return hit ? { rows: ask(hit.store), partitions: [hit.partition] } : { rows: [], partitions: [] };
     }

@@ -156,9 +156,11 @@ export interface CustomStoreOptions {
   queryable?: boolean;
   /** How answers of several tasks combine, for store-specific queries (default: by key). */
   merge?: QueryMerge;
+  /** false when the store is keyed by something other than its tasks' partition key (see StoreSpec). */
+  routeKeyQueries?: boolean;
 }
 
 /** Declares a custom store for a topology: one instance per task, from `create`. */
 export function customStore(name: string, create: () => StateStore, options: CustomStoreOptions = {}): StoreSpec {
-  return { name, create, queryable: options.queryable, mergeQueryResults: options.merge };
+  return { name, create, queryable: options.queryable, mergeQueryResults: options.merge, routeKeyQueries: options.routeKeyQueries };
 }

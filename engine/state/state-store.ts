@@ -43,6 +43,11 @@ export interface StoreSpec {
   /** How the answers of several tasks combine (default: by key, see mergeByKey). */
   mergeQueryResults?: QueryMerge;
   /**
+   * false when the store's keys are not what its tasks are partitioned by (a store keyed by debtor
+   * in tasks partitioned by customer): a key query then asks every task instead of one.
+   */
+  routeKeyQueries?: boolean;
+  /**
    * The user topic that serves as the store's changelog (Kafka Streams' source-topic optimisation
    * for tables): no changelog topic is written, restore reads this topic up to the committed offset.
    */

@@ -11,14 +11,8 @@ import { avroSerde } from '../../schemas/topic-serdes.ts';
 import type { TopologyOptions } from '../pipeline.ts';
 import { addDebtor, noDebtors, removeDebtor, type CustomerDebtors } from './customer-debtors.ts';
 import { DEFAULT_RISK_FACTORS } from './risk-factors.ts';
-import {
-  DEBTOR_OUTPUT_STORE,
-  WORKLIST_STORE,
-  WorklistUpdater,
-  type CustomerWorklistInput,
-  type DebtorOutputState,
-} from './worklist-updater.ts';
-import { worklistStore } from './worklist-store.ts';
+import { DEBTOR_OUTPUT_STORE, WorklistUpdater, type CustomerWorklistInput, type DebtorOutputState } from './worklist-updater.ts';
+import { WORKLIST_STORE, worklistStore } from './worklist-store.ts';
 
 export function debtorPriorityTopology(avro: AvroSerde, options: TopologyOptions = {}): Topology {
   const factors = options.riskFactors ?? DEFAULT_RISK_FACTORS;

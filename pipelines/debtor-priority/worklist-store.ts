@@ -112,7 +112,14 @@ export class WorklistStore implements StateStore {
   }
 }
 
-/** The worklist store of a topology: queryable, top answers merged across tasks. */
+/**
+ * The worklist store of a topology: queryable, top answers merged across tasks. Its tasks are
+ * partitioned by customer, its keys are debtor ids: a query for one debtor asks every task.
+ */
 export function worklistStore(name: string, capacity?: number): StoreSpec {
-  return customStore(name, () => new WorklistStore(name, capacity), { queryable: true, merge: mergeWorklistAnswers });
+  return customStore(name, () => new WorklistStore(name, capacity), {
+    queryable: true,
+    merge: mergeWorklistAnswers,
+    routeKeyQueries: false,
+  });
 }

@@ -9,7 +9,7 @@ import { priorityEventId, priorityEventTime } from './output-order.ts';
 import { priorityRecord, priorityRow, sameRow } from './priority-row.ts';
 import type { RiskFactors } from './risk-factors.ts';
 import type { WorklistRow } from './worklist-heap.ts';
-import type { WorklistStore } from './worklist-store.ts';
+import { WORKLIST_STORE, type WorklistStore } from './worklist-store.ts';
 
 /** A customer's debtors with its latest default probability (null: none yet). */
 export interface CustomerWorklistInput {
@@ -27,7 +27,6 @@ export interface DebtorOutputState {
   row: WorklistRow;
 }
 
-export const WORKLIST_STORE = 'worklist';
 export const DEBTOR_OUTPUT_STORE = 'debtor-outputs';
 
 export class WorklistUpdater implements Processor<string, CustomerWorklistInput | null, string, CollectionPriority> {

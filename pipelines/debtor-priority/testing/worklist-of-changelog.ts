@@ -4,7 +4,7 @@
 import { changelogTopicOf, readTopic, type Backend } from '../../../engine/index.ts';
 import type { WorklistFilter, WorklistRow } from '../worklist-heap.ts';
 import { WorklistStore } from '../worklist-store.ts';
-import { WORKLIST_STORE } from '../worklist-updater.ts';
+import { WORKLIST_STORE } from '../worklist-store.ts';
 
 export async function worklistOfChangelog(backend: Backend, applicationId: string, filter?: WorklistFilter): Promise<WorklistRow[]> {
   const store = new WorklistStore(WORKLIST_STORE);
