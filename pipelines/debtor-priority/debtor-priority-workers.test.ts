@@ -1,11 +1,13 @@
 // Two workers of `riskstream run debtor-priority` on one data dir, on a real Kafka broker (the one the
 // vitest globalSetup starts): the embedded log admits one member process per group, so more than one
-// worker process needs Kafka. While records flow, every live worklist answer (merged from both
-// workers' tasks) is a consistent state: each row is a state the debtor really had, scored by its own
-// fields, and the rows are in worklist order. Then one worker is killed with SIGKILL; once its session
-// expires the other takes its partitions over (restoring their heaps from the changelogs) and, when
-// the group has committed every input to its end, `riskstream worklist` lists every debtor of the
-// brute-force worklist, bit for bit.
+// worker process needs Kafka. The debtors flow in slices while both workers run: every live worklist
+// answer (merged from both workers' tasks) is a consistent state (each row a state the debtor really
+// had, scored by that record, rows in worklist order), and once the group has committed a slice the
+// answer is not staler than that commit: it equals the brute-force worklist of the records so far.
+// Then one worker is killed with SIGKILL amid a slice and the rest flows in; once its session expires
+// the other takes its partitions over (restoring their heaps from the changelogs) and, when the group
+// has committed every input to its end, `riskstream worklist` lists every debtor of the brute-force
+// worklist, bit for bit (live, then checkpointed after the survivor stops).
 import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -36,12 +38,12 @@ const KAFKA_CLI = { env: { RISKSTREAM_BACKEND: 'kafka', CLICKHOUSE_URL: undefine
 const RUN = ['run', 'debtor-priority'];
 /** The second process of `run --workers 2`: it processes and answers queries, the first runs the sinks. */
 const EXTRA_WORKER = { env: { ...KAFKA_CLI.env, RISKSTREAM_EXTRA_WORKER: '1' } };
-/** Live answers taken while records flow, before the kill. */
-const LIVE_ANSWERS = 4;
+/** The debtor records flow in this many slices (even): the kill comes after half of them. */
+const SLICES = 8;
 /** A wait that has not ended by then is stuck (the session timeout is ~10 s). */
 const STUCK_MS = 240_000;
 
-// Risk scores all before the debtors, as the crash test has them: a task takes them first.
+// Risk scores are produced before the workers start, so a task has them all before any debtor.
 const debtors = generatedDebtors(300_000, 29);
 const scores = riskScoresFor(debtors, 13, 'before');
 const expected = referenceWorklist(debtors, scores);
@@ -174,7 +176,8 @@ it(
     const env = await openEnvironment(resolveSettings({ dataDir, backend: 'kafka' }));
     try {
       await freshPipelineTopics(env, DEF);
-      await loadDebtorPriorityInputs(env, { debtors, scores });
+      // Risk scores first; the debtors flow in slices while the workers run.
+      await loadDebtorPriorityInputs(env, { debtors: [], scores });
       const tLoaded = Date.now();
 
       const { child: main, outcome: mainOutcome } = start(dataDir, KAFKA_CLI);
@@ -185,23 +188,39 @@ it(
       });
       const tBoth = Date.now();
 
-      // While records flow: each live answer, over every debtor, is one consistent state.
+      const sliceSize = Math.ceil(debtors.length / SLICES);
+      const slice = (i: number) => debtors.slice(i * sliceSize, (i + 1) * sliceSize);
       const sizes: number[] = [];
-      for (let i = 0; i < LIVE_ANSWERS; i++) {
+      const liveAnswer = async (): Promise<WorklistRow[]> => {
         const answer = await queryWorklist(env.settings, { top: debtors.length });
         expect(answer.source).toBe('live');
         expectConsistent(answer.rows);
         sizes.push(answer.rows.length);
+        return answer.rows;
+      };
+      // Half the slices, both workers working: an answer right after a slice is produced (records in
+      // flight) is consistent; once the group has committed the slice, the answer holds it all.
+      for (let i = 0; i < SLICES / 2; i++) {
+        await loadDebtorPriorityInputs(env, { debtors: slice(i), scores: [] });
+        await liveAnswer();
+        await until(`the group commits slice ${i}`, [main, extra], () => groupIdle(env));
+        expect(await liveAnswer()).toEqual(referenceWorklist(debtors.slice(0, (i + 1) * sliceSize), scores));
       }
-      expect(await groupIdle(env), 'records still flow at the kill (use more events)').toBe(false);
+      // One more slice, and the kill while the workers take it.
+      await loadDebtorPriorityInputs(env, { debtors: slice(SLICES / 2), scores: [] });
       expect(extra.exitCode, 'the second worker is still working when it is killed').toBeNull();
-      const atKill = await debtorsCommitted(env);
       extra.kill('SIGKILL');
       await exited(extra);
       expect(extra.signalCode).toBe('SIGKILL');
+      const atKill = await debtorsCommitted(env);
       const tKilled = Date.now();
+      // The rest flows in while the dead member still holds its partitions (until its session expires).
+      for (let i = SLICES / 2 + 1; i < SLICES; i++) {
+        await loadDebtorPriorityInputs(env, { debtors: slice(i), scores: [] });
+        await liveAnswer();
+      }
 
-      // The survivor takes every partition over once the dead member's session expires, and the group commits to the ends.
+      // The survivor takes every partition over, and the group commits every input to its end.
       await until('the survivor owns every partition and the group is idle', [main], async () => {
         const owned = await ownedPartitions(dataDir);
         return owned.size === 1 && owned.get(main.pid!)?.length === DEFAULT_PARTITIONS && (await groupIdle(env));
@@ -225,8 +244,9 @@ it(
       expect(checkpointed.source).toBe('checkpointed');
       expect(checkpointed.rows).toEqual(expected);
       console.info(
-        `workers test: load ${tLoaded - t0} ms, both owning ${tBoth - tLoaded} ms, killed after ${tKilled - tBoth} ms at ${atKill} debtor records committed ` +
-          `(live answers of ${sizes.join(', ')} rows), take-over to idle ${tIdle - tKilled} ms, ${expected.length} debtors listed`,
+        `workers test: topics and scores ${tLoaded - t0} ms, both owning ${tBoth - tLoaded} ms, killed after ${tKilled - tBoth} ms ` +
+          `at ${atKill} debtor records committed (live answers of ${sizes.join(', ')} rows), take-over to idle ${tIdle - tKilled} ms, ` +
+          `${expected.length} debtors listed`,
       );
     } finally {
       await env.close();
