@@ -13,24 +13,13 @@ import { replayPipeline } from '../../app/replay.ts';
 import { setLogLevel, readTopic } from '../../engine/index.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
-import {
-  lakeSnapshot,
-  outputTopicSnapshot,
-  rowDiff,
-  sameRows,
-  warehouseSnapshot,
-  type LakeSnapshot,
-  type TopicSnapshot,
-} from '../testing/risk-features-snapshot.ts';
+import { expectSameLanded, landedSnapshot, rowDiff, sameRows, type LandedSnapshot } from '../testing/risk-features-snapshot.ts';
 
 const EVENTS = '9000';
 const SEED = '5';
 
-interface RunResult {
-  topic: TopicSnapshot;
+interface RunResult extends LandedSnapshot {
   late: string[];
-  warehouse: string[];
-  lake: LakeSnapshot;
 }
 
 async function withEnv<T>(dataDir: string, work: (env: Awaited<ReturnType<typeof openEnvironment>>) => Promise<T>): Promise<T> {
@@ -43,18 +32,14 @@ async function withEnv<T>(dataDir: string, work: (env: Awaited<ReturnType<typeof
 }
 
 async function snapshot(dataDir: string): Promise<RunResult> {
-  const { topic, late } = await withEnv(dataDir, async (env) => ({
-    topic: await outputTopicSnapshot(env),
+  return await withEnv(dataDir, async (env) => ({
+    ...(await landedSnapshot(env, dataDir)),
     late: (await readTopic(env.backend, 'risk-features.late')).map((r) => `${r.partition} ${r.value?.toString('base64')}`).sort(),
   }));
-  return { topic, late, warehouse: await warehouseSnapshot(dataDir), lake: await lakeSnapshot(dataDir) };
 }
 
 function expectSameAsClean(actual: RunResult): void {
-  expect(rowDiff(clean.topic.placed, actual.topic.placed)).toEqual(sameRows(clean.topic.placed.length));
-  expect(rowDiff(clean.warehouse, actual.warehouse)).toEqual(sameRows(clean.warehouse.length));
-  expect(rowDiff(clean.lake.files, actual.lake.files)).toEqual(sameRows(clean.lake.files.length));
-  expect(rowDiff(clean.lake.rows, actual.lake.rows)).toEqual(sameRows(clean.lake.rows.length));
+  expectSameLanded(clean, actual);
   expect(rowDiff(clean.late, actual.late)).toEqual(sameRows(clean.late.length));
   expect(actual.lake.hidden).toEqual([]);
 }
