@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.ts';
 import { StreamsApp } from '../streams/streams-app.ts';
-import { crashRunDirs, killAtRandomInstants, readStateDump, runCrashWorker } from '../testing/crash-harness.ts';
+import { readStateDump, runRefAndCrashed } from '../testing/crash-harness.ts';
 import { crashInput, crashTopics, crashTopology, resultSerde } from '../testing/crash-topology.ts';
 import { canonicalState } from '../testing/state-dump.ts';
 import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';
@@ -33,22 +33,13 @@ describe.each(BACKEND_KINDS)('exactly-once on %s', (kind) => {
   it('kill -9 at random instants, restart: output and state equal an uncrashed run', async () => {
     env = await testEnv(kind);
     const backend = await env.open();
-    const ref = `${env.prefix}-ref`;
-    const crash = `${env.prefix}-crash`;
-    await setUp(backend, ref);
-    await setUp(backend, crash);
-    const { refDir, crashDir } = crashRunDirs(env);
-    const refRun = await runCrashWorker('balances', env, refDir, ref);
-    expect(refRun.outcome).toBe('done');
-
     // Kill anywhere from start-up (restore) to the end of processing.
-    const kills = await killAtRandomInstants(
-      5,
-      (r) => refRun.processingMs * (0.15 + 0.5 * r),
-      (killAfterMs) => runCrashWorker('balances', env, crashDir, crash, { killAfterMs }),
-    );
-    expect((await runCrashWorker('balances', env, crashDir, crash)).outcome).toBe('done');
-    expect(kills).toBeGreaterThan(0);
+    const { ref, crash, refDir, crashDir } = await runRefAndCrashed(env, {
+      topology: 'balances',
+      setUp: (prefix) => setUp(backend, prefix),
+      seed: 5,
+      killAt: { from: 0.15, span: 0.5 },
+    });
 
     const expected = await outputOf(backend, ref);
     expect(expected.length).toBeGreaterThan(100);

@@ -4,7 +4,7 @@
 // once, and equals (with the state) an uncrashed run.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.ts';
-import { crashRunDirs, killAtRandomInstants, readStateDump, runCrashWorker } from '../testing/crash-harness.ts';
+import { readStateDump, runRefAndCrashed } from '../testing/crash-harness.ts';
 import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';
 import { timerCrashInput, timerCrashTopics, timerResultSerde, type TimerResult } from '../testing/timer-crash-topology.ts';
 
@@ -30,21 +30,12 @@ describe.each(BACKEND_KINDS)('timers exactly once on %s', (kind) => {
   it('kill -9 at random instants, restart: each timer and punctuation emits once, as in an uncrashed run', async () => {
     env = await testEnv(kind);
     const backend = await env.open();
-    const ref = `${env.prefix}-ref`;
-    const crash = `${env.prefix}-crash`;
-    await setUp(backend, ref);
-    await setUp(backend, crash);
-    const { refDir, crashDir } = crashRunDirs(env);
-    const refRun = await runCrashWorker('timers', env, refDir, ref);
-    expect(refRun.outcome).toBe('done');
-
-    const kills = await killAtRandomInstants(
-      11,
-      (r) => refRun.processingMs * (0.15 + 0.5 * r),
-      (killAfterMs) => runCrashWorker('timers', env, crashDir, crash, { killAfterMs }),
-    );
-    expect((await runCrashWorker('timers', env, crashDir, crash)).outcome).toBe('done');
-    expect(kills).toBeGreaterThan(0);
+    const { ref, crash, refDir, crashDir } = await runRefAndCrashed(env, {
+      topology: 'timers',
+      setUp: (prefix) => setUp(backend, prefix),
+      seed: 11,
+      killAt: { from: 0.15, span: 0.5 },
+    });
 
     const expected = await outputOf(backend, ref);
     const actual = await outputOf(backend, crash);

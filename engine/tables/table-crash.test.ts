@@ -8,13 +8,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.ts';
 import { changelogTopicOf } from '../state/state-store.ts';
-import { crashRunDirs, killAtRandomInstants, readStateDump, runCrashWorker } from '../testing/crash-harness.ts';
+import { readStateDump, runRefAndCrashed } from '../testing/crash-harness.ts';
 import { tableCrashInput, tableCrashTopics } from '../testing/table-crash-topology.ts';
 import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
 const N = 20_000;
-// Kill delays count from the worker's state dir, so that kills land while it processes.
-const KILL_FROM = { killFrom: 'state-dir' } as const;
 
 async function setUp(backend: Backend, prefix: string): Promise<void> {
   const t = tableCrashTopics(prefix);
@@ -43,26 +41,18 @@ describe.each(BACKEND_KINDS)('tables across kill -9 on %s', (kind) => {
   it('table changes, join output and table state equal an uncrashed run', async () => {
     env = await testEnv(kind);
     const backend = await env.open();
-    const ref = `${env.prefix}-ref`;
-    const crash = `${env.prefix}-crash`;
-    await setUp(backend, ref);
-    await setUp(backend, crash);
-    const { refDir, crashDir } = crashRunDirs(env);
-    const refRun = await runCrashWorker('tables', env, refDir, ref, KILL_FROM);
-    expect(refRun.outcome).toBe('done');
-
-    const kills = await killAtRandomInstants(
-      8,
-      (r) => refRun.processingMs * (0.1 + 0.6 * r),
-      async (killAfterMs, i) => {
-        const run = await runCrashWorker('tables', env, crashDir, crash, { ...KILL_FROM, killAfterMs });
-        // Once, the local state goes too: the next start restores the table from its source topic.
-        if (i === 1) fs.rmSync(path.join(crashDir, 'state'), { recursive: true, force: true });
-        return run;
+    const { ref, crash, refDir, crashDir } = await runRefAndCrashed(env, {
+      topology: 'tables',
+      setUp: (prefix) => setUp(backend, prefix),
+      seed: 8,
+      killAt: { from: 0.1, span: 0.6 },
+      // Kill delays count from the worker's state dir, so that kills land while it processes.
+      killFrom: 'state-dir',
+      // Once, the local state goes too: the next start restores the table from its source topic.
+      afterRun: (i, dir) => {
+        if (i === 1) fs.rmSync(path.join(dir, 'state'), { recursive: true, force: true });
       },
-    );
-    expect((await runCrashWorker('tables', env, crashDir, crash, KILL_FROM)).outcome).toBe('done');
-    expect(kills).toBeGreaterThan(0);
+    });
 
     const r = tableCrashTopics(ref);
     const c = tableCrashTopics(crash);

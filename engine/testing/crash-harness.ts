@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
 import type { CrashTopologyName } from './crash-topologies.ts';
 import { seededRandom, type TestEnv } from './test-backends.ts';
 
@@ -68,7 +69,7 @@ export function runCrashWorker(
 }
 
 /** The reference and the crash run's dirs under the test's dir (on embedded each links the shared log dir). */
-export function crashRunDirs(env: TestEnv): { refDir: string; crashDir: string } {
+function crashRunDirs(env: TestEnv): { refDir: string; crashDir: string } {
   const refDir = path.join(env.dir, 'ref');
   const crashDir = path.join(env.dir, 'crash');
   for (const dir of [refDir, crashDir]) {
@@ -84,7 +85,7 @@ export function crashRunDirs(env: TestEnv): { refDir: string; crashDir: string }
  * landed or twelve runs went by (a run may finish before its kill time on a loaded machine).
  * Resolves with the number of kills.
  */
-export async function killAtRandomInstants(
+async function killAtRandomInstants(
   seed: number,
   killAfterMs: (r: number) => number,
   run: (killAfterMs: number, i: number) => Promise<CrashWorkerRun>,
@@ -100,4 +101,53 @@ export async function killAtRandomInstants(
 /** The state dump a worker wrote at the end of its run. */
 export function readStateDump(dir: string): string[] {
   return JSON.parse(fs.readFileSync(path.join(dir, 'state-dump.json'), 'utf8')) as string[];
+}
+
+export interface RefAndCrashOptions {
+  topology: CrashTopologyName;
+  /** Creates the input topics under `prefix` and produces the input. */
+  setUp: (prefix: string) => Promise<void>;
+  /** Seed of the kill instants. */
+  seed: number;
+  /** Kill delays: from `from` to `from + span` times the reference run's processing time. */
+  killAt: { from: number; span: number };
+  killFrom?: CrashWorkerOptions['killFrom'];
+  /** Called after each killed (or finished) run of the crash loop, with its index. */
+  afterRun?: (i: number, crashDir: string) => void;
+}
+
+export interface RefAndCrashRuns {
+  /** Topic prefixes and dirs of the uncrashed and the crashed run. */
+  ref: string;
+  crash: string;
+  refDir: string;
+  crashDir: string;
+}
+
+/**
+ * Sets up the same input under two prefixes, runs the reference worker to the end, then runs the
+ * crash worker killed at random instants (at least one kill landing) and once more to the end.
+ */
+export async function runRefAndCrashed(env: TestEnv, opts: RefAndCrashOptions): Promise<RefAndCrashRuns> {
+  const ref = `${env.prefix}-ref`;
+  const crash = `${env.prefix}-crash`;
+  await opts.setUp(ref);
+  await opts.setUp(crash);
+  const { refDir, crashDir } = crashRunDirs(env);
+  const killFrom = opts.killFrom ?? 'start';
+  const refRun = await runCrashWorker(opts.topology, env, refDir, ref, { killFrom });
+  expect(refRun.outcome).toBe('done');
+
+  const kills = await killAtRandomInstants(
+    opts.seed,
+    (r) => refRun.processingMs * (opts.killAt.from + opts.killAt.span * r),
+    async (killAfterMs, i) => {
+      const run = await runCrashWorker(opts.topology, env, crashDir, crash, { killFrom, killAfterMs });
+      opts.afterRun?.(i, crashDir);
+      return run;
+    },
+  );
+  expect((await runCrashWorker(opts.topology, env, crashDir, crash, { killFrom })).outcome).toBe('done');
+  expect(kills).toBeGreaterThan(0);
+  return { ref, crash, refDir, crashDir };
 }
