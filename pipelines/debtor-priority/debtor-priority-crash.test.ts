@@ -2,8 +2,6 @@
 // collection-priorities records (event_id and every field), the same worklist in the heaps (read off
 // their changelogs, as a restore reads them) and the same `collection_worklist` view. The run is
 // killed with SIGKILL at points inside the pipeline's processing and inside the sinks' landing.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
@@ -17,6 +15,7 @@ import { generatedDebtors, loadDebtorPriorityInputs, riskScoresFor, type DebtorP
 import { referenceWorklist } from './testing/reference-worklist.ts';
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import type { WorklistRow } from './worklist-heap.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 const RUN = ['run', 'debtor-priority', '--until-idle'];
 const APP = PIPELINES['debtor-priority'].applicationId;
@@ -79,12 +78,8 @@ async function killRunWhen(dataDir: string, killWhen: (outputs: number, lakeFile
   }
 }
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'dp-crash-'));
-  dirs.push(d);
-  return d;
-};
+const temp = new TempDirs('dp-crash-');
+const tempDir = temp.make;
 let clean: RunResult;
 
 describe('debtor-priority after kill -9 of run, then run --until-idle', () => {
@@ -95,9 +90,7 @@ describe('debtor-priority after kill -9 of run, then run --until-idle', () => {
     await runCli(dir, RUN);
     clean = await snapshot(dir);
   }, 600_000);
-  afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(temp.removeAll);
 
   it('the uncrashed run lists the brute-force worklist', () => {
     const expected = referenceWorklist(INPUTS.debtors, INPUTS.scores);

@@ -3,8 +3,6 @@
 // and audit records (at the same offsets), warehouse rows and lake files as an uncrashed run on its own
 // data dir, and no case resolved twice. Review decisions are on the log from the start, two per case
 // (the second must be refused), so a replayed decision after the crash would show.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment } from '../../app/environment.ts';
@@ -20,6 +18,7 @@ import {
   reconciliationSnapshot,
   type ReconciliationSnapshot,
 } from './testing/reconciliation-snapshot.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 // Large enough that a run commits many times on a shared 2-core machine (short commit interval).
 const BOOK = { events: 150_000, seed: 12 };
@@ -55,12 +54,8 @@ function killRunWhen(dataDir: string, killWhen: (o: Observation) => boolean): Pr
   });
 }
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'reconciliation-crash-'));
-  dirs.push(d);
-  return d;
-};
+const temp = new TempDirs('reconciliation-crash-');
+const tempDir = temp.make;
 async function prepare(dataDir: string): Promise<void> {
   await runCli(dataDir, ['generate', '--events', String(BOOK.events), '--seed', String(BOOK.seed)]);
   await addDecisions(dataDir, decisionsOnBook(BOOK, 20));
@@ -78,9 +73,7 @@ describe('reconciliation after kill -9 of run, then run --until-idle', () => {
     clean = await reconciliationSnapshot(cleanDir);
     cleanResults = clean.placed.filter((p) => p.startsWith('reconciliation-results ')).length;
   }, 600_000);
-  afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(temp.removeAll);
 
   it('the uncrashed run has results and answers everywhere', () => {
     expect(cleanResults).toBeGreaterThan(4_000);

@@ -2,8 +2,6 @@
 // with SIGKILL at points inside the pipeline's processing and inside the sinks' landing, then run
 // again to idle; the output topic (records and their offsets), `risk_features FINAL` and the lake
 // files must equal those of an uncrashed run on its own data dir (computed_at aside).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
@@ -12,6 +10,7 @@ import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
 import { committedRecords, countParquet, killRunWhen as killCliRunWhen } from '../testing/kill-run.ts';
 import { expectSameLanded, landedSnapshot, OUTPUT_TOPIC, type LandedSnapshot } from '../testing/risk-features-snapshot.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 // Large enough that a run takes several seconds on a shared 2-core machine.
 const EVENTS = '20000';
@@ -66,12 +65,8 @@ async function killRunWhen(dataDir: string, killWhen: (o: Observation) => boolea
   }
 }
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'rf-crash-'));
-  dirs.push(d);
-  return d;
-};
+const temp = new TempDirs('rf-crash-');
+const tempDir = temp.make;
 let clean: LandedSnapshot;
 /** Records of the clean run's output topic (what its end offsets add up to at the end). */
 let cleanOutputRecords: number;
@@ -85,9 +80,7 @@ describe('risk-features after kill -9 of run, then run --until-idle', () => {
     clean = await snapshot(cleanDir);
     cleanOutputRecords = clean.topic.rows.length;
   }, 600_000);
-  afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(temp.removeAll);
 
   it('the uncrashed run has results everywhere', () => {
     expect(cleanOutputRecords).toBeGreaterThan(20_000);

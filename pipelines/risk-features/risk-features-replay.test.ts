@@ -3,9 +3,6 @@
 // (generate, run, replay, query), on the embedded backend; compared with a clean run on its own data
 // dir: the output topic (records and the offsets they sit at), `risk_features FINAL`, and the lake
 // files (the set of names, and every row read back with chDB's file()). computed_at aside.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINES } from '../../app/catalog.ts';
 import { openEnvironment } from '../../app/environment.ts';
@@ -14,6 +11,7 @@ import { setLogLevel, readTopic } from '../../engine/index.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
 import { expectSameLanded, landedSnapshot, rowDiff, sameRows, type LandedSnapshot } from '../testing/risk-features-snapshot.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 const EVENTS = '9000';
 const SEED = '5';
@@ -49,12 +47,8 @@ async function generateAndRun(dataDir: string): Promise<void> {
   await runCli(dataDir, ['run', 'risk-features', '--until-idle']);
 }
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'rf-replay-'));
-  dirs.push(d);
-  return d;
-};
+const temp = new TempDirs('rf-replay-');
+const tempDir = temp.make;
 let clean: RunResult;
 let replayed: string;
 
@@ -66,9 +60,7 @@ describe('risk-features replay leaves what a single clean run leaves', () => {
     await Promise.all([generateAndRun(cleanDir), generateAndRun(replayed)]);
     clean = await snapshot(cleanDir);
   }, 600_000);
-  afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(temp.removeAll);
 
   it('the clean run has results in all three places, one per window', () => {
     expect(clean.topic.rows.length).toBeGreaterThan(8_000);
