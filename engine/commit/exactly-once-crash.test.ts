@@ -2,37 +2,17 @@
 // run and restarted; the output read with read_committed then holds exactly the records of an
 // uncrashed run, and the state equals the uncrashed state. Also: deleting the local state dir
 // rebuilds state from the changelog and results continue identically.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Backend } from '../backend/backend.ts';
 import { StreamsApp } from '../streams/streams-app.ts';
+import { readStateDump, runRefAndCrashed } from '../testing/crash-harness.ts';
 import { crashInput, crashTopics, crashTopology, resultSerde } from '../testing/crash-topology.ts';
 import { canonicalState } from '../testing/state-dump.ts';
-import { BACKEND_KINDS, readTopic, seededRandom, testEnv, type TestEnv } from '../testing/test-backends.ts';
+import { BACKEND_KINDS, readTopic, testEnv, type TestEnv } from '../testing/test-backends.ts';
 
-const FIXTURE = fileURLToPath(new URL('../testing/crash-worker.fixture.ts', import.meta.url));
 const N = 20_000;
-
-function runWorker(kind: string, dir: string, prefix: string, killAfterMs?: number): Promise<'killed' | 'done'> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, kind, dir, prefix], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, RISKSTREAM_LOG_LEVEL: 'warn' },
-    });
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('exit', (code, signal) => {
-      if (timer) clearTimeout(timer);
-      if (signal === 'SIGKILL') resolve('killed');
-      else if (code === 0) resolve('done');
-      else reject(new Error(`worker exited with ${code}: ${stderr.slice(-2000)}`));
-    });
-  });
-}
 
 async function setUp(backend: Backend, prefix: string): Promise<void> {
   const t = crashTopics(prefix);
@@ -53,38 +33,19 @@ describe.each(BACKEND_KINDS)('exactly-once on %s', (kind) => {
   it('kill -9 at random instants, restart: output and state equal an uncrashed run', async () => {
     env = await testEnv(kind);
     const backend = await env.open();
-    const ref = `${env.prefix}-ref`;
-    const crash = `${env.prefix}-crash`;
-    await setUp(backend, ref);
-    await setUp(backend, crash);
-    const refDir = path.join(env.dir, 'ref');
-    const crashDir = path.join(env.dir, 'crash');
-    fs.mkdirSync(refDir);
-    fs.mkdirSync(crashDir);
-    // Embedded: each process opens the same log dir.
-    if (kind === 'embedded') {
-      fs.symlinkSync(path.join(env.dir, 'log'), path.join(refDir, 'log'));
-      fs.symlinkSync(path.join(env.dir, 'log'), path.join(crashDir, 'log'));
-    }
-    const t0 = Date.now();
-    expect(await runWorker(kind, refDir, ref)).toBe('done');
-    const refMs = Date.now() - t0;
-
-    const rnd = seededRandom(5);
-    let kills = 0;
     // Kill anywhere from start-up (restore) to the end of processing.
-    // Until three kills landed (a run may finish before its kill time on a loaded machine).
-    for (let i = 0; i < 12 && kills < 3; i++) {
-      if ((await runWorker(kind, crashDir, crash, Math.floor(refMs * (0.15 + 0.5 * rnd())))) === 'killed') kills++;
-    }
-    expect(await runWorker(kind, crashDir, crash)).toBe('done');
-    expect(kills).toBeGreaterThan(0);
+    const { ref, crash, refDir, crashDir } = await runRefAndCrashed(env, {
+      topology: 'balances',
+      setUp: (prefix) => setUp(backend, prefix),
+      seed: 5,
+      killAt: { from: 0.15, span: 0.5 },
+    });
 
     const expected = await outputOf(backend, ref);
     expect(expected.length).toBeGreaterThan(100);
     expect(await outputOf(backend, crash)).toEqual(expected);
-    const refState = JSON.parse(fs.readFileSync(path.join(refDir, 'state-dump.json'), 'utf8')) as string[];
-    const crashState = JSON.parse(fs.readFileSync(path.join(crashDir, 'state-dump.json'), 'utf8')) as string[];
+    const refState = readStateDump(refDir);
+    const crashState = readStateDump(crashDir);
     expect(crashState.length).toBeGreaterThan(10);
     expect(crashState).toEqual(refState);
   });

@@ -28,6 +28,11 @@ async function produce(backend: Backend, topic: string, rows: Row[], serde: Serd
   await p.close();
 }
 
+/** Creates the topics with 2 partitions each. */
+async function createTopics(backend: Backend, ...names: string[]): Promise<void> {
+  await backend.admin().createTopics(names.map((name) => ({ name, partitions: 2 })));
+}
+
 /** Every value of a topic per key, in order (a key lives in one partition). */
 async function byKey(backend: Backend, topic: string): Promise<Record<string, unknown[]>> {
   const out: Record<string, unknown[]> = {};
@@ -61,7 +66,7 @@ describe.each(BACKEND_KINDS)('tables on %s', (kind) => {
     env = await testEnv(kind);
     const backend = await env.open();
     const input = `${env.prefix}-debtors`;
-    await backend.admin().createTopics([{ name: input, partitions: 2 }]);
+    await createTopics(backend, input);
     await produce(backend, input, [
       ['d1', { partner: 'p1', balance: 100 }, 1],
       ['d2', { partner: 'p1', balance: 50 }, 2],
@@ -103,10 +108,7 @@ describe.each(BACKEND_KINDS)('tables on %s', (kind) => {
     const backend = await env.open();
     const left = `${env.prefix}-left`;
     const right = `${env.prefix}-right`;
-    await backend.admin().createTopics([
-      { name: left, partitions: 2 },
-      { name: right, partitions: 2 },
-    ]);
+    await createTopics(backend, left, right);
     await produce(backend, left, [
       ['k1', 'a', 1],
       ['k1', 'b', 3],
@@ -141,7 +143,7 @@ describe.each(BACKEND_KINDS)('tables on %s', (kind) => {
     env = await testEnv(kind);
     const backend = await env.open();
     const input = `${env.prefix}-debtors`;
-    await backend.admin().createTopics([{ name: input, partitions: 2 }]);
+    await createTopics(backend, input);
     const rows: Row[] = [
       ['d1', { partner: 'p1', balance: 100 }, 1],
       ['d2', { partner: 'p1', balance: 50 }, 2],
@@ -179,10 +181,7 @@ describe.each(BACKEND_KINDS)('tables on %s', (kind) => {
     const backend = await env.open();
     const debtors = `${env.prefix}-debtors`;
     const payments = `${env.prefix}-payments`;
-    await backend.admin().createTopics([
-      { name: debtors, partitions: 2 },
-      { name: payments, partitions: 2 },
-    ]);
+    await createTopics(backend, debtors, payments);
     await produce(backend, payments, [
       ['d1', 10, 2],
       ['d2', 5, 3],
@@ -210,10 +209,7 @@ describe.each(BACKEND_KINDS)('tables on %s', (kind) => {
     const backend = await env.open();
     const debtors = `${env.prefix}-debtors`;
     const payments = `${env.prefix}-payments`;
-    await backend.admin().createTopics([
-      { name: debtors, partitions: 2 },
-      { name: payments, partitions: 2 },
-    ]);
+    await createTopics(backend, debtors, payments);
     const appId = `${env.prefix}-r-app`;
     const stateDir = `${env.dir}/state-r`;
     const topology = (): StreamsBuilder => {

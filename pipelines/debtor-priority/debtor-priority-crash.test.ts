@@ -2,8 +2,6 @@
 // collection-priorities records (event_id and every field), the same worklist in the heaps (read off
 // their changelogs, as a restore reads them) and the same `collection_worklist` view. The run is
 // killed with SIGKILL at points inside the pipeline's processing and inside the sinks' landing.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
@@ -11,11 +9,13 @@ import { PIPELINES } from '../../app/catalog.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { readTopic, setLogLevel } from '../../engine/index.ts';
 import type { CollectionPriority } from '../../schemas/types.ts';
-import { exited, finished, runCli, startCli } from '../testing/cli-process.ts';
+import { runCli } from '../testing/cli-process.ts';
+import { committedRecords, countParquet, killRunWhen as killCliRunWhen } from '../testing/kill-run.ts';
 import { generatedDebtors, loadDebtorPriorityInputs, riskScoresFor, type DebtorPriorityInputs } from './testing/debtor-priority-inputs.ts';
 import { referenceWorklist } from './testing/reference-worklist.ts';
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import type { WorklistRow } from './worklist-heap.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 const RUN = ['run', 'debtor-priority', '--until-idle'];
 const APP = PIPELINES['debtor-priority'].applicationId;
@@ -59,61 +59,27 @@ async function snapshot(dataDir: string): Promise<RunResult> {
   return { records, worklist, view };
 }
 
-async function outputRecords(env: Environment): Promise<number> {
-  const admin = env.backend.admin();
-  try {
-    if ((await admin.partitionCount('collection-priorities')) === undefined) return 0;
-    return (await admin.endOffsets('collection-priorities')).reduce((a, b) => a + b, 0);
-  } finally {
-    await admin.close();
-  }
-}
-
-function lakeFiles(dataDir: string): number {
-  try {
-    return readdirSync(join(dataDir, 'lake', 'collection_priorities'), { recursive: true }).filter((f) => String(f).endsWith('.parquet'))
-      .length;
-  } catch {
-    return 0;
-  }
-}
-
 /** Starts `run --until-idle` and SIGKILLs it once `killWhen` holds; fails if the run ends first. */
 async function killRunWhen(dataDir: string, killWhen: (outputs: number, lakeFiles: number) => boolean): Promise<void> {
   const env = await openEnv(dataDir);
-  const child = startCli(dataDir, RUN);
-  const outcome = finished(child, RUN).then(
-    () => 'exited 0',
-    (err: Error) => err.message,
-  );
   try {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`run ended before the kill point (${await outcome}): pick an earlier kill point or more events`);
-      const outputs = await outputRecords(env);
-      const files = lakeFiles(dataDir);
-      if (killWhen(outputs, files)) {
-        child.kill('SIGKILL');
-        await exited(child);
-        expect(child.signalCode).toBe('SIGKILL');
-        console.info(`killed run at ${outputs} output records, ${files} lake files (clean run: ${clean.records.length} records)`);
-        return;
-      }
-      await new Promise((r) => setTimeout(r, 10));
-    }
+    await killCliRunWhen(dataDir, {
+      args: RUN,
+      observe: async () => ({
+        outputs: await committedRecords(env.backend, 'collection-priorities'),
+        files: countParquet(join(dataDir, 'lake', 'collection_priorities')),
+      }),
+      killWhen: (o) => killWhen(o.outputs, o.files),
+      pollMs: 10,
+      describe: (o) => `killed run at ${o.outputs} output records, ${o.files} lake files (clean run: ${clean.records.length} records)`,
+    });
   } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited(child);
     await env.close();
   }
 }
 
-const dirs: string[] = [];
-const tempDir = (): string => {
-  const d = mkdtempSync(join(tmpdir(), 'dp-crash-'));
-  dirs.push(d);
-  return d;
-};
+const temp = new TempDirs('dp-crash-');
+const tempDir = temp.make;
 let clean: RunResult;
 
 describe('debtor-priority after kill -9 of run, then run --until-idle', () => {
@@ -124,9 +90,7 @@ describe('debtor-priority after kill -9 of run, then run --until-idle', () => {
     await runCli(dir, RUN);
     clean = await snapshot(dir);
   }, 600_000);
-  afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(temp.removeAll);
 
   it('the uncrashed run lists the brute-force worklist', () => {
     const expected = referenceWorklist(INPUTS.debtors, INPUTS.scores);

@@ -3,14 +3,13 @@
 // and audit records (at the same offsets), warehouse rows and lake files as an uncrashed run on its own
 // data dir, and no case resolved twice. Review decisions are on the log from the start, two per case
 // (the second must be refused), so a replayed decision after the crash would show.
-import { readdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment } from '../../app/environment.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { setLogLevel } from '../../engine/index.ts';
-import { exited, finished, runCli, startCli } from '../testing/cli-process.ts';
+import { runCli } from '../testing/cli-process.ts';
+import { committedRecords, countParquet, killRunWhen as killCliRunWhen } from '../testing/kill-run.ts';
 import { rowDiff, sameRows } from '../testing/risk-features-snapshot.ts';
 import {
   addDecisions,
@@ -19,6 +18,7 @@ import {
   reconciliationSnapshot,
   type ReconciliationSnapshot,
 } from './testing/reconciliation-snapshot.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 // Large enough that a run commits many times on a shared 2-core machine (short commit interval).
 const BOOK = { events: 150_000, seed: 12 };
@@ -32,61 +32,30 @@ interface Observation {
 
 async function observe(dataDir: string): Promise<Observation> {
   const env = await openEnvironment(resolveSettings({ dataDir, backend: 'embedded' }));
-  const admin = env.backend.admin();
   try {
-    const topic = 'reconciliation-results';
-    const results = (await admin.partitionCount(topic)) === undefined ? 0 : (await admin.endOffsets(topic)).reduce((a, b) => a + b, 0);
     return {
-      results,
+      results: await committedRecords(env.backend, 'reconciliation-results'),
       lakeFiles: countParquet(join(dataDir, 'lake', 'reconciliation_results')) + countParquet(join(dataDir, 'lake', 'audit_log')),
     };
   } finally {
-    await admin.close();
     await env.close();
   }
 }
 
-function countParquet(dir: string): number {
-  try {
-    return readdirSync(dir, { recursive: true }).filter((f) => String(f).endsWith('.parquet')).length;
-  } catch {
-    return 0;
-  }
-}
-
 /** Starts `run --until-idle` and SIGKILLs it as soon as `killWhen` holds; fails if the run ends first. */
-async function killRunWhen(dataDir: string, killWhen: (o: Observation) => boolean): Promise<Observation> {
-  const child = startCli(dataDir, RUN, CLI);
-  const outcome = finished(child, RUN).then(
-    () => 'exited 0',
-    (err: Error) => err.message,
-  );
-  try {
-    for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`run ended before the kill point (${await outcome}): pick an earlier kill point or more events`);
-      const o = await observe(dataDir);
-      if (killWhen(o)) {
-        child.kill('SIGKILL');
-        await exited(child);
-        expect(child.signalCode).toBe('SIGKILL');
-        console.info(`killed run at ${JSON.stringify(o)} (clean run: ${cleanResults} results, ${clean.lakeFiles.length} lake files)`);
-        return o;
-      }
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  } finally {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    await exited(child);
-  }
+function killRunWhen(dataDir: string, killWhen: (o: Observation) => boolean): Promise<Observation> {
+  return killCliRunWhen(dataDir, {
+    args: RUN,
+    cli: CLI,
+    observe: () => observe(dataDir),
+    killWhen,
+    pollMs: 20,
+    describe: (o) => `killed run at ${JSON.stringify(o)} (clean run: ${cleanResults} results, ${clean.lakeFiles.length} lake files)`,
+  });
 }
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'reconciliation-crash-'));
-  dirs.push(d);
-  return d;
-};
+const temp = new TempDirs('reconciliation-crash-');
+const tempDir = temp.make;
 async function prepare(dataDir: string): Promise<void> {
   await runCli(dataDir, ['generate', '--events', String(BOOK.events), '--seed', String(BOOK.seed)]);
   await addDecisions(dataDir, decisionsOnBook(BOOK, 20));
@@ -104,9 +73,7 @@ describe('reconciliation after kill -9 of run, then run --until-idle', () => {
     clean = await reconciliationSnapshot(cleanDir);
     cleanResults = clean.placed.filter((p) => p.startsWith('reconciliation-results ')).length;
   }, 600_000);
-  afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(temp.removeAll);
 
   it('the uncrashed run has results and answers everywhere', () => {
     expect(cleanResults).toBeGreaterThan(4_000);

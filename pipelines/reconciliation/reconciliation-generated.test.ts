@@ -11,13 +11,10 @@ import { openEnvironment, type Environment } from '../../app/environment.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { BACKEND_KINDS, setLogLevel } from '../../engine/index.ts';
 import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
-import {
-  reconciliationGroundTruthOf,
-  unreportedDebtors,
-  type ReconciliationGroundTruth,
-} from '../../connectors/sources/generator/generator.ts';
+import { reconciliationGroundTruthOf, type ReconciliationGroundTruth } from '../../connectors/sources/generator/generator.ts';
 import { detectionSteps } from './audit-steps.ts';
 import { DEFAULT_RECONCILIATION_OPTIONS } from './options.ts';
+import { countsByKindAndResolution, DEMO_BOOK, DEMO_BOOK_COUNTS, expectedReviewCases, reviewScores } from './testing/ground-truth-check.ts';
 import type { ReferenceOutput } from './testing/reference-reconciliation.ts';
 import {
   oracleOnLog,
@@ -27,8 +24,6 @@ import {
   runReconciliationUntilIdle,
   type ReconciliationOutputs,
 } from './testing/run-reconciliation.ts';
-
-const BOOK = { events: 100_000, seed: 42 };
 
 let dir: string;
 let env: Environment;
@@ -43,7 +38,7 @@ describe.each(BACKEND_KINDS)('reconciliation on the demo book (100 000 events, s
     env = await openEnvironment(resolveSettings({ dataDir: dir, backend }));
     // The project's topic names are fixed: on the shared broker, start from empty ones.
     if (backend === 'kafka') await freshPipelineTopics(env, RECONCILIATION);
-    truth = reconciliationGroundTruthOf(BOOK);
+    truth = reconciliationGroundTruthOf(DEMO_BOOK);
     await produceReconciliationInputs(env, truth.records);
     await runReconciliationUntilIdle(env);
     out = await readReconciliationOutputs(env);
@@ -69,23 +64,17 @@ describe.each(BACKEND_KINDS)('reconciliation on the demo book (100 000 events, s
   });
 
   it('finds every injected discrepancy with its kind and puts nothing else up for review (precision and recall 1.0 per kind)', () => {
-    const expected = new Map<string, string>();
-    for (const [id, kind] of truth.partnerRecordKinds) if (kind !== 'MATCH') expected.set(id, kind);
-    const unreported = unreportedDebtors(
+    const expected = expectedReviewCases(
       truth,
       DEFAULT_RECONCILIATION_OPTIONS.missingAfterMs,
       (id) => oracle.finalStreamTime.get(out.partitionOf.get(id) ?? -1) ?? -Infinity,
     );
-    for (const id of [...unreported.silent, ...unreported.lateFirstReport]) expected.set(`${id}:missing`, 'MISSING_AT_PARTNER');
-    const review = new Map(out.results.filter((r) => r.resolution === 'MANUAL_REVIEW').map((r) => [r.event_id, r.kind as string]));
-    for (const kind of ['MISSING_IN_BOOK', 'STATUS_MISMATCH', 'AMOUNT_VARIANCE', 'MISSING_AT_PARTNER']) {
-      const want = [...expected].filter(([, k]) => k === kind).map(([id]) => id);
-      const got = [...review].filter(([, k]) => k === kind).map(([id]) => id);
-      const found = got.filter((id) => expected.get(id) === kind);
-      expect(want.length).toBeGreaterThan(0);
-      expect({ kind, precision: found.length / got.length, recall: found.length / want.length }).toEqual({ kind, precision: 1, recall: 1 });
+    const { scores, reviewSize } = reviewScores(expected, out.results);
+    for (const { kind, wanted, precision, recall } of scores) {
+      expect(wanted).toBeGreaterThan(0);
+      expect({ kind, precision, recall }).toEqual({ kind, precision: 1, recall: 1 });
     }
-    expect(review.size).toBe(expected.size);
+    expect(reviewSize).toBe(expected.size);
     const kinds = new Map(out.results.map((r) => [r.event_id, r.kind]));
     for (const [id, kind] of truth.partnerRecordKinds) if (kind === 'MATCH') expect(kinds.get(id)).toBe('MATCH');
   });
@@ -107,16 +96,7 @@ describe.each(BACKEND_KINDS)('reconciliation on the demo book (100 000 events, s
   });
 
   it('counts per kind and resolution, across the 4 tasks', () => {
-    const counts: Record<string, number> = {};
-    for (const r of out.results) counts[`${r.kind} ${r.resolution}`] = (counts[`${r.kind} ${r.resolution}`] ?? 0) + 1;
-    // The same as the one-task oracle's: with 7 days of silence allowed, the tasks' stream times all pass
-    // every deadline the data reaches. The generator's variances are all beyond the tolerance.
-    expect(counts).toEqual({
-      'MATCH MATCHED': 2964,
-      'AMOUNT_VARIANCE MANUAL_REVIEW': 137,
-      'STATUS_MISMATCH MANUAL_REVIEW': 338,
-      'MISSING_IN_BOOK MANUAL_REVIEW': 75,
-      'MISSING_AT_PARTNER MANUAL_REVIEW': 66,
-    });
+    // The same as the one-task oracle's (see DEMO_BOOK_COUNTS).
+    expect(countsByKindAndResolution(out.results)).toEqual(DEMO_BOOK_COUNTS);
   });
 });

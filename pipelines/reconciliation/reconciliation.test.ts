@@ -24,38 +24,11 @@ import {
   type ReconciliationInputs,
   type ReconciliationOutputs,
 } from './testing/run-reconciliation.ts';
+import { debtor, nextSeq, report } from './testing/hand-made-records.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 10);
 
-let seq = 0;
-function debtor(id: string, at: number, balance: number, status: Debtor['status'] = 'ACTIVE'): Debtor {
-  return {
-    event_id: `d-${++seq}`,
-    tenant_id: 't1',
-    event_time: at,
-    debtor_id: id,
-    customer_id: `c-${id}`,
-    partner_id: 'partner-ace',
-    debt_amount_cents: balance,
-    days_past_due: 30,
-    last_payment_at: null,
-    contact_attempts: 0,
-    broken_promises: 0,
-    status,
-  };
-}
-function report(id: string, at: number, balance: number, status = 'ACTIVE'): PartnerRecord {
-  return {
-    event_id: `p-${++seq}`,
-    tenant_id: 't1',
-    event_time: at,
-    partner_id: 'partner-ace',
-    debtor_id: id,
-    reported_balance_cents: balance,
-    reported_status: status,
-  };
-}
 /** A decision dated, as `review resolve` dates it, at the case's event_time, taken at `at`. */
 function decision(
   on: { event_id: string; event_time: number; debtor_id: string },
@@ -64,7 +37,7 @@ function decision(
   d: ReviewDecision['decision'] = 'accept_partner',
 ): ReviewDecision {
   return {
-    event_id: `r-${++seq}`,
+    event_id: `r-${nextSeq()}`,
     tenant_id: 't1',
     event_time: on.event_time,
     decided_at: at,

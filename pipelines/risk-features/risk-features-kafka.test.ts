@@ -19,12 +19,13 @@ import { runCli } from '../testing/cli-process.ts';
 import { freshPipelineTopics } from '../testing/fresh-kafka-topics.ts';
 import { loadInputs, RISK_FEATURES, runRiskFeaturesUntilIdle } from '../testing/load-inputs.ts';
 import {
-  lakeSnapshot,
+  byPartition,
+  lakeRowsWithoutFile,
+  landedSnapshot,
   outputTopicSnapshot,
   rowDiff,
   sameRows,
-  warehouseSnapshot,
-  type LakeSnapshot,
+  type LandedSnapshot,
   type TopicSnapshot,
 } from '../testing/risk-features-snapshot.ts';
 
@@ -33,29 +34,14 @@ const SEED = 21;
 const KAFKA_CLI = { env: { RISKSTREAM_BACKEND: 'kafka', CLICKHOUSE_URL: undefined, S3_ENDPOINT: undefined, S3_BUCKET: undefined } };
 const RUN = ['run', 'risk-features', '--until-idle'];
 
-interface Landed {
-  topic: TopicSnapshot;
-  warehouse: string[];
-  lake: LakeSnapshot;
-}
-
-/** `partition canonical-record`: the record and where murmur2 put it, without the offset. */
-const byPartition = (s: TopicSnapshot) => s.placed.map((p) => p.replace(/^(\d+)\/\d+ /, '$1 ')).sort();
-/** Lake rows without their file names (names carry offsets). */
-const lakeRows = (l: LakeSnapshot) => l.rows.map((r) => r.slice(r.indexOf(' ') + 1)).sort();
-
 async function openEnv(dataDir: string, backend: 'embedded' | 'kafka'): Promise<Environment> {
   return await openEnvironment(resolveSettings({ dataDir, backend }));
 }
 
-async function landed(dataDir: string): Promise<Landed> {
+async function landed(dataDir: string): Promise<LandedSnapshot> {
   const env = await openEnv(dataDir, 'kafka');
   try {
-    return {
-      topic: await outputTopicSnapshot(env),
-      warehouse: await warehouseSnapshot(dataDir, KAFKA_CLI),
-      lake: await lakeSnapshot(dataDir, KAFKA_CLI),
-    };
+    return await landedSnapshot(env, dataDir, KAFKA_CLI);
   } finally {
     await env.close();
   }
@@ -69,7 +55,7 @@ const tempDir = (name: string) => {
 };
 let embedded: TopicSnapshot;
 let kafkaDir: string;
-let first: Landed;
+let first: LandedSnapshot;
 
 describe('risk-features on the kafka backend', () => {
   beforeAll(async () => {
@@ -139,6 +125,6 @@ describe('risk-features on the kafka backend', () => {
     const again = await landed(kafkaDir);
     expect(rowDiff(first.topic.rows, again.topic.rows)).toEqual(sameRows(first.topic.rows.length));
     expect(rowDiff(first.warehouse, again.warehouse)).toEqual(sameRows(first.warehouse.length));
-    expect(rowDiff(lakeRows(first.lake), lakeRows(again.lake))).toEqual(sameRows(first.lake.rows.length));
+    expect(rowDiff(lakeRowsWithoutFile(first.lake), lakeRowsWithoutFile(again.lake))).toEqual(sameRows(first.lake.rows.length));
   }, 600_000);
 });

@@ -3,9 +3,6 @@
 // (generate, run, replay, query), on the embedded backend; compared with a clean run on its own data
 // dir: the output topic (records and the offsets they sit at), `risk_features FINAL`, and the lake
 // files (the set of names, and every row read back with chDB's file()). computed_at aside.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PIPELINES } from '../../app/catalog.ts';
 import { openEnvironment } from '../../app/environment.ts';
@@ -13,24 +10,14 @@ import { replayPipeline } from '../../app/replay.ts';
 import { setLogLevel, readTopic } from '../../engine/index.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
-import {
-  lakeSnapshot,
-  outputTopicSnapshot,
-  rowDiff,
-  sameRows,
-  warehouseSnapshot,
-  type LakeSnapshot,
-  type TopicSnapshot,
-} from '../testing/risk-features-snapshot.ts';
+import { expectSameLanded, landedSnapshot, rowDiff, sameRows, type LandedSnapshot } from '../testing/risk-features-snapshot.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 const EVENTS = '9000';
 const SEED = '5';
 
-interface RunResult {
-  topic: TopicSnapshot;
+interface RunResult extends LandedSnapshot {
   late: string[];
-  warehouse: string[];
-  lake: LakeSnapshot;
 }
 
 async function withEnv<T>(dataDir: string, work: (env: Awaited<ReturnType<typeof openEnvironment>>) => Promise<T>): Promise<T> {
@@ -43,18 +30,14 @@ async function withEnv<T>(dataDir: string, work: (env: Awaited<ReturnType<typeof
 }
 
 async function snapshot(dataDir: string): Promise<RunResult> {
-  const { topic, late } = await withEnv(dataDir, async (env) => ({
-    topic: await outputTopicSnapshot(env),
+  return await withEnv(dataDir, async (env) => ({
+    ...(await landedSnapshot(env, dataDir)),
     late: (await readTopic(env.backend, 'risk-features.late')).map((r) => `${r.partition} ${r.value?.toString('base64')}`).sort(),
   }));
-  return { topic, late, warehouse: await warehouseSnapshot(dataDir), lake: await lakeSnapshot(dataDir) };
 }
 
 function expectSameAsClean(actual: RunResult): void {
-  expect(rowDiff(clean.topic.placed, actual.topic.placed)).toEqual(sameRows(clean.topic.placed.length));
-  expect(rowDiff(clean.warehouse, actual.warehouse)).toEqual(sameRows(clean.warehouse.length));
-  expect(rowDiff(clean.lake.files, actual.lake.files)).toEqual(sameRows(clean.lake.files.length));
-  expect(rowDiff(clean.lake.rows, actual.lake.rows)).toEqual(sameRows(clean.lake.rows.length));
+  expectSameLanded(clean, actual);
   expect(rowDiff(clean.late, actual.late)).toEqual(sameRows(clean.late.length));
   expect(actual.lake.hidden).toEqual([]);
 }
@@ -64,12 +47,8 @@ async function generateAndRun(dataDir: string): Promise<void> {
   await runCli(dataDir, ['run', 'risk-features', '--until-idle']);
 }
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'rf-replay-'));
-  dirs.push(d);
-  return d;
-};
+const temp = new TempDirs('rf-replay-');
+const tempDir = temp.make;
 let clean: RunResult;
 let replayed: string;
 
@@ -81,9 +60,7 @@ describe('risk-features replay leaves what a single clean run leaves', () => {
     await Promise.all([generateAndRun(cleanDir), generateAndRun(replayed)]);
     clean = await snapshot(cleanDir);
   }, 600_000);
-  afterAll(() => {
-    for (const d of dirs) rmSync(d, { recursive: true, force: true });
-  });
+  afterAll(temp.removeAll);
 
   it('the clean run has results in all three places, one per window', () => {
     expect(clean.topic.rows.length).toBeGreaterThan(8_000);

@@ -4,6 +4,7 @@
 // so it is left out everywhere.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { expect } from 'vitest';
 import type { Environment } from '../../app/environment.ts';
 import { readTopic } from '../../engine/index.ts';
 import { runCli, type CliOptions } from './cli-process.ts';
@@ -73,6 +74,40 @@ export async function lakeSnapshot(dataDir: string, opts: CliOptions = {}): Prom
     return `${file} ${JSON.stringify(row)}`;
   });
   return { files, hidden, rows: rows.sort() };
+}
+
+/** What a run landed: its output topic, its warehouse table and its lake. */
+export interface LandedSnapshot {
+  topic: TopicSnapshot;
+  warehouse: string[];
+  lake: LakeSnapshot;
+}
+
+/** The output topic read through `env`; the warehouse and lake of `dataDir` through the CLI (with `opts`). */
+export async function landedSnapshot(env: Environment, dataDir: string, opts: CliOptions = {}): Promise<LandedSnapshot> {
+  return {
+    topic: await outputTopicSnapshot(env),
+    warehouse: await warehouseSnapshot(dataDir, opts),
+    lake: await lakeSnapshot(dataDir, opts),
+  };
+}
+
+/** Asserts `actual` holds the same records at the same offsets, warehouse rows and lake files and rows as `expected`. */
+export function expectSameLanded(expected: LandedSnapshot, actual: LandedSnapshot): void {
+  expect(rowDiff(expected.topic.placed, actual.topic.placed)).toEqual(sameRows(expected.topic.placed.length));
+  expect(rowDiff(expected.warehouse, actual.warehouse)).toEqual(sameRows(expected.warehouse.length));
+  expect(rowDiff(expected.lake.files, actual.lake.files)).toEqual(sameRows(expected.lake.files.length));
+  expect(rowDiff(expected.lake.rows, actual.lake.rows)).toEqual(sameRows(expected.lake.rows.length));
+}
+
+/** `partition canonical-record`: the record and where murmur2 put it, without the offset (which transaction markers move). */
+export function byPartition(s: TopicSnapshot): string[] {
+  return s.placed.map((p) => p.replace(/^(\d+)\/\d+ /, '$1 ')).sort();
+}
+
+/** Lake rows without their file names (names carry offsets). */
+export function lakeRowsWithoutFile(l: LakeSnapshot): string[] {
+  return l.rows.map((r) => r.slice(r.indexOf(' ') + 1)).sort();
 }
 
 function listFiles(dir: string): string[] {

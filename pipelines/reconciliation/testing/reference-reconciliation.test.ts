@@ -3,47 +3,17 @@
 // injected is found with its kind, and nothing else goes to manual review (precision and recall 1.0 per
 // kind), on the demo's default book (100 000 events, seed 42).
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  reconciliationGroundTruthOf,
-  unreportedDebtors,
-  type ReconciliationGroundTruth,
-} from '../../../connectors/sources/generator/generator.ts';
-import type { Debtor, PartnerRecord, ReconciliationResult } from '../../../schemas/types.ts';
+import { reconciliationGroundTruthOf, type ReconciliationGroundTruth } from '../../../connectors/sources/generator/generator.ts';
+import type { ReconciliationResult } from '../../../schemas/types.ts';
 import { DEFAULT_RULES } from '../rules.ts';
+import { countsByKindAndResolution, DEMO_BOOK, DEMO_BOOK_COUNTS, expectedReviewCases, reviewScores } from './ground-truth-check.ts';
 import { referenceReconciliation, type ReferenceOutput } from './reference-reconciliation.ts';
+import { debtor, report } from './hand-made-records.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 10);
 const opts = { rules: DEFAULT_RULES, missingAfterMs: 7 * DAY, bookHistoryMs: 7 * DAY };
 
-let seq = 0;
-function debtor(id: string, at: number, balance: number, status: Debtor['status'] = 'ACTIVE'): Debtor {
-  return {
-    event_id: `d-${++seq}`,
-    tenant_id: 't1',
-    event_time: at,
-    debtor_id: id,
-    customer_id: `c-${id}`,
-    partner_id: 'partner-ace',
-    debt_amount_cents: balance,
-    days_past_due: 30,
-    last_payment_at: null,
-    contact_attempts: 0,
-    broken_promises: 0,
-    status,
-  };
-}
-function report(id: string, at: number, balance: number, status = 'ACTIVE'): PartnerRecord {
-  return {
-    event_id: `p-${++seq}`,
-    tenant_id: 't1',
-    event_time: at,
-    partner_id: 'partner-ace',
-    debtor_id: id,
-    reported_balance_cents: balance,
-    reported_status: status,
-  };
-}
 const brief = (r: ReconciliationResult) => `${r.event_id} ${r.kind} ${r.our_balance_cents} ${r.resolution}`;
 
 describe('referenceReconciliation on hand-made records', () => {
@@ -135,14 +105,11 @@ describe("referenceReconciliation against the generator's ground truth (demo def
   let expected: Map<string, string>;
 
   beforeAll(() => {
-    truth = reconciliationGroundTruthOf({ events: 100_000, seed: 42 });
+    truth = reconciliationGroundTruthOf(DEMO_BOOK);
     out = referenceReconciliation(truth.records, opts);
     const { debtors, partnerRecords } = truth.records;
     const end = Math.max(...debtors.map((d) => d.event_time), ...partnerRecords.map((p) => p.event_time));
-    const unreported = unreportedDebtors(truth, opts.missingAfterMs, () => end);
-    expected = new Map<string, string>();
-    for (const [id, kind] of truth.partnerRecordKinds) if (kind !== 'MATCH') expected.set(id, kind);
-    for (const id of [...unreported.silent, ...unreported.lateFirstReport]) expected.set(`${id}:missing`, 'MISSING_AT_PARTNER');
+    expected = expectedReviewCases(truth, opts.missingAfterMs, () => end);
   }, 120_000);
 
   it('no partner record of the generator is older than the book history keeps', () => {
@@ -150,14 +117,9 @@ describe("referenceReconciliation against the generator's ground truth (demo def
   });
 
   it('finds every injected discrepancy with its kind, and puts nothing else up for review', () => {
-    const review = new Map(out.results.filter((r) => r.resolution === 'MANUAL_REVIEW').map((r) => [r.event_id, r.kind as string]));
-    for (const kind of ['MISSING_IN_BOOK', 'STATUS_MISMATCH', 'AMOUNT_VARIANCE', 'MISSING_AT_PARTNER']) {
-      const want = [...expected].filter(([, k]) => k === kind).map(([id]) => id);
-      const got = [...review].filter(([, k]) => k === kind).map(([id]) => id);
-      const found = got.filter((id) => expected.get(id) === kind);
-      expect({ kind, precision: found.length / got.length, recall: found.length / want.length }).toEqual({ kind, precision: 1, recall: 1 });
-    }
-    expect(review.size).toBe(expected.size);
+    const { scores, reviewSize } = reviewScores(expected, out.results);
+    for (const { kind, precision, recall } of scores) expect({ kind, precision, recall }).toEqual({ kind, precision: 1, recall: 1 });
+    expect(reviewSize).toBe(expected.size);
   });
 
   it('every faithful partner record is a MATCH', () => {
@@ -166,15 +128,7 @@ describe("referenceReconciliation against the generator's ground truth (demo def
   });
 
   it('counts per kind and resolution (one task; the partner-silent debtors are a third of MISSING_AT_PARTNER)', () => {
-    const counts: Record<string, number> = {};
-    for (const r of out.results) counts[`${r.kind} ${r.resolution}`] = (counts[`${r.kind} ${r.resolution}`] ?? 0) + 1;
-    expect(counts).toEqual({
-      'MATCH MATCHED': 2964,
-      'AMOUNT_VARIANCE MANUAL_REVIEW': 137,
-      'STATUS_MISMATCH MANUAL_REVIEW': 338,
-      'MISSING_IN_BOOK MANUAL_REVIEW': 75,
-      'MISSING_AT_PARTNER MANUAL_REVIEW': 66,
-    });
+    expect(countsByKindAndResolution(out.results)).toEqual(DEMO_BOOK_COUNTS);
     expect(truth.debtors.filter((d) => d.partner_silent)).toHaveLength(21);
   });
 });

@@ -1,0 +1,23 @@
+// Data dirs of an end-to-end test file: made under the OS temp dir, all removed after the file.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export class TempDirs {
+  private readonly dirs: string[] = [];
+
+  /** `prefix` starts each dir's name (e.g. 'rf-crash-'). */
+  constructor(private readonly prefix: string) {}
+
+  /** A new empty dir. */
+  make = (): string => {
+    const d = mkdtempSync(join(tmpdir(), this.prefix));
+    this.dirs.push(d);
+    return d;
+  };
+
+  /** Removes every dir made so far. */
+  removeAll = (): void => {
+    for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
+  };
+}
