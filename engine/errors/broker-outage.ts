@@ -8,6 +8,12 @@ import type { Logger } from '../observability/logger.ts';
 export const BROKER_OUTAGE_GRACE_MS = 5 * 60_000;
 
 /**
+ * kafkajs errors it calls non-retriable that a broker stopping or starting produces: its group
+ * coordinator lookup gives up while the broker is down or still loading the group metadata.
+ */
+const OUTAGE_ERROR_NAMES = new Set(['KafkaJSGroupCoordinatorNotFound']);
+
+/**
  * True when `err`, or an error it wraps, says the broker could not be reached or answered with a
  * retriable error (a coordinator moving while the broker stops or starts): redoing the work from the
  * last commit is safe, as after a crash. kafkajs wraps its own errors in `originalError`.
@@ -16,7 +22,8 @@ export function isBrokerUnreachable(err: unknown): boolean {
   const seen = new Set<unknown>();
   let e: unknown = err;
   while (e instanceof Error && !seen.has(e)) {
-    if (e instanceof BrokerConnectionError || (e as { retriable?: unknown }).retriable === true) return true;
+    if (e instanceof BrokerConnectionError || (e as { retriable?: unknown }).retriable === true || OUTAGE_ERROR_NAMES.has(e.name))
+      return true;
     seen.add(e);
     e = e.cause ?? (e as { originalError?: unknown }).originalError;
   }
