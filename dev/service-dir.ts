@@ -3,17 +3,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { isProcessAlive } from '../engine/index.ts';
 
 const PREFIX = 'riskstream-dev-';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function sweepStaleDirs(): void {
   let names: string[];
@@ -26,7 +18,7 @@ function sweepStaleDirs(): void {
     const dir = path.join(tmpdir(), name);
     try {
       const owner = Number(readFileSync(path.join(dir, 'owner.pid'), 'utf8'));
-      if (owner > 0 && !isAlive(owner)) rmSync(dir, { recursive: true, force: true });
+      if (owner > 0 && !isProcessAlive(owner)) rmSync(dir, { recursive: true, force: true });
     } catch {
       // no owner file yet (being created) or already removed
     }

@@ -116,5 +116,8 @@ export { withBackoff, isRetriable, BACKEND_RETRY, type BackoffOptions } from './
 export { isBrokerUnreachable, reconnectAfterOutage, closeAbandoned, BROKER_OUTAGE_GRACE_MS } from './errors/broker-outage.ts';
 export { logger, setLogLevel, type Logger } from './observability/logger.ts';
 
+// Processes: taking over what a killed process left behind
+export { isProcessAlive } from './processes/is-process-alive.ts';
+
 // Testing: backends for topology tests (embedded on a temp dir, Kafka on the test broker)
 export { testEnv, testEnvAt, readTopic, seededRandom, BACKEND_KINDS, type BackendKind, type TestEnv } from './testing/test-backends.ts';

@@ -3,6 +3,7 @@
 // lock whose pid is gone (kill -9) is taken over at once instead of waiting for a staleness timeout.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../engine/index.ts';
 import { WarehouseBusyError } from './errors.ts';
 
 export interface OwnerInfo {
@@ -14,20 +15,11 @@ export function ownerFile(warehouseDir: string): string {
   return join(warehouseDir, 'owner.json');
 }
 
-export function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The live owner of a warehouse dir, or undefined when none. */
-export function currentOwner(warehouseDir: string): OwnerInfo | undefined {
+export /** The live owner of a warehouse dir, or undefined when none. */
+function currentOwner(warehouseDir: string): OwnerInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(ownerFile(warehouseDir), 'utf8')) as OwnerInfo;
-    return isAlive(info.pid) ? info : undefined;
+    return isProcessAlive(info.pid) ? info : undefined;
   } catch {
     return undefined;
   }

@@ -10,7 +10,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChdbWarehouse, warehouseDirOf } from './chdb-warehouse.ts';
 import { WarehouseBusyError, WarehouseError, WarehouseReadOnlyError } from './errors.ts';
 import { serverOptionsFromEnv } from './open-warehouse.ts';
-import { currentOwner, isAlive } from './owner-lock.ts';
+import { isProcessAlive } from '../engine/index.ts';
+import { currentOwner } from './owner-lock.ts';
 import { requireOneStatementWithoutFormat } from './statement-shape.ts';
 import type { QueryOptions, Warehouse } from './warehouse.ts';
 
@@ -100,7 +101,7 @@ export async function queryWarehouse(target: string, sql: string, opts: QueryOpt
   const deadline = Date.now() + 5_000;
   for (;;) {
     const endpoint = readEndpoint(target);
-    if (endpoint && isAlive(endpoint.pid)) {
+    if (endpoint && isProcessAlive(endpoint.pid)) {
       const answer = await forward(endpoint, sql, opts);
       if (answer !== undefined) return answer;
     }

@@ -4,18 +4,10 @@
 // so a rebalance between two queries never leaves the caller with a stale map.
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessAlive } from '../processes/is-process-alive.ts';
 import { partitionOfKey, type QueryAnswer } from './query-router.ts';
 import type { ProcessMetadata, QueryEndpoint } from './query-server.ts';
 import { isKeyQuery, mergeByKey, StoreQueryError, type QueryMerge, type QueryRow, type StoreQuery } from './store-query.ts';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Endpoints advertised under `dir` by live processes (files of dead ones are removed). */
 export function advertisedEndpoints(dir: string): QueryEndpoint[] {
@@ -29,7 +21,7 @@ export function advertisedEndpoints(dir: string): QueryEndpoint[] {
   for (const n of names) {
     try {
       const ep = JSON.parse(readFileSync(join(dir, n), 'utf8')) as QueryEndpoint;
-      if (isAlive(ep.pid)) out.push(ep);
+      if (isProcessAlive(ep.pid)) out.push(ep);
       else rmSync(join(dir, n), { force: true });
     } catch {
       // Being written or removed right now.

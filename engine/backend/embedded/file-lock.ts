@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import { BroadcastChannel, threadId } from 'node:worker_threads';
+import { isProcessAlive } from '../../processes/is-process-alive.ts';
 
 interface LockOwner {
   pid: number;
@@ -60,13 +61,9 @@ function processStart(pid: number): string {
 
 const self: LockOwner = { pid: process.pid, host: os.hostname(), start: processStart(process.pid) };
 
-function isAlive(owner: LockOwner): boolean {
+function ownerIsAlive(owner: LockOwner): boolean {
   if (owner.host !== self.host) return true; // cannot tell: assume alive
-  try {
-    process.kill(owner.pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
+  if (!isProcessAlive(owner.pid)) return false;
   if (owner.start !== '') {
     const start = processStart(owner.pid);
     if (start !== '' && start !== owner.start) return false;
@@ -95,7 +92,7 @@ export class FileLock {
   /** The live process holding the lock, if any (undefined when free or stale). */
   liveOwner(): { pid: number; host: string } | undefined {
     const owner = readOwner(this.path);
-    return owner !== undefined && isAlive(owner) ? { pid: owner.pid, host: owner.host } : undefined;
+    return owner !== undefined && ownerIsAlive(owner) ? { pid: owner.pid, host: owner.host } : undefined;
   }
 
   /** Takes the lock if it is free or stale; never waits. */
@@ -150,7 +147,7 @@ export class FileLock {
       // Vanished between link() and read: free again. (An unreadable file cannot exist: link is atomic.)
       return !fs.existsSync(this.path);
     }
-    if (isAlive(owner)) return false;
+    if (ownerIsAlive(owner)) return false;
     const breaker = `${this.path}.break`;
     let fd: number;
     try {
