@@ -12,12 +12,12 @@ import {
 } from '../queries/store-query.ts';
 
 export class KeyValueStore<V> implements StateStore {
-  private readonly data = new Map<string, V>();
+  protected readonly data = new Map<string, V>();
   private readonly dirty = new Set<string>();
 
   constructor(
     readonly name: string,
-    private readonly serde: Serde<V> = v8Serde<V>(),
+    protected readonly serde: Serde<V> = v8Serde<V>(),
   ) {}
 
   get(key: string): V | undefined {
@@ -65,7 +65,7 @@ export class KeyValueStore<V> implements StateStore {
     const out: ChangelogEntry[] = [];
     for (const key of this.dirty) {
       const value = this.data.get(key);
-      out.push({ key: Buffer.from(key, 'utf8'), value: value === undefined ? null : this.serde.serialize(value) });
+      out.push({ key: this.keyBytes(key), value: value === undefined ? null : this.serde.serialize(value) });
     }
     this.dirty.clear();
     return out;
@@ -78,7 +78,11 @@ export class KeyValueStore<V> implements StateStore {
   }
 
   *dump(): Iterable<ChangelogEntry> {
-    for (const [k, v] of this.data) yield { key: Buffer.from(k, 'utf8'), value: this.serde.serialize(v) };
+    for (const [k, v] of this.data) yield { key: this.keyBytes(k), value: this.serde.serialize(v) };
+  }
+
+  protected keyBytes(key: string): Buffer {
+    return Buffer.from(key, 'utf8');
   }
 }
 

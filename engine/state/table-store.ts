@@ -3,51 +3,25 @@
 // as they are). Values restored as bytes are decoded once restore is over: a source serde may
 // first need to fetch a writer schema (Serde.preload).
 import type { Serde } from '../serdes/serde.ts';
-import type { ChangelogEntry, StateStore, StoreSpec } from './state-store.ts';
+import { KeyValueStore } from './key-value-store.ts';
+import type { StoreSpec } from './state-store.ts';
 
-export class TableStore<V> implements StateStore {
-  private readonly data = new Map<string, V>();
-  private readonly dirty = new Set<string>();
+export class TableStore<V> extends KeyValueStore<V> {
   private pending: Map<string, Buffer> | undefined;
 
   constructor(
-    readonly name: string,
+    name: string,
     private readonly keySerde: Serde<string>,
-    private readonly valueSerde: Serde<V>,
-  ) {}
-
-  get(key: string): V | undefined {
-    return this.data.get(key);
+    valueSerde: Serde<V>,
+  ) {
+    super(name, valueSerde);
   }
 
-  put(key: string, value: V): void {
-    this.data.set(key, value);
-    this.dirty.add(key);
+  override size(): number {
+    return super.size() + (this.pending?.size ?? 0);
   }
 
-  delete(key: string): void {
-    if (this.data.delete(key)) this.dirty.add(key);
-  }
-
-  entries(): IterableIterator<[string, V]> {
-    return this.data.entries();
-  }
-
-  size(): number {
-    return this.data.size + (this.pending?.size ?? 0);
-  }
-
-  takeChanges(): ChangelogEntry[] {
-    const out: ChangelogEntry[] = [];
-    for (const key of this.dirty) {
-      const value = this.data.get(key);
-      out.push({ key: this.keyBytes(key), value: value === undefined ? null : this.valueSerde.serialize(value) });
-    }
-    this.dirty.clear();
-    return out;
-  }
-
-  restore(key: Buffer, value: Buffer | null): void {
+  override restore(key: Buffer, value: Buffer | null): void {
     let k: string;
     try {
       k = this.keySerde.deserialize(key);
@@ -65,8 +39,8 @@ export class TableStore<V> implements StateStore {
     if (!pending) return;
     for (const [k, bytes] of pending) {
       try {
-        await this.valueSerde.preload?.(bytes);
-        this.data.set(k, this.valueSerde.deserialize(bytes));
+        await this.serde.preload?.(bytes);
+        this.data.set(k, this.serde.deserialize(bytes));
       } catch {
         // Read from the source topic: a value its serde cannot read went to the dead letters when
         // it was processed, and never reached the table.
@@ -74,11 +48,7 @@ export class TableStore<V> implements StateStore {
     }
   }
 
-  *dump(): Iterable<ChangelogEntry> {
-    for (const [k, v] of this.data) yield { key: this.keyBytes(k), value: this.valueSerde.serialize(v) };
-  }
-
-  private keyBytes(key: string): Buffer {
+  protected override keyBytes(key: string): Buffer {
     return this.keySerde.serialize(key) ?? Buffer.alloc(0);
   }
 }
