@@ -33,7 +33,7 @@ export function renderTsvTable(tsv: string): string {
   const types = lines[1].split('\t').map(unescapeTsv);
   const rows = lines.slice(2).map((line) => line.split('\t').map((f) => (f === '\\N' ? 'NULL' : unescapeTsv(f).replace(/\n/g, '\\n'))));
   const numeric = types.map((t) => NUMERIC_TYPE.test(t));
-  const widths = names.map((n, i) => Math.max(n.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const widths = names.map((n, i) => rows.reduce((w, r) => Math.max(w, (r[i] ?? '').length), n.length));
   const cell = (value: string, i: number) => (numeric[i] ? value.padStart(widths[i]) : value.padEnd(widths[i]));
   const out = [
     names.map(cell).join('  ').trimEnd(),
