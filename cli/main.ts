@@ -1,7 +1,10 @@
 // The riskstream command: parses options and hands over to the modules. Results go to stdout,
 // logs and progress to stderr; a failure prints one line and exits non-zero.
 import { Command, Option } from 'commander';
+import { exitQuietlyWhenStdoutCloses } from './closed-stdout.ts';
 import { fail } from './fail.ts';
+
+exitQuietlyWhenStdoutCloses();
 
 const program = new Command('riskstream')
   .description('Stream processing for lending risk: windowed risk features per customer, landed in a warehouse and a Parquet lake')
