@@ -3,12 +3,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEAD_LETTERS_TABLE } from '../connectors/sinks/clickhouse-sink.ts';
-import { ALL_TOPICS, tableOf } from '../schemas/topics.ts';
+import { ALL_TOPICS, isTopicName, tableOf } from '../schemas/topics.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import type { Environment } from './environment.ts';
 
 export interface RunSummary {
+  /** The application's topics with their dead-letter and late topics. */
   topics: { topic: string; records: number }[];
+  /** Dead letters of the engine's internal topics (repartition); only those holding records. */
+  internalDeadLetters: { topic: string; records: number }[];
   tables: { table: string; rows: number }[];
   lakeFiles: number;
   /** reconciliation_results FINAL per kind and resolution (empty without a warehouse or results). */
@@ -34,13 +37,20 @@ export const WORKLIST_TOP_SQL =
 const RECONCILIATION_COUNTS_SQL =
   'SELECT kind, resolution, count() AS results FROM reconciliation_results FINAL GROUP BY kind, resolution ORDER BY kind, resolution';
 
-export async function summarize(env: Environment, warehouse: Warehouse | undefined): Promise<RunSummary> {
+/** `transactions.dlq` and `risk-features.late` belong to `transactions` and `risk-features`. */
+function ownerTopicOf(topic: string): string {
+  return topic.replace(/\.(dlq|late)$/, '');
+}
+
+export async function summarize(env: Pick<Environment, 'backend' | 'lakeRoot'>, warehouse: Warehouse | undefined): Promise<RunSummary> {
   const admin = env.backend.admin();
   const topics: RunSummary['topics'] = [];
+  const internalDeadLetters: RunSummary['internalDeadLetters'] = [];
   try {
     for (const t of (await admin.listTopics()).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (!(ALL_TOPICS as string[]).includes(t.name) && !t.name.endsWith('.dlq') && !t.name.endsWith('.late')) continue;
-      topics.push({ topic: t.name, records: t.endOffsets.reduce((a, b) => a + b, 0) });
+      const records = t.endOffsets.reduce((a, b) => a + b, 0);
+      if (isTopicName(ownerTopicOf(t.name))) topics.push({ topic: t.name, records });
+      else if (t.name.endsWith('.dlq') && records > 0) internalDeadLetters.push({ topic: t.name, records });
     }
   } finally {
     await admin.close();
@@ -62,6 +72,7 @@ export async function summarize(env: Environment, warehouse: Warehouse | undefin
     warehouse && tables.some((t) => t.table === 'collection_priorities' && t.rows > 0) ? await worklistOf(warehouse) : undefined;
   return {
     topics,
+    internalDeadLetters,
     tables,
     reconciliation,
     lakeFiles: env.lakeRoot.startsWith('s3://') ? -1 : countFiles(env.lakeRoot, '.parquet'),
@@ -94,6 +105,10 @@ function countFiles(dir: string, suffix: string): number {
 export function formatSummary(s: RunSummary): string {
   const lines = ['topic records:'];
   for (const t of s.topics) lines.push(`  ${t.topic.padEnd(30)} ${t.records}`);
+  if (s.internalDeadLetters.length > 0) {
+    lines.push("dead letters of riskstream's internal topics (riskstream dlq show <topic>):");
+    for (const t of s.internalDeadLetters) lines.push(`  ${t.topic} ${t.records}`);
+  }
   if (s.tables.length > 0) {
     lines.push('warehouse rows (FINAL):');
     for (const t of s.tables) lines.push(`  ${t.table.padEnd(30)} ${t.rows}`);
