@@ -1,14 +1,13 @@
 // `riskstream dlq list|show` on a real embedded log: dead letters the file connector wrote (a file and
 // a line) beside ones a task or sink wrote (a source record, an Avro payload).
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectFile } from '../connectors/sources/file/connect-file.ts';
 import { type Backend, createEmbeddedBackend, deadLetterOf } from '../engine/index.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
+import { cliOutcome } from '../pipelines/testing/cli-process.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import { DeadLetterTopicError, formatDeadLetters, formatDeadLetterTopics, listDeadLetterTopics, readDeadLetters } from './dead-letters.ts';
 
@@ -107,15 +106,9 @@ describe('dead-letter topics', () => {
   });
 
   it('riskstream dlq show, as a child process, prints the same rows', () => {
-    const cli = fileURLToPath(new URL('../bin/riskstream.js', import.meta.url));
-    const res = spawnSync(
-      process.execPath,
-      [cli, '--data-dir', dataDir, '--log-level', 'silent', 'dlq', 'show', 'transactions.dlq', '--format', 'csv', '--limit', '1'],
-      {
-        encoding: 'utf8',
-        env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' },
-      },
-    );
+    const res = cliOutcome(dataDir, ['dlq', 'show', 'transactions.dlq', '--format', 'csv', '--limit', '1'], {
+      env: { RISKSTREAM_BACKEND: 'embedded' },
+    });
     expect(res.stderr).toBe('');
     expect(res.status).toBe(0);
     const [header, line, end] = res.stdout.split('\n');

@@ -1,21 +1,14 @@
 // The `reconciliation` section of the config file: defaults, a user's rule set, one-line refusals.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TempDirs } from '../pipelines/testing/temp-dirs.ts';
 import { resolveSettings } from './settings.ts';
 
 describe('reconciliation settings', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    dir = undefined;
-  });
+  const dirs = new TempDirs('riskstream-recon-settings-');
+  afterAll(dirs.removeAll);
 
   function withConfig(yaml: string) {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'riskstream-recon-settings-'));
-    const config = path.join(dir, 'riskstream.yaml');
-    writeFileSync(config, yaml);
+    const config = dirs.file('riskstream.yaml', yaml);
     return () => resolveSettings({ config }, {});
   }
 

@@ -1,24 +1,14 @@
 // scoring.riskFactors: the CONTRACTS 9 defaults without a config file, a user's map from YAML or JSON
 // (missing fields keep their defaults), and a one-line error naming the setting for a bad map.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RISK_FACTORS } from '../pipelines/debtor-priority/risk-factors.ts';
+import { TempDirs } from '../pipelines/testing/temp-dirs.ts';
 import { resolveSettings, SettingsError } from './settings.ts';
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'riskstream-scoring-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dirs = new TempDirs('riskstream-scoring-');
+afterAll(dirs.removeAll);
 
-let files = 0;
-function configFile(ext: 'yaml' | 'json', text: string): string {
-  const file = path.join(dir, `config-${++files}.${ext}`);
-  writeFileSync(file, text);
-  return file;
-}
+const configFile = (ext: 'yaml' | 'json', text: string): string => dirs.file(`riskstream.${ext}`, text);
 
 function riskFactorsOf(ext: 'yaml' | 'json', text: string) {
   return resolveSettings({ config: configFile(ext, text) }, {}).scoring.riskFactors;

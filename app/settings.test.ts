@@ -1,15 +1,11 @@
 // The event-time bounds settings: defaults, config file, environment over the file, bad values named.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { TempDirs } from '../pipelines/testing/temp-dirs.ts';
 import { resolveSettings, SettingsError } from './settings.ts';
 
 describe('event-time bounds settings', () => {
-  let dir: string | undefined;
-  afterEach(() => {
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const dirs = new TempDirs('riskstream-settings-');
+  afterAll(dirs.removeAll);
 
   it('default to 2000-01-01 and 1 day', () => {
     const s = resolveSettings({}, {});
@@ -18,9 +14,7 @@ describe('event-time bounds settings', () => {
   });
 
   it('come from the config file, the environment overriding it; the floor as ISO-8601 or epoch ms', () => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'riskstream-settings-'));
-    const config = path.join(dir, 'riskstream.yaml');
-    writeFileSync(config, 'minEventTime: "2010-01-01T00:00:00Z"\nmaxEventTimeSkewMs: 3600000\n');
+    const config = dirs.file('riskstream.yaml', 'minEventTime: "2010-01-01T00:00:00Z"\nmaxEventTimeSkewMs: 3600000\n');
     expect(resolveSettings({ config }, {})).toMatchObject({ minEventTime: Date.UTC(2010, 0, 1), maxEventTimeSkewMs: 3_600_000 });
     const env = { RISKSTREAM_MIN_EVENT_TIME: '1262304000000', RISKSTREAM_MAX_EVENT_TIME_SKEW_MS: '60000' };
     expect(resolveSettings({ config }, env)).toMatchObject({ minEventTime: Date.UTC(2010, 0, 1), maxEventTimeSkewMs: 60_000 });

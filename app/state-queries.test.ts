@@ -3,12 +3,11 @@
 // stopped, and a one-line error naming the queryable stores for an unknown one.
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStateQueryServer, StreamsApp, testEnv, type TestEnv } from '../engine/index.ts';
+import { testEnv, type TestEnv } from '../engine/index.ts';
 import { BALANCES_STORE, balancesTopic, balancesTopology, expectedBalances, movements } from '../engine/testing/balances-topology.ts';
-import type { PipelineDefinition } from './catalog.ts';
 import { resolveSettings } from './settings.ts';
 import { formatStateRows, queriesDirOf, queryState } from './state-queries.ts';
-import { stateDirOf } from './stream-environment.ts';
+import { standInPipeline } from './testing/stand-in-pipeline.ts';
 
 describe('state queries (embedded)', () => {
   let env: TestEnv;
@@ -23,29 +22,17 @@ describe('state queries (embedded)', () => {
     await producer.send(input);
     await producer.close();
     const settings = resolveSettings({ dataDir: env.dir, backend: 'embedded' });
-    const def = {
-      name: 'balances',
-      description: 'test',
-      applicationId: `${env.prefix}-balances`,
-      topology: () => balancesTopology(env.prefix),
-    } as unknown as PipelineDefinition;
+    const balances = standInPipeline('balances', `${env.prefix}-balances`, () => balancesTopology(env.prefix));
+    const def = balances.def;
     const expected = [...expectedBalances(input)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => ({ key, value }));
 
-    const app = new StreamsApp({
-      applicationId: def.applicationId,
-      topology: def.topology({} as never, {}),
-      backend,
-      stateDir: stateDirOf(settings),
-    });
-    await app.runUntilIdle();
-    const server = await startStateQueryServer({ targets: [app], advertiseDir: queriesDirOf(settings.dataDir) });
+    const running = await balances.runServingQueries(settings, backend);
     try {
       const live = await queryState(settings, BALANCES_STORE, { type: 'range', limit: 3 }, [def]);
       expect(live).toEqual({ rows: expected.slice(0, 3), partitions: [0, 1], source: 'live' });
       expect((await queryState(settings, BALANCES_STORE, { type: 'get', key: expected[4].key }, [def])).rows).toEqual([expected[4]]);
     } finally {
-      await server.close();
-      await app.stop();
+      await running.stop();
     }
     const checkpointed = await queryState(settings, BALANCES_STORE, { type: 'range', from: expected[2].key }, [def], () => env.open());
     expect(checkpointed).toEqual({ rows: expected.slice(2), partitions: [0, 1], source: 'checkpointed' });

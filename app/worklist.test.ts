@@ -3,7 +3,7 @@
 // skipped), from the checkpointed state after it stopped (changelog, and local copies alone when the
 // log is down), filtered by partner and tenant, ties by debtor_id; a clear error before any run.
 import { afterEach, describe, expect, it } from 'vitest';
-import { startStateQueryServer, StreamsApp, testEnv, type TestEnv } from '../engine/index.ts';
+import { startStateQueryServer, testEnv, type TestEnv } from '../engine/index.ts';
 import {
   expectedWorklist,
   worklistRecords,
@@ -11,10 +11,9 @@ import {
   worklistRowsTopic,
   worklistTestTopology,
 } from '../pipelines/debtor-priority/testing/worklist-test-topology.ts';
-import type { PipelineDefinition } from './catalog.ts';
 import { resolveSettings } from './settings.ts';
 import { queriesDirOf } from './state-queries.ts';
-import { stateDirOf } from './stream-environment.ts';
+import { standInPipeline } from './testing/stand-in-pipeline.ts';
 import { formatWorklist, queryWorklist, WORKLIST_COLUMNS } from './worklist.ts';
 
 describe('worklist queries (embedded)', () => {
@@ -24,12 +23,8 @@ describe('worklist queries (embedded)', () => {
   it('answers the top N live while the app runs and from checkpointed state after', { timeout: 90_000 }, async () => {
     env = await testEnv('embedded');
     const settings = resolveSettings({ dataDir: env.dir, backend: 'embedded' });
-    const def = {
-      name: 'debtor-priority',
-      description: 'test',
-      applicationId: `${env.prefix}-debtor-priority`,
-      topology: () => worklistTestTopology(env.prefix),
-    } as unknown as PipelineDefinition;
+    const debtorPriority = standInPipeline('debtor-priority', `${env.prefix}-debtor-priority`, () => worklistTestTopology(env.prefix));
+    const def = debtorPriority.def;
     await expect(queryWorklist(settings, { top: 5 }, [def], () => env.open())).rejects.toThrow(
       'nothing to query yet: debtor-priority has not run on this data dir (run `riskstream run debtor-priority` first)',
     );
@@ -51,14 +46,7 @@ describe('worklist queries (embedded)', () => {
       { partner: 'nobody' },
     ];
 
-    const app = new StreamsApp({
-      applicationId: def.applicationId,
-      topology: def.topology({} as never, {}),
-      backend,
-      stateDir: stateDirOf(settings),
-    });
-    await app.runUntilIdle();
-    const server = await startStateQueryServer({ targets: [app], advertiseDir: queriesDirOf(settings.dataDir) });
+    const running = await debtorPriority.runServingQueries(settings, backend);
     // Another `run` (other pipelines) advertises in the same dir: it has no worklist and is skipped.
     const other = await startStateQueryServer({ targets: [], advertiseDir: queriesDirOf(settings.dataDir) });
     try {
@@ -69,8 +57,7 @@ describe('worklist queries (embedded)', () => {
       expect((await queryWorklist(settings, {}, [])).rows).toEqual(all.slice(0, 50));
     } finally {
       await other.close();
-      await server.close();
-      await app.stop();
+      await running.stop();
     }
 
     for (const f of filters) {

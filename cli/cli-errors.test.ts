@@ -1,24 +1,14 @@
 // Bad input on the command line: one line on stderr naming what is wrong, a non-zero exit, and
 // nothing started. Run as a user does, through bin/riskstream.js.
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_BIN } from '../pipelines/testing/cli-process.ts';
+import { CLI_BIN, cliOutcome, refusal } from '../pipelines/testing/cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rs-cli-errors-'));
 const dataDir = join(root, 'data');
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-/** Runs the CLI; `asUser` runs it as that uid (root ignores file modes: a read-only dir needs another user). */
-function cli(args: string[], asUser?: number): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI_BIN, '--log-level', 'warn', ...args], {
-    encoding: 'utf8',
-    ...(asUser === undefined ? {} : { uid: asUser, gid: asUser }),
-  });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe('riskstream refuses bad input in one line', () => {
   it.each([
@@ -29,21 +19,18 @@ describe('riskstream refuses bad input in one line', () => {
     [['generate', '--events', '-3'], "--events must be a positive integer, got '-3'"],
     [['generate', '--seed', 'x'], "--seed must be a non-negative integer, got 'x'"],
   ])('%j', (args, message) => {
-    const r = cli(['--data-dir', dataDir, ...args]);
-    expect(r.status).toBe(1);
-    expect(r.stderr).toBe(`riskstream: ${message}\n`);
-    expect(r.stdout).toBe('');
+    expect(cliOutcome(dataDir, args)).toEqual(refusal(message));
   });
 
   it('refuses a query of two statements or with a FORMAT clause', () => {
-    const two = cli(['--data-dir', dataDir, 'query', 'SELECT 1; SELECT 2']);
+    const two = cliOutcome(dataDir, ['query', 'SELECT 1; SELECT 2']);
     expect([two.status, two.stderr]).toEqual([1, 'riskstream: the query holds 2 statements; run one at a time\n']);
-    const format = cli(['--data-dir', dataDir, 'query', 'SELECT 1 FORMAT JSON']);
+    const format = cliOutcome(dataDir, ['query', 'SELECT 1 FORMAT JSON']);
     expect([format.status, format.stderr]).toEqual([
       1,
       'riskstream: the query ends in FORMAT JSON: leave it out and choose the output with --format table, json or csv\n',
     ]);
-    const one = cli(['--data-dir', dataDir, 'query', '--format', 'csv', "SELECT 'a;b' AS x;"]);
+    const one = cliOutcome(dataDir, ['query', '--format', 'csv', "SELECT 'a;b' AS x;"]);
     expect([one.status, one.stdout]).toEqual([0, '"x"\n"a;b"\n']);
   });
 
@@ -80,7 +67,7 @@ function checkNotWritable(readOnly: string, nobody: number | undefined): void {
       [join(readOnly, 'data'), ['run', 'all', '--until-idle']],
       [join(readOnly, 'data'), ['query', 'SELECT 1']],
     ] as const) {
-      const r = cli(['--data-dir', dir, ...args], nobody);
+      const r = cliOutcome(dir, args, { asUser: nobody });
       expect(r.status, args.join(' ')).toBe(1);
       expect(r.stderr, args.join(' ')).toMatch(new RegExp(`^riskstream: data dir ${dir} is not writable \\(EACCES\\)\\n$`));
     }

@@ -1,19 +1,15 @@
 // `riskstream state` as a user runs it: one line for an unknown store (naming the queryable ones)
 // and for a bad --limit, exit 1, nothing on stdout.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CLI_BIN } from '../pipelines/testing/cli-process.ts';
+import { cliOutcome, refusal } from '../pipelines/testing/cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rs-cli-state-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-function cli(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [CLI_BIN, '--log-level', 'warn', '--data-dir', join(root, 'data'), ...args], { encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cli = (args: string[]) => cliOutcome(join(root, 'data'), args);
 
 describe('riskstream state', () => {
   it('names the queryable stores when asked for an unknown one', () => {
@@ -29,7 +25,6 @@ describe('riskstream state', () => {
   });
 
   it('refuses a bad --limit', () => {
-    const r = cli(['state', 'range', 'nope', '--limit', '0']);
-    expect([r.status, r.stderr, r.stdout]).toEqual([1, "riskstream: --limit must be a positive integer, got '0'\n", '']);
+    expect(cli(['state', 'range', 'nope', '--limit', '0'])).toEqual(refusal("--limit must be a positive integer, got '0'"));
   });
 });

@@ -1,15 +1,13 @@
 // `riskstream connect file` as a user runs it: a child process on a real embedded data dir. Its exit
 // status says whether the load was clean; the summary is on stderr whatever the status.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEmbeddedBackend } from '../../engine/index.ts';
+import { cliOutcome } from '../../pipelines/testing/cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rs-connect-cli-'));
-const CLI = fileURLToPath(new URL('../../bin/riskstream.js', import.meta.url));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const GOOD = JSON.stringify({
@@ -35,10 +33,7 @@ function fileOf(name: string, lines: string[]): string {
 }
 
 function connect(dataDir: string, ...args: string[]) {
-  return spawnSync(process.execPath, [CLI, '--data-dir', dataDir, '--log-level', 'silent', 'connect', 'file', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' },
-  });
+  return cliOutcome(dataDir, ['connect', 'file', ...args], { env: { RISKSTREAM_BACKEND: 'embedded' } });
 }
 
 async function recordCounts(dataDir: string): Promise<Record<string, number>> {

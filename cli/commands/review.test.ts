@@ -1,20 +1,18 @@
 // `riskstream review list|resolve` as a user runs them: child processes on a real embedded data dir whose
 // warehouse holds reconciliation results and audit steps. A refusal is one line on stderr and exit 1;
 // an accepted decision is one Avro review-decisions record on the log, keyed by the debtor.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment } from '../../app/environment.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import type { AuditRecord, ReconciliationResult, ReviewDecision } from '../../schemas/types.ts';
 import { openWarehouse } from '../../warehouse/open-warehouse.ts';
+import { cliOutcome, refusal } from '../../pipelines/testing/cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rs-review-cli-'));
 const dataDir = join(root, 'data');
-const CLI = fileURLToPath(new URL('../../bin/riskstream.js', import.meta.url));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const T = Date.UTC(2024, 3, 1);
@@ -39,10 +37,7 @@ function result(event_id: string, at: number, fields: Partial<ReconciliationResu
 }
 
 function cli(dir: string, ...args: string[]) {
-  return spawnSync(process.execPath, [CLI, '--data-dir', dir, '--log-level', 'silent', 'review', ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, RISKSTREAM_BACKEND: 'embedded' },
-  });
+  return cliOutcome(dir, ['review', ...args], { env: { RISKSTREAM_BACKEND: 'embedded' } });
 }
 
 beforeAll(async () => {
@@ -177,10 +172,7 @@ describe('riskstream review resolve', () => {
       'review resolve: case p-pending already has a decision on its way to the reconciliation pipeline: accept_partner by carol at 2024-04-01 00:00:10.000',
     ],
   ])('refuses %s in one line, exit 1, writing nothing', (_what, args, message) => {
-    const res = cli(dataDir, 'resolve', ...args, '--by', 'alice', '--reason', 'checked the statement');
-    expect(res.stderr).toBe(`riskstream: ${message}\n`);
-    expect(res.status).toBe(1);
-    expect(res.stdout).toBe('');
+    expect(cli(dataDir, 'resolve', ...args, '--by', 'alice', '--reason', 'checked the statement')).toEqual(refusal(message));
   });
 
   it('writes one review-decisions record for an open case, keyed by its debtor', async () => {
@@ -222,10 +214,8 @@ describe('riskstream review resolve', () => {
     const fresh = join(root, 'fresh');
     const list = cli(fresh, 'list', '--format', 'json');
     expect([list.status, list.stdout]).toEqual([0, '']);
-    const resolve = cli(fresh, 'resolve', 'p-older', '--decision', 'keep_ours', '--by', 'alice', '--reason', 'x');
-    expect([resolve.status, resolve.stderr]).toEqual([
-      1,
-      'riskstream: review resolve: no case p-older (riskstream review list shows the open ones)\n',
-    ]);
+    expect(cli(fresh, 'resolve', 'p-older', '--decision', 'keep_ours', '--by', 'alice', '--reason', 'x')).toEqual(
+      refusal('review resolve: no case p-older (riskstream review list shows the open ones)'),
+    );
   });
 });

@@ -1,7 +1,6 @@
 // `riskstream worklist` as a user runs it: a child process that asks the query endpoint a running
 // app advertises in the data dir (a stand-in topology with the worklist store), printing table, json
 // and csv; a refusal is one line on stderr, exit 1, nothing on stdout.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,7 +16,7 @@ import {
   worklistRowsTopic,
   worklistTestTopology,
 } from '../../pipelines/debtor-priority/testing/worklist-test-topology.ts';
-import { CLI_BIN, runCli } from '../../pipelines/testing/cli-process.ts';
+import { cliOutcome, refusal, runCli } from '../../pipelines/testing/cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rs-worklist-cli-'));
 const liveDir = join(root, 'live');
@@ -26,16 +25,7 @@ let env: TestEnv;
 let app: StreamsApp;
 let server: StateQueryServer;
 
-function cliSync(dataDir: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(
-    process.execPath,
-    [CLI_BIN, '--log-level', 'warn', '--data-dir', dataDir, '--backend', 'embedded', 'worklist', ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const cliSync = (dataDir: string, args: string[]) => cliOutcome(dataDir, ['--backend', 'embedded', 'worklist', ...args]);
 
 beforeAll(async () => {
   env = await testEnv('embedded');
@@ -97,18 +87,16 @@ describe('riskstream worklist', () => {
 
   it('refuses a bad --top in one line', () => {
     for (const top of ['0', '2.5', 'ten']) {
-      const r = cliSync(join(root, 'none'), ['--top', top]);
-      expect([r.status, r.stderr, r.stdout]).toEqual([1, `riskstream: --top must be a positive integer, got '${top}'\n`, '']);
+      expect(cliSync(join(root, 'none'), ['--top', top])).toEqual(refusal(`--top must be a positive integer, got '${top}'`));
     }
   });
 
   it('says there is nothing to query yet before the pipeline ran', () => {
-    const r = cliSync(join(root, 'fresh'), ['--format', 'json']);
     // debtor-priority comes into the catalog on its own; until then the build says it has no worklist.
     const inBuild = Object.values(PIPELINES).some((def) => queryableSpecs(describedTopology(def)).has('worklist'));
     const reason = inBuild
       ? 'nothing to query yet: debtor-priority has not run on this data dir (run `riskstream run debtor-priority` first)'
       : "no pipeline of this build keeps the worklist (store 'worklist' of debtor-priority)";
-    expect([r.status, r.stderr, r.stdout]).toEqual([1, `riskstream: ${reason}\n`, '']);
+    expect(cliSync(join(root, 'fresh'), ['--format', 'json'])).toEqual(refusal(reason));
   });
 });

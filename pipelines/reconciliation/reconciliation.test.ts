@@ -4,9 +4,6 @@
 // and never when the report comes in time), review decisions (resolve closes the case, a second one
 // and one on an unknown case are refused, with audit records), and a poison partner record's way to
 // the DLQ.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
 import { replayPipeline, ReplayError } from '../../app/replay.ts';
@@ -25,6 +22,7 @@ import {
   type ReconciliationOutputs,
 } from './testing/run-reconciliation.ts';
 import { debtor, nextSeq, report } from './testing/hand-made-records.ts';
+import { TempDirs } from '../testing/temp-dirs.ts';
 
 const DAY = 86_400_000;
 const T0 = Date.UTC(2024, 0, 10);
@@ -49,22 +47,13 @@ function decision(
   };
 }
 
-const dirs: string[] = [];
+const dirs = new TempDirs('reconciliation-');
 beforeAll(() => setLogLevel('warn'));
-afterAll(() => {
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
-});
+afterAll(dirs.removeAll);
 
 async function freshEnv(configYaml?: string): Promise<Environment> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'reconciliation-'));
-  dirs.push(dataDir);
-  let config: string | undefined;
-  if (configYaml !== undefined) {
-    const configDir = mkdtempSync(join(tmpdir(), 'reconciliation-config-'));
-    dirs.push(configDir);
-    writeFileSync((config = join(configDir, 'riskstream.yaml')), configYaml);
-  }
-  return openEnvironment(resolveSettings({ dataDir, backend: 'embedded', config }));
+  const config = configYaml === undefined ? undefined : dirs.file('riskstream.yaml', configYaml);
+  return openEnvironment(resolveSettings({ dataDir: dirs.make(), backend: 'embedded', config }));
 }
 
 /**

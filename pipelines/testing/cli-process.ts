@@ -1,7 +1,7 @@
 // Runs the riskstream CLI (bin/riskstream.js) as a child process, the way a user does: end-to-end
 // tests drive it through these so every step crosses a real process boundary (and so each step
 // opens its own chDB: libchdb allows one data directory per process).
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_BIN = fileURLToPath(new URL('../../bin/riskstream.js', import.meta.url));
@@ -22,6 +22,30 @@ export class CliFailedError extends Error {
 export interface CliOptions {
   /** Extra environment (merged over process.env). */
   env?: Record<string, string | undefined>;
+  /** Run as this uid and gid (cliOutcome only; root ignores file modes, another user does not). */
+  asUser?: number;
+}
+
+/** How a CLI command ended, whatever its exit status. */
+export interface CliOutcome {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `riskstream --data-dir DIR --log-level warn ARGS...` to its end and says how it ended. */
+export function cliOutcome(dataDir: string, args: readonly string[], opts: CliOptions = {}): CliOutcome {
+  const r = spawnSync(process.execPath, [CLI_BIN, '--data-dir', dataDir, '--log-level', 'warn', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...opts.env },
+    ...(opts.asUser === undefined ? {} : { uid: opts.asUser, gid: opts.asUser }),
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The outcome of a refused command: one line on stderr, exit 1, nothing on stdout. */
+export function refusal(message: string): CliOutcome {
+  return { status: 1, stdout: '', stderr: `riskstream: ${message}\n` };
 }
 
 /** Starts `riskstream --data-dir DIR --log-level warn ARGS...` without waiting for it. */

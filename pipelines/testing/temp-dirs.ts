@@ -1,5 +1,5 @@
-// Data dirs of an end-to-end test file: made under the OS temp dir, all removed after the file.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Data dirs (and settings files) of a test file: made under the OS temp dir, all removed after the file.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -14,6 +14,13 @@ export class TempDirs {
     const d = mkdtempSync(join(tmpdir(), this.prefix));
     this.dirs.push(d);
     return d;
+  };
+
+  /** A file `name` holding `text`, in a new dir: e.g. a settings file for --config. */
+  file = (name: string, text: string): string => {
+    const file = join(this.make(), name);
+    writeFileSync(file, text);
+    return file;
   };
 
   /** Removes every dir made so far. */
