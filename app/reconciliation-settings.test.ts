@@ -12,11 +12,12 @@ describe('reconciliation settings', () => {
     return () => resolveSettings({ config }, {});
   }
 
-  it('default to within_tolerance (50 cents, 10 basis points), 7 days of book history, 7 days to report', () => {
+  it('default to within_tolerance (50 cents, 10 basis points), 7 days of book history, 7 days to report, 30 days to keep a closed case', () => {
     expect(resolveSettings({}, {}).reconciliation).toEqual({
       rules: [{ type: 'within_tolerance', name: 'within_tolerance', minCents: 50, basisPoints: 10 }],
       bookHistoryMs: 604_800_000,
       missingAfterMs: 604_800_000,
+      closedCaseRetentionMs: 2_592_000_000,
     });
   });
 
@@ -25,6 +26,7 @@ describe('reconciliation settings', () => {
       [
         'reconciliation:',
         '  missingAfterMs: 172800000',
+        '  closedCaseRetentionMs: 86400000',
         '  rules:',
         '    - { type: status_equivalence, name: partner_names, equivalent: { OPEN: ACTIVE, "IN PLAN": PAYING } }',
         '    - { type: within_tolerance, minCents: 100 }',
@@ -37,6 +39,7 @@ describe('reconciliation settings', () => {
       ],
       bookHistoryMs: 604_800_000,
       missingAfterMs: 172_800_000,
+      closedCaseRetentionMs: 86_400_000,
     });
   });
 
@@ -77,6 +80,7 @@ describe('reconciliation settings', () => {
     ],
     ['a duration that is no number', '  missingAfterMs: soon', /^invalid setting reconciliation\.missingAfterMs: /],
     ['a zero book history', '  bookHistoryMs: 0', /^invalid setting reconciliation\.bookHistoryMs: /],
+    ['a negative closed-case retention', '  closedCaseRetentionMs: -1', /^invalid setting reconciliation\.closedCaseRetentionMs: /],
     ['an unknown key', '  rulez: []', /^invalid setting reconciliation: .*rulez/],
   ])('refuse %s in one line naming the setting', (_what, body, message) => {
     const resolve = withConfig(`reconciliation:\n${body}\n`);

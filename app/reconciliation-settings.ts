@@ -1,10 +1,12 @@
 // The `reconciliation` section of the config file: the rule set (a small declarative vocabulary, see
 // pipelines/reconciliation/rules.ts), how much book history the as-of comparison keeps behind stream
-// time, and how long a debtor's partner may stay silent before the case is MISSING_AT_PARTNER.
+// time, how long a debtor's partner may stay silent before the case is MISSING_AT_PARTNER, and how long
+// the case book keeps a closed case.
 //
 //   reconciliation:
 //     bookHistoryMs: 604800000        # 7 days (default)
 //     missingAfterMs: 604800000       # 7 days (default)
+//     closedCaseRetentionMs: 2592000000  # 30 days (default)
 //     rules:                          # default: [within_tolerance, 50 cents, 10 basis points]
 //       - { type: within_tolerance, minCents: 50, basisPoints: 10 }
 //       - { type: status_equivalence, name: partner_status_names, equivalent: { OPEN: ACTIVE } }
@@ -49,6 +51,12 @@ export const reconciliationSettingsSchema = z.strictObject({
     .int()
     .positive()
     .default(7 * DAY_MS),
+  /** A closed case leaves the pipeline's case book this long in stream time after it closed. */
+  closedCaseRetentionMs: z
+    .number()
+    .int()
+    .positive()
+    .default(30 * DAY_MS),
 });
 
 export type ReconciliationSettings = z.infer<typeof reconciliationSettingsSchema>;

@@ -91,7 +91,11 @@ describe('decisionStep', () => {
         decisionStep(decision, { status: 'not_for_review', resolution: 'AUTO_RESOLVED' }),
       ].map((s) => [s.event_id, s.step, s.reason]),
     ).toEqual([
-      ['evt-42-100:REFUSED:review-1', 'REFUSED', 'no case evt-42-100'],
+      [
+        'evt-42-100:REFUSED:review-1',
+        'REFUSED',
+        'no case evt-42-100: unknown, or closed and dropped after reconciliation.closedCaseRetentionMs',
+      ],
       ['evt-42-100:REFUSED:review-1', 'REFUSED', 'case evt-42-100 is already closed: write_off by bob'],
       ['evt-42-100:REFUSED:review-1', 'REFUSED', 'case evt-42-100 is AUTO_RESOLVED, not up for review'],
     ]);

@@ -67,7 +67,13 @@ export function decisionStep(d: ReviewDecision, known: CaseStatus): AuditRecord 
     case 'open':
       return step(base, 'RESOLVED', d.decided_by, d.reason, d);
     case 'unknown':
-      return step(base, 'REFUSED', d.decided_by, `no case ${d.case_id}`, d);
+      return step(
+        base,
+        'REFUSED',
+        d.decided_by,
+        `no case ${d.case_id}: unknown, or closed and dropped after reconciliation.closedCaseRetentionMs`,
+        d,
+      );
     case 'not_for_review':
       return step(base, 'REFUSED', d.decided_by, `case ${d.case_id} is ${known.resolution}, not up for review`, d);
     case 'closed':

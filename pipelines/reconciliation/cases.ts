@@ -1,6 +1,7 @@
 // The case book of the reconciliation pipeline: every result that is not a MATCH is a case, open while
-// it waits for a person (MANUAL_REVIEW), closed once a rule or a person settled it. A review decision
-// is checked against it: only an open case of the same debtor can be resolved, and only once. (A
+// it waits for a person (MANUAL_REVIEW), closed once a rule or a person settled it, and dropped
+// closedCaseRetentionMs of stream time after it closed. A review decision is checked against it: only
+// an open case of the same debtor can be resolved, and only once. (A
 // decision name outside the three cannot reach the pipeline: the Avro enum refuses it at the producer,
 // and a record that does not decode goes to review-decisions.dlq.)
 import type { ReconciliationResult, ReviewDecision } from '../../schemas/types.ts';

@@ -28,6 +28,7 @@ export const STORES = {
   debtors: 'reconciliation-debtors',
   cases: 'reconciliation-cases',
   missing: 'reconciliation-missing-timers',
+  closedCases: 'reconciliation-closed-case-timers',
 } as const;
 
 /** A book version as the versioned store hands it back. */
@@ -41,6 +42,8 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
   private debtors!: KeyValueStore<DebtorWatch>;
   private cases!: KeyValueStore<CaseState>;
   private timers!: TimerService;
+  /** Per case_id: when a closed case leaves the case book. */
+  private closedCaseTimers!: TimerService;
 
   constructor(private readonly options: ReconciliationOptions) {}
 
@@ -50,6 +53,7 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
     this.debtors = ctx.getStateStore(STORES.debtors);
     this.cases = ctx.getStateStore(STORES.cases);
     this.timers = ctx.timers(STORES.missing, (debtorId) => this.missingAtPartner(debtorId));
+    this.closedCaseTimers = ctx.timers(STORES.closedCases, (caseId) => this.cases.delete(caseId));
   }
 
   process(_debtorId: string, input: ReconciliationInput): void {
@@ -92,7 +96,10 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
     const found = this.cases.get(d.case_id);
     const status = statusFor(d, found);
     if (status === 'duplicate') return;
-    if (status.status === 'open') this.cases.put(d.case_id, closedBy(found!, d));
+    if (status.status === 'open') {
+      this.cases.put(d.case_id, closedBy(found!, d));
+      this.dropAfterRetention(d.case_id);
+    }
     const audit = decisionStep(d, status);
     this.ctx.forward(d.debtor_id, { audit }, audit.event_time);
   }
@@ -105,11 +112,19 @@ export class Reconciler implements Processor<string, ReconciliationInput, string
     this.emit(missingAtPartner(watch.first, this.options.missingAfterMs));
   }
 
+  /** Counted in stream time from now, when the case closed (a decision is dated at its case's event_time). */
+  private dropAfterRetention(caseId: string): void {
+    this.closedCaseTimers.set(caseId, this.ctx.streamTime + this.options.closedCaseRetentionMs);
+  }
+
   /** A result, its audit steps, and the case it opens. */
   private emit(result: ReconciliationResult): void {
     this.ctx.forward(result.debtor_id, { result }, result.event_time);
     const opened = caseOf(result);
-    if (opened) this.cases.put(result.event_id, opened);
+    if (opened) {
+      this.cases.put(result.event_id, opened);
+      if (!opened.open) this.dropAfterRetention(result.event_id);
+    }
     for (const audit of detectionSteps(result)) this.ctx.forward(result.debtor_id, { audit }, audit.event_time);
   }
 }

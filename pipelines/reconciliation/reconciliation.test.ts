@@ -8,9 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
 import { replayPipeline, ReplayError } from '../../app/replay.ts';
 import { resolveSettings } from '../../app/settings.ts';
-import { readTopic, setLogLevel } from '../../engine/index.ts';
+import { changelogTopicOf, readTopic, setLogLevel } from '../../engine/index.ts';
 import type { Debtor, PartnerRecord, ReviewDecision } from '../../schemas/types.ts';
 import { DEFAULT_RECONCILIATION_OPTIONS } from './options.ts';
+import { STORES } from './reconciler.ts';
 import {
   oracleOnLog,
   produceRaw,
@@ -266,6 +267,40 @@ describe('reconciliation pipeline: review decisions', () => {
       expect(out.audit.filter((a) => a.decision_event_id !== null).map((a) => `${a.step} ${a.actor}`)).toEqual([
         'RESOLVED alice',
         'REFUSED bob',
+      ]);
+    } finally {
+      await env.close();
+    }
+  });
+
+  it('a closed case leaves the case book after closedCaseRetentionMs of stream time; a decision then is refused', async () => {
+    const env = await freshEnv('reconciliation:\n  closedCaseRetentionMs: 864000000\n'); // 10 days
+    try {
+      const q = report('q', T0 + DAY, 2_000); // MANUAL_REVIEW, closed by alice
+      const v = report('v', T0 + DAY, 1_010); // AUTO_RESOLVED: closed as it opens
+      const alice = decision(q, T0 + 2 * DAY, 'alice');
+      await reconcileOnLog({ debtors: [debtor('q', T0, 1_000), debtor('v', T0, 1_000)], partnerRecords: [q, v], decisions: [alice] }, env);
+      // Within the retention the case is still known, and closed.
+      await reconcileOnLog({ debtors: [debtor('w', T0 + 10 * DAY, 1)], decisions: [decision(q, T0 + 3 * DAY, 'bob')] }, env);
+      const cases = async () => {
+        const latest = new Map<string, string | null>();
+        for (const r of await readTopic(env.backend, changelogTopicOf(RECONCILIATION.applicationId, STORES.cases)))
+          latest.set(r.key!.toString('utf8'), r.value === null ? null : 'kept');
+        return [q.event_id, v.event_id].map((id) => latest.get(id));
+      };
+      expect(await cases()).toEqual(['kept', 'kept']);
+      // Stream time passes T0 + 1 day (both closed then) + 10 days: both leave the case book.
+      await reconcileOnLog({ debtors: [debtor('w', T0 + 11 * DAY + 1, 1)] }, env);
+      expect(await cases()).toEqual([null, null]);
+
+      const out = await reconcileOnLog({ decisions: [decision(q, T0 + 40 * DAY, 'carol'), decision(v, T0 + 40 * DAY + 1, 'dave')] }, env);
+      const answers = out.audit.filter((a) => a.decision_event_id !== null).sort((a, b) => a.event_time - b.event_time);
+      const dropped = 'unknown, or closed and dropped after reconciliation.closedCaseRetentionMs';
+      expect(answers.map((a) => [a.actor, a.step, a.reason])).toEqual([
+        ['alice', 'RESOLVED', 'checked by alice'],
+        ['bob', 'REFUSED', `case ${q.event_id} is already closed: accept_partner by alice`],
+        ['carol', 'REFUSED', `no case ${q.event_id}: ${dropped}`],
+        ['dave', 'REFUSED', `no case ${v.event_id}: ${dropped}`],
       ]);
     } finally {
       await env.close();

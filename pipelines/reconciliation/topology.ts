@@ -22,7 +22,10 @@ export function reconciliationTopology(avro: AvroSerde, options: TopologyOptions
   });
   const partners = b.stream<PartnerRecord>('partner-records', { valueSerde: avroSerde(avro, 'partner-records') });
   const decisions = b.stream<ReviewDecision>('review-decisions', { valueSerde: avroSerde(avro, 'review-decisions') });
-  b.addStateStore(keyValueStore(STORES.debtors)).addStateStore(keyValueStore(STORES.cases)).addStateStore(timerStore(STORES.missing));
+  b.addStateStore(keyValueStore(STORES.debtors))
+    .addStateStore(keyValueStore(STORES.cases))
+    .addStateStore(timerStore(STORES.missing))
+    .addStateStore(timerStore(STORES.closedCases));
 
   const out = book
     .toStream()
@@ -31,7 +34,14 @@ export function reconciliationTopology(avro: AvroSerde, options: TopologyOptions
       partners.mapValues((p): ReconciliationInput => ({ partner: p })),
       decisions.mapValues((d): ReconciliationInput => ({ decision: d })),
     )
-    .process<string, ReconciliationOutput>(() => new Reconciler(settings), STORES.book, STORES.debtors, STORES.cases, STORES.missing);
+    .process<string, ReconciliationOutput>(
+      () => new Reconciler(settings),
+      STORES.book,
+      STORES.debtors,
+      STORES.cases,
+      STORES.missing,
+      STORES.closedCases,
+    );
   out
     .filter((_, o) => 'result' in o)
     .mapValues((o) => (o as { result: ReconciliationResult }).result)
