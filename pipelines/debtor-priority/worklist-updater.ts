@@ -33,7 +33,7 @@ export interface DebtorState {
 }
 
 export const DEBTOR_STATE_STORE = 'debtor-states';
-export const CUSTOMER_DEBTORS_STORE = 'customer-debtors';
+export const CUSTOMER_DEBTORS_STORE = 'customer-debtor-ids';
 export const CUSTOMER_PD_STORE = 'customer-probabilities';
 
 export class WorklistUpdater implements Processor<string, CustomerInput, string, CollectionPriority> {
@@ -132,7 +132,18 @@ export class WorklistUpdater implements Processor<string, CustomerInput, string,
   ): void {
     const seq = (last?.seq ?? 0) + 1;
     const time = priorityEventTime(timestamp, last?.time);
-    this.states.put(id, { seq, time, row, broken_promises: brokenPromises, contact_attempts: contactAttempts, listed: true });
+    if (last === undefined) {
+      this.states.put(id, { seq, time, row, broken_promises: brokenPromises, contact_attempts: contactAttempts, listed: true });
+    } else {
+      // In place: the store serialises it at the next commit, and one object less is garbage.
+      last.seq = seq;
+      last.time = time;
+      last.row = row;
+      last.broken_promises = brokenPromises;
+      last.contact_attempts = contactAttempts;
+      last.listed = true;
+      this.states.put(id, last);
+    }
     if (row.on_worklist) this.worklist.put(row);
     else this.worklist.delete(id);
     this.ctx.forward(id, priorityRecord(row, priorityEventId(id, seq), time), time);
