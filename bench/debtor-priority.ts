@@ -1,12 +1,16 @@
 // End-to-end throughput of the debtor-priority pipeline on the embedded log, exactly-once:
 // debtor updates (BENCH_DP_EVENTS records, default 200,000, over 50,000 debtors of 20,000 customers,
 // statuses leaving and re-entering the worklist) and one risk score per ten updates, in; the
-// worklist heaps kept and collection-priorities out. Figure: input records per second.
+// worklist heaps kept and collection-priorities out, with one stream thread per core (BENCH_THREADS to
+// change; 1 runs a plain StreamsApp), as bench/runtime.ts runs risk-features. Figures: input records
+// per second end to end and from the first records in (processing_eps, start-up left out), and CPU
+// microseconds per input record (the whole process: every thread, GC).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { createEmbeddedBackend, StreamsApp, type ProduceRecord } from '../engine/index.ts';
+import { createEmbeddedBackend, StreamsApp, StreamThreads, type ProduceRecord } from '../engine/index.ts';
+import type { BenchThreadArgs } from './runtime-thread.ts';
 import { Random } from '../models/random.ts';
 import { debtorPriorityTopology } from '../pipelines/debtor-priority/topology.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
@@ -18,6 +22,8 @@ const DEBTORS = 50_000;
 const CUSTOMERS = 20_000;
 const STATUSES: DebtorStatus[] = ['ACTIVE', 'ACTIVE', 'ACTIVE', 'PAYING', 'SETTLED', 'WRITTEN_OFF'];
 const T0 = Date.UTC(2024, 0, 1);
+/** Stream threads (Kafka Streams' num.stream.threads): one per core by default. */
+const THREADS = Number(process.env.BENCH_THREADS ?? os.availableParallelism());
 
 function inputs(random: Random): ProduceRecord[][] {
   const avro = serde;
@@ -82,19 +88,53 @@ export async function run(): Promise<Record<string, number>> {
     const producer = await backend.producer();
     for (const batch of inputs(new Random(7))) await producer.send(batch);
     await producer.close();
-    const app = new StreamsApp({
-      applicationId: 'bench-debtor-priority',
-      topology: debtorPriorityTopology(serde, {}),
-      backend,
-      stateDir: path.join(dir, 'state'),
-      logger: pino({ level: 'warn' }),
-      commitIntervalMs: process.env.BENCH_DP_COMMIT_MS ? Number(process.env.BENCH_DP_COMMIT_MS) : undefined,
-    });
+    const applicationId = 'bench-debtor-priority';
+    const stateDir = path.join(dir, 'state');
+    const logger = pino({ level: 'warn' });
+    const app =
+      THREADS > 1
+        ? new StreamThreads({
+            applicationId,
+            threads: THREADS,
+            backend,
+            logger,
+            factory: {
+              module: new URL('./runtime-thread.ts', import.meta.url).href,
+              exportName: 'benchDebtorPriorityApp',
+              args: {
+                log: { kind: 'embedded', dataDir: path.join(dir, 'log') },
+                registryDir: path.join(dir, 'registry'),
+                stateDir,
+                applicationId,
+                guarantee: 'exactly_once',
+              } satisfies BenchThreadArgs,
+            },
+          })
+        : new StreamsApp({ applicationId, topology: debtorPriorityTopology(serde, {}), backend, stateDir, logger });
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    // The processing phase starts at the first progress report with records in (as in runtime.ts):
+    // thread start, group join and restore checks are left out.
+    let firstProgress: { at: number; recordsIn: number } | undefined;
+    const sampler = setInterval(() => {
+      const recordsIn = app.progress().recordsIn;
+      if (firstProgress === undefined && recordsIn > 0) firstProgress = { at: performance.now(), recordsIn };
+    }, 5);
     await app.runUntilIdle();
-    const seconds = (performance.now() - started) / 1000;
+    const finished = performance.now();
+    const seconds = (finished - started) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    clearInterval(sampler);
     await app.stop();
-    return { debtor_priority_embedded_eps: Math.round(EVENTS / seconds) };
+    const processingEps =
+      firstProgress === undefined ? 0 : Math.round((EVENTS - firstProgress.recordsIn) / ((finished - firstProgress.at) / 1000));
+    return {
+      debtor_priority_embedded_eps: Math.round(EVENTS / seconds),
+      debtor_priority_processing_eps: processingEps,
+      // CPU of the whole process (stream threads, GC, compiler) per input record: steadier than
+      // records/s on a shared machine.
+      debtor_priority_cpu_us_per_record: Number(((cpu.user + cpu.system) / EVENTS).toFixed(2)),
+    };
   } finally {
     await backend.close();
     fs.rmSync(dir, { recursive: true, force: true });

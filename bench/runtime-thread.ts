@@ -1,9 +1,10 @@
 // The bench's stream-thread factories: each thread opens its own backend and serde and builds the
-// topology of the run, risk-features or the plain windowed aggregation (see
+// topology of the run, risk-features, debtor-priority or the plain windowed aggregation (see
 // engine/streams/stream-threads.ts).
 import path from 'node:path';
 import { pino } from 'pino';
 import type { StreamThreadSlot, StreamThreadApp, ProcessingGuarantee, Topology } from '../engine/index.ts';
+import { debtorPriorityTopology } from '../pipelines/debtor-priority/topology.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
@@ -21,6 +22,10 @@ export interface BenchThreadArgs {
 
 export function benchRiskFeaturesApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
   return benchApp(raw as BenchThreadArgs, thread, (serde) => riskFeaturesTopology(serde));
+}
+
+export function benchDebtorPriorityApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {
+  return benchApp(raw as BenchThreadArgs, thread, (serde) => debtorPriorityTopology(serde));
 }
 
 export function benchWindowedAggregateApp(raw: unknown, thread: StreamThreadSlot): Promise<StreamThreadApp> {

@@ -16,6 +16,7 @@ export type { Processor, ProcessorSupplier, ProcessorContext, PunctuationType, R
 
 // Serdes
 export { stringSerde, v8Serde, jsonSerde, alsoReadingV8, SerdeDecodeError, V8_VERSION_TAG, type Serde } from './serdes/serde.ts';
+export { tombstonesAsNull } from './tables/tombstones.ts';
 
 // State
 export type { StateStore, StoreSpec, ChangelogEntry } from './state/state-store.ts';

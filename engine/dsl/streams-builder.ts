@@ -29,6 +29,12 @@ export interface StreamOptions<V> {
   keySerde?: Serde<string>;
   /** Event time of a record; default: the log record's timestamp (= event_time for project topics). */
   timestampOf?: (value: V, logTimestamp: number) => number;
+  /**
+   * The topic is read as a stream but holds a table's updates (latest value per key), which the
+   * stream's processors keep their own state of: like a table's topic, a replay from a point in time
+   * re-reads it from the beginning (Topology.tableTopics).
+   */
+  readAsTable?: boolean;
 }
 
 export interface VersionedTableOptions<V> extends StreamOptions<V> {
@@ -67,6 +73,7 @@ export class StreamsBuilder {
   stream<V>(topics: string | string[], options: StreamOptions<V>): KStream<string, V> {
     const list = Array.isArray(topics) ? topics : [topics];
     const name = this.nameFor('SOURCE');
+    if (options.readAsTable) for (const t of list) this.topology.tableTopics.add(t);
     this.addNode(
       this.sourceSpec(
         name,

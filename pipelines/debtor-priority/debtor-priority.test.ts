@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createEmbeddedBackend, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
+import { changelogTopicOf, createEmbeddedBackend, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
 import { FileSchemaRegistry } from '../../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import type { CollectionPriority, Debtor, RiskScore } from '../../schemas/types.ts';
@@ -15,6 +15,9 @@ import { referencePriorities, referenceWorklist } from './testing/reference-work
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import { debtorPriorityTopology } from './topology.ts';
 import type { RiskFactors } from './risk-factors.ts';
+import type { WorklistRow } from './worklist-heap.ts';
+import { compareWorklistRows } from './worklist-query.ts';
+import { WORKLIST_STORE, WorklistStore } from './worklist-store.ts';
 
 const APP = 'dp';
 
@@ -111,6 +114,45 @@ describe('debtor-priority topology', () => {
     expect(records.filter((r) => !r.on_worklist && byDebtor.get(r.debtor_id)!.at(-1)!.on_worklist).length).toBeGreaterThan(0);
   });
 
+  it('moves a debtor to its new customer’s heap, takes a deleted one off and puts it back when re-sent', async () => {
+    const { log, avro, produce } = await setUp();
+    const debtors = generatedDebtors(20_000, 5);
+    const scores = riskScoresFor(debtors, 2, 'before');
+    await produce(debtors, scores);
+    await run(log, avro);
+    const latest = [...new Map(debtors.map((d) => [d.debtor_id, d])).values()].filter((d) => d.status === 'ACTIVE');
+    const customers = [...new Set(debtors.map((d) => d.customer_id))];
+    expect(latest.length).toBeGreaterThan(40);
+    // 30 debtors move to another customer (with its own probability, most in another partition).
+    const moved = latest.slice(0, 30).map((d, i) => ({
+      ...d,
+      event_id: `moved-${i}`,
+      event_time: d.event_time + 1,
+      customer_id: customers.find((c) => c !== d.customer_id && c.endsWith(String(i % 10)))!,
+    }));
+    const deleted = latest.slice(30, 40);
+    await produce(moved, []);
+    await tombstones(
+      log,
+      deleted.map((d) => d.debtor_id),
+      moved[0].event_time,
+    );
+    await run(log, avro);
+    const afterMoves = [...debtors, ...moved];
+    const gone = new Set(deleted.map((d) => d.debtor_id));
+    const expected = referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id));
+    expect(await heapsByPartition(log)).toEqual(expected);
+    const records = await outputs(log, avro);
+    for (const d of moved) expect(records.filter((r) => r.debtor_id === d.debtor_id).at(-1)).toMatchObject({ customer_id: d.customer_id });
+
+    // A deleted debtor sent again as it was: back on the worklist, with no record (its row did not change).
+    await produce([{ ...deleted[0], event_id: 'back', event_time: deleted[0].event_time + 2 }], []);
+    await run(log, avro);
+    gone.delete(deleted[0].debtor_id);
+    expect(await heapsByPartition(log)).toEqual(referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id)));
+    expect((await outputs(log, avro)).length).toBe(records.length);
+  });
+
   it('emits nothing for a no-op update, one record for a change', async () => {
     const { log, avro, produce } = await setUp();
     const debtors = generatedDebtors(5_000, 9);
@@ -141,6 +183,23 @@ describe('debtor-priority topology', () => {
     });
   });
 });
+
+/** Tombstones for the debtors, each to its key's partition. */
+async function tombstones(log: Backend, debtorIds: string[], timestamp: number): Promise<void> {
+  const producer = await log.producer();
+  await producer.send(debtorIds.map((id) => ({ topic: 'debtors', key: Buffer.from(id), value: null, timestamp })));
+  await producer.close();
+}
+
+/** Every task's heap restored from its own changelog partition, then all rows in worklist order: a debtor left in two heaps shows twice. */
+async function heapsByPartition(log: Backend): Promise<WorklistRow[]> {
+  const heaps = new Map<number, WorklistStore>();
+  for (const r of await readTopic(log, changelogTopicOf(APP, WORKLIST_STORE))) {
+    if (!heaps.has(r.partition)) heaps.set(r.partition, new WorklistStore(WORKLIST_STORE));
+    heaps.get(r.partition)!.restore(r.key!, r.value);
+  }
+  return [...heaps.values()].flatMap((h) => h.top(h.size())).sort(compareWorklistRows);
+}
 
 function stripEnvelope(r: CollectionPriority): Omit<CollectionPriority, 'event_id' | 'event_time'> {
   const { event_id: _id, event_time: _t, ...row } = r;

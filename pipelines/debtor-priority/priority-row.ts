@@ -1,11 +1,12 @@
 // A debtor's row on the worklist and in `collection-priorities` (without event_id and event_time): its
 // latest record scored with its customer's latest default probability.
-import type { CollectionPriority, Debtor } from '../../schemas/types.ts';
+import type { CollectionPriority } from '../../schemas/types.ts';
+import type { WorklistDebtor } from './customer-input.ts';
 import { isOnWorklist, priorityScore } from './priority-score.ts';
 import type { RiskFactors } from './risk-factors.ts';
 import type { WorklistRow } from './worklist-heap.ts';
 
-export function priorityRow(debtor: Debtor, defaultProbability: number | null, factors: RiskFactors): WorklistRow {
+export function priorityRow(debtor: WorklistDebtor, defaultProbability: number | null, factors: RiskFactors): WorklistRow {
   return {
     tenant_id: debtor.tenant_id,
     debtor_id: debtor.debtor_id,

@@ -1,66 +1,169 @@
-// The last step of debtor-priority, in the task of a customer's partition: each time the customer's
-// debtors or its default probability change, every debtor of the customer whose row changed moves on
-// (or off) the worklist heap and gets one `collection-priorities` record. A debtor whose row did not
-// change (a re-sent record, a risk score that keeps the probability) gets none.
+// The last step of debtor-priority, in the task of a customer's partition: each time one of the
+// customer's debtors or the customer's default probability changes, every debtor of the customer in
+// this task whose row changed moves on (or off) the worklist heap and gets one `collection-priorities`
+// record. A debtor whose row did not change (a re-sent record, a risk score that keeps the
+// probability) gets none.
+//
+// State, all plain key-value stores beside the worklist heap: customer -> default probability,
+// customer -> the ids of its debtors listed in this task, debtor -> what the next record of the debtor
+// needs (DebtorState).
 import type { KeyValueStore, Processor, ProcessorContext } from '../../engine/index.ts';
 import type { CollectionPriority } from '../../schemas/types.ts';
-import type { CustomerDebtors } from './customer-debtors.ts';
+import type { CustomerInput, WorklistDebtor } from './customer-input.ts';
 import { priorityEventId, priorityEventTime } from './output-order.ts';
 import { priorityRecord, priorityRow, sameRow } from './priority-row.ts';
+import { priorityScore } from './priority-score.ts';
 import type { RiskFactors } from './risk-factors.ts';
 import type { WorklistRow } from './worklist-heap.ts';
 import { WORKLIST_STORE, type WorklistStore } from './worklist-store.ts';
 
-/** A customer's debtors with its latest default probability (null: none yet). */
-export interface CustomerWorklistInput {
-  debtors: CustomerDebtors;
-  pd: number | null;
-}
-
 /**
- * What the pipeline remembers of a debtor's output: how many records it has had (the event_id
- * sequence), the event_time of the last one (never moved back) and the row it showed.
+ * What the pipeline remembers of a debtor: how many records it has had (the event_id sequence), the
+ * event_time of the last one (never moved back), the row it showed, the two scored fields the row
+ * does not show (to re-score it when its customer's probability changes), and whether it is listed
+ * under its row's customer (false once it left).
  */
-export interface DebtorOutputState {
+export interface DebtorState {
   seq: number;
   time: number;
   row: WorklistRow;
+  broken_promises: number;
+  contact_attempts: number;
+  listed: boolean;
 }
 
-export const DEBTOR_OUTPUT_STORE = 'debtor-outputs';
+export const DEBTOR_STATE_STORE = 'debtor-states';
+export const CUSTOMER_DEBTORS_STORE = 'customer-debtor-ids';
+export const CUSTOMER_PD_STORE = 'customer-probabilities';
 
-export class WorklistUpdater implements Processor<string, CustomerWorklistInput | null, string, CollectionPriority> {
+export class WorklistUpdater implements Processor<string, CustomerInput, string, CollectionPriority> {
   private ctx!: ProcessorContext<string, CollectionPriority>;
   private worklist!: WorklistStore;
-  private outputs!: KeyValueStore<DebtorOutputState>;
+  private states!: KeyValueStore<DebtorState>;
+  private members!: KeyValueStore<string[]>;
+  private probabilities!: KeyValueStore<number>;
 
   constructor(private readonly factors: RiskFactors) {}
 
   init(ctx: ProcessorContext<string, CollectionPriority>): void {
     this.ctx = ctx;
     this.worklist = ctx.getStateStore(WORKLIST_STORE);
-    this.outputs = ctx.getStateStore(DEBTOR_OUTPUT_STORE);
+    this.states = ctx.getStateStore(DEBTOR_STATE_STORE);
+    this.members = ctx.getStateStore(CUSTOMER_DEBTORS_STORE);
+    this.probabilities = ctx.getStateStore(CUSTOMER_PD_STORE);
   }
 
-  /** `timestamp`: the event time of the input that changed the customer (a debtor record or a risk score). */
-  process(_customerId: string, input: CustomerWorklistInput | null, timestamp: number): void {
-    if (input === null) return;
-    for (const debtorId in input.debtors) {
-      const debtor = input.debtors[debtorId];
-      if (debtor === null) {
-        // Left this customer: the task of its new customer lists it now.
-        this.worklist.delete(debtorId);
-        continue;
-      }
-      const row = priorityRow(debtor, input.pd, this.factors);
-      const last = this.outputs.get(debtorId);
-      if (last !== undefined && sameRow(last.row, row)) continue;
-      const seq = (last?.seq ?? 0) + 1;
-      const time = priorityEventTime(timestamp, last?.time);
-      this.outputs.put(debtorId, { seq, time, row });
-      if (row.on_worklist) this.worklist.put(row);
-      else this.worklist.delete(debtorId);
-      this.ctx.forward(debtorId, priorityRecord(row, priorityEventId(debtorId, seq), time), time);
+  /** `timestamp`: the event time of the input (a debtor record or a risk score). */
+  process(customerId: string, input: CustomerInput, timestamp: number): void {
+    if (input.kind === 'debtor') this.debtorChanged(customerId, input.debtor, timestamp);
+    else if (input.kind === 'left') this.debtorLeft(customerId, input.debtorId);
+    else this.probabilityChanged(customerId, input.pd, timestamp);
+  }
+
+  private debtorChanged(customerId: string, debtor: WorklistDebtor, timestamp: number): void {
+    const id = debtor.debtor_id;
+    const state = this.states.get(id);
+    const listed = state !== undefined && state.listed && state.row.customer_id === customerId;
+    if (!listed) {
+      if (state?.listed) this.unlist(state.row.customer_id, id);
+      this.list(customerId, id);
     }
+    const row = priorityRow(debtor, this.probabilities.get(customerId) ?? null, this.factors);
+    if (state !== undefined && sameRow(state.row, row)) {
+      if (!listed || state.broken_promises !== debtor.broken_promises || state.contact_attempts !== debtor.contact_attempts) {
+        // Back after a deletion with the same row: no record, but on the worklist again.
+        if (!listed && row.on_worklist) this.worklist.put(state.row);
+        state.listed = true;
+        state.broken_promises = debtor.broken_promises;
+        state.contact_attempts = debtor.contact_attempts;
+        this.states.put(id, state);
+      }
+      return;
+    }
+    this.emit(id, state, row, debtor.broken_promises, debtor.contact_attempts, timestamp);
+  }
+
+  private debtorLeft(customerId: string, debtorId: string): void {
+    // Its new customer's task lists it now (or, deleted, nobody does).
+    this.worklist.delete(debtorId);
+    this.unlist(customerId, debtorId);
+    const state = this.states.get(debtorId);
+    if (state !== undefined && state.listed && state.row.customer_id === customerId) {
+      state.listed = false;
+      this.states.put(debtorId, state);
+    }
+  }
+
+  private probabilityChanged(customerId: string, pd: number | null, timestamp: number): void {
+    const known = this.probabilities.get(customerId) ?? null;
+    if (pd === known) return;
+    if (pd === null) this.probabilities.delete(customerId);
+    else this.probabilities.put(customerId, pd);
+    const ids = this.members.get(customerId);
+    if (ids === undefined) return;
+    for (const id of ids) {
+      const state = this.states.get(id)!;
+      const last = state.row;
+      const row: WorklistRow = {
+        ...last,
+        default_probability: pd,
+        priority_score: priorityScore(
+          {
+            debt_amount_cents: last.debt_amount_cents,
+            days_past_due: last.days_past_due,
+            broken_promises: state.broken_promises,
+            contact_attempts: state.contact_attempts,
+          },
+          pd,
+          this.factors,
+        ),
+      };
+      if (!sameRow(last, row)) this.emit(id, state, row, state.broken_promises, state.contact_attempts, timestamp);
+    }
+  }
+
+  private emit(
+    id: string,
+    last: DebtorState | undefined,
+    row: WorklistRow,
+    brokenPromises: number,
+    contactAttempts: number,
+    timestamp: number,
+  ): void {
+    const seq = (last?.seq ?? 0) + 1;
+    const time = priorityEventTime(timestamp, last?.time);
+    if (last === undefined) {
+      this.states.put(id, { seq, time, row, broken_promises: brokenPromises, contact_attempts: contactAttempts, listed: true });
+    } else {
+      // In place: the store serialises it at the next commit, and one object less is garbage.
+      last.seq = seq;
+      last.time = time;
+      last.row = row;
+      last.broken_promises = brokenPromises;
+      last.contact_attempts = contactAttempts;
+      last.listed = true;
+      this.states.put(id, last);
+    }
+    if (row.on_worklist) this.worklist.put(row);
+    else this.worklist.delete(id);
+    this.ctx.forward(id, priorityRecord(row, priorityEventId(id, seq), time), time);
+  }
+
+  private list(customerId: string, debtorId: string): void {
+    const ids = this.members.get(customerId);
+    if (ids === undefined) this.members.put(customerId, [debtorId]);
+    else if (!ids.includes(debtorId)) {
+      ids.push(debtorId);
+      this.members.put(customerId, ids);
+    }
+  }
+
+  private unlist(customerId: string, debtorId: string): void {
+    const ids = this.members.get(customerId);
+    const i = ids === undefined ? -1 : ids.indexOf(debtorId);
+    if (i < 0) return;
+    ids!.splice(i, 1);
+    if (ids!.length === 0) this.members.delete(customerId);
+    else this.members.put(customerId, ids!);
   }
 }
