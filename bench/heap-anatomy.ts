@@ -14,7 +14,7 @@ function random(seed: number): () => number {
 }
 
 const n = Number(process.argv[2] ?? 10_000_000);
-const m = 5_000_000;
+const m = 5_000_000; // a multiple of 1,000
 const rnd = random(7);
 const ids = Array.from({ length: n }, (_, i) => `D-${String(i).padStart(8, '0')}`);
 const heap = new IndexedHeap();
@@ -74,6 +74,15 @@ const figures = {
     let s = 0;
     for (let i = 0; i < m; i++) s += heap.upsert(ids[picks[i]], priorities[i]);
     return s;
+  }),
+  // the whole update, 1,000 at a time through upsertMany
+  upsert_many_ns: nsPerOp(() => {
+    const batch: string[] = new Array<string>(1000).fill('');
+    for (let from = 0; from < m; from += 1000) {
+      for (let k = 0; k < 1000; k++) batch[k] = ids[picks[from + k]];
+      heap.upsertMany(batch, priorities.subarray(from, from + 1000));
+    }
+    return heap.size;
   }),
 };
 process.stdout.write(`${JSON.stringify({ n, ...figures })}\n`);

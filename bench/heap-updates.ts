@@ -7,5 +7,5 @@ import { heapUpdatesPerS } from './heap-measure.ts';
 const n = Number(process.argv[2] ?? 10_000_000);
 const updates = Number(process.argv[3] ?? 5_000_000);
 const batch = Number(process.argv[4] ?? 0);
-const r = heapUpdatesPerS(n, updates, batch);
+const [r] = heapUpdatesPerS(n, updates, [batch]);
 process.stdout.write(`${JSON.stringify({ debtors: n, batch, updates_per_s: r.wall, updates_per_cpu_s: r.cpu })}\n`);
