@@ -75,13 +75,15 @@ export class IndexedHeap implements SlotOrder {
    * it goes through them in chunks, a few passes per chunk that each do one step of every id's
    * lookup (hash and index cell; id bytes and position; heap neighbours), so the cache misses of
    * different ids overlap instead of following each other, then applies the updates in order.
+   * `slotsOut`, when given, receives the slot of ids[i] at i (what upsert() returns).
    */
-  upsertMany(ids: ArrayLike<string>, priorities: ArrayLike<number>, count = ids.length): void {
+  upsertMany(ids: ArrayLike<string>, priorities: ArrayLike<number>, count = ids.length, slotsOut?: Int32Array): void {
     for (let i = 0; i < count; i++) if (Number.isNaN(priorities[i])) throw new RangeError(`IndexedHeap: priority of ${ids[i]} is NaN`);
-    for (let from = 0; from < count; from += BATCH_CHUNK) this.upsertChunk(ids, priorities, from, Math.min(count, from + BATCH_CHUNK));
+    for (let from = 0; from < count; from += BATCH_CHUNK)
+      this.upsertChunk(ids, priorities, from, Math.min(count, from + BATCH_CHUNK), slotsOut);
   }
 
-  private upsertChunk(ids: ArrayLike<string>, priorities: ArrayLike<number>, from: number, to: number): void {
+  private upsertChunk(ids: ArrayLike<string>, priorities: ArrayLike<number>, from: number, to: number, slotsOut?: Int32Array): void {
     const slots = this.chunkSlots;
     const positions = this.chunkPositions;
     const n = to - from;
@@ -104,10 +106,11 @@ export class IndexedHeap implements SlotOrder {
     this.warmth = warm;
     // Apply in order; an id absent at the start (new, or added earlier in this chunk) takes the single path.
     for (let k = 0; k < n; k++) {
-      const slot = slots[k];
+      let slot = slots[k];
       const priority = priorities[from + k];
-      if (slot === -1) this.upsert(ids[from + k], priority);
+      if (slot === -1) slot = this.upsert(ids[from + k], priority);
       else if (this.heap.keyAt(slot) !== priority) this.heap.update(slot, priority);
+      if (slotsOut !== undefined) slotsOut[from + k] = slot;
     }
   }
 
