@@ -11,6 +11,8 @@ import { WorklistStore } from '../pipelines/debtor-priority/worklist-store.ts';
 
 const PARTNERS = 200;
 const TENANTS = 5;
+/** Updates per upsertMany() call in the batched update figures. */
+const UPDATE_BATCH = 1000;
 
 /** A seeded xorshift generator: the same data every run. */
 function random(seed: number): () => number {
@@ -102,18 +104,38 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1e6;
 }
 
-/** Random priority updates of present ids per second (wall and CPU), in a generic IndexedHeap of n ids. */
-function heapUpdatesPerS(n: number, updates: number): { wall: number; cpu: number } {
+/** Updates per wall second and per CPU second. */
+export interface UpdateRate {
+  wall: number;
+  cpu: number;
+}
+
+/**
+ * Random priority updates of present ids per second, in a generic IndexedHeap of n ids, for each
+ * batch size in `batches`, one after the other on the same heap: 0 is one upsert() per update;
+ * more is upsertMany() of that many updates at a time (as a stream task applies a poll's records),
+ * the batch's id array filled inside the timed loop.
+ */
+export function heapUpdatesPerS(n: number, updates: number, batches: readonly number[] = [0]): UpdateRate[] {
   const rnd = random(7);
   const heap = new IndexedHeap();
   const ids = Array.from({ length: n }, (_, i) => debtorId(i));
   for (const id of ids) heap.upsert(id, rnd() * 1e6);
-  const picks = Int32Array.from({ length: updates }, () => Math.floor(rnd() * n));
-  const priorities = Float64Array.from({ length: updates }, () => rnd() * 1e6);
-  const started = performance.now();
-  const cpu = process.cpuUsage();
-  for (let i = 0; i < updates; i++) heap.upsert(ids[picks[i]], priorities[i]);
-  return { wall: Math.round((updates * 1000) / (performance.now() - started)), cpu: Math.round(updates / cpuSeconds(cpu)) };
+  return batches.map((batch) => {
+    const picks = Int32Array.from({ length: updates }, () => Math.floor(rnd() * n));
+    const priorities = Float64Array.from({ length: updates }, () => rnd() * 1e6);
+    const batchIds: string[] = new Array<string>(batch).fill('');
+    const started = performance.now();
+    const cpu = process.cpuUsage();
+    if (batch === 0) for (let i = 0; i < updates; i++) heap.upsert(ids[picks[i]], priorities[i]);
+    else
+      for (let from = 0; from < updates; from += batch) {
+        const count = Math.min(batch, updates - from);
+        for (let k = 0; k < count; k++) batchIds[k] = ids[picks[from + k]];
+        heap.upsertMany(batchIds, priorities.subarray(from, from + count), count);
+      }
+    return { wall: Math.round((updates * 1000) / (performance.now() - started)), cpu: Math.round(updates / cpuSeconds(cpu)) };
+  });
 }
 
 export function measureHeap(n: number): Record<string, number> {
@@ -176,12 +198,16 @@ export function measureHeap(n: number): Record<string, number> {
   figures.heap_dump_10m_s = Number(((performance.now() - started) / 1000).toFixed(2));
   if (dumped === 0) throw new Error('heap bench: empty dump');
 
-  const large = heapUpdatesPerS(n, 5_000_000);
+  const [large, largeBatched] = heapUpdatesPerS(n, 5_000_000, [0, UPDATE_BATCH]);
   figures.heap_updates_per_s = large.wall;
   figures.heap_updates_per_cpu_s = large.cpu;
-  const small = heapUpdatesPerS(1_000_000, 5_000_000);
+  figures.heap_updates_batched_per_s = largeBatched.wall;
+  figures.heap_updates_batched_per_cpu_s = largeBatched.cpu;
+  const [small, smallBatched] = heapUpdatesPerS(1_000_000, 5_000_000, [0, UPDATE_BATCH]);
   figures.heap_updates_1m_per_s = small.wall;
   figures.heap_updates_1m_per_cpu_s = small.cpu;
+  figures.heap_updates_1m_batched_per_s = smallBatched.wall;
+  figures.heap_updates_1m_batched_per_cpu_s = smallBatched.cpu;
   return figures;
 }
 

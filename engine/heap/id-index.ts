@@ -69,6 +69,20 @@ export class IdIndex {
     }
   }
 
+  /**
+   * The slot in the first cell of hash `h` on its probe chain, or -1 when none: the id's slot when
+   * the caller confirms the id there (a different id of the same hash is possible, if rare).
+   */
+  slotOfHash(h: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const cell = table[2 * i + 1];
+      if (cell === EMPTY) return -1;
+      if (table[2 * i] === h) return cell - 1;
+    }
+  }
+
   /** The slot of the id whose UTF-8 bytes are [start, end) of `buf` (hash: hashBytes of them), or -1. */
   getBytes(buf: Buffer, start: number, end: number, h: number): number {
     const table = this.table;

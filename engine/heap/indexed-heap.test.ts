@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { GroupedHeaps } from './grouped-heaps.ts';
+import { hashString } from './id-index.ts';
 import { IndexedHeap } from './indexed-heap.ts';
 
 // The model: a map id → priority, sorted on demand by priority descending, id ascending.
@@ -62,6 +63,67 @@ describe('IndexedHeap', () => {
 
   it('refuses a NaN priority, which has no place in the order', () => {
     expect(() => new IndexedHeap().upsert('D-1', NaN)).toThrow(/NaN/);
+  });
+
+  it('upsertMany equals the same upserts one by one: batches with repeated and new ids, between removals', () => {
+    const batchOp = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc.record({ kind: fc.constant('batch' as const), entries: fc.array(fc.tuple(id, priority), { maxLength: 600 }) }),
+      },
+      { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), id }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('top' as const), n: fc.integer({ min: 0, max: 90 }) }) },
+    );
+    fc.assert(
+      fc.property(fc.array(batchOp, { maxLength: 40 }), (ops) => {
+        const heap = new IndexedHeap();
+        const model = new Map<string, number>();
+        for (const o of ops) {
+          if (o.kind === 'batch') {
+            heap.upsertMany(
+              o.entries.map(([k]) => k),
+              o.entries.map(([, p]) => p),
+            );
+            for (const [k, p] of o.entries) model.set(k, p);
+          } else if (o.kind === 'remove') {
+            expect(heap.remove(o.id) >= 0).toBe(model.delete(o.id));
+          } else expect(heap.top(o.n)).toEqual(sorted(model).slice(0, o.n));
+          expect(heap.size).toBe(model.size);
+        }
+        expect(heap.top(1000)).toEqual(sorted(model));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('upsertMany tells apart two ids of the same hash', () => {
+    const byHash = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const k = `X-${i}`;
+      const other = byHash.get(hashString(k));
+      if (other !== undefined) pair = [other, k];
+      else byHash.set(hashString(k), k);
+    }
+    const [a, b] = pair;
+    const heap = new IndexedHeap();
+    heap.upsert(a, 1);
+    heap.upsertMany([b, a, b], [5, 2, 3]); // b absent at first, a's cell comes first on the probe chain
+    expect(heap.top(10)).toEqual([
+      { id: b, priority: 3 },
+      { id: a, priority: 2 },
+    ]);
+    heap.upsertMany([b], [0]);
+    expect(heap.top(10)).toEqual([
+      { id: a, priority: 2 },
+      { id: b, priority: 0 },
+    ]);
+  });
+
+  it('upsertMany refuses a NaN priority before applying any', () => {
+    const heap = new IndexedHeap();
+    expect(() => heap.upsertMany(['D-1', 'D-2'], [1, NaN])).toThrow(/NaN/);
+    expect(heap.size).toBe(0);
   });
 });
 

@@ -8,6 +8,9 @@ import { hashBytes, hashString, IdIndex } from './id-index.ts';
 import { SlotHeap, SlotPositions, type SlotOrder } from './slot-heap.ts';
 import { SlotStrings } from './slot-strings.ts';
 
+/** Ids per chunk of upsertMany: enough misses to overlap, few enough that what they bring stays in cache. */
+const BATCH_CHUNK = 256;
+
 export interface HeapEntry {
   id: string;
   priority: number;
@@ -19,6 +22,11 @@ export class IndexedHeap implements SlotOrder {
   private freeSlots: number[] = [];
   private nextSlot = 0;
   private readonly heap: SlotHeap;
+  /** Scratch of upsertMany: per id of a chunk, its slot (-1: absent) and heap position. */
+  private readonly chunkSlots = new Int32Array(BATCH_CHUNK);
+  private readonly chunkPositions = new Int32Array(BATCH_CHUNK);
+  /** Where upsertMany leaves what its warming reads summed, so the compiler keeps the reads. */
+  warmth = 0;
 
   /** `capacity`: entries expected, to size the columns once instead of doubling up to it. */
   constructor(capacity = 16) {
@@ -59,6 +67,51 @@ export class IndexedHeap implements SlotOrder {
     this.slotById.add(hashString(id), slot);
     this.heap.insert(slot, priority);
     return slot;
+  }
+
+  /**
+   * upsert() of ids[i] to priorities[i] for i < count, in that order, with the same result as
+   * those upserts one by one (a NaN priority throws before any is applied). Faster for many ids:
+   * it goes through them in chunks, a few passes per chunk that each do one step of every id's
+   * lookup (hash and index cell; id bytes and position; heap neighbours), so the cache misses of
+   * different ids overlap instead of following each other, then applies the updates in order.
+   * `slotsOut`, when given, receives the slot of ids[i] at i (what upsert() returns).
+   */
+  upsertMany(ids: ArrayLike<string>, priorities: ArrayLike<number>, count = ids.length, slotsOut?: Int32Array): void {
+    for (let i = 0; i < count; i++) if (Number.isNaN(priorities[i])) throw new RangeError(`IndexedHeap: priority of ${ids[i]} is NaN`);
+    for (let from = 0; from < count; from += BATCH_CHUNK)
+      this.upsertChunk(ids, priorities, from, Math.min(count, from + BATCH_CHUNK), slotsOut);
+  }
+
+  private upsertChunk(ids: ArrayLike<string>, priorities: ArrayLike<number>, from: number, to: number, slotsOut?: Int32Array): void {
+    const slots = this.chunkSlots;
+    const positions = this.chunkPositions;
+    const n = to - from;
+    // Each pass does little per id, so the CPU has the next ids' reads in flight while one misses.
+    let warm = 0;
+    for (let k = 0; k < n; k++) warm += ids[from + k].length; // the string
+    for (let k = 0; k < n; k++) slots[k] = hashString(ids[from + k]);
+    for (let k = 0; k < n; k++) slots[k] = this.slotById.slotOfHash(slots[k]); // the index cell: a candidate slot
+    for (let k = 0; k < n; k++) {
+      const slot = slots[k];
+      if (slot === -1) continue; // absent when the chunk starts
+      warm += this.ids.offsetOf(slot);
+      positions[k] = this.heap.positionOf(slot);
+    }
+    for (let k = 0; k < n; k++) if (slots[k] !== -1) warm += this.ids.firstByte(slots[k]) + this.heap.touch(positions[k]);
+    for (let k = 0; k < n; k++) {
+      const slot = slots[k];
+      if (slot !== -1 && !this.ids.equals(slot, ids[from + k])) slots[k] = this.slotById.get(ids[from + k]); // another id of the same hash
+    }
+    this.warmth = warm;
+    // Apply in order; an id absent at the start (new, or added earlier in this chunk) takes the single path.
+    for (let k = 0; k < n; k++) {
+      let slot = slots[k];
+      const priority = priorities[from + k];
+      if (slot === -1) slot = this.upsert(ids[from + k], priority);
+      else if (this.heap.keyAt(slot) !== priority) this.heap.update(slot, priority);
+      if (slotsOut !== undefined) slotsOut[from + k] = slot;
+    }
   }
 
   /** upsert() of the id whose UTF-8 bytes are [start, end) of `buf`, without making a string. */

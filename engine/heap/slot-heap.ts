@@ -5,6 +5,12 @@
 // and the position of each slot another Int32Array: 16 bytes per entry and no object per entry.
 // Positions may be shared by several heaps when each slot sits in at most one of them (see GroupedHeaps).
 
+/**
+ * Children per node. Four rather than two: half the depth, three quarters of the nodes are leaves
+ * (a random update there sifts up at most), and a node's children's keys are 32 bytes side by side.
+ */
+const ARITY = 4;
+
 export interface SlotOrder {
   /** The slot's sort key: a higher key comes first. */
   keyOf(slot: number): number;
@@ -93,6 +99,24 @@ export class SlotHeap {
     return this.keys[this.positions.arr[slot]];
   }
 
+  /** The slot's position in the heap array (the slot must be in it). */
+  positionOf(slot: number): number {
+    return this.positions.arr[slot];
+  }
+
+  /**
+   * Reads the keys an update of the slot at position `p` compares first (its own, its parent's,
+   * its children's, and their slots), so that a batch can bring them into cache for many slots at once, the
+   * CPU overlapping those misses, before it applies the updates one by one. Returns their sum.
+   */
+  touch(p: number): number {
+    const keys = this.keys;
+    const heap = this.heap;
+    const parent = p > 0 ? ((p - 1) / ARITY) | 0 : 0;
+    const child = ARITY * p + 1 < this.count ? ARITY * p + 1 : p;
+    return keys[p] + keys[parent] + keys[child] + heap[p] + heap[parent] + heap[child];
+  }
+
   /** Adds a slot not yet in this heap (`key`: its key, when the caller has it at hand). */
   insert(slot: number, key = this.order.keyOf(slot)): void {
     this.positions.ensure(slot);
@@ -163,7 +187,7 @@ export class SlotHeap {
       }
       const slot = heap[p];
       if (accept === undefined || accept(slot)) out.push(slot);
-      for (let child = 2 * p + 1; child <= 2 * p + 2 && child < this.count; child++) {
+      for (let child = ARITY * p + 1; child <= ARITY * p + ARITY && child < this.count; child++) {
         if (size === cand.length) cand = grownInt32(cand, size + 1);
         cand[size] = child;
         let i = size++;
@@ -187,7 +211,7 @@ export class SlotHeap {
     const pos = this.positions.arr;
     let i = start;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = ((i - 1) / ARITY) | 0;
       const pk = keys[parent];
       if (!(key > pk || (key === pk && this.order.before(slot, heap[parent])))) break;
       const ps = heap[parent];
@@ -210,16 +234,17 @@ export class SlotHeap {
     const order = this.order;
     let i = start;
     for (;;) {
-      const l = 2 * i + 1;
-      if (l >= count) break;
-      const r = l + 1;
-      let c = l;
-      let ck = keys[l];
-      if (r < count) {
-        const rk = keys[r];
-        if (rk > ck || (rk === ck && order.before(heap[r], heap[l]))) {
-          c = r;
-          ck = rk;
+      const first = ARITY * i + 1;
+      if (first >= count) break;
+      // The best of the (up to ARITY) children: their keys are side by side, one or two cache lines.
+      const last = Math.min(first + ARITY, count);
+      let c = first;
+      let ck = keys[first];
+      for (let j = first + 1; j < last; j++) {
+        const jk = keys[j];
+        if (jk > ck || (jk === ck && order.before(heap[j], heap[c]))) {
+          c = j;
+          ck = jk;
         }
       }
       if (!(ck > key || (ck === key && order.before(heap[c], slot)))) break;

@@ -38,6 +38,16 @@ export class SlotStrings {
     return this.arena.toString('utf8', at, at + this.meta[2 * slot + 1]);
   }
 
+  /** The arena offset of the slot's value: reading it is how a batch brings the slot's meta into cache. */
+  offsetOf(slot: number): number {
+    return this.meta[2 * slot];
+  }
+
+  /** The first byte of the slot's value (0 when empty): reading it brings the value into cache. */
+  firstByte(slot: number): number {
+    return this.meta[2 * slot + 1] === 0 ? 0 : this.arena[this.meta[2 * slot]];
+  }
+
   /** True when the slot's value is `s` (no string made). */
   equals(slot: number, s: string): boolean {
     const at = this.meta[2 * slot];

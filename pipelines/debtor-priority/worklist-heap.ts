@@ -119,6 +119,36 @@ export class WorklistHeap {
   }
 
   /**
+   * put() of each row in order, the heap updated for all of them at once (IndexedHeap.upsertMany:
+   * the cache misses of different debtors overlap), so a batch of rows costs less than as many put()s.
+   */
+  putMany(rows: readonly WorklistRow[]): void {
+    const statuses = rows.map((row) => {
+      const status = DEBTOR_STATUSES.indexOf(row.status);
+      if (status < 0) throw new RangeError(`worklist: unknown status ${String(row.status)} of ${row.debtor_id}`);
+      return status;
+    });
+    const slots = new Int32Array(rows.length);
+    this.heap.upsertMany(
+      rows.map((row) => row.debtor_id),
+      rows.map((row) => row.priority_score),
+      rows.length,
+      slots,
+    );
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const slot = this.grown(slots[i]);
+      this.customers.set(slot, row.customer_id);
+      this.debts[slot] = row.debt_amount_cents;
+      this.pds[slot] = row.default_probability ?? NaN;
+      this.dpds[slot] = row.days_past_due;
+      this.statuses[slot] = statuses[i];
+      this.byPartner.set(slot, this.partners.intern(row.partner_id));
+      this.byTenant.set(slot, this.tenants.intern(row.tenant_id));
+    }
+  }
+
+  /**
    * put() of a row still in its changelog bytes (see decodeWorklistFields), its debtor_id the bytes
    * [idStart, idEnd) of `key`: no row object and no string made.
    */

@@ -80,6 +80,33 @@ describe('WorklistStore', () => {
     );
   });
 
+  it('putMany of a batch leaves the same worklist and changelog as its puts one by one', () => {
+    const batchOp = fc.oneof(
+      { weight: 3, arbitrary: fc.record({ kind: fc.constant('batch' as const), rows: fc.array(row, { maxLength: 400 }) }) },
+      { weight: 1, arbitrary: fc.record({ kind: fc.constant('delete' as const), id: debtorId }) },
+      { weight: 1, arbitrary: fc.constant({ kind: 'take' as const }) },
+    );
+    const keyed = (entries: ChangelogEntry[]): [string, WorklistRow | null][] =>
+      entries.map((e) => [e.key.toString('utf8'), e.value === null ? null : decodeWorklistRow(e.key.toString('utf8'), e.value)]);
+    fc.assert(
+      fc.property(fc.array(batchOp, { maxLength: 20 }), (ops) => {
+        const batched = new WorklistStore('worklist');
+        const single = new WorklistStore('worklist');
+        for (const o of ops) {
+          if (o.kind === 'batch') {
+            batched.putMany(o.rows);
+            for (const r of o.rows) single.put(r);
+          } else if (o.kind === 'delete') expect(batched.delete(o.id)).toBe(single.delete(o.id));
+          else expect(keyed(batched.takeChanges())).toEqual(keyed(single.takeChanges()));
+          expect(batched.size()).toBe(single.size());
+        }
+        for (const f of FILTERS) expect(batched.top(100, f)).toEqual(sortedRows(single.rows(), f));
+        expect(keyed(batched.takeChanges())).toEqual(keyed(single.takeChanges()));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
   it('writes a debtor changed many times between takes once, and a removed one as a tombstone', () => {
     const store = new WorklistStore('worklist');
     const base: WorklistRow = {

@@ -50,6 +50,14 @@ export class WorklistStore implements StateStore {
     this.dirty.add(row.debtor_id);
   }
 
+  /** put() of each row in order, faster for a batch (see WorklistHeap.putMany). */
+  putMany(rows: readonly WorklistRow[]): void {
+    for (const row of rows)
+      if (!row.on_worklist) throw new RangeError(`worklist: ${row.debtor_id} is put with on_worklist false; delete it instead`);
+    this.heap.putMany(rows);
+    for (const row of rows) this.dirty.add(row.debtor_id);
+  }
+
   /** Takes the debtor off the worklist; false when it was not on it. */
   delete(debtorId: string): boolean {
     if (!this.heap.delete(debtorId)) return false;
