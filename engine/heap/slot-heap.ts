@@ -6,10 +6,10 @@
 // Positions may be shared by several heaps when each slot sits in at most one of them (see GroupedHeaps).
 
 /**
- * Children per node. Four rather than two: half the depth, three quarters of the nodes are leaves
- * (a random update there sifts up at most), and a node's children's keys are 32 bytes side by side.
+ * Children per node: a binary heap, as CONTRACTS 9 names it. Four children (half the depth, the
+ * children's keys in one cache line) measured the same at 10M debtors, batched or not.
  */
-const ARITY = 4;
+const ARITY = 2;
 
 export interface SlotOrder {
   /** The slot's sort key: a higher key comes first. */
