@@ -86,6 +86,9 @@ export function backendContract(name: string, makeFixture: () => Promise<Contrac
       );
       const listed = (await admin.listTopics()).find((t) => t.name === topic);
       expect(listed).toEqual({ name: topic, partitions: 3, endOffsets: [0, 0, 0] });
+      const names = await admin.topicNames();
+      expect(names.filter((n) => n.startsWith(topic))).toEqual([topic, `${topic}-changelog`]);
+      expect(names).toEqual([...names].sort());
       await expect(admin.createTopics([{ name: topic, partitions: 5 }])).rejects.toThrow(/partitions/);
       await admin.deleteTopics([topic, `${topic}-changelog`]);
       await expect.poll(() => admin.partitionCount(topic), { timeout: 20_000 }).toBeUndefined();

@@ -57,6 +57,8 @@ export interface LogAdmin {
   /** Creates the topics that do not exist yet; an existing topic with another partition count is an error. */
   createTopics(topics: TopicConfig[]): Promise<void>;
   listTopics(): Promise<TopicInfo[]>;
+  /** Names of the topics (internal ones of the log excluded), sorted: one metadata look, no offsets. */
+  topicNames(): Promise<string[]>;
   /** undefined when the topic does not exist. */
   partitionCount(topic: string): Promise<number | undefined>;
   /** Partition counts of those of `topics` that exist, in one look at the log's metadata. */

@@ -1,8 +1,9 @@
 // Answers an interactive query from the tasks of one StreamsApp: a key goes to the task of the
 // partition the producer's partitioner puts that key on (Kafka's murmur2, the same on both
 // backends); range and store-specific queries go to every local task of the store, whose answers
-// merge by the store's merge. Runs on the app's event loop between batches, so each task's answer
-// is its state after a whole batch, which may include updates not committed yet (as in Kafka Streams).
+// merge by the store's merge. Runs on the app's event loop between two slices of processing (a few
+// ms each, streams/event-loop-slices.ts), so each task's answer is its state after some whole record,
+// which may include updates not committed yet (as in Kafka Streams).
 import { partitionFor } from '../backend/partitioner.ts';
 import type { StateStore, StoreSpec } from '../state/state-store.ts';
 import type { Topology } from '../topology/topology.ts';

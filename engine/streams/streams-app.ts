@@ -17,6 +17,7 @@ import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
+import { EventLoopSlices } from './event-loop-slices.ts';
 import { answerQuery, queryableSpecs, type QueryAnswer } from '../queries/query-router.ts';
 import type { StoreQuery } from '../queries/store-query.ts';
 import { BACKEND_RETRY, isRetriable, withBackoff } from '../errors/retry.ts';
@@ -27,6 +28,8 @@ const GROUP_CHECK_FIRST_WAIT_MS = 10;
 /** Recoveries from a broker outage without one good round in between before the application fails. */
 const MAX_RECOVERIES_IN_A_ROW = 5;
 const GROUP_CHECK_MAX_WAIT_MS = 50;
+/** Records a task processes between two looks at the slice clock (see event-loop-slices.ts). */
+const RECORDS_PER_SLICE_CHECK = 64;
 
 export interface StreamsAppOptions {
   applicationId: string;
@@ -111,6 +114,7 @@ export class StreamsApp {
   private rateWindow = { at: Date.now(), in: 0, out: 0, rate: 0 };
   private readonly pauser: PartitionPauser;
   private readonly eventTimeBounds: EventTimeBounds;
+  private readonly slices = new EventLoopSlices();
 
   constructor(options: StreamsAppOptions) {
     this.o = options;
@@ -347,6 +351,9 @@ export class StreamsApp {
     // still on the way: poll with a wait then, or the loop spins on resolved promises and starves
     // the event loop that would deliver that data.
     const hasWork = this.bufferedTotal() > 0 && processedBefore > 0;
+    // A round whose awaits all resolve at once (records already buffered, a commit on the embedded
+    // log) gives the event loop no turn of its own.
+    await this.slices.maybeYield();
     // Read each round: a rejoin replaces the consumer.
     const consumer = this.consumer!;
     this.pauser.resumeDrained(this.tasks, consumer);
@@ -356,7 +363,7 @@ export class StreamsApp {
     const startedAt = process.hrtime.bigint();
     this.pauser.route(records, this.tasks, consumer);
     // One wall-clock reading per batch bounds its event times (no clock call per record).
-    const processed = this.processAll(Date.now());
+    const processed = await this.processAll(Date.now());
     if (processed > 0) {
       this.metrics.processLatency.observe(Number(process.hrtime.bigint() - startedAt) / 1e9);
       this.groupCheck.waitMs = GROUP_CHECK_FIRST_WAIT_MS;
@@ -376,16 +383,24 @@ export class StreamsApp {
     return processed;
   }
 
-  private processAll(now: number): number {
+  /** Processes every buffered record it can, giving the event loop a turn between slices. */
+  private async processAll(now: number): Promise<number> {
     let n = 0;
-    for (const t of this.tasks.tasks()) {
-      const before = t.dlqCount + t.lateCount;
+    // Rebalance callbacks run inside poll(), never during a yield here: the task set holds still.
+    for (const t of [...this.tasks.tasks()]) {
       const dlq0 = t.dlqCount;
-      n += t.process(Infinity, now);
-      const late = t.dlqCount + t.lateCount - before - (t.dlqCount - dlq0);
-      if (t.dlqCount > dlq0) this.metrics.dlqRecords.inc(t.dlqCount - dlq0);
+      const late0 = t.lateCount;
+      for (;;) {
+        const done = t.process(RECORDS_PER_SLICE_CHECK, now);
+        n += done;
+        if (done < RECORDS_PER_SLICE_CHECK) break;
+        await this.slices.maybeYield();
+      }
+      const dlq = t.dlqCount - dlq0;
+      const late = t.lateCount - late0;
+      if (dlq > 0) this.metrics.dlqRecords.inc(dlq);
       if (late > 0) this.metrics.lateRecords.inc(late);
-      this.totals.dlq += t.dlqCount - dlq0;
+      this.totals.dlq += dlq;
       this.totals.late += late;
     }
     if (n > 0) {

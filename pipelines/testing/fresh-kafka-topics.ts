@@ -7,6 +7,8 @@ import { inputsOf, type PipelineDefinition } from '../../app/catalog.ts';
 import { BACKEND_RETRY, isRetriable, withBackoff } from '../../engine/index.ts';
 import type { Environment } from '../../app/environment.ts';
 
+const FRESH_TOPICS_WAIT_MS = 30_000;
+
 export class FreshTopicsError extends Error {
   constructor(message: string) {
     super(message);
@@ -23,23 +25,26 @@ function belongsTo(def: PipelineDefinition, name: string): boolean {
 export async function freshPipelineTopics(env: Environment, def: PipelineDefinition): Promise<void> {
   const admin = env.backend.admin();
   try {
-    const old = (await admin.listTopics()).map((t) => t.name).filter((n) => belongsTo(def, n));
+    const old = (await admin.topicNames()).filter((n) => belongsTo(def, n));
     if (old.length > 0) await admin.deleteTopics(old);
     const inputs = inputsOf(def);
-    // Deletion completes asynchronously on the broker: retry until the new topics take.
-    for (let attempt = 0; ; attempt++) {
+    // Deletion completes asynchronously on the broker: look at the names alone (one metadata
+    // request) until they are gone, then create the inputs; retry until the new topics take.
+    const deadline = Date.now() + FRESH_TOPICS_WAIT_MS;
+    for (;;) {
       try {
-        const left = (await admin.listTopics()).map((t) => t.name).filter((n) => old.includes(n));
-        if (left.length === 0) {
+        const left = await admin.partitionCounts(old);
+        if (left.size === 0) {
           await admin.createTopics(inputs.map((name) => ({ name, partitions: DEFAULT_PARTITIONS })));
           const ends = await Promise.all(inputs.map((t) => admin.endOffsets(t)));
           if (ends.every((e) => e.length === DEFAULT_PARTITIONS && e.every((o) => o === 0))) break;
         }
       } catch (err) {
-        if (attempt >= 60) throw new FreshTopicsError(`cannot re-create the topics of ${def.name} on Kafka: ${(err as Error).message}`);
+        if (Date.now() > deadline)
+          throw new FreshTopicsError(`cannot re-create the topics of ${def.name} on Kafka: ${(err as Error).message}`);
       }
-      if (attempt >= 60) throw new FreshTopicsError(`topics of ${def.name} still present on Kafka after deletion`);
-      await new Promise((r) => setTimeout(r, 500));
+      if (Date.now() > deadline) throw new FreshTopicsError(`topics of ${def.name} still present on Kafka after deletion`);
+      await new Promise((r) => setTimeout(r, 50));
     }
     // Kafka drops a group's committed offsets of a deleted topic; reset them only if some survived
     // (kafkajs resets by joining the group and waiting for a fetch: seconds per topic).

@@ -212,6 +212,11 @@ class EmbeddedAdmin implements LogAdmin {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  async topicNames(): Promise<string[]> {
+    this.log.refresh();
+    return Object.keys(this.log.manifest.topics).sort();
+  }
+
   async partitionCount(topic: string): Promise<number | undefined> {
     return (await this.partitionCounts([topic])).get(topic);
   }

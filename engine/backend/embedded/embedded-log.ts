@@ -156,7 +156,7 @@ export class EmbeddedLog {
         if (published.length > 0) {
           if (this.durable) await Promise.all([...touched].map((fd) => fdatasync(fd)));
           manifest.generation++;
-          writeManifest(this.dir, manifest, this.durable);
+          await writeManifest(this.dir, manifest, this.durable);
           this.cached = manifest;
         }
       } catch (err) {

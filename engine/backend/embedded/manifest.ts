@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { LogCorruptError } from '../errors.ts';
 import { threadId } from 'node:worker_threads';
+import { promisify } from 'node:util';
+
+const fsync = promisify(fs.fsync);
 
 export interface PartitionState {
   /** Next offset to write = number of committed records. */
@@ -70,14 +73,18 @@ export function readManifest(logDir: string): Manifest {
   }
 }
 
-/** Atomic replace. With `durable`, survives power loss too (kill -9 needs no fsync at all). */
-export function writeManifest(logDir: string, manifest: Manifest, durable: boolean): void {
+/**
+ * Atomic replace. With `durable`, survives power loss too (kill -9 needs no fsync at all). The
+ * fsyncs run off the event loop: with a busy disk one takes hundreds of ms, which interactive
+ * queries and every other part of the process would otherwise wait for.
+ */
+export async function writeManifest(logDir: string, manifest: Manifest, durable: boolean): Promise<void> {
   const target = path.join(logDir, MANIFEST_FILE);
   const temp = `${target}.${process.pid}.${threadId}.tmp`;
   const fd = fs.openSync(temp, 'w');
   try {
     fs.writeSync(fd, JSON.stringify(manifest));
-    if (durable) fs.fsyncSync(fd);
+    if (durable) await fsync(fd);
   } finally {
     fs.closeSync(fd);
   }
@@ -85,7 +92,7 @@ export function writeManifest(logDir: string, manifest: Manifest, durable: boole
   if (durable) {
     const dirFd = fs.openSync(logDir, 'r');
     try {
-      fs.fsyncSync(dirFd);
+      await fsync(dirFd);
     } finally {
       fs.closeSync(dirFd);
     }

@@ -7,31 +7,86 @@ import { hasErrorType, translated } from './kafka-client.ts';
 
 export class KafkaAdmin implements LogAdmin {
   private connected: Promise<void> | undefined;
-  private readonly admin: Admin;
+  private admin: Admin;
+  /** Replaced kafkajs clients, disconnected on close (another caller may still be using one). */
+  private readonly retired: Admin[] = [];
+  /**
+   * Topics the kafkajs client refreshes the metadata of: kafkajs keeps every topic it was asked
+   * about (offsets, group offsets) and refreshes them all in one request, which fails (after ~8 s
+   * of retries) once any of them was deleted, e.g. by another process on a shared broker.
+   */
+  private readonly tracked = new Set<string>();
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly brokers: string[],
   ) {
     this.admin = kafka.admin();
   }
 
+  /**
+   * Before asking kafkajs about topics it does not track yet (which refreshes the metadata of all
+   * it tracks): when a tracked topic no longer exists, continue on a new kafkajs client. `existing`
+   * spares a metadata request when the caller just listed the topics.
+   */
+  private async clientFor(topics: string[], existing?: Set<string>): Promise<Admin> {
+    let admin = await this.client();
+    if (topics.every((t) => this.tracked.has(t))) return admin;
+    if (this.tracked.size > 0) {
+      const names = existing ?? new Set(await admin.listTopics());
+      if ([...this.tracked].some((t) => !names.has(t))) admin = await this.renew();
+    }
+    for (const t of topics) this.tracked.add(t);
+    return admin;
+  }
+
+  private async renew(): Promise<Admin> {
+    this.retired.push(this.admin);
+    this.admin = this.kafka.admin();
+    this.connected = undefined;
+    this.tracked.clear();
+    return this.client();
+  }
+
   /** The connected kafkajs admin (other parts of the backend share it). */
   async client(): Promise<Admin> {
-    this.connected ??= translated(this.brokers, 'connect admin', () => this.admin.connect()).catch((err: unknown) => {
-      this.connected = undefined;
-      throw err;
-    });
-    await this.connected;
-    return this.admin;
+    for (;;) {
+      const admin = this.admin;
+      this.connected ??= translated(this.brokers, 'connect admin', () => admin.connect()).catch((err: unknown) => {
+        if (this.admin === admin) this.connected = undefined;
+        throw err;
+      });
+      await this.connected;
+      // Renewed meanwhile: the new client is the one to connect and use.
+      if (this.admin === admin) return admin;
+    }
   }
 
   private run<T>(what: string, action: (admin: Admin) => Promise<T>): Promise<T> {
     return translated(this.brokers, what, async () => action(await this.client()));
   }
 
+  /**
+   * An action on `topics` (see clientFor). A tracked topic deleted between the check and the
+   * action fails it with UNKNOWN_TOPIC_OR_PARTITION although `topics` exist: once more on a new client.
+   */
+  private runOn<T>(what: string, topics: string[], action: (admin: Admin) => Promise<T>): Promise<T> {
+    return translated(this.brokers, what, async () => {
+      try {
+        return await action(await this.clientFor(topics));
+      } catch (err) {
+        if (!(err instanceof UnknownTopicError) && !hasErrorType(err, 'UNKNOWN_TOPIC_OR_PARTITION')) throw err;
+        const existing = new Set(await (await this.client()).listTopics());
+        for (const t of topics) if (!existing.has(t)) this.tracked.delete(t);
+        if (!topics.every((t) => existing.has(t))) throw err;
+        await this.renew();
+        return action(await this.clientFor(topics));
+      }
+    });
+  }
+
   async createTopics(topics: TopicConfig[]): Promise<void> {
-    await this.run('createTopics', async (admin) => {
+    await this.runOn('createTopics', [], async (admin) => {
       const existing = await partitionCountsWith(
         admin,
         topics.map((t) => t.name),
@@ -55,26 +110,30 @@ export class KafkaAdmin implements LogAdmin {
           configEntries: t.compacted === true ? [{ name: 'cleanup.policy', value: 'compact' }] : [{ name: 'retention.ms', value: '-1' }],
         })),
       });
-      await leadersOf(
-        admin,
-        missing.map((t) => t.name),
-      );
+      const names = missing.map((t) => t.name);
+      await leadersOf(await this.clientFor(names), names);
     });
   }
 
   async listTopics(): Promise<TopicInfo[]> {
-    return this.run('listTopics', async (admin) => {
-      const names = (await admin.listTopics()).filter((n) => !n.startsWith('__')).sort();
+    return this.run('listTopics', async (first) => {
+      let listed = new Set(await first.listTopics());
+      const names = [...listed].filter((n) => !n.startsWith('__')).sort();
       const out: TopicInfo[] = [];
       for (const name of names) {
         let endOffsets: number[] | undefined;
         for (let attempt = 1; endOffsets === undefined; attempt++) {
           try {
-            endOffsets = await this.endOffsetsWith(admin, name);
+            endOffsets = await this.endOffsetsWith(await this.clientFor([name], listed), name);
           } catch (err) {
+            listed = new Set(await (await this.client()).listTopics());
             // Deleted since it was listed (its partitions lose their leaders first): not a topic any more.
-            if (!(await admin.listTopics()).includes(name)) break;
-            // Just created: its partitions may not have a leader yet.
+            if (!listed.has(name)) {
+              this.tracked.delete(name);
+              break;
+            }
+            // Just created: its partitions may not have a leader yet; or another topic this client
+            // tracks was deleted meanwhile (clientFor moves to a new client).
             if (attempt >= 10) throw err;
             await new Promise((r) => setTimeout(r, 100 * attempt));
           }
@@ -86,6 +145,10 @@ export class KafkaAdmin implements LogAdmin {
     });
   }
 
+  async topicNames(): Promise<string[]> {
+    return this.run('listTopics', async (admin) => (await admin.listTopics()).filter((n) => !n.startsWith('__')).sort());
+  }
+
   async partitionCount(topic: string): Promise<number | undefined> {
     return (await this.partitionCounts([topic])).get(topic);
   }
@@ -95,11 +158,11 @@ export class KafkaAdmin implements LogAdmin {
   }
 
   async endOffsets(topic: string): Promise<number[]> {
-    return this.run('endOffsets', (admin) => this.endOffsetsWith(admin, topic));
+    return this.runOn('endOffsets', [topic], (admin) => this.endOffsetsWith(admin, topic));
   }
 
   async startOffsets(topic: string): Promise<number[]> {
-    return this.run('startOffsets', (admin) => this.boundsWith(admin, topic, 'low', 'startOffsets'));
+    return this.runOn('startOffsets', [topic], (admin) => this.boundsWith(admin, topic, 'low', 'startOffsets'));
   }
 
   private endOffsetsWith(admin: Admin, topic: string): Promise<number[]> {
@@ -118,14 +181,14 @@ export class KafkaAdmin implements LogAdmin {
   }
 
   async offsetsForTimestamp(topic: string, ts: number): Promise<number[]> {
-    return this.run('offsetsForTimestamp', async (admin) => {
+    return this.runOn('offsetsForTimestamp', [topic], async (admin) => {
       const offsets = await admin.fetchTopicOffsetsByTimestamp(topic, ts);
       return byPartition(offsets.map((o) => ({ partition: o.partition, value: Number(o.offset) })));
     });
   }
 
   async committedOffsets(groupId: string, topic: string): Promise<(number | null)[]> {
-    return this.run('committedOffsets', async (admin) => {
+    return this.runOn('committedOffsets', [topic], async (admin) => {
       const [result] = await admin.fetchOffsets({ groupId, topics: [topic] });
       return byPartition(result.partitions.map((p) => ({ partition: p.partition, value: Number(p.offset) < 0 ? null : Number(p.offset) })));
     });
@@ -138,7 +201,7 @@ export class KafkaAdmin implements LogAdmin {
       list.push({ partition: o.partition, offset: String(o.offset) });
       byTopic.set(o.topic, list);
     }
-    await this.run('setCommittedOffsets', async (admin) => {
+    await this.runOn('setCommittedOffsets', [...byTopic.keys()], async (admin) => {
       for (const [topic, partitions] of byTopic) {
         try {
           await admin.setOffsets({ groupId, topic, partitions });
@@ -174,6 +237,7 @@ export class KafkaAdmin implements LogAdmin {
   }
 
   async close(): Promise<void> {
+    for (const old of this.retired.splice(0)) await old.disconnect().catch(() => undefined);
     if (this.connected === undefined) return;
     this.connected = undefined;
     await this.admin.disconnect();

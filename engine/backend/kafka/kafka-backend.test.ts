@@ -41,6 +41,25 @@ describe('kafka backend specifics', () => {
     expect((failure as Error).message).not.toContain('\n');
     await backend.close();
   });
+
+  it('keeps answering after another client deletes a topic it had read (a shared broker)', { timeout: 120_000 }, async () => {
+    const backend = createKafkaBackend({ brokers: brokers(), clientId: 'riskstream-deleted-elsewhere-test' });
+    const reader = backend.admin();
+    const other = backend.admin();
+    const [gone, kept, later] = [unique('t-gone'), unique('t-kept'), unique('t-later')];
+    await other.createTopics([gone, kept, later].map((name) => ({ name, partitions: 2 })));
+    expect(await reader.endOffsets(gone)).toEqual([0, 0]);
+    expect(await reader.committedOffsets(unique('g'), kept)).toEqual([null, null]);
+    await other.deleteTopics([gone]);
+    await expect.poll(() => other.partitionCount(gone), { timeout: 20_000 }).toBeUndefined();
+    expect(await reader.endOffsets(later)).toEqual([0, 0]);
+    const listed = await reader.listTopics();
+    expect(listed.map((t) => t.name)).toEqual(expect.arrayContaining([kept, later]));
+    expect(listed.map((t) => t.name)).not.toContain(gone);
+    expect(await reader.topicNames()).not.toContain(gone);
+    await other.deleteTopics([kept, later]);
+    await backend.close();
+  });
 });
 
 describe('kafka group rebalances', () => {
