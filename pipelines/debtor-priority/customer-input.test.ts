@@ -10,7 +10,7 @@ describe('repartition records of debtor-priority', () => {
         debtor_id: 'dbt-Ω-1',
         customer_id: 'cust-1',
         partner_id: 'partner-ace',
-        debt_amount_cents: 2 ** 53 - 1,
+        debt_amount_cents: 2 ** 52,
         days_past_due: 0,
         status: 'WRITTEN_OFF',
         broken_promises: 2,

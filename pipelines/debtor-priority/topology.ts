@@ -2,7 +2,7 @@
 // processor over plain in-memory stores:
 // - in the task of a debtor's partition (debtors, keyed by debtor_id), DebtorRouter remembers each
 //   debtor's customer and sends the debtor's scored fields to its customer through the repartition
-//   topic `debtors-by-customer` (a compact binary record), with a "left" record to the old customer
+//   topic `debtors-by-customer` (a small Avro record), with a "left" record to the old customer
 //   when the debtor moved or was deleted;
 // - in the task of a customer's partition, that topic and risk-scores (same partitions) feed the
 //   WorklistUpdater, which keeps each customer's default probability and debtors, each debtor's last
