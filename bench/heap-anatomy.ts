@@ -1,21 +1,11 @@
 // Where a random priority update's time goes at n ids (see README "The heap at 10M debtors"):
 //   node --expose-gc --max-old-space-size=16000 --import tsx bench/heap-anatomy.ts [n]
 // prints one JSON line, each figure in ns per operation of CPU time, measured over 5M random picks.
-import { IndexedHeap } from '../engine/index.ts';
-
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
+import { IndexedHeap, seededRandom } from '../engine/index.ts';
 
 const n = Number(process.argv[2] ?? 10_000_000);
 const m = 5_000_000; // a multiple of 1,000
-const rnd = random(7);
+const rnd = seededRandom(7);
 const ids = Array.from({ length: n }, (_, i) => `D-${String(i).padStart(8, '0')}`);
 const heap = new IndexedHeap();
 for (const id of ids) heap.upsert(id, rnd() * 1e6);

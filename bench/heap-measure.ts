@@ -4,7 +4,7 @@
 // prints one JSON line of figures. Debtors: 10M by default, ids like D-00012345, 200 partners,
 // 5 tenants, scores from the CONTRACTS §9 formula on random debtor fields.
 import { fileURLToPath } from 'node:url';
-import { IndexedHeap } from '../engine/index.ts';
+import { IndexedHeap, seededRandom } from '../engine/index.ts';
 import type { WorklistRow } from '../pipelines/debtor-priority/worklist-heap.ts';
 import { encodeWorklistRow } from '../pipelines/debtor-priority/worklist-row-codec.ts';
 import { WorklistStore } from '../pipelines/debtor-priority/worklist-store.ts';
@@ -13,17 +13,6 @@ const PARTNERS = 200;
 const TENANTS = 5;
 /** Updates per upsertMany() call in the batched update figures. */
 const UPDATE_BATCH = 1000;
-
-/** A seeded xorshift generator: the same data every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    return (s >>> 0) / 4294967296;
-  };
-}
 
 const debtorId = (i: number): string => `D-${String(i).padStart(8, '0')}`;
 
@@ -53,7 +42,7 @@ function debtorRow(i: number, rnd: () => number): WorklistRow {
 
 /** Every debtor's changelog entry in one buffer: u16 key length, key, u16 value length, value. */
 function changelogOf(n: number): Buffer {
-  const rnd = random(42);
+  const rnd = seededRandom(42);
   const parts: Buffer[] = [];
   let chunk = Buffer.allocUnsafe(64 << 20);
   let o = 0;
@@ -117,7 +106,7 @@ export interface UpdateRate {
  * the batch's id array filled inside the timed loop.
  */
 export function heapUpdatesPerS(n: number, updates: number, batches: readonly number[] = [0]): UpdateRate[] {
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   const heap = new IndexedHeap();
   const ids = Array.from({ length: n }, (_, i) => debtorId(i));
   for (const id of ids) heap.upsert(id, rnd() * 1e6);
@@ -158,7 +147,7 @@ export function measureHeap(n: number): Record<string, number> {
   figures.heap_js_bytes_per_debtor = Math.round((after.heapUsed - before.heapUsed + after.arrayBuffers - before.arrayBuffers) / n);
 
   // Top 100 while the worklist moves: 200 queries of each kind, 2,000 random score changes between.
-  const rnd = random(99);
+  const rnd = seededRandom(99);
   const plain: number[] = [];
   const byPartner: number[] = [];
   const byPartnerTenant: number[] = [];

@@ -25,20 +25,21 @@ export type WorklistDebtor = Pick<Debtor, (typeof WORKLIST_DEBTOR_FIELDS)[number
 export type CustomerInput =
   { kind: 'debtor'; debtor: WorklistDebtor } | { kind: 'left'; debtorId: string } | { kind: 'probability'; pd: number | null };
 
+/** Avro fields of what identifies a debtor on the worklist and what its row shows of its record. */
+export const DEBTOR_ROW_AVRO_FIELDS = [
+  { name: 'tenant_id', type: 'string' },
+  { name: 'debtor_id', type: 'string' },
+  { name: 'customer_id', type: 'string' },
+  { name: 'partner_id', type: 'string' },
+  { name: 'debt_amount_cents', type: 'long' },
+  { name: 'days_past_due', type: 'int' },
+  { name: 'status', type: { type: 'enum', name: 'DebtorStatus', symbols: [...DEBTOR_STATUSES] } },
+];
+
 const WORKLIST_DEBTOR_SCHEMA = {
   type: 'record',
   name: 'WorklistDebtor',
-  fields: [
-    { name: 'tenant_id', type: 'string' },
-    { name: 'debtor_id', type: 'string' },
-    { name: 'customer_id', type: 'string' },
-    { name: 'partner_id', type: 'string' },
-    { name: 'debt_amount_cents', type: 'long' },
-    { name: 'days_past_due', type: 'int' },
-    { name: 'status', type: { type: 'enum', name: 'DebtorStatus', symbols: [...DEBTOR_STATUSES] } },
-    { name: 'broken_promises', type: 'int' },
-    { name: 'contact_attempts', type: 'int' },
-  ],
+  fields: [...DEBTOR_ROW_AVRO_FIELDS, { name: 'broken_promises', type: 'int' }, { name: 'contact_attempts', type: 'int' }],
 };
 
 /** A repartition record: the debtor's worklist fields, or null when it left the customer. */

@@ -2,7 +2,7 @@
 // every debtor changed since the last commit is written at the commit.
 import type { Serde } from '../../engine/index.ts';
 import { internalRecordSerde } from '../../schemas/internal-record-serde.ts';
-import { DEBTOR_STATUSES } from './worklist-heap.ts';
+import { DEBTOR_ROW_AVRO_FIELDS } from './customer-input.ts';
 import type { DebtorState } from './worklist-updater.ts';
 
 export const debtorStateSerde: Serde<DebtorState> = internalRecordSerde<DebtorState>(
@@ -21,13 +21,7 @@ export const debtorStateSerde: Serde<DebtorState> = internalRecordSerde<DebtorSt
           type: 'record',
           name: 'WorklistRow',
           fields: [
-            { name: 'debtor_id', type: 'string' },
-            { name: 'customer_id', type: 'string' },
-            { name: 'partner_id', type: 'string' },
-            { name: 'tenant_id', type: 'string' },
-            { name: 'debt_amount_cents', type: 'long' },
-            { name: 'days_past_due', type: 'int' },
-            { name: 'status', type: { type: 'enum', name: 'DebtorStatus', symbols: [...DEBTOR_STATUSES] } },
+            ...DEBTOR_ROW_AVRO_FIELDS,
             { name: 'default_probability', type: ['null', 'double'] },
             { name: 'priority_score', type: 'double' },
             { name: 'on_worklist', type: 'boolean' },
