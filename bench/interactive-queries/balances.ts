@@ -1,11 +1,10 @@
 // The application the interactive-query bench runs: a balance per account, summed from movements,
 // in a queryable store answering get, range and `top` (the n largest balances).
 import {
-  CustomStateStore,
   customStore,
   jsonSerde,
   mergeByKey,
-  stringKeyCodec,
+  SortedKeyValueStore,
   StreamsBuilder,
   type Processor,
   type ProcessorContext,
@@ -23,30 +22,15 @@ export interface Movement {
   cents: number;
 }
 
-class BalanceStore extends CustomStateStore<string, number> {
-  private readonly m = new Map<string, number>();
+/** Balances by account (a sorted key-value store) that also answer `top`: the n largest. */
+class BalanceStore extends SortedKeyValueStore<number> {
   constructor() {
-    super(STORE, stringKeyCodec(jsonSerde<number>()));
-  }
-  protected read(key: string): number | undefined {
-    return this.m.get(key);
-  }
-  protected write(key: string, value: number): void {
-    this.m.set(key, value);
-  }
-  protected remove(key: string): boolean {
-    return this.m.delete(key);
-  }
-  entries(): Iterable<[string, number]> {
-    return this.m.entries();
-  }
-  size(): number {
-    return this.m.size;
+    super(STORE, jsonSerde<number>());
   }
   override query(q: StoreQuery): QueryRow[] {
     if (q.type !== 'top') return super.query(q);
     return largest(
-      [...this.m].map(([key, value]) => ({ key, value })),
+      [...this.entries()].map(([key, value]) => ({ key, value })),
       Number(q.n),
     );
   }

@@ -2,35 +2,21 @@
 // `top`): each task answers its own best N, the store's merge picks the best N of those; a key goes
 // to the task of its partition only.
 import { describe, expect, it } from 'vitest';
-import { CustomStateStore, customStore, stringKeyCodec } from '../state/custom-state-store.ts';
+import { customStore } from '../state/custom-state-store.ts';
+import { SortedKeyValueStore } from '../state/sorted-key-value-store.ts';
 import { jsonSerde } from '../serdes/serde.ts';
 import { Topology } from '../topology/topology.ts';
 import { answerQuery, partitionOfKey } from './query-router.ts';
 import type { QueryMerge, QueryRow, StoreQuery } from './store-query.ts';
 
-class ScoreStore extends CustomStateStore<string, number> {
-  private readonly m = new Map<string, number>();
+/** A score per key (a sorted key-value store) that also answers `top`: its n highest scores. */
+class ScoreStore extends SortedKeyValueStore<number> {
   constructor(name: string) {
-    super(name, stringKeyCodec(jsonSerde<number>()));
-  }
-  protected read(key: string): number | undefined {
-    return this.m.get(key);
-  }
-  protected write(key: string, value: number): void {
-    this.m.set(key, value);
-  }
-  protected remove(key: string): boolean {
-    return this.m.delete(key);
-  }
-  entries(): Iterable<[string, number]> {
-    return this.m.entries();
-  }
-  size(): number {
-    return this.m.size;
+    super(name, jsonSerde<number>());
   }
   override query(q: StoreQuery): QueryRow[] {
     if (q.type !== 'top') return super.query(q);
-    return byScore([...this.m].map(([key, value]) => ({ key, value }))).slice(0, Number(q.n));
+    return byScore([...this.entries()].map(([key, value]) => ({ key, value }))).slice(0, Number(q.n));
   }
 }
 
