@@ -12,6 +12,7 @@ import pino from 'pino';
 import { createEmbeddedBackend, StreamsApp, StreamThreads, type ProduceRecord } from '../engine/index.ts';
 import type { BenchThreadArgs } from './runtime-thread.ts';
 import { Random } from '../models/random.ts';
+import { timeUntilIdle } from './timed-run.ts';
 import { debtorPriorityTopology } from '../pipelines/debtor-priority/topology.ts';
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
@@ -111,29 +112,13 @@ export async function run(): Promise<Record<string, number>> {
             },
           })
         : new StreamsApp({ applicationId, topology: debtorPriorityTopology(serde, {}), backend, stateDir, logger });
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    // The processing phase starts at the first progress report with records in (as in runtime.ts):
-    // thread start, group join and restore checks are left out.
-    let firstProgress: { at: number; recordsIn: number } | undefined;
-    const sampler = setInterval(() => {
-      const recordsIn = app.progress().recordsIn;
-      if (firstProgress === undefined && recordsIn > 0) firstProgress = { at: performance.now(), recordsIn };
-    }, 5);
-    await app.runUntilIdle();
-    const finished = performance.now();
-    const seconds = (finished - started) / 1000;
-    const cpu = process.cpuUsage(cpuBefore);
-    clearInterval(sampler);
+    const run = await timeUntilIdle(app, EVENTS);
     await app.stop();
-    const processingEps =
-      firstProgress === undefined ? 0 : Math.round((EVENTS - firstProgress.recordsIn) / ((finished - firstProgress.at) / 1000));
     return {
-      debtor_priority_embedded_eps: Math.round(EVENTS / seconds),
-      debtor_priority_processing_eps: processingEps,
-      // CPU of the whole process (stream threads, GC, compiler) per input record: steadier than
-      // records/s on a shared machine.
-      debtor_priority_cpu_us_per_record: Number(((cpu.user + cpu.system) / EVENTS).toFixed(2)),
+      debtor_priority_embedded_eps: Math.round(EVENTS / run.seconds),
+      debtor_priority_processing_eps: run.processingEps,
+      // CPU of the whole process per input record: steadier than records/s on a shared machine.
+      debtor_priority_cpu_us_per_record: Number(run.cpuMicrosPerRecord.toFixed(2)),
     };
   } finally {
     await backend.close();

@@ -36,6 +36,7 @@ import {
   dlqTopicOf,
 } from '../engine/index.ts';
 import type { BenchThreadArgs } from './runtime-thread.ts';
+import { timeUntilIdle } from './timed-run.ts';
 import { RAW_TOPICS, type RawConsumeFigures } from './kafkajs-raw-consumer.ts';
 import type { RawTransformFigures } from './kafkajs-raw-transform.ts';
 import { riskFeaturesTopology } from '../pipelines/risk-features/topology.ts';
@@ -217,30 +218,14 @@ export async function runPipeline(
           guarantee,
           logger: quietLogger(),
         });
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  // The processing phase starts at the first progress report with records in: start-up (threads,
-  // group join, producers, restore) is left out, as the kafkajs baselines leave out their group join.
-  let firstProgress: { at: number; recordsIn: number } | undefined;
-  const sampler = setInterval(() => {
-    const recordsIn = app.progress().recordsIn;
-    if (firstProgress === undefined && recordsIn > 0) firstProgress = { at: performance.now(), recordsIn };
-  }, 5);
-  await app.runUntilIdle();
-  const finished = performance.now();
-  const cpu = process.cpuUsage(cpuBefore);
-  clearInterval(sampler);
-  const seconds = (finished - started) / 1000;
-  const out = app.progress().recordsOut;
+  const run = await timeUntilIdle(app, n);
   await app.stop();
-  const processingEps =
-    firstProgress === undefined ? 0 : Math.round((n - firstProgress.recordsIn) / ((finished - firstProgress.at) / 1000));
   return {
-    eps: Math.round(n / seconds),
-    outPerSecond: Math.round(out / seconds),
-    processingEps,
-    startupSeconds: firstProgress === undefined ? 0 : (firstProgress.at - started) / 1000,
-    cpuMicrosPerEvent: Number(((cpu.user + cpu.system) / n).toFixed(2)),
+    eps: Math.round(n / run.seconds),
+    outPerSecond: Math.round(run.recordsOut / run.seconds),
+    processingEps: run.processingEps,
+    startupSeconds: run.startupSeconds,
+    cpuMicrosPerEvent: Number(run.cpuMicrosPerRecord.toFixed(2)),
   };
 }
 
