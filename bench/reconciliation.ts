@@ -11,6 +11,7 @@ import { reconciliationTopology } from '../pipelines/reconciliation/topology.ts'
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import type { Debtor, PartnerRecord } from '../schemas/types.ts';
+import { timeUntilIdle } from './timed-run.ts';
 
 const EVENTS = Number(process.env.BENCH_RECON_EVENTS ?? 200_000);
 const DEBTORS = 20_000;
@@ -77,9 +78,7 @@ export async function run(): Promise<Record<string, number>> {
       stateDir: path.join(dir, 'state'),
       logger: pino({ level: 'warn' }),
     });
-    const started = performance.now();
-    await app.runUntilIdle();
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds } = await timeUntilIdle(app, input.length);
     await app.stop();
     return { reconciliation_embedded_eps: Math.round(input.length / seconds) };
   } finally {

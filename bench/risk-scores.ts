@@ -17,6 +17,7 @@ import { DEFAULT_RISK_MODEL, riskScoresTopology } from '../pipelines/risk-scores
 import { FileSchemaRegistry } from '../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../schemas/serde.ts';
 import type { RiskFeatures } from '../schemas/types.ts';
+import { timeUntilIdle } from './timed-run.ts';
 
 const EVENTS = Number(process.env.BENCH_SCORE_EVENTS ?? 100_000);
 const DAY = 86_400_000;
@@ -88,9 +89,7 @@ async function scoreRun(dir: string, avro: AvroSerde, store: LocalLakeStore, alg
       stateDir: path.join(dir, `state-${algo}`),
       logger: pino({ level: 'warn' }),
     });
-    const started = performance.now();
-    await app.runUntilIdle();
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds } = await timeUntilIdle(app, EVENTS);
     await app.stop();
     return Math.round(EVENTS / seconds);
   } finally {

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { createEmbeddedBackend, jsonSerde, StreamsApp, StreamsBuilder, type ProduceRecord } from '../engine/index.ts';
+import { timeUntilIdle } from './timed-run.ts';
 
 const UPDATES = Number(process.env.BENCH_TABLE_UPDATES ?? 300_000);
 const KEYS = 30_000;
@@ -49,9 +50,7 @@ export async function run(): Promise<Record<string, number>> {
       stateDir: path.join(dir, 'state'),
       logger: pino({ level: 'warn' }),
     });
-    const started = performance.now();
-    await app.runUntilIdle();
-    const seconds = (performance.now() - started) / 1000;
+    const { seconds } = await timeUntilIdle(app, UPDATES);
     await app.stop();
     return { table_updates_per_s: Math.round(UPDATES / seconds) };
   } finally {
