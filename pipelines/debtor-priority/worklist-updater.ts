@@ -12,7 +12,6 @@ import type { CollectionPriority } from '../../schemas/types.ts';
 import type { CustomerInput, WorklistDebtor } from './customer-input.ts';
 import { priorityEventId, priorityEventTime } from './output-order.ts';
 import { priorityRecord, priorityRow, sameRow } from './priority-row.ts';
-import { priorityScore } from './priority-score.ts';
 import type { RiskFactors } from './risk-factors.ts';
 import type { WorklistRow } from './worklist-heap.ts';
 import { WORKLIST_STORE, type WorklistStore } from './worklist-store.ts';
@@ -103,22 +102,10 @@ export class WorklistUpdater implements Processor<string, CustomerInput, string,
     if (ids === undefined) return;
     for (const id of ids) {
       const state = this.states.get(id)!;
-      const last = state.row;
-      const row: WorklistRow = {
-        ...last,
-        default_probability: pd,
-        priority_score: priorityScore(
-          {
-            debt_amount_cents: last.debt_amount_cents,
-            days_past_due: last.days_past_due,
-            broken_promises: state.broken_promises,
-            contact_attempts: state.contact_attempts,
-          },
-          pd,
-          this.factors,
-        ),
-      };
-      if (!sameRow(last, row)) this.emit(id, state, row, state.broken_promises, state.contact_attempts, timestamp);
+      // The debtor's last record, rebuilt from its state: what priorityRow scores.
+      const debtor: WorklistDebtor = { ...state.row, broken_promises: state.broken_promises, contact_attempts: state.contact_attempts };
+      const row = priorityRow(debtor, pd, this.factors);
+      if (!sameRow(state.row, row)) this.emit(id, state, row, state.broken_promises, state.contact_attempts, timestamp);
     }
   }
 
