@@ -22,6 +22,20 @@ describe('riskstream refuses bad input in one line', () => {
     expect(cliOutcome(dataDir, args)).toEqual(refusal(message));
   });
 
+  it.each([
+    [['run', 'all', '--until-idl'], "unknown option '--until-idl' (did you mean --until-idle?); see riskstream run --help"],
+    [['qurey', 'SELECT 1'], "unknown command 'qurey' (did you mean query?); see riskstream --help"],
+    [['connect', 'fil'], "unknown command 'fil' (did you mean file?); see riskstream connect --help"],
+    [['replay', 'risk-features'], "required option '--from <point>' not specified; see riskstream replay --help"],
+    [['run'], "missing required argument 'pipelines'; see riskstream run --help"],
+    [
+      ['worklist', '--format', 'xml'],
+      "option '--format <format>' argument 'xml' is invalid. Allowed choices are table, json, csv; see riskstream worklist --help",
+    ],
+  ])('usage error %j: one line naming the help of the command', (args, message) => {
+    expect(cliOutcome(dataDir, args)).toEqual(refusal(message));
+  });
+
   it('refuses a query of two statements or with a FORMAT clause', () => {
     const two = cliOutcome(dataDir, ['query', 'SELECT 1; SELECT 2']);
     expect([two.status, two.stderr]).toEqual([1, 'riskstream: the query holds 2 statements; run one at a time\n']);

@@ -3,6 +3,7 @@
 import { Command, Option } from 'commander';
 import { exitQuietlyWhenStdoutCloses } from './closed-stdout.ts';
 import { fail } from './fail.ts';
+import { oneLineUsageErrors } from './usage-errors.ts';
 
 exitQuietlyWhenStdoutCloses();
 
@@ -15,9 +16,7 @@ const program = new Command('riskstream')
     new Option('--log-level <level>', 'JSON logs on stderr at this level')
       .choices(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .env('RISKSTREAM_LOG_LEVEL'),
-  )
-  .showHelpAfterError('(run riskstream --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(text) });
+  );
 
 function action<A extends unknown[]>(load: () => Promise<{ default: (program: Command, ...args: A) => Promise<void> }>) {
   return async (...args: A) => {
@@ -246,4 +245,5 @@ models
   .option('--seed <s>', 'seed of the fold assignment and the forests', '42')
   .action(action(() => import('./commands/models-schedule.ts')));
 
+oneLineUsageErrors(program);
 await program.parseAsync(process.argv);
