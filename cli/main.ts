@@ -233,7 +233,7 @@ models
   .description('make a version the one scoring pipelines use')
   .argument('<name>', 'model name, e.g. default-risk')
   .argument('<version>', 'version number')
-  .addOption(new Option('--algo <algo>', 'which of the two models').choices(['lr', 'rf']).default('rf'))
+  .addOption(new Option('--algo <algo>', "which of the two models (default: the version's better CV AUC)").choices(['lr', 'rf']))
   .action(action(() => import('./commands/models-promote.ts')));
 
 models
