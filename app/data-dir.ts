@@ -83,3 +83,12 @@ export function requireWritableDataDir(dir: string): void {
     throw new DataDirError(`data dir ${dir} is not writable (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
   }
 }
+
+/** For commands that only read: a data dir that does not exist is most likely a mistyped one, not one to create empty. */
+export function requireExistingDataDir(dir: string): void {
+  if (dataDirKind(dir) === 'absent') {
+    throw new DataDirError(
+      `no data dir at ${dir}: nothing to read (riskstream demo, generate or connect file writes one; --data-dir or RISKSTREAM_DATA_DIR names another)`,
+    );
+  }
+}

@@ -1,6 +1,6 @@
 // Bad input on the command line: one line on stderr naming what is wrong, a non-zero exit, and
 // nothing started. Run as a user does, through bin/riskstream.js.
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -36,7 +36,27 @@ describe('riskstream refuses bad input in one line', () => {
     expect(cliOutcome(dataDir, args)).toEqual(refusal(message));
   });
 
+  it('refuses to read a data dir that does not exist, and does not create it', () => {
+    const typo = join(root, 'riskstrem');
+    const reason = `no data dir at ${typo}: nothing to read (riskstream demo, generate or connect file writes one; --data-dir or RISKSTREAM_DATA_DIR names another)`;
+    for (const args of [
+      ['query', 'SELECT count() FROM transactions FINAL'],
+      ['worklist'],
+      ['state', 'get', 'worklist', 'dbt-1'],
+      ['state', 'range', 'worklist'],
+      ['review', 'list'],
+      ['dlq', 'list'],
+      ['dlq', 'show', 'transactions'],
+      ['topics', 'list'],
+      ['models', 'list'],
+    ]) {
+      expect(cliOutcome(typo, ['--backend', 'embedded', ...args]), args.join(' ')).toEqual(refusal(reason));
+    }
+    expect(existsSync(typo)).toBe(false);
+  });
+
   it('refuses a query of two statements or with a FORMAT clause', () => {
+    mkdirSync(dataDir, { recursive: true });
     const two = cliOutcome(dataDir, ['query', 'SELECT 1; SELECT 2']);
     expect([two.status, two.stderr]).toEqual([1, 'riskstream: the query holds 2 statements; run one at a time\n']);
     const format = cliOutcome(dataDir, ['query', 'SELECT 1 FORMAT JSON']);
@@ -79,7 +99,7 @@ function checkNotWritable(readOnly: string, nobody: number | undefined): void {
     for (const [dir, args] of [
       [readOnly, ['topics', 'list']],
       [join(readOnly, 'data'), ['run', 'all', '--until-idle']],
-      [join(readOnly, 'data'), ['query', 'SELECT 1']],
+      [readOnly, ['query', 'SELECT 1']],
     ] as const) {
       const r = cliOutcome(dir, args, { asUser: nobody });
       expect(r.status, args.join(' ')).toBe(1);

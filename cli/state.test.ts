@@ -1,12 +1,14 @@
 // `riskstream state` as a user runs it: one line for an unknown store (naming the queryable ones)
 // and for a bad --limit, exit 1, nothing on stdout.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cliOutcome, refusal } from '../pipelines/testing/cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rs-cli-state-'));
+// An existing (empty) data dir: one that does not exist is refused before the store is looked at.
+mkdirSync(join(root, 'data'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const cli = (args: string[]) => cliOutcome(join(root, 'data'), args);

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { openModelStore } from '../../app/model-store.ts';
 import { listModelNames, listVersions, readMetadata, readPromoted } from '../../models/model-registry.ts';
-import { settingsOf } from '../context.ts';
+import { readerSettingsOf } from '../context.ts';
 import { print } from '../session.ts';
 
 export default async function list(program: Command): Promise<void> {
-  const store = openModelStore(settingsOf(program));
+  const store = openModelStore(readerSettingsOf(program));
   try {
     const lines = [['name', 'version', 'created_at', 'lr_auc', 'rf_auc', 'promoted']];
     for (const name of await listModelNames(store)) {

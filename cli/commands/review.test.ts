@@ -1,7 +1,7 @@
 // `riskstream review list|resolve` as a user runs them: child processes on a real embedded data dir whose
 // warehouse holds reconciliation results and audit steps. A refusal is one line on stderr and exit 1;
 // an accepted decision is one Avro review-decisions record on the log, keyed by the debtor.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -212,6 +212,7 @@ describe('riskstream review resolve', () => {
 
   it('a fresh data dir has no open cases, and no case to resolve', () => {
     const fresh = join(root, 'fresh');
+    mkdirSync(fresh);
     const list = cli(fresh, 'list', '--format', 'json');
     expect([list.status, list.stdout]).toEqual([0, '']);
     expect(cli(fresh, 'resolve', 'p-older', '--decision', 'keep_ours', '--by', 'alice', '--reason', 'x')).toEqual(

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { formatStateRows, queryState } from '../../app/state-queries.ts';
-import { settingsOf } from '../context.ts';
+import { readerSettingsOf } from '../context.ts';
 import { positiveInt } from '../session.ts';
 
 interface RangeFlags {
@@ -12,6 +12,6 @@ interface RangeFlags {
 
 export default async function stateRange(program: Command, store: string, opts: RangeFlags): Promise<void> {
   const limit = opts.limit === undefined ? undefined : positiveInt(opts.limit, '--limit');
-  const answer = await queryState(settingsOf(program), store, { type: 'range', from: opts.from, to: opts.to, limit });
+  const answer = await queryState(readerSettingsOf(program), store, { type: 'range', from: opts.from, to: opts.to, limit });
   process.stdout.write(formatStateRows(answer.rows, opts.format));
 }

@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
+import { readerSettingsOf } from '../context.ts';
 import { print, withEnvironment } from '../session.ts';
 
 export default async function topicsList(program: Command): Promise<void> {
+  readerSettingsOf(program);
   await withEnvironment(program, async (env) => {
     const admin = env.backend.admin();
     try {

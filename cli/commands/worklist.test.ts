@@ -1,7 +1,7 @@
 // `riskstream worklist` as a user runs it: a child process that asks the query endpoint a running
 // app advertises in the data dir (a stand-in topology with the worklist store), printing table, json
 // and csv; a refusal is one line on stderr, exit 1, nothing on stdout.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,6 +97,7 @@ describe('riskstream worklist', () => {
     const reason = inBuild
       ? 'nothing to query yet: debtor-priority has not run on this data dir (run `riskstream run debtor-priority` first)'
       : "no pipeline of this build keeps the worklist (store 'worklist' of debtor-priority)";
+    mkdirSync(join(root, 'fresh'));
     expect(cliSync(join(root, 'fresh'), ['--format', 'json'])).toEqual(refusal(reason));
   });
 });
