@@ -9,7 +9,8 @@ import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.
 
 /** Set on the extra processes of `run --workers N`: they process, the first process runs the sinks. */
 const WORKER_ENV = 'RISKSTREAM_EXTRA_WORKER';
-const STOP_DEADLINE_MS = 10_000;
+/** How long Ctrl-C waits for commit, flush and close before exiting anyway. */
+const STOP_DEADLINE_ENV = 'RISKSTREAM_STOP_DEADLINE_MS';
 
 interface RunFlags {
   untilIdle?: boolean;
@@ -35,6 +36,8 @@ export default async function run(program: Command, names: string[], opts: RunFl
           '--workers > 1 needs --backend kafka (the embedded log serves one worker process per data dir; use --threads N for more cores)',
         );
       }
+      // From before the start: a Ctrl-C while the pipelines start stops them once started.
+      const signalled = stopSignal();
       const children = extraWorker ? [] : forkWorkers(workers - 1);
       const running = await startPipelines(env, {
         pipelines,
@@ -47,7 +50,14 @@ export default async function run(program: Command, names: string[], opts: RunFl
       });
       const stop = onceStopped(running.stop, children);
       if (opts.untilIdle) {
-        await running.untilIdle();
+        const idle = running.untilIdle().then(() => true);
+        if (!(await Promise.race([idle, signalled.then(() => false)]))) {
+          // Interrupted: what is done is committed like on a plain run's Ctrl-C; the next run goes on from there.
+          idle.catch(() => undefined);
+          await stopWithinDeadline(stop, 'stopping before idle: commit, flush, close (the next run goes on from here)');
+          process.exitCode = INTERRUPTED_EXIT;
+          return;
+        }
         await Promise.all(children.map(exited));
         const summary = extraWorker ? undefined : await summarize(env, running.warehouse);
         await stop();
@@ -55,21 +65,35 @@ export default async function run(program: Command, names: string[], opts: RunFl
         return;
       }
       process.stderr.write(`running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C to stop\n`);
-      await new Promise<void>((resolve) => {
-        const onSignal = () => resolve();
-        process.once('SIGINT', onSignal);
-        process.once('SIGTERM', onSignal);
-      });
-      process.stderr.write('stopping: commit, flush, close\n');
-      const deadline = setTimeout(() => {
-        process.stderr.write('riskstream: shutdown took longer than 10 s; exiting (uncommitted work is re-read next run)\n');
-        process.exit(1);
-      }, STOP_DEADLINE_MS);
-      deadline.unref();
-      await stop();
+      await signalled;
+      await stopWithinDeadline(stop, 'stopping: commit, flush, close');
     },
     threads === undefined ? {} : { streamThreads: threads },
   );
+}
+
+/** The shell's status for a command ended by Ctrl-C (128 + SIGINT). */
+const INTERRUPTED_EXIT = 130;
+
+/** Resolves at the first SIGINT or SIGTERM; from then on the process stops itself. */
+function stopSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+async function stopWithinDeadline(stop: () => Promise<void>, message: string): Promise<void> {
+  const deadlineEnv = process.env[STOP_DEADLINE_ENV];
+  const ms = deadlineEnv === undefined ? 10_000 : positiveInt(deadlineEnv, STOP_DEADLINE_ENV);
+  process.stderr.write(`${message}\n`);
+  const deadline = setTimeout(() => {
+    process.stderr.write(`riskstream: shutdown took longer than ${ms / 1000} s; exiting (uncommitted work is re-read next run)\n`);
+    process.exit(1);
+  }, ms);
+  deadline.unref();
+  await stop();
+  clearTimeout(deadline);
 }
 
 function forkWorkers(n: number): ChildProcess[] {
