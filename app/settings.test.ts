@@ -29,3 +29,18 @@ describe('event-time bounds settings', () => {
     expect(() => resolveSettings({}, { RISKSTREAM_MAX_EVENT_TIME_SKEW_MS: 'a day' })).toThrow(/^invalid setting maxEventTimeSkewMs: /);
   });
 });
+
+describe('config file', () => {
+  const dirs = new TempDirs('riskstream-settings-keys-');
+  afterAll(dirs.removeAll);
+
+  it('refuses a key that is no setting, naming it and the settings', () => {
+    const config = dirs.file('riskstream.yaml', 'commitIntervalMS: 5\n');
+    expect(() => resolveSettings({ config }, {})).toThrow(
+      new SettingsError(
+        `config file ${config}: unknown setting 'commitIntervalMS' (settings: dataDir, backend, logLevel, guarantee, commitIntervalMs, streamThreads, minEventTime, maxEventTimeSkewMs, kafka, schemaRegistry, clickhouse, s3, metricsPort, scoring, reconciliation)`,
+      ),
+    );
+    expect(resolveSettings({ config: dirs.file('riskstream.yaml', 'commitIntervalMs: 5\n') }, {}).commitIntervalMs).toBe(5);
+  });
+});

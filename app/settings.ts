@@ -68,6 +68,7 @@ type Env = Record<string, string | undefined>;
 export function resolveSettings(flags: SettingsOverrides = {}, env: Env = process.env): Settings {
   const configPath = flags.config ?? env.RISKSTREAM_CONFIG;
   const file = configPath ? readConfigFile(configPath) : {};
+  if (configPath) refuseUnknownKeys(configPath, file);
   const fromFile = (key: string): unknown => file[key];
   const saslMechanism = env.KAFKA_SASL_MECHANISM ?? (fromFile('kafka') as { sasl?: { mechanism?: string } } | undefined)?.sasl?.mechanism;
   const fileKafka = (fromFile('kafka') ?? {}) as Record<string, unknown>;
@@ -124,6 +125,13 @@ export function resolveSettings(flags: SettingsOverrides = {}, env: Env = proces
   const settings = parsed.data;
   if (settings.backend === 'kafka') requireKafkaSettings(settings);
   return settings;
+}
+
+/** A mistyped key would otherwise be ignored without a word, its setting left at the default. */
+function refuseUnknownKeys(path: string, file: Record<string, unknown>): void {
+  const known = Object.keys(settingsSchema.shape);
+  const unknown = Object.keys(file).find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new SettingsError(`config file ${path}: unknown setting '${unknown}' (settings: ${known.join(', ')})`);
 }
 
 function requireKafkaSettings(s: Settings): void {
