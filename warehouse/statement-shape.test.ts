@@ -20,6 +20,14 @@ describe('requireOneStatementWithoutFormat', () => {
     expect(() => requireOneStatementWithoutFormat('SELECT 1; /* two */ SELECT 2; SELECT 3;')).toThrow('the query holds 3 statements');
   });
 
+  it('refuses a query without a statement', () => {
+    for (const sql of ['', '  \n', ';', ' ; ;', '-- nothing', '/* none */ ;']) {
+      expect(() => requireOneStatementWithoutFormat(sql), JSON.stringify(sql)).toThrow(
+        'the query holds no statement (nothing but blanks, comments or semicolons)',
+      );
+    }
+  });
+
   it('refuses a FORMAT clause, naming it', () => {
     expect(() => requireOneStatementWithoutFormat('SELECT 1 FORMAT JSON')).toThrow(
       'the query ends in FORMAT JSON: leave it out and choose the output with --format table, json or csv',

@@ -53,10 +53,11 @@ function blockEnd(sql: string, start: number): number {
 
 const FORMAT_CLAUSE = /\bFORMAT\s+([A-Za-z_][A-Za-z0-9_]*)\s*(?:SETTINGS\b[^;]*)?;?\s*$/i;
 
-/** Throws WarehouseError unless `sql` is one statement (a trailing ';' is fine) without a FORMAT clause. */
+/** Throws WarehouseError unless `sql` is exactly one statement (a trailing ';' is fine) without a FORMAT clause. */
 export function requireOneStatementWithoutFormat(sql: string): void {
   const code = codeOnly(sql);
   const statements = code.split(';').filter((s) => s.trim() !== '');
+  if (statements.length === 0) throw new WarehouseError('the query holds no statement (nothing but blanks, comments or semicolons)');
   if (statements.length > 1) throw new WarehouseError(`the query holds ${statements.length} statements; run one at a time`);
   const format = FORMAT_CLAUSE.exec(code);
   if (format)
