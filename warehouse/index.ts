@@ -1,6 +1,7 @@
 // The warehouse module's public surface.
 export type { QueryFormat, QueryOptions, Warehouse, WarehouseRow } from './warehouse.ts';
 export { ChdbWarehouse, warehouseDirOf } from './chdb-warehouse.ts';
+export { currentOwner } from './owner-lock.ts';
 export { ServerWarehouse, isRetriableServerError, type ServerWarehouseOptions } from './server-warehouse.ts';
 export { openWarehouse, serverOptionsFromEnv, type WarehouseTarget } from './open-warehouse.ts';
 export { startWarehouseQueryServer, queryWarehouse, type WarehouseQueryServer } from './query-server.ts';

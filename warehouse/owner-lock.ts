@@ -15,8 +15,8 @@ export function ownerFile(warehouseDir: string): string {
   return join(warehouseDir, 'owner.json');
 }
 
-export /** The live owner of a warehouse dir, or undefined when none. */
-function currentOwner(warehouseDir: string): OwnerInfo | undefined {
+/** The live owner of a warehouse dir, or undefined when none. */
+export function currentOwner(warehouseDir: string): OwnerInfo | undefined {
   try {
     const info = JSON.parse(readFileSync(ownerFile(warehouseDir), 'utf8')) as OwnerInfo;
     return isProcessAlive(info.pid) ? info : undefined;

@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { PIPELINES } from '../../app/catalog.ts';
-import { resetDataDir } from '../../app/data-dir.ts';
+import { DataDirError, resetDataDir } from '../../app/data-dir.ts';
 import { trainFirstModel } from '../../app/model-training.ts';
 import { startPipelines } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
+import { currentOwner, warehouseDirOf } from '../../warehouse/index.ts';
 import { settingsOf } from '../context.ts';
 import { ProgressLine } from '../progress.ts';
 import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
@@ -18,7 +19,16 @@ export default async function demo(program: Command, opts: { events: string; see
   const seed = nonNegativeInt(opts.seed, '--seed');
   const started = Date.now();
   const settings = settingsOf(program);
-  if (!opts.keep && settings.backend === 'embedded') resetDataDir(settings.dataDir);
+  if (!opts.keep && settings.backend === 'embedded') {
+    // A running `run` (or demo) owns the warehouse: deleting the dir under it would wreck both.
+    const owner = currentOwner(warehouseDirOf(settings.dataDir));
+    if (owner !== undefined && owner.pid !== process.pid) {
+      throw new DataDirError(
+        `refusing to reset ${settings.dataDir}: riskstream process ${owner.pid} (since ${owner.started_at}) is using it; stop it first, or pass another --data-dir`,
+      );
+    }
+    resetDataDir(settings.dataDir);
+  }
   await withEnvironment(program, async (env) => {
     process.stderr.write(
       `demo: ${events} events (seed ${seed}) into ${settings.backend === 'embedded' ? settings.dataDir : settings.kafka.brokers.join(',')}\n`,
