@@ -5,7 +5,18 @@ import { encodeRow } from './encoding.ts';
 import type { Algo } from './evaluate.ts';
 import { loadForest, type ForestModel } from './forest.ts';
 import { predictLogistic, type LogisticModel } from './logistic.ts';
-import { modelFileKey, readMetadata, readPromoted, readStoreJson, writePromoted, type Promoted } from './model-registry.ts';
+import {
+  checkModelName,
+  listModelNames,
+  listVersions,
+  modelFileKey,
+  readMetadata,
+  readPromoted,
+  readStoreJson,
+  writePromoted,
+  type ModelMetadata,
+  type Promoted,
+} from './model-registry.ts';
 
 export interface Scorer {
   name: string;
@@ -46,7 +57,25 @@ export async function loadPromoted(store: LakeStore, name: string): Promise<Scor
   return loadModel(store, name, p.version, p.algo);
 }
 
-/** Records `name` → version/algo as promoted, once that model has loaded. */
-export function promoteModel(store: LakeStore, name: string, version: number, algo: Algo): Promise<Promoted> {
-  return writePromoted(store, { name, version, algo }, () => loadModel(store, name, version, algo));
+/** The model of a version with the better cross-validated AUC (lr on a tie). */
+export function betterAlgo(m: ModelMetadata): Algo {
+  return m.metrics.rf.auc > m.metrics.lr.auc ? 'rf' : 'lr';
+}
+
+/**
+ * Records `name` → version/algo as promoted, once that model has loaded; without `algo`, the
+ * version's better model. An unknown name or version is refused naming what there is.
+ */
+export async function promoteModel(store: LakeStore, name: string, version: number, algo?: Algo): Promise<Promoted> {
+  checkModelName(name);
+  const names = await listModelNames(store);
+  if (!names.includes(name)) {
+    throw new Error(
+      `no model named '${name}' (${names.length > 0 ? `models: ${names.join(', ')}` : 'none yet: riskstream models train makes one'})`,
+    );
+  }
+  const versions = await listVersions(store, name);
+  if (!versions.includes(version)) throw new Error(`${name} has no version ${version} (versions: ${versions.join(', ') || 'none'})`);
+  const chosen = algo ?? betterAlgo(await readMetadata(store, name, version));
+  return writePromoted(store, { name, version, algo: chosen }, () => loadModel(store, name, version, chosen));
 }

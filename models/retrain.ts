@@ -3,8 +3,7 @@
 // version's better one; it is compared with the promoted algorithm's AUC as recorded at its training.
 import type { LakeStore } from '../connectors/sinks/lake-store.ts';
 import type { Dataset } from './dataset.ts';
-import type { Algo } from './evaluate.ts';
-import { promoteModel } from './model-loader.ts';
+import { betterAlgo, promoteModel } from './model-loader.ts';
 import { readMetadata, readPromoted, saveModelVersion, type ModelMetadata } from './model-registry.ts';
 import { trainModels } from './train.ts';
 
@@ -27,10 +26,6 @@ export interface RetrainResult {
   promoted: boolean;
   /** Why it was or was not promoted, for the log. */
   reason: string;
-}
-
-export function betterAlgo(m: ModelMetadata): Algo {
-  return m.metrics.rf.auc > m.metrics.lr.auc ? 'rf' : 'lr';
 }
 
 export async function trainAndSave(store: LakeStore, input: TrainingData, opts: RetrainOptions): Promise<ModelMetadata> {

@@ -56,7 +56,7 @@ export async function storeRoundtrip(store: LakeStore): Promise<void> {
   await store.put(`models/${name}/v2/lr.json`, Buffer.from('{"kind":"logistic-regression","weights":[1'));
   await expect(promoteModel(store, name, 2, 'lr')).rejects.toThrow(`model file ${store.root}/models/${name}/v2/lr.json is corrupt`);
   expect((await readPromoted(store, name))?.version).toBe(1);
-  await expect(promoteModel(store, name, 7, 'rf')).rejects.toThrow(`model file ${store.root}/models/${name}/v7/metadata.json is missing`);
+  await expect(promoteModel(store, name, 7, 'rf')).rejects.toThrow(`${name} has no version 7 (versions: 1, 2)`);
 
   // The watcher swaps to a newly promoted model and keeps the last good one when the next fails.
   const errors: string[] = [];
