@@ -107,7 +107,12 @@ export interface UpdateRate {
  * from an array of all n ids (a random read of a string among 10M, ~1 us at 10M when the next
  * update waits for it); 'fresh' makes the string in the timed loop, as a decoder hands a record's key.
  */
-export function heapUpdatesPerS(n: number, updates: number, batches: readonly number[] = [0], ids: 'cold' | 'fresh' = 'cold'): UpdateRate[] {
+export function heapUpdatesPerS(
+  n: number,
+  updates: number,
+  batches: readonly number[] = [0],
+  ids: 'cold' | 'fresh' = 'cold',
+): UpdateRate[] {
   const rnd = seededRandom(7);
   const heap = new IndexedHeap();
   const all = Array.from({ length: n }, (_, i) => debtorId(i));

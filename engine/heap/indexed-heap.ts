@@ -2,9 +2,10 @@
 // upsert/remove are O(log n) through a position index; top(n) walks the heap without touching it.
 // Built to hold 10M entries in one process: each entry is a slot (a small integer) into typed-array
 // columns and the ids are UTF-8 bytes in a 32-byte record per slot beside its heap position
-// (SlotIds), so there is no object per entry for the garbage collector to mark and one update reads
-// the index cell, the slot's record, then the heap; a restore can upsert ids straight from changelog bytes. Owners
-// that keep more per entry (payload columns, secondary GroupedHeaps) index their own columns by the same slot.
+// (SlotIds), so there is no object per entry for the garbage collector to mark, and one update
+// reads the index cell, the slot's record, then the heap around the position; a restore can upsert
+// ids straight from changelog bytes. Owners that keep more per entry (payload columns, secondary
+// GroupedHeaps) index their own columns by the same slot.
 import { hashBytes, hashString, IdIndex } from './id-index.ts';
 import { SlotIds } from './slot-ids.ts';
 import { SlotHeap, type SlotOrder } from './slot-heap.ts';
@@ -76,8 +77,9 @@ export class IndexedHeap implements SlotOrder {
    * upsert() of ids[i] to priorities[i] for i < count, in that order, with the same result as
    * those upserts one by one (a NaN priority throws before any is applied). Faster for many ids:
    * it goes through them in chunks, a few passes per chunk that each do one step of every id's
-   * lookup (hash and index cell; the slot's record of id and position; heap neighbours), so the cache misses of
-   * different ids overlap instead of following each other, then applies the updates in order.
+   * lookup (hash and index cell; the slot's record of id and position; heap neighbours), so the
+   * cache misses of different ids overlap instead of following each other, then applies the
+   * updates in order.
    * `slotsOut`, when given, receives the slot of ids[i] at i (what upsert() returns).
    */
   upsertMany(ids: ArrayLike<string>, priorities: ArrayLike<number>, count = ids.length, slotsOut?: Int32Array): void {

@@ -2,8 +2,9 @@
 // a SlotOrder the owner supplies. Struct-of-arrays: the heap is an Int32Array of slots, beside it
 // a Float64Array of their keys in the same heap order (so a sift compares neighbours without a
 // random read into the owner's columns: one cache miss per level instead of three at 10M entries),
-// and the position of each slot another Int32Array: 16 bytes per entry and no object per entry.
-// Positions may be shared by several heaps when each slot sits in at most one of them (see GroupedHeaps).
+// and the position of each slot in an Int32Array indexed by slot (SlotPositions; the IndexedHeap's
+// keeps each slot's id beside it): 16 bytes per entry and no object per entry. Positions may be
+// shared by several heaps when each slot sits in at most one of them (see GroupedHeaps).
 
 /**
  * Children per node: a binary heap, as CONTRACTS 9 names it. Four children (half the depth, the

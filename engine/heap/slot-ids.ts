@@ -22,7 +22,7 @@ export class SlotIds extends SlotPositions {
   }
 
   override ensure(slot: number): void {
-    if ((slot << RECORD_SHIFT) >= this.arr.length) {
+    if (slot << RECORD_SHIFT >= this.arr.length) {
       this.arr = grownInt32(this.arr, (slot + 1) << RECORD_SHIFT);
       this.bytes = new Uint8Array(this.arr.buffer);
     }
@@ -128,7 +128,7 @@ export class SlotIds extends SlotPositions {
 
   /** Forgets the slot's id. */
   clear(slot: number): void {
-    if ((slot << RECORD_SHIFT) >= this.arr.length) return;
+    if (slot << RECORD_SHIFT >= this.arr.length) return;
     this.setLength(slot, 0);
   }
 }
