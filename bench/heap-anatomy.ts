@@ -2,11 +2,13 @@
 //   node --expose-gc --max-old-space-size=16000 --import tsx bench/heap-anatomy.ts [n]
 // prints one JSON line, each figure in ns per operation of CPU time, measured over 5M random picks.
 import { IndexedHeap, seededRandom } from '../engine/index.ts';
+import { hashString } from '../engine/heap/id-index.ts';
 
 const n = Number(process.argv[2] ?? 10_000_000);
 const m = 5_000_000; // a multiple of 1,000
 const rnd = seededRandom(7);
-const ids = Array.from({ length: n }, (_, i) => `D-${String(i).padStart(8, '0')}`);
+const idOf = (i: number): string => `D-${String(i).padStart(8, '0')}`;
+const ids = Array.from({ length: n }, (_, i) => idOf(i));
 const heap = new IndexedHeap();
 for (const id of ids) heap.upsert(id, rnd() * 1e6);
 const picks = Int32Array.from({ length: m }, () => Math.floor(rnd() * n));
@@ -47,6 +49,18 @@ const figures = {
     for (let i = 0; i < m; i++) s += ids[picks[i]].charCodeAt(9);
     return s;
   }),
+  // the caller's id string: hash all of it (what a lookup reads of it)
+  id_hash_ns: nsPerOp(() => {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += hashString(ids[picks[i]]);
+    return s;
+  }),
+  // an id string made fresh (as a decoder makes a record's key), hashed
+  fresh_id_hash_ns: nsPerOp(() => {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += hashString(idOf(picks[i]));
+    return s;
+  }),
   // id -> slot
   lookup_ns: nsPerOp(() => {
     let s = 0;
@@ -63,6 +77,12 @@ const figures = {
   upsert_ns: nsPerOp(() => {
     let s = 0;
     for (let i = 0; i < m; i++) s += heap.upsert(ids[picks[i]], priorities[i]);
+    return s;
+  }),
+  // the whole update, the id string made fresh
+  upsert_fresh_ns: nsPerOp(() => {
+    let s = 0;
+    for (let i = 0; i < m; i++) s += heap.upsert(idOf(picks[i]), priorities[i]);
     return s;
   }),
   // the whole update, 1,000 at a time through upsertMany

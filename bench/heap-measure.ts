@@ -103,24 +103,33 @@ export interface UpdateRate {
  * Random priority updates of present ids per second, in a generic IndexedHeap of n ids, for each
  * batch size in `batches`, one after the other on the same heap: 0 is one upsert() per update;
  * more is upsertMany() of that many updates at a time (as a stream task applies a poll's records),
- * the batch's id array filled inside the timed loop.
+ * the batch's id array filled inside the timed loop. `ids`: 'cold' takes each update's id string
+ * from an array of all n ids (a random read of a string among 10M, ~1 us at 10M when the next
+ * update waits for it); 'fresh' makes the string in the timed loop, as a decoder hands a record's key.
  */
-export function heapUpdatesPerS(n: number, updates: number, batches: readonly number[] = [0]): UpdateRate[] {
+export function heapUpdatesPerS(
+  n: number,
+  updates: number,
+  batches: readonly number[] = [0],
+  ids: 'cold' | 'fresh' = 'cold',
+): UpdateRate[] {
   const rnd = seededRandom(7);
   const heap = new IndexedHeap();
-  const ids = Array.from({ length: n }, (_, i) => debtorId(i));
-  for (const id of ids) heap.upsert(id, rnd() * 1e6);
+  const all = Array.from({ length: n }, (_, i) => debtorId(i));
+  for (const id of all) heap.upsert(id, rnd() * 1e6);
+  const idOf = ids === 'cold' ? (i: number): string => all[i] : debtorId;
+  if (ids === 'fresh') all.length = 0;
   return batches.map((batch) => {
     const picks = Int32Array.from({ length: updates }, () => Math.floor(rnd() * n));
     const priorities = Float64Array.from({ length: updates }, () => rnd() * 1e6);
     const batchIds: string[] = new Array<string>(batch).fill('');
     const started = performance.now();
     const cpu = process.cpuUsage();
-    if (batch === 0) for (let i = 0; i < updates; i++) heap.upsert(ids[picks[i]], priorities[i]);
+    if (batch === 0) for (let i = 0; i < updates; i++) heap.upsert(idOf(picks[i]), priorities[i]);
     else
       for (let from = 0; from < updates; from += batch) {
         const count = Math.min(batch, updates - from);
-        for (let k = 0; k < count; k++) batchIds[k] = ids[picks[from + k]];
+        for (let k = 0; k < count; k++) batchIds[k] = idOf(picks[from + k]);
         heap.upsertMany(batchIds, priorities.subarray(from, from + count), count);
       }
     return { wall: Math.round((updates * 1000) / (performance.now() - started)), cpu: Math.round(updates / cpuSeconds(cpu)) };
@@ -192,6 +201,11 @@ export function measureHeap(n: number): Record<string, number> {
   figures.heap_updates_per_cpu_s = large.cpu;
   figures.heap_updates_batched_per_s = largeBatched.wall;
   figures.heap_updates_batched_per_cpu_s = largeBatched.cpu;
+  const [fresh, freshBatched] = heapUpdatesPerS(n, 5_000_000, [0, UPDATE_BATCH], 'fresh');
+  figures.heap_updates_fresh_ids_per_s = fresh.wall;
+  figures.heap_updates_fresh_ids_per_cpu_s = fresh.cpu;
+  figures.heap_updates_fresh_ids_batched_per_s = freshBatched.wall;
+  figures.heap_updates_fresh_ids_batched_per_cpu_s = freshBatched.cpu;
   const [small, smallBatched] = heapUpdatesPerS(1_000_000, 5_000_000, [0, UPDATE_BATCH]);
   figures.heap_updates_1m_per_s = small.wall;
   figures.heap_updates_1m_per_cpu_s = small.cpu;

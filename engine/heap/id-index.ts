@@ -1,9 +1,14 @@
 // id → slot for the IndexedHeap: open addressing with linear probing over an Int32Array of
-// (hash, slot) pairs, the ids themselves living as bytes in the owner's SlotStrings. A JS Map of
+// (hash, slot) pairs, the ids themselves living as bytes in the owner's per-slot storage (SlotIds). A JS Map of
 // 10M string keys costs ~75 resident bytes per entry (and caps at 2^24 entries); this costs ~11-16
 // (a table at most 70% full, 8 bytes a cell). Ids are found by string or by their UTF-8 bytes (a
 // restore reads them from the changelog without making a string): both hash the UTF-8 bytes.
-import type { SlotStrings } from './slot-strings.ts';
+
+/** Where the owner keeps each slot's id, for the index to confirm a hash match. */
+export interface IdsBySlot {
+  equals(slot: number, id: string): boolean;
+  equalsBytes(slot: number, buf: Buffer, start: number, end: number): boolean;
+}
 
 const EMPTY = 0; // table cells hold slot + 1
 
@@ -44,7 +49,7 @@ export class IdIndex {
 
   /** `ids`: the owner's ids by slot. */
   constructor(
-    private readonly ids: SlotStrings,
+    private readonly ids: IdsBySlot,
     capacity = 16,
   ) {
     let cells = 16;

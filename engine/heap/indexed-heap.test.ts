@@ -14,9 +14,20 @@ const sorted = (model: Map<string, number>): { id: string; priority: number }[] 
 // ids (up to 80) that the id index grows and deletes shift probe chains.
 // Some ids are not ASCII, and two of them order differently in UTF-8 bytes and in UTF-16 units
 // (an astral character against one above U+E000): ties must follow JavaScript's string order.
+// Some are longer than a slot record holds inline (24 bytes), so they live in the overflow.
 const id = fc
   .integer({ min: 0, max: 79 })
-  .map((n) => (n === 1 ? 'D-\u{1F600}' : n === 2 ? 'D-\uFF21' : n % 9 === 0 ? `D-é${n}` : `D-${String(n).padStart(8, '0')}`));
+  .map((n) =>
+    n === 1
+      ? 'D-\u{1F600}'
+      : n === 2
+        ? 'D-\uFF21'
+        : n % 9 === 0
+          ? `D-é${n}`
+          : n % 7 === 0
+            ? `D-${String(n).padStart(n % 2 === 0 ? 22 : 30, '0')}`
+            : `D-${String(n).padStart(8, '0')}`,
+  );
 const priority = fc.oneof(fc.constantFrom(0, 1, 2.5, 100, -3), fc.double({ noNaN: true, min: -1e6, max: 1e6 }));
 const op = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('upsert' as const), id, priority }) },
@@ -118,6 +129,38 @@ describe('IndexedHeap', () => {
       { id: a, priority: 2 },
       { id: b, priority: 0 },
     ]);
+  });
+
+  it('tells apart ids of the same hash one call at a time, by string and by bytes, short and long', () => {
+    const byHash = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; pair === undefined; i++) {
+      const k = `X-${i}`;
+      const other = byHash.get(hashString(k));
+      if (other !== undefined) pair = [other, k];
+      else byHash.set(hashString(k), k);
+    }
+    // FNV-1a's state is the same after both, and its finalizer is a bijection: a common suffix keeps them equal.
+    const suffix = '-a-debtor-id-longer-than-a-record';
+    const long: [string, string] = [pair[0] + suffix, pair[1] + suffix];
+    expect(hashString(long[0])).toBe(hashString(long[1]));
+    for (const [a, b] of [pair, long]) {
+      const heap = new IndexedHeap(4);
+      const bytes = (k: string): Buffer => Buffer.from(`#${k}#`, 'utf8');
+      expect(heap.upsert(a, 1)).toBe(0);
+      expect(heap.slotOf(b)).toBe(-1);
+      expect(heap.upsertBytes(bytes(b), 1, bytes(b).length - 1, 2)).toBe(1);
+      heap.upsert(a, 3);
+      expect(heap.top(10)).toEqual([
+        { id: a, priority: 3 },
+        { id: b, priority: 2 },
+      ]);
+      expect(heap.remove(a)).toBe(0); // the first cell of the chain goes: b must stay reachable
+      expect(heap.priorityOf(b)).toBe(2);
+      expect(heap.removeBytes(bytes(a), 1, bytes(a).length - 1)).toBe(-1);
+      expect(heap.removeBytes(bytes(b), 1, bytes(b).length - 1)).toBe(1);
+      expect(heap.size).toBe(0);
+    }
   });
 
   it('upsertMany refuses a NaN priority before applying any', () => {

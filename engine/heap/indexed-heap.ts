@@ -1,12 +1,14 @@
 // An indexed binary max-heap keyed by string id: priority descending, id ascending on ties.
 // upsert/remove are O(log n) through a position index; top(n) walks the heap without touching it.
 // Built to hold 10M entries in one process: each entry is a slot (a small integer) into typed-array
-// columns and the ids are UTF-8 bytes in one arena (SlotStrings), so there is no object per entry
-// for the garbage collector to mark; a restore can upsert ids straight from changelog bytes. Owners
-// that keep more per entry (payload columns, secondary GroupedHeaps) index their own columns by the same slot.
+// columns and the ids are UTF-8 bytes in a 32-byte record per slot beside its heap position
+// (SlotIds), so there is no object per entry for the garbage collector to mark, and one update
+// reads the index cell, the slot's record, then the heap around the position; a restore can upsert
+// ids straight from changelog bytes. Owners that keep more per entry (payload columns, secondary
+// GroupedHeaps) index their own columns by the same slot.
 import { hashBytes, hashString, IdIndex } from './id-index.ts';
-import { SlotHeap, SlotPositions, type SlotOrder } from './slot-heap.ts';
-import { SlotStrings } from './slot-strings.ts';
+import { SlotIds } from './slot-ids.ts';
+import { SlotHeap, type SlotOrder } from './slot-heap.ts';
 
 /** Ids per chunk of upsertMany: enough misses to overlap, few enough that what they bring stays in cache. */
 const BATCH_CHUNK = 256;
@@ -17,7 +19,8 @@ export interface HeapEntry {
 }
 
 export class IndexedHeap implements SlotOrder {
-  private readonly ids: SlotStrings;
+  /** Per slot: heap position and id (the heap's SlotPositions). */
+  private readonly ids: SlotIds;
   private readonly slotById: IdIndex;
   private freeSlots: number[] = [];
   private nextSlot = 0;
@@ -25,13 +28,13 @@ export class IndexedHeap implements SlotOrder {
   /** Scratch of upsertMany: per id of a chunk, its slot (-1: absent) and heap position. */
   private readonly chunkSlots = new Int32Array(BATCH_CHUNK);
   private readonly chunkPositions = new Int32Array(BATCH_CHUNK);
-  /** Where upsertMany leaves what its warming reads summed, so the compiler keeps the reads. */
+  /** Where upsert and upsertMany leave what their warming reads summed, so the compiler keeps the reads. */
   warmth = 0;
 
   /** `capacity`: entries expected, to size the columns once instead of doubling up to it. */
   constructor(capacity = 16) {
-    this.heap = new SlotHeap(this, new SlotPositions(capacity), capacity);
-    this.ids = new SlotStrings(capacity);
+    this.ids = new SlotIds(capacity);
+    this.heap = new SlotHeap(this, this.ids, capacity);
     this.slotById = new IdIndex(this.ids, capacity);
   }
 
@@ -59,6 +62,7 @@ export class IndexedHeap implements SlotOrder {
     if (Number.isNaN(priority)) throw new RangeError(`IndexedHeap: priority of ${id} is NaN`);
     let slot = this.slotById.get(id);
     if (slot !== -1) {
+      this.warmth = this.heap.reach(this.heap.positionOf(slot)); // one update alone: its neighbours are cold
       if (this.heap.keyAt(slot) !== priority) this.heap.update(slot, priority);
       return slot;
     }
@@ -73,8 +77,9 @@ export class IndexedHeap implements SlotOrder {
    * upsert() of ids[i] to priorities[i] for i < count, in that order, with the same result as
    * those upserts one by one (a NaN priority throws before any is applied). Faster for many ids:
    * it goes through them in chunks, a few passes per chunk that each do one step of every id's
-   * lookup (hash and index cell; id bytes and position; heap neighbours), so the cache misses of
-   * different ids overlap instead of following each other, then applies the updates in order.
+   * lookup (hash and index cell; the slot's record of id and position; heap neighbours), so the
+   * cache misses of different ids overlap instead of following each other, then applies the
+   * updates in order.
    * `slotsOut`, when given, receives the slot of ids[i] at i (what upsert() returns).
    */
   upsertMany(ids: ArrayLike<string>, priorities: ArrayLike<number>, count = ids.length, slotsOut?: Int32Array): void {
@@ -92,13 +97,8 @@ export class IndexedHeap implements SlotOrder {
     for (let k = 0; k < n; k++) warm += ids[from + k].length; // the string
     for (let k = 0; k < n; k++) slots[k] = hashString(ids[from + k]);
     for (let k = 0; k < n; k++) slots[k] = this.slotById.slotOfHash(slots[k]); // the index cell: a candidate slot
-    for (let k = 0; k < n; k++) {
-      const slot = slots[k];
-      if (slot === -1) continue; // absent when the chunk starts
-      warm += this.ids.offsetOf(slot);
-      positions[k] = this.heap.positionOf(slot);
-    }
-    for (let k = 0; k < n; k++) if (slots[k] !== -1) warm += this.ids.firstByte(slots[k]) + this.heap.touch(positions[k]);
+    for (let k = 0; k < n; k++) if (slots[k] !== -1) positions[k] = this.ids.touch(slots[k]); // the record: position and id
+    for (let k = 0; k < n; k++) if (slots[k] !== -1) warm += this.heap.touch(positions[k]);
     for (let k = 0; k < n; k++) {
       const slot = slots[k];
       if (slot !== -1 && !this.ids.equals(slot, ids[from + k])) slots[k] = this.slotById.get(ids[from + k]); // another id of the same hash

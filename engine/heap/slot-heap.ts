@@ -2,8 +2,9 @@
 // a SlotOrder the owner supplies. Struct-of-arrays: the heap is an Int32Array of slots, beside it
 // a Float64Array of their keys in the same heap order (so a sift compares neighbours without a
 // random read into the owner's columns: one cache miss per level instead of three at 10M entries),
-// and the position of each slot another Int32Array: 16 bytes per entry and no object per entry.
-// Positions may be shared by several heaps when each slot sits in at most one of them (see GroupedHeaps).
+// and the position of each slot in an Int32Array indexed by slot (SlotPositions; the IndexedHeap's
+// keeps each slot's id beside it): 16 bytes per entry and no object per entry. Positions may be
+// shared by several heaps when each slot sits in at most one of them (see GroupedHeaps).
 
 /**
  * Children per node: a binary heap, as CONTRACTS 9 names it. Four children (half the depth, the
@@ -49,17 +50,21 @@ export function grownUint8(arr: Uint8Array, min: number): Uint8Array {
 /**
  * Slot → position in the heap that holds it; shareable between heaps. Not cleared on removal, nor
  * filled on growth (so growing touches no new pages): SlotHeap.has checks the position against
- * the heap array instead.
+ * the heap array instead. The position of a slot is arr[slot << shift]: a subclass may keep more
+ * per slot in the ints between (SlotIds keeps the id there).
  */
 export class SlotPositions {
   arr: Int32Array;
 
-  constructor(capacity = 16) {
-    this.arr = new Int32Array(Math.max(16, capacity));
+  constructor(
+    capacity = 16,
+    readonly shift = 0,
+  ) {
+    this.arr = new Int32Array(Math.max(16, capacity) << shift);
   }
 
   ensure(slot: number): void {
-    if (slot >= this.arr.length) this.arr = grownInt32(this.arr, slot + 1);
+    if (slot << this.shift >= this.arr.length) this.arr = grownInt32(this.arr, (slot + 1) << this.shift);
   }
 }
 
@@ -84,8 +89,9 @@ export class SlotHeap {
 
   has(slot: number): boolean {
     const pos = this.positions.arr;
-    if (slot >= pos.length) return false;
-    const p = pos[slot];
+    const at = slot << this.positions.shift;
+    if (at >= pos.length) return false;
+    const p = pos[at];
     return p < this.count && this.heap[p] === slot;
   }
 
@@ -96,12 +102,12 @@ export class SlotHeap {
 
   /** The key the slot has in this heap (the slot must be in it). */
   keyAt(slot: number): number {
-    return this.keys[this.positions.arr[slot]];
+    return this.keys[this.positions.arr[slot << this.positions.shift]];
   }
 
   /** The slot's position in the heap array (the slot must be in it). */
   positionOf(slot: number): number {
-    return this.positions.arr[slot];
+    return this.positions.arr[slot << this.positions.shift];
   }
 
   /**
@@ -117,6 +123,24 @@ export class SlotHeap {
     return keys[p] + keys[parent] + keys[child] + heap[p] + heap[parent] + heap[child];
   }
 
+  /**
+   * Reads the keys and slots a sift from position `p` may compare and move first (three ancestors,
+   * the first child and grandchild: the children of a node share a cache line), for a caller to
+   * call before update() when they are likely not in cache: their addresses depend on p alone, so
+   * their misses overlap instead of each waiting for the comparison before it. Returns their sum.
+   */
+  reach(p: number): number {
+    const keys = this.keys;
+    const heap = this.heap;
+    const last = this.count - 1;
+    const a1 = p > 0 ? (p - 1) >> 1 : 0;
+    const a2 = a1 > 0 ? (a1 - 1) >> 1 : 0;
+    const a3 = a2 > 0 ? (a2 - 1) >> 1 : 0;
+    const c1 = Math.min(2 * p + 1, last);
+    const c2 = Math.min(4 * p + 3, last);
+    return keys[a1] + keys[a2] + keys[a3] + keys[c1] + keys[c2] + heap[a1] + heap[a2] + heap[a3] + heap[c1] + heap[c2];
+  }
+
   /** Adds a slot not yet in this heap (`key`: its key, when the caller has it at hand). */
   insert(slot: number, key = this.order.keyOf(slot)): void {
     this.positions.ensure(slot);
@@ -130,12 +154,12 @@ export class SlotHeap {
 
   /** Restores the order after the slot's sort key changed (`key`: the new key, when at hand). */
   update(slot: number, key = this.order.keyOf(slot)): void {
-    const p = this.positions.arr[slot];
+    const p = this.positions.arr[slot << this.positions.shift];
     if (!this.siftUp(p, slot, key)) this.siftDown(p, slot, key);
   }
 
   remove(slot: number): void {
-    const p = this.positions.arr[slot];
+    const p = this.positions.arr[slot << this.positions.shift];
     this.count--;
     if (p === this.count) return;
     const last = this.heap[this.count];
@@ -209,6 +233,7 @@ export class SlotHeap {
     const heap = this.heap;
     const keys = this.keys;
     const pos = this.positions.arr;
+    const shift = this.positions.shift;
     let i = start;
     while (i > 0) {
       const parent = ((i - 1) / ARITY) | 0;
@@ -217,12 +242,12 @@ export class SlotHeap {
       const ps = heap[parent];
       heap[i] = ps;
       keys[i] = pk;
-      pos[ps] = i;
+      pos[ps << shift] = i;
       i = parent;
     }
     heap[i] = slot;
     keys[i] = key;
-    pos[slot] = i;
+    pos[slot << shift] = i;
     return i !== start;
   }
 
@@ -230,6 +255,7 @@ export class SlotHeap {
     const heap = this.heap;
     const keys = this.keys;
     const pos = this.positions.arr;
+    const shift = this.positions.shift;
     const count = this.count;
     const order = this.order;
     let i = start;
@@ -251,11 +277,11 @@ export class SlotHeap {
       const cs = heap[c];
       heap[i] = cs;
       keys[i] = ck;
-      pos[cs] = i;
+      pos[cs << shift] = i;
       i = c;
     }
     heap[i] = slot;
     keys[i] = key;
-    pos[slot] = i;
+    pos[slot << shift] = i;
   }
 }
