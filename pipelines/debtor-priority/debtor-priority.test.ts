@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changelogTopicOf, createEmbeddedBackend, partitionOfKey, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
+import { createEmbeddedBackend, partitionOfKey, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
 import { FileSchemaRegistry } from '../../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import type { CollectionPriority, Debtor, RiskScore } from '../../schemas/types.ts';
@@ -15,9 +15,7 @@ import { referencePriorities, referenceWorklist, type WorklistRow as ReferenceRo
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import { debtorPriorityTopology } from './topology.ts';
 import type { RiskFactors } from './risk-factors.ts';
-import type { WorklistRow } from './worklist-heap.ts';
 import { compareWorklistRows } from './worklist-query.ts';
-import { WORKLIST_STORE, WorklistStore } from './worklist-store.ts';
 
 const APP = 'dp';
 
@@ -141,7 +139,7 @@ describe('debtor-priority topology', () => {
     const afterMoves = [...debtors, ...moved];
     const gone = new Set(deleted.map((d) => d.debtor_id));
     const expected = referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id));
-    expect(await heapsByPartition(log)).toEqual(expected);
+    expect(await worklistOfChangelog(log, APP)).toEqual(expected);
     const records = await outputs(log, avro);
     for (const d of moved) expect(records.filter((r) => r.debtor_id === d.debtor_id).at(-1)).toMatchObject({ customer_id: d.customer_id });
 
@@ -152,7 +150,7 @@ describe('debtor-priority topology', () => {
     await produce([{ ...deleted[0], event_id: 'back', event_time: deleted[0].event_time + 2 }], []);
     await run(log, avro);
     gone.delete(deleted[0].debtor_id);
-    expect(await heapsByPartition(log)).toEqual(referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id)));
+    expect(await worklistOfChangelog(log, APP)).toEqual(referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id)));
     const again = await outputs(log, avro);
     expect(again.length).toBe(records.length + 1);
     expect(again.filter((r) => r.debtor_id === deleted[0].debtor_id).at(-1)).toMatchObject({ on_worklist: true });
@@ -232,7 +230,7 @@ describe('debtor-priority topology', () => {
     expect(live.length).toBeLessThan(new Set(debtors.map((d) => d.debtor_id)).size);
     const expected = referenceWorklist(live, allScores);
     // Each task's heap on its own (a debtor moved between tasks is in both changelogs).
-    expect(await heapsByPartition(log)).toEqual(expected);
+    expect(await worklistOfChangelog(log, APP)).toEqual(expected);
 
     const records = await outputs(log, avro);
     // No event_id twice (the warehouse keeps one record per event_id).
@@ -309,16 +307,6 @@ async function tombstones(log: Backend, debtorIds: string[], timestamp: number):
   const producer = await log.producer();
   await producer.send(debtorIds.map((id) => ({ topic: 'debtors', key: Buffer.from(id), value: null, timestamp })));
   await producer.close();
-}
-
-/** Every task's heap restored from its own changelog partition, then all rows in worklist order: a debtor left in two heaps shows twice. */
-async function heapsByPartition(log: Backend): Promise<WorklistRow[]> {
-  const heaps = new Map<number, WorklistStore>();
-  for (const r of await readTopic(log, changelogTopicOf(APP, WORKLIST_STORE))) {
-    if (!heaps.has(r.partition)) heaps.set(r.partition, new WorklistStore(WORKLIST_STORE));
-    heaps.get(r.partition)!.restore(r.key!, r.value);
-  }
-  return [...heaps.values()].flatMap((h) => h.top(h.size())).sort(compareWorklistRows);
 }
 
 /** The view's order of a debtor's records: event_time, then event_id. */

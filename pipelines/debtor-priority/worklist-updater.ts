@@ -4,9 +4,9 @@
 // record. A debtor whose row did not change (a re-sent record, a risk score that keeps the
 // probability) gets none.
 //
-// State, all plain key-value stores beside the worklist heap: customer -> default probability,
-// customer -> the ids of its debtors listed in this task, debtor -> what the next record of the debtor
-// needs (DebtorState).
+// State: the `worklist` store (DebtorWorklistStore: debtor -> what the next record of the debtor needs,
+// DebtorState, and the heap of those on the worklist) and two plain key-value stores: customer ->
+// default probability, customer -> the ids of its debtors listed in this task.
 import type { KeyValueStore, Processor, ProcessorContext } from '../../engine/index.ts';
 import type { CollectionPriority } from '../../schemas/types.ts';
 import type { CustomerInput, WorklistDebtor } from './customer-input.ts';
@@ -14,7 +14,8 @@ import { priorityEventId, priorityEventTime } from './output-order.ts';
 import { priorityRecord, priorityRow, sameRow } from './priority-row.ts';
 import type { RiskFactors } from './risk-factors.ts';
 import type { WorklistRow } from './worklist-heap.ts';
-import { WORKLIST_STORE, type WorklistStore } from './worklist-store.ts';
+import type { DebtorWorklistStore } from './debtor-worklist-store.ts';
+import { WORKLIST_STORE } from './worklist-store.ts';
 
 /**
  * What the pipeline remembers of a debtor: its generation at its customer (see output-order.ts), how
@@ -33,14 +34,12 @@ export interface DebtorState {
   listed: boolean;
 }
 
-export const DEBTOR_STATE_STORE = 'debtor-states';
 export const CUSTOMER_DEBTORS_STORE = 'customer-debtor-ids';
 export const CUSTOMER_PD_STORE = 'customer-probabilities';
 
 export class WorklistUpdater implements Processor<string, CustomerInput, string, CollectionPriority> {
   private ctx!: ProcessorContext<string, CollectionPriority>;
-  private worklist!: WorklistStore;
-  private states!: KeyValueStore<DebtorState>;
+  private states!: DebtorWorklistStore;
   private members!: KeyValueStore<string[]>;
   private probabilities!: KeyValueStore<number>;
 
@@ -48,8 +47,7 @@ export class WorklistUpdater implements Processor<string, CustomerInput, string,
 
   init(ctx: ProcessorContext<string, CollectionPriority>): void {
     this.ctx = ctx;
-    this.worklist = ctx.getStateStore(WORKLIST_STORE);
-    this.states = ctx.getStateStore(DEBTOR_STATE_STORE);
+    this.states = ctx.getStateStore(WORKLIST_STORE);
     this.members = ctx.getStateStore(CUSTOMER_DEBTORS_STORE);
     this.probabilities = ctx.getStateStore(CUSTOMER_PD_STORE);
   }
@@ -109,7 +107,7 @@ export class WorklistUpdater implements Processor<string, CustomerInput, string,
         state.contact_attempts,
         Math.max(timestamp, state.time),
       );
-    } else this.worklist.delete(debtorId);
+    }
     state.listed = false;
     this.states.put(debtorId, state);
   }
@@ -140,8 +138,6 @@ export class WorklistUpdater implements Processor<string, CustomerInput, string,
     state.contact_attempts = contactAttempts;
     state.listed = true;
     this.states.put(id, state);
-    if (row.on_worklist) this.worklist.put(row);
-    else this.worklist.delete(id);
     this.ctx.forward(id, priorityRecord(row, priorityEventId(id, state.generation, state.seq), time), time);
   }
 
