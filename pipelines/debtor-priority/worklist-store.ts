@@ -7,6 +7,10 @@
 // Store operations, as a key-value store sees them: get(debtorId), put(row) (key = row.debtor_id),
 // delete(debtorId), range = rows() (unordered), query = top(n, { partner, tenant }),
 // flush = takeChanges(). Interactive queries (see worklist-query.ts): top, get and range.
+//
+// The debtor-priority topology keeps its `worklist` in a DebtorWorklistStore (the debtors' states,
+// the heap derived from them); this store, rows only, is the heap as the 10M-debtor benches
+// (bench/heap-measure.ts) and the worklist query tests (testing/worklist-test-topology.ts) use it.
 import { customStore, type ChangelogEntry, type QueryRow, type StateStore, type StoreQuery, type StoreSpec } from '../../engine/index.ts';
 import { WorklistHeap, type WorklistFilter, type WorklistRow } from './worklist-heap.ts';
 import { answerWorklistQuery, mergeWorklistAnswers } from './worklist-query.ts';
