@@ -1,5 +1,5 @@
 // Migration 0010: the view collection_worklist gives the same list as `riskstream worklist` from the rows
-// of collection_priorities: each debtor's latest record (event_time, then event_id = <debtor_id>:<sequence>),
+// of collection_priorities: each debtor's latest record (event_time, then event_id, whose text order is record order),
 // those on the worklist, by priority_score descending, debtor_id ascending. Run on embedded chDB as the
 // file says, and on the ClickHouse server at CLICKHOUSE_URL; Debian's 18.16 there has no DateTime64,
 // LowCardinality or Bool, so on a server that old those types are downgraded and the rest (the view

@@ -16,10 +16,14 @@ describe('repartition records of debtor-priority', () => {
         broken_promises: 2,
         contact_attempts: 9,
       },
+      generation: 3,
+      since: Date.UTC(2024, 0, 1),
     };
-    const left: CustomerInput = { kind: 'left', debtorId: 'dbt-Ω-1' };
     expect(customerInputSerde.deserialize(customerInputSerde.serialize(debtor))).toEqual(debtor);
-    expect(customerInputSerde.deserialize(customerInputSerde.serialize(left))).toEqual(left);
+    for (const deleted of [false, true]) {
+      const left: CustomerInput = { kind: 'left', debtorId: 'dbt-Ω-1', generation: 999_999, deleted };
+      expect(customerInputSerde.deserialize(customerInputSerde.serialize(left))).toEqual(left);
+    }
   });
 
   it('does not carry probabilities, which come from risk-scores in the customer’s own task', () => {

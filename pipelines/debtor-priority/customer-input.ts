@@ -1,6 +1,7 @@
 // What the task of a customer's partition is told: one of its debtors changed (the fields the worklist
 // shows and scores), a debtor left it (moved to another customer, or deleted), or its default
-// probability changed. The first two come from the debtors' tasks through the repartition topic
+// probability changed. Debtor records and departures name the debtor's generation at the customer
+// (see output-order.ts). The first two come from the debtors' tasks through the repartition topic
 // `debtors-by-customer`, as small Avro records (customerInputSerde); the third from risk-scores.
 import type { Serde } from '../../engine/index.ts';
 import { internalRecordSerde } from '../../schemas/internal-record-serde.ts';
@@ -22,8 +23,18 @@ export const WORKLIST_DEBTOR_FIELDS = [
 
 export type WorklistDebtor = Pick<Debtor, (typeof WORKLIST_DEBTOR_FIELDS)[number]>;
 
+/**
+ * - debtor: the debtor's latest record, in its `generation` at this customer; `since` is the stream
+ *   time of the debtor's partition when the record was routed (a generation's first record starts no
+ *   earlier);
+ * - left: the debtor's `generation` at this customer ended: it moved to another customer, or was
+ *   `deleted` (a tombstone);
+ * - probability: the customer's latest default probability (null: none).
+ */
 export type CustomerInput =
-  { kind: 'debtor'; debtor: WorklistDebtor } | { kind: 'left'; debtorId: string } | { kind: 'probability'; pd: number | null };
+  | { kind: 'debtor'; debtor: WorklistDebtor; generation: number; since: number }
+  | { kind: 'left'; debtorId: string; generation: number; deleted: boolean }
+  | { kind: 'probability'; pd: number | null };
 
 /** Avro fields of what identifies a debtor on the worklist and what its row shows of its record. */
 export const DEBTOR_ROW_AVRO_FIELDS = [
@@ -45,6 +56,11 @@ const WORKLIST_DEBTOR_SCHEMA = {
 /** A repartition record: the debtor's worklist fields, or null when it left the customer. */
 interface RepartitionRecord {
   debtor_id: string;
+  generation: number;
+  /** A debtor record's `since`; 0 for a departure. */
+  since: number;
+  /** A departure's `deleted`; false for a debtor record. */
+  deleted: boolean;
   debtor: WorklistDebtor | null;
 }
 
@@ -54,6 +70,9 @@ const repartitionRecordSerde = internalRecordSerde<RepartitionRecord>(
     name: 'DebtorForCustomer',
     fields: [
       { name: 'debtor_id', type: 'string' },
+      { name: 'generation', type: 'int' },
+      { name: 'since', type: 'long' },
+      { name: 'deleted', type: 'boolean' },
       { name: 'debtor', type: ['null', WORKLIST_DEBTOR_SCHEMA] },
     ],
   },
@@ -63,12 +82,27 @@ const repartitionRecordSerde = internalRecordSerde<RepartitionRecord>(
 /** The repartition topic's values (Avro, schema above): a debtor's worklist fields, or its departure. */
 export const customerInputSerde: Serde<CustomerInput> = {
   serialize(input) {
-    if (input.kind === 'left') return repartitionRecordSerde.serialize({ debtor_id: input.debtorId, debtor: null });
+    if (input.kind === 'left')
+      return repartitionRecordSerde.serialize({
+        debtor_id: input.debtorId,
+        generation: input.generation,
+        since: 0,
+        deleted: input.deleted,
+        debtor: null,
+      });
     if (input.kind !== 'debtor') throw new RangeError(`debtor-priority: a ${input.kind} input does not go through the repartition topic`);
-    return repartitionRecordSerde.serialize({ debtor_id: input.debtor.debtor_id, debtor: input.debtor });
+    return repartitionRecordSerde.serialize({
+      debtor_id: input.debtor.debtor_id,
+      generation: input.generation,
+      since: input.since,
+      deleted: false,
+      debtor: input.debtor,
+    });
   },
   deserialize(buf) {
-    const record = repartitionRecordSerde.deserialize(buf);
-    return record.debtor === null ? { kind: 'left', debtorId: record.debtor_id } : { kind: 'debtor', debtor: record.debtor };
+    const r = repartitionRecordSerde.deserialize(buf);
+    return r.debtor === null
+      ? { kind: 'left', debtorId: r.debtor_id, generation: r.generation, deleted: r.deleted }
+      : { kind: 'debtor', debtor: r.debtor, generation: r.generation, since: r.since };
   },
 };

@@ -1,7 +1,8 @@
 // A crash and restart of `riskstream run debtor-priority` give what an uncrashed run gives: the same
 // collection-priorities records (event_id and every field), the same worklist in the heaps (read off
 // their changelogs, as a restore reads them) and the same `collection_worklist` view. The run is
-// killed with SIGKILL at points inside the pipeline's processing and inside the sinks' landing.
+// killed with SIGKILL at points inside the pipeline's processing and inside the sinks' landing. Some
+// debtors move to customers of other tasks (and some back), so generations restart there.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openEnvironment, type Environment } from '../../app/environment.ts';
@@ -11,7 +12,13 @@ import { readTopic, setLogLevel } from '../../engine/index.ts';
 import type { CollectionPriority } from '../../schemas/types.ts';
 import { runCli } from '../testing/cli-process.ts';
 import { committedRecords, countParquet, killRunWhen as killCliRunWhen } from '../testing/kill-run.ts';
-import { generatedDebtors, loadDebtorPriorityInputs, riskScoresFor, type DebtorPriorityInputs } from './testing/debtor-priority-inputs.ts';
+import {
+  generatedDebtors,
+  loadDebtorPriorityInputs,
+  riskScoresFor,
+  withMoves,
+  type DebtorPriorityInputs,
+} from './testing/debtor-priority-inputs.ts';
 import { referenceWorklist } from './testing/reference-worklist.ts';
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import type { WorklistRow } from './worklist-heap.ts';
@@ -22,7 +29,7 @@ const APP = PIPELINES['debtor-priority'].applicationId;
 // Risk scores all before the debtors: a task takes them first whatever the batching, so the records
 // of a debtor do not depend on when a crash came (with scores arriving among the debtors, which
 // probability a debtor's intermediate records show depends on arrival, as a table's does).
-const debtors = generatedDebtors(300_000, 3);
+const debtors = withMoves(generatedDebtors(300_000, 3), 25);
 const INPUTS: DebtorPriorityInputs = { debtors, scores: riskScoresFor(debtors, 11, 'before') };
 
 interface RunResult {

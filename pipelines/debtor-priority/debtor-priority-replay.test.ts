@@ -9,7 +9,7 @@ import { openEnvironment } from '../../app/environment.ts';
 import { PIPELINES } from '../../app/catalog.ts';
 import { resolveSettings } from '../../app/settings.ts';
 import { runCli } from '../testing/cli-process.ts';
-import { generatedDebtors, loadDebtorPriorityInputs, riskScoresFor } from './testing/debtor-priority-inputs.ts';
+import { generatedDebtors, loadDebtorPriorityInputs, riskScoresFor, withMoves } from './testing/debtor-priority-inputs.ts';
 import { referenceWorklist } from './testing/reference-worklist.ts';
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import type { RiskFactors } from './risk-factors.ts';
@@ -18,7 +18,8 @@ import type { WorklistRow } from './worklist-heap.ts';
 const dir = mkdtempSync(join(tmpdir(), 'debtor-priority-replay-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const debtors = generatedDebtors(60_000, 8);
+// Some debtors move between tasks: the replay must re-emit their records under the same event_ids.
+const debtors = withMoves(generatedDebtors(60_000, 8), 20);
 const scores = riskScoresFor(debtors, 4, 'before');
 
 /** Long overdue debts first, broken promises weigh four times as much; the rest as the defaults. */

@@ -6,18 +6,16 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { changelogTopicOf, createEmbeddedBackend, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
+import { createEmbeddedBackend, partitionOfKey, readTopic, StreamsApp, type Backend } from '../../engine/index.ts';
 import { FileSchemaRegistry } from '../../schemas/registry/file-registry.ts';
 import { AvroSerde } from '../../schemas/serde.ts';
 import type { CollectionPriority, Debtor, RiskScore } from '../../schemas/types.ts';
 import { generatedDebtors, riskScoresFor } from './testing/debtor-priority-inputs.ts';
-import { referencePriorities, referenceWorklist } from './testing/reference-worklist.ts';
+import { referencePriorities, referenceWorklist, type WorklistRow as ReferenceRow } from './testing/reference-worklist.ts';
 import { worklistOfChangelog } from './testing/worklist-of-changelog.ts';
 import { debtorPriorityTopology } from './topology.ts';
 import type { RiskFactors } from './risk-factors.ts';
-import type { WorklistRow } from './worklist-heap.ts';
 import { compareWorklistRows } from './worklist-query.ts';
-import { WORKLIST_STORE, WorklistStore } from './worklist-store.ts';
 
 const APP = 'dp';
 
@@ -102,7 +100,7 @@ describe('debtor-priority topology', () => {
     const byDebtor = new Map<string, CollectionPriority[]>();
     for (const r of records) byDebtor.set(r.debtor_id, [...(byDebtor.get(r.debtor_id) ?? []), r]);
     for (const [id, list] of byDebtor) {
-      expect(list.map((r) => r.event_id)).toEqual(list.map((_, i) => `${id}:${String(i + 1).padStart(12, '0')}`));
+      expect(list.map((r) => r.event_id)).toEqual(list.map((_, i) => `${id}:000001:${String(i + 1).padStart(12, '0')}`));
       for (let i = 1; i < list.length; i++) expect(list[i].event_time).toBeGreaterThanOrEqual(list[i - 1].event_time);
       for (let i = 1; i < list.length; i++) expect(stripEnvelope(list[i])).not.toEqual(stripEnvelope(list[i - 1]));
     }
@@ -141,16 +139,136 @@ describe('debtor-priority topology', () => {
     const afterMoves = [...debtors, ...moved];
     const gone = new Set(deleted.map((d) => d.debtor_id));
     const expected = referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id));
-    expect(await heapsByPartition(log)).toEqual(expected);
+    expect(await worklistOfChangelog(log, APP)).toEqual(expected);
     const records = await outputs(log, avro);
     for (const d of moved) expect(records.filter((r) => r.debtor_id === d.debtor_id).at(-1)).toMatchObject({ customer_id: d.customer_id });
 
-    // A deleted debtor sent again as it was: back on the worklist, with no record (its row did not change).
+    // A deleted debtor's last record takes it off the worklist.
+    for (const d of deleted) expect(records.filter((r) => r.debtor_id === d.debtor_id).at(-1)).toMatchObject({ on_worklist: false });
+
+    // A deleted debtor sent again as it was: back on the worklist, with one record saying so.
     await produce([{ ...deleted[0], event_id: 'back', event_time: deleted[0].event_time + 2 }], []);
     await run(log, avro);
     gone.delete(deleted[0].debtor_id);
-    expect(await heapsByPartition(log)).toEqual(referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id)));
-    expect((await outputs(log, avro)).length).toBe(records.length);
+    expect(await worklistOfChangelog(log, APP)).toEqual(referenceWorklist(afterMoves, scores).filter((r) => !gone.has(r.debtor_id)));
+    const again = await outputs(log, avro);
+    expect(again.length).toBe(records.length + 1);
+    expect(again.filter((r) => r.debtor_id === deleted[0].debtor_id).at(-1)).toMatchObject({ on_worklist: true });
+  });
+
+  it('keeps each debtor’s event_ids unique and the view’s row current across moves, deletions and re-creations', async () => {
+    const { log, avro, produce } = await setUp();
+    const debtors = generatedDebtors(20_000, 13);
+    const scores = riskScoresFor(debtors, 5);
+    const customers = [...new Set(debtors.map((d) => d.customer_id))].sort();
+    /** The debtors topic as the pipeline reads it, in arrival order: a record or a tombstone. */
+    const inputs: (Debtor | { deleted: string })[] = [...debtors];
+    const latest = (): Map<string, Debtor> => {
+      const m = new Map<string, Debtor>();
+      for (const x of inputs)
+        if ('deleted' in x) m.delete(x.deleted);
+        else m.set(x.debtor_id, x);
+      return m;
+    };
+    const t0 = Math.max(...debtors.map((d) => d.event_time));
+    const allScores = [...scores];
+    /** A customer whose partition (and so task) is not `customer`'s. */
+    const elsewhere = (customer: string, i: number): string => {
+      const p = partitionOfKey(customer, 4);
+      const others = customers.filter((c) => partitionOfKey(c, 4) !== p);
+      return others[i % others.length];
+    };
+    await produce(debtors, scores.slice(0, scores.length >> 1));
+    await run(log, avro);
+
+    const movers = [...latest().values()].filter((d) => d.status === 'ACTIVE' || d.status === 'PAYING').slice(0, 40);
+    expect(movers.length).toBe(40);
+    // Rounds of moves (to other tasks, some back again), deletions and re-creations (some under another
+    // customer), with new probabilities for the old and new customers between them, at times both
+    // earlier and later than the debtors' earlier records.
+    for (let round = 0; round < 4; round++) {
+      const batch: Debtor[] = [];
+      const deletedNow: string[] = [];
+      movers.forEach((m, i) => {
+        const current = latest().get(m.debtor_id);
+        const t = t0 + (round + 1) * 1_000_000 + (i % 3 === 0 ? -5_000_000 : i);
+        if (current === undefined) {
+          // Re-created: under its old customer or another one.
+          const customer_id = i % 2 === 0 ? m.customer_id : elsewhere(m.customer_id, i + round);
+          batch.push({ ...m, event_id: `re-${round}-${i}`, event_time: t, customer_id, days_past_due: m.days_past_due + round });
+        } else if ((i + round) % 5 === 0) deletedNow.push(m.debtor_id);
+        else if ((i + round) % 4 === 0)
+          batch.push({ ...current, event_id: `stay-${round}-${i}`, event_time: t, debt_amount_cents: current.debt_amount_cents + 1 });
+        else {
+          const customer_id = round === 3 && i % 2 === 0 ? m.customer_id : elsewhere(current.customer_id, i + round);
+          batch.push({ ...current, event_id: `move-${round}-${i}`, event_time: t, customer_id });
+        }
+      });
+      const touched = [...new Set([...movers.map((m) => m.customer_id), ...batch.map((d) => d.customer_id)])];
+      const roundScores: RiskScore[] = touched.map((customer_id, k) => ({
+        ...scores[0],
+        event_id: `pd-${round}-${k}`,
+        customer_id,
+        event_time: t0 + (round + 1) * 1_000_000 + (k % 2 === 0 ? 3_000_000 : -3_000_000),
+        default_probability: ((round * 37 + k * 11) % 100) / 100,
+      }));
+      const half = roundScores.length >> 1;
+      // Probabilities before and after the debtor records, in the same run.
+      await produce([], roundScores.slice(0, half));
+      await produce(batch, []);
+      await tombstones(log, deletedNow, t0 + (round + 1) * 1_000_000);
+      await produce([], roundScores.slice(half));
+      inputs.push(...batch, ...deletedNow.map((id) => ({ deleted: id })));
+      allScores.push(...roundScores);
+      if (round !== 1) await run(log, avro);
+    }
+    await produce([], scores.slice(scores.length >> 1));
+    allScores.push(...scores.slice(scores.length >> 1));
+    await run(log, avro);
+
+    const live = [...latest().values()];
+    expect(live.length).toBeLessThan(new Set(debtors.map((d) => d.debtor_id)).size);
+    const expected = referenceWorklist(live, allScores);
+    // Each task's heap on its own (a debtor moved between tasks is in both changelogs).
+    expect(await worklistOfChangelog(log, APP)).toEqual(expected);
+
+    const records = await outputs(log, avro);
+    // No event_id twice (the warehouse keeps one record per event_id).
+    expect(new Set(records.map((r) => r.event_id)).size).toBe(records.length);
+    // Per debtor, (event_time, event_id) order is (generation, sequence) order, each generation
+    // numbered 1, 2, ... from one task.
+    const byDebtor = new Map<string, CollectionPriority[]>();
+    for (const r of records) byDebtor.set(r.debtor_id, [...(byDebtor.get(r.debtor_id) ?? []), r]);
+    let generations = 0;
+    for (const [id, list] of byDebtor) {
+      const byView = [...list].sort(viewOrder);
+      const parsed = byView.map((r) =>
+        r.event_id
+          .slice(id.length + 1)
+          .split(':')
+          .map(Number),
+      );
+      for (let i = 1; i < parsed.length; i++) {
+        const [g0, s0] = parsed[i - 1];
+        const [g1, s1] = parsed[i];
+        expect(g1 === g0 ? s1 === s0 + 1 : g1 > g0 && s1 === 1, `${id}: ${byView[i - 1].event_id} then ${byView[i].event_id}`).toBe(true);
+      }
+      expect(parsed[0][1]).toBe(1);
+      generations = Math.max(generations, parsed.at(-1)![0]);
+    }
+    expect(generations).toBeGreaterThanOrEqual(4);
+    // The warehouse view's answer: per debtor the greatest (event_time, event_id), those on the worklist.
+    const view = [...byDebtor.values()].map((list) => [...list].sort(viewOrder).at(-1)!);
+    const onView = view.filter((r) => r.on_worklist).map(stripEnvelope);
+    onView.sort(compareWorklistRows);
+    expect(onView).toEqual(expected);
+    // Off the view: every deleted debtor, and every live one whose row is off the worklist.
+    const current = new Map(referencePriorities(live, allScores).map((r) => [r.debtor_id, r]));
+    for (const r of view) {
+      const want: ReferenceRow | undefined = current.get(r.debtor_id);
+      if (want === undefined) expect(r.on_worklist, `${r.debtor_id} deleted`).toBe(false);
+      else expect(stripEnvelope(r)).toEqual(want);
+    }
   });
 
   it('emits nothing for a no-op update, one record for a change', async () => {
@@ -191,14 +309,9 @@ async function tombstones(log: Backend, debtorIds: string[], timestamp: number):
   await producer.close();
 }
 
-/** Every task's heap restored from its own changelog partition, then all rows in worklist order: a debtor left in two heaps shows twice. */
-async function heapsByPartition(log: Backend): Promise<WorklistRow[]> {
-  const heaps = new Map<number, WorklistStore>();
-  for (const r of await readTopic(log, changelogTopicOf(APP, WORKLIST_STORE))) {
-    if (!heaps.has(r.partition)) heaps.set(r.partition, new WorklistStore(WORKLIST_STORE));
-    heaps.get(r.partition)!.restore(r.key!, r.value);
-  }
-  return [...heaps.values()].flatMap((h) => h.top(h.size())).sort(compareWorklistRows);
+/** The view's order of a debtor's records: event_time, then event_id. */
+function viewOrder(a: CollectionPriority, b: CollectionPriority): number {
+  return a.event_time - b.event_time || (a.event_id < b.event_id ? -1 : a.event_id > b.event_id ? 1 : 0);
 }
 
 function stripEnvelope(r: CollectionPriority): Omit<CollectionPriority, 'event_id' | 'event_time'> {

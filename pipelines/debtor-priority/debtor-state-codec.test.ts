@@ -3,6 +3,7 @@ import { debtorStateSerde } from './debtor-state-codec.ts';
 import type { DebtorState } from './worklist-updater.ts';
 
 const state: DebtorState = {
+  generation: 999_999,
   seq: 123_456_789_012,
   time: Date.UTC(2024, 4, 1, 12),
   broken_promises: 3,

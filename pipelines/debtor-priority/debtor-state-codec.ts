@@ -10,6 +10,7 @@ export const debtorStateSerde: Serde<DebtorState> = internalRecordSerde<DebtorSt
     type: 'record',
     name: 'DebtorState',
     fields: [
+      { name: 'generation', type: 'int' },
       { name: 'seq', type: 'long' },
       { name: 'time', type: 'long' },
       { name: 'broken_promises', type: 'int' },

@@ -7,19 +7,13 @@
 // Store operations, as a key-value store sees them: get(debtorId), put(row) (key = row.debtor_id),
 // delete(debtorId), range = rows() (unordered), query = top(n, { partner, tenant }),
 // flush = takeChanges(). Interactive queries (see worklist-query.ts): top, get and range.
-import {
-  compareKeys,
-  customStore,
-  mergeByKey,
-  StoreQueryError,
-  type ChangelogEntry,
-  type QueryRow,
-  type StateStore,
-  type StoreQuery,
-  type StoreSpec,
-} from '../../engine/index.ts';
+//
+// The debtor-priority topology keeps its `worklist` in a DebtorWorklistStore (the debtors' states,
+// the heap derived from them); this store, rows only, is the heap as the 10M-debtor benches
+// (bench/heap-measure.ts) and the worklist query tests (testing/worklist-test-topology.ts) use it.
+import { customStore, type ChangelogEntry, type QueryRow, type StateStore, type StoreQuery, type StoreSpec } from '../../engine/index.ts';
 import { WorklistHeap, type WorklistFilter, type WorklistRow } from './worklist-heap.ts';
-import { mergeWorklistAnswers, topQueryOf } from './worklist-query.ts';
+import { answerWorklistQuery, mergeWorklistAnswers } from './worklist-query.ts';
 import { decodeWorklistFields, emptyEncodedFields, encodeWorklistRow } from './worklist-row-codec.ts';
 
 /** The name debtor-priority gives its worklist store (what `riskstream worklist` queries). */
@@ -80,23 +74,7 @@ export class WorklistStore implements StateStore {
 
   /** top: this task's best n (rows keyed by debtor_id); get: one debtor; range: by debtor_id. */
   query(q: StoreQuery): QueryRow[] {
-    if (q.type === 'top') {
-      const { n, partner, tenant } = topQueryOf(q);
-      return this.heap.top(n, { partner, tenant }).map((row) => ({ key: row.debtor_id, value: row }));
-    }
-    if (q.type === 'get' && typeof q.key === 'string') {
-      const row = this.heap.get(q.key);
-      return row === undefined ? [] : [{ key: q.key, value: row }];
-    }
-    if (q.type === 'range') {
-      const { from, to } = q as { from?: string; to?: string };
-      const rows: QueryRow[] = [];
-      for (const row of this.heap.rows())
-        if ((from === undefined || compareKeys(row.debtor_id, from) >= 0) && (to === undefined || compareKeys(row.debtor_id, to) <= 0))
-          rows.push({ key: row.debtor_id, value: row });
-      return mergeByKey(q, [rows]);
-    }
-    throw new StoreQueryError(`store ${this.name} answers top, get and range queries, not ${q.type}`);
+    return answerWorklistQuery(this.heap, this.name, q);
   }
 
   takeChanges(): ChangelogEntry[] {

@@ -4,9 +4,9 @@
 // record. A debtor whose row did not change (a re-sent record, a risk score that keeps the
 // probability) gets none.
 //
-// State, all plain key-value stores beside the worklist heap: customer -> default probability,
-// customer -> the ids of its debtors listed in this task, debtor -> what the next record of the debtor
-// needs (DebtorState).
+// State: the `worklist` store (DebtorWorklistStore: debtor -> what the next record of the debtor needs,
+// DebtorState, and the heap of those on the worklist) and two plain key-value stores: customer ->
+// default probability, customer -> the ids of its debtors listed in this task.
 import type { KeyValueStore, Processor, ProcessorContext } from '../../engine/index.ts';
 import type { CollectionPriority } from '../../schemas/types.ts';
 import type { CustomerInput, WorklistDebtor } from './customer-input.ts';
@@ -14,15 +14,18 @@ import { priorityEventId, priorityEventTime } from './output-order.ts';
 import { priorityRecord, priorityRow, sameRow } from './priority-row.ts';
 import type { RiskFactors } from './risk-factors.ts';
 import type { WorklistRow } from './worklist-heap.ts';
-import { WORKLIST_STORE, type WorklistStore } from './worklist-store.ts';
+import type { DebtorWorklistStore } from './debtor-worklist-store.ts';
+import { WORKLIST_STORE } from './worklist-store.ts';
 
 /**
- * What the pipeline remembers of a debtor: how many records it has had (the event_id sequence), the
- * event_time of the last one (never moved back), the row it showed, the two scored fields the row
- * does not show (to re-score it when its customer's probability changes), and whether it is listed
- * under its row's customer (false once it left).
+ * What the pipeline remembers of a debtor: its generation at its customer (see output-order.ts), how
+ * many records the generation has had (the event_id sequence), the event_time of the last one (never
+ * moved back), the row it showed, the two scored fields the row does not show (to re-score it when
+ * its customer's probability changes), and whether it is listed under its row's customer (false once
+ * the generation ended).
  */
 export interface DebtorState {
+  generation: number;
   seq: number;
   time: number;
   row: WorklistRow;
@@ -31,14 +34,12 @@ export interface DebtorState {
   listed: boolean;
 }
 
-export const DEBTOR_STATE_STORE = 'debtor-states';
 export const CUSTOMER_DEBTORS_STORE = 'customer-debtor-ids';
 export const CUSTOMER_PD_STORE = 'customer-probabilities';
 
 export class WorklistUpdater implements Processor<string, CustomerInput, string, CollectionPriority> {
   private ctx!: ProcessorContext<string, CollectionPriority>;
-  private worklist!: WorklistStore;
-  private states!: KeyValueStore<DebtorState>;
+  private states!: DebtorWorklistStore;
   private members!: KeyValueStore<string[]>;
   private probabilities!: KeyValueStore<number>;
 
@@ -46,54 +47,72 @@ export class WorklistUpdater implements Processor<string, CustomerInput, string,
 
   init(ctx: ProcessorContext<string, CollectionPriority>): void {
     this.ctx = ctx;
-    this.worklist = ctx.getStateStore(WORKLIST_STORE);
-    this.states = ctx.getStateStore(DEBTOR_STATE_STORE);
+    this.states = ctx.getStateStore(WORKLIST_STORE);
     this.members = ctx.getStateStore(CUSTOMER_DEBTORS_STORE);
     this.probabilities = ctx.getStateStore(CUSTOMER_PD_STORE);
   }
 
   /** `timestamp`: the event time of the input (a debtor record or a risk score). */
   process(customerId: string, input: CustomerInput, timestamp: number): void {
-    if (input.kind === 'debtor') this.debtorChanged(customerId, input.debtor, timestamp);
-    else if (input.kind === 'left') this.debtorLeft(customerId, input.debtorId);
-    else this.probabilityChanged(customerId, input.pd, timestamp);
+    if (input.kind === 'debtor') this.debtorChanged(customerId, input.debtor, input.generation, input.since, timestamp);
+    else if (input.kind === 'left') this.debtorLeft(customerId, input.debtorId, input.generation, input.deleted, timestamp);
+    else this.probabilityChanged(customerId, input.pd);
   }
 
-  private debtorChanged(customerId: string, debtor: WorklistDebtor, timestamp: number): void {
+  private debtorChanged(customerId: string, debtor: WorklistDebtor, generation: number, since: number, timestamp: number): void {
     const id = debtor.debtor_id;
     const state = this.states.get(id);
-    const listed = state !== undefined && state.listed && state.row.customer_id === customerId;
-    if (!listed) {
+    if (state !== undefined && state.generation > generation) return; // a record of an ended generation: none is sent
+    const row = priorityRow(debtor, this.probabilities.get(customerId) ?? null, this.factors);
+    if (state === undefined || state.generation < generation) {
+      // A new generation here: its first record always goes out, since the debtor's latest record
+      // may be another customer's (in another task).
       if (state?.listed) this.unlist(state.row.customer_id, id);
       this.list(customerId, id);
+      const first: DebtorState = {
+        generation,
+        seq: 0,
+        time: since,
+        row,
+        broken_promises: debtor.broken_promises,
+        contact_attempts: debtor.contact_attempts,
+        listed: true,
+      };
+      this.emit(id, first, row, debtor.broken_promises, debtor.contact_attempts, priorityEventTime(timestamp, since));
+      return;
     }
-    const row = priorityRow(debtor, this.probabilities.get(customerId) ?? null, this.factors);
-    if (state !== undefined && sameRow(state.row, row)) {
-      if (!listed || state.broken_promises !== debtor.broken_promises || state.contact_attempts !== debtor.contact_attempts) {
-        // Back after a deletion with the same row: no record, but on the worklist again.
-        if (!listed && row.on_worklist) this.worklist.put(state.row);
-        state.listed = true;
+    if (sameRow(state.row, row)) {
+      if (state.broken_promises !== debtor.broken_promises || state.contact_attempts !== debtor.contact_attempts) {
         state.broken_promises = debtor.broken_promises;
         state.contact_attempts = debtor.contact_attempts;
         this.states.put(id, state);
       }
       return;
     }
-    this.emit(id, state, row, debtor.broken_promises, debtor.contact_attempts, timestamp);
+    this.emit(id, state, row, debtor.broken_promises, debtor.contact_attempts, priorityEventTime(timestamp, state.time));
   }
 
-  private debtorLeft(customerId: string, debtorId: string): void {
-    // Its new customer's task lists it now (or, deleted, nobody does).
-    this.worklist.delete(debtorId);
-    this.unlist(customerId, debtorId);
+  private debtorLeft(customerId: string, debtorId: string, generation: number, deleted: boolean, timestamp: number): void {
     const state = this.states.get(debtorId);
-    if (state !== undefined && state.listed && state.row.customer_id === customerId) {
-      state.listed = false;
-      this.states.put(debtorId, state);
+    if (state === undefined || state.generation !== generation || !state.listed) return;
+    // Its new customer's task lists it now (or, deleted, nobody does).
+    this.unlist(customerId, debtorId);
+    if (deleted && state.row.on_worklist) {
+      // Its last record must say it left the worklist, or the warehouse view would keep it.
+      this.emit(
+        debtorId,
+        state,
+        { ...state.row, on_worklist: false },
+        state.broken_promises,
+        state.contact_attempts,
+        Math.max(timestamp, state.time),
+      );
     }
+    state.listed = false;
+    this.states.put(debtorId, state);
   }
 
-  private probabilityChanged(customerId: string, pd: number | null, timestamp: number): void {
+  private probabilityChanged(customerId: string, pd: number | null): void {
     const known = this.probabilities.get(customerId) ?? null;
     if (pd === known) return;
     if (pd === null) this.probabilities.delete(customerId);
@@ -105,35 +124,21 @@ export class WorklistUpdater implements Processor<string, CustomerInput, string,
       // The debtor's last record, rebuilt from its state: what priorityRow scores.
       const debtor: WorklistDebtor = { ...state.row, broken_promises: state.broken_promises, contact_attempts: state.contact_attempts };
       const row = priorityRow(debtor, pd, this.factors);
-      if (!sameRow(state.row, row)) this.emit(id, state, row, state.broken_promises, state.contact_attempts, timestamp);
+      if (!sameRow(state.row, row)) this.emit(id, state, row, state.broken_promises, state.contact_attempts, state.time);
     }
   }
 
-  private emit(
-    id: string,
-    last: DebtorState | undefined,
-    row: WorklistRow,
-    brokenPromises: number,
-    contactAttempts: number,
-    timestamp: number,
-  ): void {
-    const seq = (last?.seq ?? 0) + 1;
-    const time = priorityEventTime(timestamp, last?.time);
-    if (last === undefined) {
-      this.states.put(id, { seq, time, row, broken_promises: brokenPromises, contact_attempts: contactAttempts, listed: true });
-    } else {
-      // In place: the store serialises it at the next commit, and one object less is garbage.
-      last.seq = seq;
-      last.time = time;
-      last.row = row;
-      last.broken_promises = brokenPromises;
-      last.contact_attempts = contactAttempts;
-      last.listed = true;
-      this.states.put(id, last);
-    }
-    if (row.on_worklist) this.worklist.put(row);
-    else this.worklist.delete(id);
-    this.ctx.forward(id, priorityRecord(row, priorityEventId(id, seq), time), time);
+  /** The debtor's next record of `state`'s generation, at event time `time`; `state` is updated in place. */
+  private emit(id: string, state: DebtorState, row: WorklistRow, brokenPromises: number, contactAttempts: number, time: number): void {
+    // In place: the store serialises it at the next commit, and one object less is garbage.
+    state.seq++;
+    state.time = time;
+    state.row = row;
+    state.broken_promises = brokenPromises;
+    state.contact_attempts = contactAttempts;
+    state.listed = true;
+    this.states.put(id, state);
+    this.ctx.forward(id, priorityRecord(row, priorityEventId(id, state.generation, state.seq), time), time);
   }
 
   private list(customerId: string, debtorId: string): void {

@@ -3,7 +3,7 @@
 // each; every fifth customer gets none, so pd = 0.5 for its debtors).
 import type { Environment } from '../../../app/environment.ts';
 import { generateEvents } from '../../../connectors/sources/generator/generator.ts';
-import type { ProduceRecord } from '../../../engine/index.ts';
+import { partitionOfKey, type ProduceRecord } from '../../../engine/index.ts';
 import { DEFAULT_PARTITIONS } from '../../../schemas/topics.ts';
 import type { Debtor, RiskScore } from '../../../schemas/types.ts';
 
@@ -16,6 +16,30 @@ export interface DebtorPriorityInputs {
 
 export function generatedDebtors(events: number, seed: number): Debtor[] {
   return [...generateEvents({ events, seed })].flatMap((e) => (e.topic === 'debtors' ? [e.record] : []));
+}
+
+/**
+ * `debtors` followed by moves: every `every`-th debtor (by first appearance) moves to a customer of
+ * another partition (another task), and every other one of those moves back to its first customer
+ * afterwards; a third of the moves carry an event time earlier than the debtor's previous record.
+ */
+export function withMoves(debtors: readonly Debtor[], every: number, partitions = DEFAULT_PARTITIONS): Debtor[] {
+  const latest = new Map<string, Debtor>();
+  for (const d of debtors) latest.set(d.debtor_id, d);
+  const customers = [...new Set(debtors.map((d) => d.customer_id))].sort();
+  const movers = [...latest.values()].filter((_, i) => i % every === 0);
+  const tEnd = Math.max(...debtors.map((d) => d.event_time));
+  const out = [...debtors];
+  movers.forEach((d, i) => {
+    const p = partitionOfKey(d.customer_id, partitions);
+    const elsewhere = customers.filter((c) => partitionOfKey(c, partitions) !== p);
+    const customer_id = elsewhere[i % elsewhere.length];
+    out.push({ ...d, event_id: `${d.event_id}:moved`, event_time: i % 3 === 0 ? d.event_time - DAY : tEnd + i, customer_id });
+  });
+  movers.forEach((d, i) => {
+    if (i % 2 === 0) out.push({ ...d, event_id: `${d.event_id}:back`, event_time: tEnd + DAY + i, days_past_due: d.days_past_due + 1 });
+  });
+  return out;
 }
 
 /**

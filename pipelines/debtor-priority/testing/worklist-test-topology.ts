@@ -1,7 +1,8 @@
-// A stand-in for the debtor-priority topology in worklist query tests: it declares the worklist
-// store as the pipeline does (`worklistStore('worklist')`) and a processor that puts each input row
-// on it (or deletes the debtor when the row is off the worklist). Input: JSON WorklistRows keyed by
-// debtor_id on `<prefix>-worklist-rows`.
+// A stand-in for the debtor-priority topology in worklist query tests: it declares a store named
+// `worklist` as the pipeline does, answering the same queries (a rows-only `worklistStore`, where the
+// pipeline's also keeps each debtor's state), and a processor that puts each input row on it (or
+// deletes the debtor when the row is off the worklist). Input: JSON WorklistRows keyed by debtor_id
+// on `<prefix>-worklist-rows`.
 import { jsonSerde, StreamsBuilder, type Processor, type ProcessorContext, type Topology } from '../../../engine/index.ts';
 import type { WorklistRow } from '../worklist-heap.ts';
 import { compareWorklistRows } from '../worklist-query.ts';
