@@ -95,16 +95,18 @@ function stopSignal(): Promise<void> {
  * rather than running on with a part silently missing.
  */
 async function stopAfterFailure(stop: () => Promise<void>, failure: RunFailedError): Promise<void> {
-  await stopWithinDeadline(stop, `riskstream: ${failure.message}; stopping the run (commit, flush, close)`);
+  const line = `riskstream: ${failure.message}`;
+  // Named again if the stop overruns its deadline: the last line says why the run ended.
+  await stopWithinDeadline(stop, `${line}; stopping the run (commit, flush, close)`, `${line}; `);
   process.exitCode = 1;
 }
 
-async function stopWithinDeadline(stop: () => Promise<void>, message: string): Promise<void> {
+async function stopWithinDeadline(stop: () => Promise<void>, message: string, overrunPrefix = 'riskstream: '): Promise<void> {
   const deadlineEnv = process.env[STOP_DEADLINE_ENV];
   const ms = deadlineEnv === undefined ? 10_000 : positiveInt(deadlineEnv, STOP_DEADLINE_ENV);
   process.stderr.write(`${message}\n`);
   const deadline = setTimeout(() => {
-    process.stderr.write(`riskstream: shutdown took longer than ${ms / 1000} s; exiting (uncommitted work is re-read next run)\n`);
+    process.stderr.write(`${overrunPrefix}shutdown took longer than ${ms / 1000} s; exiting (uncommitted work is re-read next run)\n`);
     process.exit(1);
   }, ms);
   deadline.unref();
