@@ -19,7 +19,7 @@ import type { Settings } from './settings.ts';
 import type { StreamEnvironment } from './stream-environment.ts';
 
 /** A running pipeline; it answers interactive queries on its queryable stores. */
-export type PipelineApp = Pick<StreamsApp, 'start' | 'runUntilIdle' | 'stop' | 'progress'> & StateQueryTarget;
+export type PipelineApp = Pick<StreamsApp, 'start' | 'runUntilIdle' | 'stop' | 'progress' | 'whenFailed'> & StateQueryTarget;
 
 export interface PipelineAppOptions {
   /** Windows starting before this time are not emitted (the replay floor). */
@@ -82,6 +82,7 @@ export async function pipelineApp(env: Environment, def: PipelineDefinition, met
     start: () => app.start(),
     runUntilIdle: () => app.runUntilIdle(),
     progress: () => app.progress(),
+    whenFailed: () => app.whenFailed(),
     applicationId: app.applicationId,
     query: (store, q) => app.query(store, q),
     queryMetadata: () => app.queryMetadata(),

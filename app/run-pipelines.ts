@@ -37,13 +37,33 @@ export interface RunProgress {
 }
 
 export interface RunningPipelines {
-  /** Resolves once every input is consumed and committed and every sink has flushed what it read. */
+  /**
+   * Resolves once every input is consumed and committed and every sink has flushed what it read;
+   * rejects with a RunFailedError when a pipeline or a sink fails first.
+   */
   untilIdle(): Promise<void>;
+  /** Resolves with the first pipeline or sink that fails (see RunFailedError); never on a plain stop. */
+  whenFailed(): Promise<RunFailedError>;
   /** Commit, flush, close. */
   stop(): Promise<void>;
   progress(): Promise<RunProgress>;
   /** Undefined for a worker without sinks. */
   readonly warehouse: Warehouse | undefined;
+}
+
+/**
+ * A pipeline or a sink of the run failed (not a poison record: those go to the DLQ, and not a broker
+ * outage the engine recovers from). It stays dead, so the run as a whole should stop.
+ */
+export class RunFailedError extends Error {
+  constructor(
+    /** `pipeline risk-features`, `sink clickhouse` */
+    readonly failed: string,
+    cause: Error,
+  ) {
+    super(`${failed} failed: ${cause.message.split('\n')[0]}`, { cause });
+    this.name = 'RunFailedError';
+  }
 }
 
 /** Topics the sinks land for a run: the pipelines' inputs and outputs (plus every input for `all`). */
@@ -107,13 +127,26 @@ export async function startPipelines(env: Environment, opts: RunOptions): Promis
       }, opts.progressIntervalMs ?? 500)
     : undefined;
   let stopped: Promise<void> | undefined;
+  const named = (what: string) => (err: unknown) => new RunFailedError(what, err instanceof Error ? err : new Error(String(err)));
+  const failed = Promise.race([
+    ...apps.map((a, i) => a.whenFailed().then(named(`pipeline ${started[i].name}`))),
+    ...runningSinks.sinks.map((s) => s.whenFailed().then(named(`sink ${s.name}`))),
+  ]);
+  const rethrown = (what: string) => (err: unknown) => {
+    throw err instanceof RunFailedError ? err : named(what)(err);
+  };
   return {
     warehouse,
     progress,
+    whenFailed: () => failed,
     async untilIdle() {
-      // Pipelines first: their outputs are sink inputs, so the sinks are idle only after them.
-      await Promise.all(apps.map((a) => a.runUntilIdle()));
-      await runningSinks.untilIdle();
+      const idle = (async () => {
+        // Pipelines first: their outputs are sink inputs, so the sinks are idle only after them.
+        await Promise.all(apps.map((a, i) => a.runUntilIdle().catch(rethrown(`pipeline ${started[i].name}`))));
+        await Promise.all(runningSinks.sinks.map((s) => s.untilIdle().catch(rethrown(`sink ${s.name}`))));
+      })();
+      // A sink failing while the pipelines still run ends the wait too.
+      await Promise.race([idle, failed.then((err) => Promise.reject(err))]);
     },
     stop() {
       stopped ??= (async () => {

@@ -2,7 +2,7 @@ import { fork, type ChildProcess } from 'node:child_process';
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { pipelinesNamed } from '../../app/catalog.ts';
-import { startPipelines, type RunProgress } from '../../app/run-pipelines.ts';
+import { RunFailedError, startPipelines, type RunProgress } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
 import { formatCount, ProgressLine, sinkProgressText } from '../progress.ts';
 import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
@@ -50,8 +50,13 @@ export default async function run(program: Command, names: string[], opts: RunFl
       });
       const stop = onceStopped(running.stop, children);
       if (opts.untilIdle) {
-        const idle = running.untilIdle().then(() => true);
-        if (!(await Promise.race([idle, signalled.then(() => false)]))) {
+        const idle = running.untilIdle().then(() => 'idle' as const);
+        const outcome = await Promise.race([idle, signalled.then(() => 'interrupted' as const)]).catch((err: unknown) => {
+          if (err instanceof RunFailedError) return err;
+          throw err;
+        });
+        if (outcome instanceof RunFailedError) return stopAfterFailure(stop, outcome);
+        if (outcome === 'interrupted') {
           // Interrupted: what is done is committed like on a plain run's Ctrl-C; the next run goes on from there.
           idle.catch(() => undefined);
           await stopWithinDeadline(stop, 'stopping before idle: commit, flush, close (the next run goes on from here)');
@@ -65,7 +70,8 @@ export default async function run(program: Command, names: string[], opts: RunFl
         return;
       }
       process.stderr.write(`running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C to stop\n`);
-      await signalled;
+      const failure = await Promise.race([signalled.then(() => undefined), running.whenFailed()]);
+      if (failure) return stopAfterFailure(stop, failure);
       await stopWithinDeadline(stop, 'stopping: commit, flush, close');
     },
     threads === undefined ? {} : { streamThreads: threads },
@@ -83,12 +89,24 @@ function stopSignal(): Promise<void> {
   });
 }
 
-async function stopWithinDeadline(stop: () => Promise<void>, message: string): Promise<void> {
+/**
+ * A pipeline or sink failed and stays dead: the rest of the run is stopped too (what is committed
+ * stays committed; the next run goes on from there), as Kafka Streams' default SHUTDOWN_CLIENT does,
+ * rather than running on with a part silently missing.
+ */
+async function stopAfterFailure(stop: () => Promise<void>, failure: RunFailedError): Promise<void> {
+  const line = `riskstream: ${failure.message}`;
+  // Named again if the stop overruns its deadline: the last line says why the run ended.
+  await stopWithinDeadline(stop, `${line}; stopping the run (commit, flush, close)`, `${line}; `);
+  process.exitCode = 1;
+}
+
+async function stopWithinDeadline(stop: () => Promise<void>, message: string, overrunPrefix = 'riskstream: '): Promise<void> {
   const deadlineEnv = process.env[STOP_DEADLINE_ENV];
   const ms = deadlineEnv === undefined ? 10_000 : positiveInt(deadlineEnv, STOP_DEADLINE_ENV);
   process.stderr.write(`${message}\n`);
   const deadline = setTimeout(() => {
-    process.stderr.write(`riskstream: shutdown took longer than ${ms / 1000} s; exiting (uncommitted work is re-read next run)\n`);
+    process.stderr.write(`${overrunPrefix}shutdown took longer than ${ms / 1000} s; exiting (uncommitted work is re-read next run)\n`);
     process.exit(1);
   }, ms);
   deadline.unref();

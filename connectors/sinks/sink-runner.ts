@@ -68,6 +68,11 @@ export interface RunningSink {
   /** Flushes, commits and closes; resolves within seconds even when the sink's target is down. */
   stop(): Promise<void>;
   progress(): Promise<SinkProgress>;
+  /**
+   * Resolves with the error once the sink stops on a failure (a write beyond its retries, a commit
+   * refused); never on a plain stop. Dead-lettered records and a broker outage it recovers from do not fail it.
+   */
+  whenFailed(): Promise<Error>;
 }
 
 export function sinkGroupId(sinkName: string): string {
@@ -96,6 +101,7 @@ class SinkLoop implements RunningSink {
   private deadLettered = 0;
   private idle = false;
   private failure: Error | undefined;
+  private readonly failed: { promise: Promise<Error>; resolve: (err: Error) => void };
   private idleWaiters: { resolve: () => void; reject: (err: Error) => void; asked: number }[] = [];
   /** Counts untilIdle() calls: only a caught-up check begun after a call may answer it. */
   private idleAsks = 0;
@@ -108,6 +114,8 @@ class SinkLoop implements RunningSink {
     private producer: TransactionalProducer,
   ) {
     this.groupId = sinkGroupId(opts.sink.name);
+    let resolve!: (err: Error) => void;
+    this.failed = { promise: new Promise<Error>((r) => (resolve = r)), resolve };
     this.deadLetterTopics = new Set(deadLetterTopicsOf(opts));
     this.topics = [...opts.topics, ...this.deadLetterTopics];
   }
@@ -131,6 +139,10 @@ class SinkLoop implements RunningSink {
       },
       onAssigned: async () => undefined,
     });
+  }
+
+  whenFailed(): Promise<Error> {
+    return this.failed.promise;
   }
 
   untilIdle(): Promise<void> {
@@ -237,6 +249,7 @@ class SinkLoop implements RunningSink {
         this.failure = failure instanceof Error ? failure : new Error(String(failure));
         this.opts.logger?.error({ err: this.failure.message, sink: this.name }, 'sink failed');
         this.settleWaiters(this.failure);
+        this.failed.resolve(this.failure);
         return;
       }
     }

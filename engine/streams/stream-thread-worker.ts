@@ -27,6 +27,8 @@ async function main(port: NonNullable<typeof parentPort>, start: ThreadStart): P
   const app = new StreamsApp({ ...built.options, logger, thread: start.thread });
   const reply = (r: ThreadReplyBody): void => port.postMessage({ ...r, progress: app.progress() } satisfies ThreadReply);
   const timer = setInterval(() => reply({ type: 'progress' }), PROGRESS_INTERVAL_MS);
+  // Unasked: a thread whose application fails while nobody waits on it (a plain run) says so.
+  void app.whenFailed().then((err) => reply({ type: 'failed', message: err.message }));
   port.on('message', (req: ThreadRequest) => {
     void handle(req).catch((err: unknown) =>
       reply({ type: 'failed', requestId: req.requestId, message: err instanceof Error ? err.message : String(err) }),

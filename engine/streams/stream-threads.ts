@@ -14,6 +14,7 @@ import type { Backend, GroupHold } from '../backend/backend.ts';
 import { startObservabilityServer } from '../observability/http-server.ts';
 import { logger as rootLogger, type Logger } from '../observability/logger.ts';
 import { StreamsAppError, type StreamsProgress } from './streams-app.ts';
+import { settledOnce } from './settled-once.ts';
 import type { QueryAnswer } from '../queries/query-router.ts';
 import type { StoreMetadata } from '../queries/query-target.ts';
 import { isKeyQuery, mergeByKey, StoreQueryError, type QueryMerge, type StoreQuery } from '../queries/store-query.ts';
@@ -75,6 +76,7 @@ export class StreamThreads {
   private threads: ThreadHandle[] = [];
   private hold: GroupHold | undefined;
   private failure: Error | undefined;
+  private readonly failedOnce = settledOnce<Error>();
   private nextRequest = 0;
   private stopped: Promise<void> | undefined;
   private server: http.Server | undefined;
@@ -122,6 +124,11 @@ export class StreamThreads {
       const replies = await Promise.all(this.threads.map((t) => this.request(t, { type: 'untilIdle' })));
       if (!replies.some((r) => r.type === 'idle' && r.fedOtherThreads)) return;
     }
+  }
+
+  /** Resolves with the error once a thread fails (which fails the application); never resolves on a plain stop. */
+  whenFailed(): Promise<Error> {
+    return this.failedOnce.promise;
   }
 
   /** The port /metrics and /health are served on (undefined without metricsPort). */
@@ -279,6 +286,7 @@ export class StreamThreads {
   private failed(t: ThreadHandle, err: Error): void {
     this.failure ??= err;
     this.log.error({ err, thread: t.index }, 'stream thread failed');
+    this.failedOnce.resolve(this.failure);
     for (const other of this.threads) {
       for (const w of other.pending.values()) w.reject(this.failure);
       other.pending.clear();

@@ -17,6 +17,7 @@ import { streamTimeStoreName, type StreamTask } from '../tasks/stream-task.ts';
 import { TaskManager } from '../tasks/task-manager.ts';
 import { resolveTopic, type Topology } from '../topology/topology.ts';
 import { PartitionPauser } from './partition-pauser.ts';
+import { settledOnce } from './settled-once.ts';
 import { EventLoopSlices } from './event-loop-slices.ts';
 import { answerQuery, queryableSpecs, type QueryAnswer } from '../queries/query-router.ts';
 import type { StoreQuery } from '../queries/store-query.ts';
@@ -106,6 +107,7 @@ export class StreamsApp {
   }
   private loop: Promise<void> | undefined;
   private failure: Error | undefined;
+  private readonly failed = settledOnce<Error>();
   private server: http.Server | undefined;
   private internalTopics = new Set<string>();
   private sourceTopics: string[] = [];
@@ -137,6 +139,15 @@ export class StreamsApp {
 
   get currentState(): AppState {
     return this.state;
+  }
+
+  /**
+   * Resolves with the error once the running application fails (Kafka Streams' uncaught exception
+   * handler sees the same moment); never resolves for an application that only stops. A record that
+   * cannot be processed goes to the DLQ and a broker outage is recovered from: neither fails it.
+   */
+  whenFailed(): Promise<Error> {
+    return this.failed.promise;
   }
 
   /**
@@ -560,6 +571,7 @@ export class StreamsApp {
     this.failure = err instanceof Error ? err : new Error(String(err));
     this.state = 'failed';
     this.log.error({ err: this.failure }, 'streams application failed');
+    this.failed.resolve(this.failure);
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const w of waiters) w.reject(this.failure);
