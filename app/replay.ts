@@ -7,10 +7,11 @@
 // were emitted complete before the replay: the floor file tells the next runs not to emit them again.
 // Each output partition is cut back to its records of windows before R (the task emits in window
 // order, so they are a prefix). A recomputation need not emit the records it replaces one for one
-// (debtor-priority numbers a debtor's records by arrival, and may emit fewer): the rows and lake
-// files of a cut output are deleted, and its sinks land it again from offset 0, so the warehouse and
-// the lake hold exactly what the topic holds, as after a single clean run. Pipelines that read a cut
-// output and had read past the cut are set back to it: they read the recomputed records, once.
+// (debtor-priority numbers a debtor's records by arrival, and may emit fewer): the warehouse rows and
+// lake files of the outputs are deleted, and the sinks land the outputs again from offset 0, so the
+// warehouse and the lake hold exactly what the topics hold, as after a single clean run. Pipelines
+// that read an output and had read past its cut are set back to it: they read the recomputed
+// records, once.
 //
 // None of this may happen under a running pipeline or sink (it would commit over the rewind, or
 // write into topics being cut): the replay leases their consumer groups idle for its whole duration
@@ -38,9 +39,9 @@ export interface ReplaySummary {
   outputRecordsKept: number;
   outputRecordsDropped: number;
   changelogsDropped: string[];
-  /** Per cut output: its warehouse rows and lake files, deleted (the sinks land the topic again from offset 0). */
+  /** Per output: its warehouse rows and lake files, deleted (the sinks land the topic again from offset 0). */
   landedDeleted: LandedDeletion[];
-  /** Pipelines reading a cut output that had read past the cut, set back to it. */
+  /** Pipelines reading an output that had read past its cut, set back to it. */
   downstreamRewound: DownstreamRewind[];
 }
 
@@ -174,9 +175,9 @@ interface ReplayPlan {
   /** Changelog (and any internal) topics of the application, dropped with the state. */
   internal: string[];
   rewrites: TopicRewrite[];
-  /** Where the sinks resume on the outputs: offset 0 of a cut output, the end of the others. */
+  /** Where the sinks resume on the outputs: offset 0. */
   sinkOffsets: TopicPartitionOffset[];
-  /** The cut outputs' warehouse rows and lake files, to delete. */
+  /** The outputs' warehouse rows and lake files, to delete. */
   landed: LandedDeletion[];
   lakeFiles: string[];
   downstream: DownstreamRewind[];
@@ -210,20 +211,17 @@ async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: n
       const cut = await planOutputCut(env, topic, rewindTo);
       kept += cut.kept;
       dropped += cut.dropped;
-      if (cut.rewrite === undefined) {
-        sinkOffsets.push(...cut.offsets);
-        continue;
-      }
-      rewrites.push(cut.rewrite);
       cutOffsets.push(...cut.offsets);
       sinkOffsets.push(...cut.offsets.map((o) => ({ ...o, offset: 0 })));
+      if (cut.rewrite !== undefined) rewrites.push(cut.rewrite);
     }
-    // A cut output is landed again whole: on Kafka, transaction markers take offsets of their own, so
-    // neither the kept prefix nor the recomputed records sit at the offsets the old file names carry.
-    const cutTopics = rewrites.map((r) => r.topic as TopicName);
+    // Every output is landed again whole, cut or not: a replay stopped half done and run again finds
+    // nothing left to cut, yet must still clear what was landed. (On Kafka, besides, transaction
+    // markers take offsets of their own: neither the kept prefix nor the recomputed records sit at
+    // the offsets the old lake file names carry.)
     const landed: LandedDeletion[] = [];
     const lakeFiles: string[] = [];
-    for (const topic of cutTopics) {
+    for (const topic of def.outputs) {
       const table = tableOf(topic);
       const [{ n }] = await warehouse.rows<{ n: number }>(`SELECT count() AS n FROM ${table}`);
       const files = await lakeFilesOf(env, [topic]);
@@ -271,11 +269,11 @@ async function applyReplay(
       await admin.setCommittedOffsets(PIPELINES[d.pipeline].applicationId, d.offsets);
     }
     // The sinks are idle (leased): whatever they had inserted or written is deleted here, whatever
-    // they had buffered died with them, and both land the cut outputs again from offset 0.
+    // they had buffered died with them, and both land the outputs again from offset 0.
     for (const { table, warehouseRows } of plan.landed) {
       await lease.verify();
       await warehouse.query(`TRUNCATE TABLE ${table}`, { format: 'json', write: true });
-      logger.info({ table, rows: warehouseRows }, 'warehouse rows of a cut output deleted (landed again from its start)');
+      logger.info({ table, rows: warehouseRows }, 'warehouse rows of an output deleted (landed again from its start)');
     }
     if (plan.lakeFiles.length > 0) {
       await lease.verify();
@@ -394,7 +392,7 @@ async function deleteLakeFiles(env: Environment, keys: string[]): Promise<void> 
   const store = env.lakeStore();
   try {
     await store.delete(keys);
-    logger.info({ files: keys.length, lake: store.root }, 'lake files of the cut outputs deleted (written again from the start)');
+    logger.info({ files: keys.length, lake: store.root }, 'lake files of the outputs deleted (written again from the start)');
   } finally {
     await store.close();
   }
