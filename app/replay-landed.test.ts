@@ -1,6 +1,6 @@
-// The walkthrough of README step 8 through the CLI, on the embedded backend: demo, a replay of
-// risk-scores (debtor-priority then walks the re-scored topic again: more records per debtor), a change
-// of the risk factors, a replay of debtor-priority from earliest and a run. The recomputation emits
+// The walkthrough of README step 8 through the CLI, on the embedded backend: demo, replays of
+// risk-scores and risk-features (debtor-priority then walks re-scored windows again: more records per
+// debtor), a change of the risk factors, a replay of debtor-priority from earliest and a run. The recomputation emits
 // fewer records than the topic held: the warehouse and the lake must hold exactly the topic's
 // records, not the old ones beyond them, and the `collection_worklist` view must be `riskstream worklist`.
 import { join } from 'node:path';
@@ -58,6 +58,22 @@ it('replay risk-scores from earliest: its rows are landed again, debtor-priority
   expect(await topicRecords('risk-scores')).toBe(scores);
   expect(await count('SELECT count() AS n FROM risk_scores FINAL')).toBe(scores);
   expect(await count(lakeRows('risk_scores'))).toBe(scores);
+}, 600_000);
+
+it('replay risk-features from a time: risk-scores reads the recomputed windows once, not the topic again', async () => {
+  const windows = await topicRecords('risk-features');
+  const scores = await topicRecords('risk-scores');
+  const { stdout } = await runCli(dir, ['replay', 'risk-features', '--from', '2024-03-30T00:00:00Z']);
+  const recomputed = Number(/to be recomputed (\d+)/.exec(stdout)?.[1]);
+  expect(recomputed).toBeGreaterThan(0);
+  expect(recomputed).toBeLessThan(windows);
+  expect(stdout).toContain('risk-scores had read past the cut: set back to it on 4 partitions');
+  await runCli(dir, ['run', 'all', '--until-idle']);
+  expect(await topicRecords('risk-features')).toBe(windows);
+  expect(await count('SELECT count() AS n FROM risk_features FINAL')).toBe(windows);
+  expect(await count(lakeRows('risk_features'))).toBe(windows);
+  expect(await topicRecords('risk-scores')).toBe(scores + recomputed);
+  expect(await count('SELECT count() AS n FROM risk_scores FINAL')).toBe(windows);
 }, 600_000);
 
 it('changed factors, replay debtor-priority from earliest, run: warehouse and lake hold the topic, the view is the worklist', async () => {
