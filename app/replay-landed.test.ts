@@ -92,9 +92,7 @@ it('changed factors, replay debtor-priority from earliest, run: warehouse and la
   expect(await count('SELECT count() AS n FROM collection_priorities')).toBe(records);
   expect(await count(lakeRows('collection_priorities'))).toBe(records);
 
-  const view = await queryJson<{ debtor_id: string; priority_score: number }>(
-    'SELECT debtor_id, priority_score FROM collection_worklist',
-  );
+  const view = await queryJson<{ debtor_id: string; priority_score: number }>('SELECT debtor_id, priority_score FROM collection_worklist');
   const { stdout: worklist } = await runCli(dir, ['--config', config, 'worklist', '--format', 'json', '--top', '1000000']);
   const listed = worklist
     .trim()
