@@ -6,8 +6,12 @@
 // need all history); its state is dropped (local copies and changelogs). Windows starting before R
 // were emitted complete before the replay: the floor file tells the next runs not to emit them again.
 // Each output partition is cut back to its records of windows before R (the task emits in window
-// order, so they are a prefix) and the sinks are rewound to the cut, so the recomputed records land
-// at the same offsets, in the same lake files, and collapse onto the same warehouse rows.
+// order, so they are a prefix). A recomputation need not emit the records it replaces one for one
+// (debtor-priority numbers a debtor's records by arrival, and may emit fewer): the warehouse rows and
+// lake files of the outputs are deleted, and the sinks land the outputs again from offset 0, so the
+// warehouse and the lake hold exactly what the topics hold, as after a single clean run. Pipelines
+// that read an output and had read past its cut are set back to it: they read the recomputed
+// records, once.
 //
 // None of this may happen under a running pipeline or sink (it would commit over the rewind, or
 // write into topics being cut): the replay leases their consumer groups idle for its whole duration
@@ -19,7 +23,8 @@ import { ParquetLakeSink } from '../connectors/sinks/parquet-lake-sink.ts';
 import { sinkGroupId } from '../connectors/sinks/sink-runner.ts';
 import { tableOf } from '../schemas/topics.ts';
 import type { TopicName } from '../schemas/types.ts';
-import { inputsOf, type PipelineDefinition } from './catalog.ts';
+import type { Warehouse } from '../warehouse/warehouse.ts';
+import { inputsOf, PIPELINES, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
 import { GroupActiveError, type IdleGroupsLease, type LogRecord, type TopicPartitionOffset, logger } from '../engine/index.ts';
 
@@ -34,6 +39,23 @@ export interface ReplaySummary {
   outputRecordsKept: number;
   outputRecordsDropped: number;
   changelogsDropped: string[];
+  /** Per output: its warehouse rows and lake files, deleted (the sinks land the topic again from offset 0). */
+  landedDeleted: LandedDeletion[];
+  /** Pipelines reading an output that had read past its cut, set back to it. */
+  downstreamRewound: DownstreamRewind[];
+}
+
+export interface LandedDeletion {
+  topic: TopicName;
+  table: string;
+  warehouseRows: number;
+  lakeFiles: number;
+}
+
+export interface DownstreamRewind {
+  pipeline: string;
+  /** The partitions set back, at their new offsets (the cut). */
+  offsets: TopicPartitionOffset[];
 }
 
 export class ReplayError extends Error {
@@ -67,9 +89,14 @@ export function readReplayFloor(dataDir: string, pipeline: string): number | und
   }
 }
 
-/** What the replay reads through a group: the application's and its sinks'. */
+/** Pipelines that read one of the outputs of `def`. */
+function downstreamOf(def: PipelineDefinition): PipelineDefinition[] {
+  return Object.values(PIPELINES).filter((d) => d !== def && inputsOf(d).some((t) => def.outputs.includes(t)));
+}
+
+/** What the replay reads or moves through a group: the application's, its sinks' and its readers'. */
 function groupsOf(def: PipelineDefinition): string[] {
-  return [def.applicationId, ...SINK_NAMES.map(sinkGroupId)];
+  return [def.applicationId, ...SINK_NAMES.map(sinkGroupId), ...downstreamOf(def).map((d) => d.applicationId)];
 }
 
 /**
@@ -88,10 +115,13 @@ export async function replayPipeline(env: Environment, def: PipelineDefinition, 
     if (err instanceof GroupActiveError) throw new ReplayError(`cannot replay ${def.name} while it runs: ${err.message}; stop it first`);
     throw err;
   }
+  let warehouse: Warehouse | undefined;
   try {
-    const plan = await planReplay(env, def, rewindTo);
+    // Opened before any change: a warehouse another process owns refuses here, with nothing changed.
+    warehouse = await env.openWarehouse();
+    const plan = await planReplay(env, def, rewindTo, warehouse);
     try {
-      await applyReplay(env, def, plan, lease);
+      await applyReplay(env, def, plan, lease, warehouse);
     } catch (err) {
       // Kafka only: the broker cannot keep a member out for the replay's whole duration.
       if (err instanceof GroupActiveError)
@@ -104,7 +134,15 @@ export async function replayPipeline(env: Environment, def: PipelineDefinition, 
       JSON.stringify({ emitWindowsFrom: rewindTo, from: String(point), at: new Date().toISOString() }) + '\n',
     );
     logger.info(
-      { pipeline: def.name, rewindTo, kept: plan.kept, dropped: plan.dropped, lateDropped: plan.lateDropped },
+      {
+        pipeline: def.name,
+        rewindTo,
+        kept: plan.kept,
+        dropped: plan.dropped,
+        lateDropped: plan.lateDropped,
+        landedDeleted: plan.landed,
+        downstreamRewound: plan.downstream.map((d) => d.pipeline),
+      },
       'pipeline rewound',
     );
     return {
@@ -115,8 +153,11 @@ export async function replayPipeline(env: Environment, def: PipelineDefinition, 
       outputRecordsKept: plan.kept,
       outputRecordsDropped: plan.dropped,
       changelogsDropped: plan.internal,
+      landedDeleted: plan.landed,
+      downstreamRewound: plan.downstream,
     };
   } finally {
+    await warehouse?.close();
     await lease.release();
   }
 }
@@ -134,16 +175,18 @@ interface ReplayPlan {
   /** Changelog (and any internal) topics of the application, dropped with the state. */
   internal: string[];
   rewrites: TopicRewrite[];
-  /** Where the sinks resume on the outputs: the end of each cut partition. */
+  /** Where the sinks resume on the outputs: offset 0. */
   sinkOffsets: TopicPartitionOffset[];
-  /** Kafka: lake files of the outputs, rewritten from each output's start. */
+  /** The outputs' warehouse rows and lake files, to delete. */
+  landed: LandedDeletion[];
   lakeFiles: string[];
+  downstream: DownstreamRewind[];
   kept: number;
   dropped: number;
   lateDropped: number;
 }
 
-async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: number): Promise<ReplayPlan> {
+async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: number, warehouse: Warehouse): Promise<ReplayPlan> {
   const admin = env.backend.admin();
   try {
     // Input offsets: streams from the rewind point, tables from the beginning.
@@ -161,15 +204,31 @@ async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: n
     // Outputs: keep each partition's prefix of windows before the rewind point.
     const rewrites: TopicRewrite[] = [];
     const sinkOffsets: TopicPartitionOffset[] = [];
+    const cutOffsets: TopicPartitionOffset[] = [];
     let kept = 0;
     let dropped = 0;
     for (const topic of def.outputs) {
       const cut = await planOutputCut(env, topic, rewindTo);
       kept += cut.kept;
       dropped += cut.dropped;
-      sinkOffsets.push(...cut.offsets);
+      cutOffsets.push(...cut.offsets);
+      sinkOffsets.push(...cut.offsets.map((o) => ({ ...o, offset: 0 })));
       if (cut.rewrite !== undefined) rewrites.push(cut.rewrite);
     }
+    // Every output is landed again whole, cut or not: a replay stopped half done and run again finds
+    // nothing left to cut, yet must still clear what was landed. (On Kafka, besides, transaction
+    // markers take offsets of their own: neither the kept prefix nor the recomputed records sit at
+    // the offsets the old lake file names carry.)
+    const landed: LandedDeletion[] = [];
+    const lakeFiles: string[] = [];
+    for (const topic of def.outputs) {
+      const table = tableOf(topic);
+      const [{ n }] = await warehouse.rows<{ n: number }>(`SELECT count() AS n FROM ${table}`);
+      const files = await lakeFilesOf(env, [topic]);
+      lakeFiles.push(...files);
+      landed.push({ topic, table, warehouseRows: Number(n), lakeFiles: files.length });
+    }
+    const downstream = await planDownstreamRewinds(env, def, cutOffsets);
     // Late records of the input records about to be re-read: the next run sends them again.
     const rereadFrom = new Map(inputOffsets.map((o) => [`${o.topic}/${o.partition}`, o.offset]));
     let lateDropped = 0;
@@ -179,18 +238,20 @@ async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: n
       lateDropped += cut.dropped;
       rewrites.push(cut.rewrite);
     }
-    // On Kafka, transaction markers take offsets of their own: the rewritten prefix and the
-    // recomputed records sit at other offsets than the ones the lake file names carry, so the old
-    // names would stay next to the new ones. There the lake is rewritten from each output's start.
-    const lakeFiles = env.backend.kind === 'kafka' ? await lakeFilesOf(env, def.outputs) : [];
-    return { inputOffsets, internal, rewrites, sinkOffsets, lakeFiles, kept, dropped, lateDropped };
+    return { inputOffsets, internal, rewrites, sinkOffsets, landed, lakeFiles, downstream, kept, dropped, lateDropped };
   } finally {
     await admin.close();
   }
 }
 
 /** Carries out the plan; before each change, checks the groups are still idle (Kafka). */
-async function applyReplay(env: Environment, def: PipelineDefinition, plan: ReplayPlan, lease: IdleGroupsLease): Promise<void> {
+async function applyReplay(
+  env: Environment,
+  def: PipelineDefinition,
+  plan: ReplayPlan,
+  lease: IdleGroupsLease,
+  warehouse: Warehouse,
+): Promise<void> {
   const admin = env.backend.admin();
   try {
     // State: local copies and changelog (and any internal) topics of the application.
@@ -203,16 +264,26 @@ async function applyReplay(env: Environment, def: PipelineDefinition, plan: Repl
     }
     await lease.verify();
     await admin.setCommittedOffsets(def.applicationId, plan.inputOffsets);
-    const lakeOffsets = env.backend.kind === 'kafka' ? plan.sinkOffsets.map((o) => ({ ...o, offset: 0 })) : plan.sinkOffsets;
+    for (const d of plan.downstream) {
+      await lease.verify();
+      await admin.setCommittedOffsets(PIPELINES[d.pipeline].applicationId, d.offsets);
+    }
+    // The sinks are idle (leased): whatever they had inserted or written is deleted here, whatever
+    // they had buffered died with them, and both land the outputs again from offset 0.
+    for (const { table, warehouseRows } of plan.landed) {
+      await lease.verify();
+      await warehouse.query(`TRUNCATE TABLE ${table}`, { format: 'json', write: true });
+      logger.info({ table, rows: warehouseRows }, 'warehouse rows of an output deleted (landed again from its start)');
+    }
     if (plan.lakeFiles.length > 0) {
       await lease.verify();
       await deleteLakeFiles(env, plan.lakeFiles);
     }
-    for (const sink of SINK_NAMES) {
-      const offsets = sink === ParquetLakeSink.sinkName ? lakeOffsets : plan.sinkOffsets;
-      if (offsets.length === 0) continue;
-      await lease.verify();
-      await admin.setCommittedOffsets(sinkGroupId(sink), offsets);
+    if (plan.sinkOffsets.length > 0) {
+      for (const sink of SINK_NAMES) {
+        await lease.verify();
+        await admin.setCommittedOffsets(sinkGroupId(sink), plan.sinkOffsets);
+      }
     }
   } finally {
     await admin.close();
@@ -245,8 +316,9 @@ async function planOutputCut(
         for (const r of batch) {
           total++;
           if (!inPrefix) continue;
-          const start = ((await env.serde.decodeAsync(topic, r.value)) as { window_start?: number }).window_start ?? 0;
-          if (start < rewindTo) records.push(r);
+          // A record of no window (debtor-priority's) is recomputed from its table inputs, read from the beginning.
+          const start = ((await env.serde.decodeAsync(topic, r.value)) as { window_start?: number }).window_start;
+          if (start !== undefined && start < rewindTo) records.push(r);
           else inPrefix = false;
         }
       }
@@ -267,7 +339,37 @@ async function planOutputCut(
   }
 }
 
-/** The lake files of the outputs (Kafka rewrites them from each output's start). */
+/**
+ * Pipelines reading a cut output whose committed offset lies past the cut: set back to the cut, so
+ * they read the recomputed records once (an offset past the end would read the topic again from 0).
+ */
+async function planDownstreamRewinds(
+  env: Environment,
+  def: PipelineDefinition,
+  cutOffsets: TopicPartitionOffset[],
+): Promise<DownstreamRewind[]> {
+  const admin = env.backend.admin();
+  try {
+    const out: DownstreamRewind[] = [];
+    for (const reader of downstreamOf(def)) {
+      const offsets: TopicPartitionOffset[] = [];
+      for (const topic of new Set(cutOffsets.map((o) => o.topic))) {
+        if (!inputsOf(reader).includes(topic as TopicName)) continue;
+        const committed = await admin.committedOffsets(reader.applicationId, topic);
+        for (const cut of cutOffsets.filter((o) => o.topic === topic)) {
+          const c = committed[cut.partition];
+          if (c !== null && c !== undefined && c > cut.offset) offsets.push(cut);
+        }
+      }
+      if (offsets.length > 0) out.push({ pipeline: reader.name, offsets });
+    }
+    return out;
+  } finally {
+    await admin.close();
+  }
+}
+
+/** The lake files of the outputs. */
 async function lakeFilesOf(env: Environment, outputs: readonly TopicName[]): Promise<string[]> {
   const store = env.lakeStore();
   try {
@@ -290,7 +392,7 @@ async function deleteLakeFiles(env: Environment, keys: string[]): Promise<void> 
   const store = env.lakeStore();
   try {
     await store.delete(keys);
-    logger.info({ files: keys.length, lake: store.root }, 'lake files of the outputs deleted (rewritten from the start)');
+    logger.info({ files: keys.length, lake: store.root }, 'lake files of the outputs deleted (written again from the start)');
   } finally {
     await store.close();
   }

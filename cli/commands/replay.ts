@@ -14,6 +14,12 @@ export default async function replay(program: Command, pipeline: string, opts: {
       `  input offsets reset on ${s.inputOffsets.length} partitions; ${s.changelogsDropped.length} internal topics dropped with the state`,
     );
     print(`  output records kept ${s.outputRecordsKept}, to be recomputed ${s.outputRecordsDropped}`);
+    for (const d of s.landedDeleted)
+      print(
+        `  ${d.topic}: ${d.warehouseRows} warehouse rows (${d.table}) and ${d.lakeFiles} lake files deleted; the sinks land it again from offset 0`,
+      );
+    for (const d of s.downstreamRewound)
+      print(`  ${d.pipeline} had read past the cut: set back to it on ${d.offsets.length} partitions (it reads the recomputed records)`);
     print(`next: riskstream run ${s.pipeline} --until-idle`);
   });
 }

@@ -1,6 +1,5 @@
--- collection_worklist read through FINAL. A replay of debtor-priority (after a change of the risk
--- factors, say) re-emits each debtor's records under the same event_ids with other scores; until the
--- table merges, both copies are there, and only FINAL (the last inserted copy) is the current one.
+-- collection_worklist read through FINAL: a record landed twice under one event_id (a sink stopped
+-- between an insert and its commit) is two rows until the table merges, and FINAL shows one.
 CREATE OR REPLACE VIEW collection_worklist AS
 SELECT *
 FROM
