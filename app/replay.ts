@@ -26,7 +26,14 @@ import type { TopicName } from '../schemas/types.ts';
 import type { Warehouse } from '../warehouse/warehouse.ts';
 import { inputsOf, PIPELINES, type PipelineDefinition } from './catalog.ts';
 import type { Environment } from './environment.ts';
-import { GroupActiveError, type IdleGroupsLease, type LogRecord, type TopicPartitionOffset, logger } from '../engine/index.ts';
+import {
+  GroupActiveError,
+  type IdleGroupsLease,
+  type LogAdmin,
+  type LogRecord,
+  type TopicPartitionOffset,
+  logger,
+} from '../engine/index.ts';
 
 export type ReplayPoint = 'earliest' | number;
 
@@ -201,6 +208,7 @@ async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: n
       offsets.forEach((offset, partition) => inputOffsets.push({ topic, partition, offset }));
     }
     const internal = (await admin.listTopics()).map((t) => t.name).filter((n) => n.startsWith(`${def.applicationId}-`));
+    await refuseTrimmedOutputs(admin, def.outputs);
     // Outputs: keep each partition's prefix of windows before the rewind point.
     const rewrites: TopicRewrite[] = [];
     const sinkOffsets: TopicPartitionOffset[] = [];
@@ -241,6 +249,25 @@ async function planReplay(env: Environment, def: PipelineDefinition, rewindTo: n
     return { inputOffsets, internal, rewrites, sinkOffsets, landed, lakeFiles, downstream, kept, dropped, lateDropped };
   } finally {
     await admin.close();
+  }
+}
+
+/**
+ * The replay deletes what the sinks landed of each output and lands the output again from its first
+ * record: an output whose older records retention already removed would lose their warehouse rows
+ * and lake files for good, so such a replay is refused before anything changes.
+ */
+async function refuseTrimmedOutputs(admin: LogAdmin, outputs: readonly TopicName[]): Promise<void> {
+  for (const topic of outputs) {
+    if ((await admin.partitionCount(topic)) === undefined) continue;
+    const starts = await admin.startOffsets(topic);
+    const trimmed = starts.findIndex((offset) => offset > 0);
+    if (trimmed >= 0) {
+      throw new ReplayError(
+        `${topic} partition ${trimmed} starts at offset ${starts[trimmed]} (older records removed by retention): ` +
+          `the replay lands its outputs again from their first record and would lose the warehouse rows and lake files of the removed ones; nothing changed`,
+      );
+    }
   }
 }
 
