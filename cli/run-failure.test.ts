@@ -4,20 +4,11 @@
 // running process (as when its data dir is removed) and new input arrives, so its next commit fails.
 import { afterAll, expect, it } from 'vitest';
 import { createEmbeddedBackend } from '../engine/index.ts';
-import { exited, runCli, startCli } from '../pipelines/testing/cli-process.ts';
+import { exited, runCli, startCli, summaryCount } from '../pipelines/testing/cli-process.ts';
 import { TempDirs } from '../pipelines/testing/temp-dirs.ts';
 
 const dirs = new TempDirs('rs-run-failure-');
 afterAll(dirs.removeAll);
-
-/** The count of one line of the summary's `topic records:` or `warehouse rows (FINAL):` section. */
-function summaryCount(summary: string, section: string, name: string): number {
-  const lines = summary.split('\n');
-  const from = lines.indexOf(section);
-  const line = lines.slice(from + 1).find((l) => l.trim().split(/\s+/)[0] === name);
-  if (from < 0 || line === undefined) throw new Error(`no ${name} under '${section}' in:\n${summary}`);
-  return Number(line.trim().split(/\s+/)[1]);
-}
 
 async function deleteChangelogsOf(dataDir: string, applicationId: string): Promise<string[]> {
   const backend = createEmbeddedBackend(dataDir);

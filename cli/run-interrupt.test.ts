@@ -2,20 +2,11 @@
 // flush, close), says it stopped before idle, prints no summary and exits 130; the next run goes on
 // from there and the output holds every record once.
 import { afterAll, expect, it } from 'vitest';
-import { exited, runCli, startCli } from '../pipelines/testing/cli-process.ts';
+import { exited, runCli, startCli, summaryCount } from '../pipelines/testing/cli-process.ts';
 import { TempDirs } from '../pipelines/testing/temp-dirs.ts';
 
 const dirs = new TempDirs('rs-run-interrupt-');
 afterAll(dirs.removeAll);
-
-/** The count of one line of the summary's `topic records:` or `warehouse rows (FINAL):` section. */
-function summaryCount(summary: string, section: string, name: string): number {
-  const lines = summary.split('\n');
-  const from = lines.indexOf(section);
-  const line = lines.slice(from + 1).find((l) => l.trim().split(/\s+/)[0] === name);
-  if (from < 0 || line === undefined) throw new Error(`no ${name} under '${section}' in:\n${summary}`);
-  return Number(line.trim().split(/\s+/)[1]);
-}
 
 it('stops cleanly on SIGINT before idle, exits 130, and the next run completes the output once', async () => {
   const dataDir = dirs.make();

@@ -108,15 +108,7 @@ describe('IndexedHeap', () => {
   });
 
   it('upsertMany tells apart two ids of the same hash', () => {
-    const byHash = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let i = 0; pair === undefined; i++) {
-      const k = `X-${i}`;
-      const other = byHash.get(hashString(k));
-      if (other !== undefined) pair = [other, k];
-      else byHash.set(hashString(k), k);
-    }
-    const [a, b] = pair;
+    const [a, b] = sameHashPair();
     const heap = new IndexedHeap();
     heap.upsert(a, 1);
     heap.upsertMany([b, a, b], [5, 2, 3]); // b absent at first, a's cell comes first on the probe chain
@@ -132,14 +124,7 @@ describe('IndexedHeap', () => {
   });
 
   it('tells apart ids of the same hash one call at a time, by string and by bytes, short and long', () => {
-    const byHash = new Map<number, string>();
-    let pair: [string, string] | undefined;
-    for (let i = 0; pair === undefined; i++) {
-      const k = `X-${i}`;
-      const other = byHash.get(hashString(k));
-      if (other !== undefined) pair = [other, k];
-      else byHash.set(hashString(k), k);
-    }
+    const pair = sameHashPair();
     // FNV-1a's state is the same after both, and its finalizer is a bijection: a common suffix keeps them equal.
     const suffix = '-a-debtor-id-longer-than-a-record';
     const long: [string, string] = [pair[0] + suffix, pair[1] + suffix];
@@ -201,3 +186,14 @@ describe('GroupedHeaps', () => {
     );
   });
 });
+
+/** Two ids of the same hash: the first such pair of `X-<i>`. */
+function sameHashPair(): [string, string] {
+  const byHash = new Map<number, string>();
+  for (let i = 0; ; i++) {
+    const k = `X-${i}`;
+    const other = byHash.get(hashString(k));
+    if (other !== undefined) return [other, k];
+    byHash.set(hashString(k), k);
+  }
+}

@@ -80,3 +80,12 @@ export function runCli(dataDir: string, args: readonly string[], opts: CliOption
 export function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
 }
+
+/** The count of one line of the summary's `topic records:` or `warehouse rows (FINAL):` section. */
+export function summaryCount(summary: string, section: string, name: string): number {
+  const lines = summary.split('\n');
+  const from = lines.indexOf(section);
+  const line = lines.slice(from + 1).find((l) => l.trim().split(/\s+/)[0] === name);
+  if (from < 0 || line === undefined) throw new Error(`no ${name} under '${section}' in:\n${summary}`);
+  return Number(line.trim().split(/\s+/)[1]);
+}
