@@ -82,7 +82,24 @@ export async function queryWorklist(
   return { rows: answer.rows.map((r) => r.value as WorklistRow), source: answer.source, partitions: answer.partitions };
 }
 
+/** Decimal places of the table's doubles (as the demo shows them); json and csv keep full precision. */
+export const WORKLIST_TABLE_DECIMALS = { default_probability: 3, priority_score: 2 } as const;
+
+function rounded(value: number, places: number): number {
+  const scale = 10 ** places;
+  return Math.round(value * scale) / scale;
+}
+
 /** Rows as `--format` prints them (json: one object per line). */
 export function formatWorklist(rows: readonly WorklistRow[], format: QueryFormat): string {
-  return formatRows(rows as unknown as WarehouseRow[], format, [...WORKLIST_COLUMNS]);
+  const shown =
+    format === 'table'
+      ? rows.map((r) => ({
+          ...r,
+          default_probability:
+            r.default_probability === null ? null : rounded(r.default_probability, WORKLIST_TABLE_DECIMALS.default_probability),
+          priority_score: rounded(r.priority_score, WORKLIST_TABLE_DECIMALS.priority_score),
+        }))
+      : rows;
+  return formatRows(shown as unknown as WarehouseRow[], format, [...WORKLIST_COLUMNS]);
 }
