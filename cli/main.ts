@@ -179,6 +179,7 @@ const topics = program.command('topics').description('list or create topics');
 topics
   .command('list')
   .description('topics with partitions and record counts')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
   .action(action(() => import('./commands/topics-list.ts')));
 topics
   .command('create')
