@@ -11,7 +11,7 @@ import { formatRows } from '../warehouse/format-rows.ts';
 import type { QueryFormat, WarehouseRow } from '../warehouse/warehouse.ts';
 import { PIPELINES, type PipelineDefinition } from './catalog.ts';
 import type { Settings } from './settings.ts';
-import { locateStore, queryCheckpointedState, queryLiveState, type Located } from './state-queries.ts';
+import { locateStore, nonEmptyState, queryCheckpointedState, queryLiveState, type Located } from './state-queries.ts';
 
 export const WORKLIST_PIPELINE = 'debtor-priority';
 export const DEFAULT_WORKLIST_TOP = 50;
@@ -45,13 +45,6 @@ export interface WorklistAnswer {
   partitions: number[];
 }
 
-export class NothingToQueryError extends Error {
-  constructor() {
-    super(`nothing to query yet: ${WORKLIST_PIPELINE} has not run on this data dir (run \`riskstream run ${WORKLIST_PIPELINE}\` first)`);
-    this.name = 'NothingToQueryError';
-  }
-}
-
 export async function queryWorklist(
   settings: Settings,
   options: WorklistOptions = {},
@@ -77,8 +70,7 @@ export async function queryWorklist(
     }
     answer = await queryCheckpointedState(settings, WORKLIST_STORE, q, located, openLog);
   }
-  // No changelog and no local copy: the pipeline never ran here.
-  if (answer.source === 'checkpointed' && answer.partitions.length === 0) throw new NothingToQueryError();
+  nonEmptyState(answer, WORKLIST_PIPELINE);
   return { rows: answer.rows.map((r) => r.value as WorklistRow), source: answer.source, partitions: answer.partitions };
 }
 
