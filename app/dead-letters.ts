@@ -4,15 +4,12 @@ import { deadLetterRowOf, type DeadLetterRow } from '../connectors/dead-letters/
 import { formatRows } from '../warehouse/format-rows.ts';
 import { formatDateTime64 } from '../warehouse/rows.ts';
 import type { QueryFormat } from '../warehouse/warehouse.ts';
+import { formatTopicRecords, listTopicRecords, type TopicRecords } from './topics.ts';
 
 const DLQ_SUFFIX = dlqTopicOf('');
 
-export interface DeadLetterTopic {
-  topic: string;
-  partitions: number;
-  /** Records in the log now (end minus start offsets: Kafka may have deleted older ones). */
-  records: number;
-}
+/** A dead-letter topic with its partitions and the records it holds now. */
+export type DeadLetterTopic = TopicRecords;
 
 export class DeadLetterTopicError extends Error {
   constructor(message: string) {
@@ -30,19 +27,8 @@ export function deadLetterTopicNamed(name: string): string {
   return isDeadLetterTopic(name) ? name : dlqTopicOf(name);
 }
 
-export async function listDeadLetterTopics(backend: Backend): Promise<DeadLetterTopic[]> {
-  const admin = backend.admin();
-  try {
-    const out: DeadLetterTopic[] = [];
-    for (const t of await admin.listTopics()) {
-      if (!isDeadLetterTopic(t.name)) continue;
-      const starts = await admin.startOffsets(t.name);
-      out.push({ topic: t.name, partitions: t.partitions, records: t.endOffsets.reduce((n, end, p) => n + end - (starts[p] ?? 0), 0) });
-    }
-    return out.sort((a, b) => a.topic.localeCompare(b.topic));
-  } finally {
-    await admin.close();
-  }
+export function listDeadLetterTopics(backend: Backend): Promise<DeadLetterTopic[]> {
+  return listTopicRecords(backend, isDeadLetterTopic);
 }
 
 /**
@@ -91,9 +77,5 @@ export function formatDeadLetters(rows: readonly DeadLetterRow[], format: QueryF
 }
 
 export function formatDeadLetterTopics(topics: readonly DeadLetterTopic[], format: QueryFormat): string {
-  return formatRows(
-    topics.map((t) => ({ ...t })),
-    format,
-    ['topic', 'partitions', 'records'],
-  );
+  return formatTopicRecords(topics, format);
 }

@@ -20,9 +20,12 @@ const CONFIG = `scoring:
 `;
 
 async function topicRecords(topic: string): Promise<number> {
-  const { stdout } = await runCli(dir, ['topics', 'list']);
-  const line = stdout.split('\n').find((l) => l.split('\t')[0] === topic);
-  return Number(line?.split('\t')[2]);
+  const { stdout } = await runCli(dir, ['topics', 'list', '--format', 'json']);
+  const rows = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { topic: string; records: number });
+  return Number(rows.find((r) => r.topic === topic)?.records);
 }
 
 async function queryJson<T>(sql: string): Promise<T[]> {

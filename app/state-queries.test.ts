@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { testEnv, type TestEnv } from '../engine/index.ts';
 import { BALANCES_STORE, balancesTopic, balancesTopology, expectedBalances, movements } from '../engine/testing/balances-topology.ts';
 import { resolveSettings } from './settings.ts';
-import { formatStateRows, queriesDirOf, queryState } from './state-queries.ts';
+import { formatStateRows, getStateEntry, NoEntryError, NothingToQueryError, queriesDirOf, queryState } from './state-queries.ts';
 import { standInPipeline } from './testing/stand-in-pipeline.ts';
 
 describe('state queries (embedded)', () => {
@@ -26,14 +26,24 @@ describe('state queries (embedded)', () => {
     const def = balances.def;
     const expected = [...expectedBalances(input)].sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, value]) => ({ key, value }));
 
+    await expect(queryState(settings, BALANCES_STORE, { type: 'range' }, [def], () => env.open())).rejects.toThrow(
+      new NothingToQueryError('balances'),
+    );
     const running = await balances.runServingQueries(settings, backend);
     try {
       const live = await queryState(settings, BALANCES_STORE, { type: 'range', limit: 3 }, [def]);
       expect(live).toEqual({ rows: expected.slice(0, 3), partitions: [0, 1], source: 'live' });
       expect((await queryState(settings, BALANCES_STORE, { type: 'get', key: expected[4].key }, [def])).rows).toEqual([expected[4]]);
+      await expect(getStateEntry(settings, BALANCES_STORE, 'acct-none', [def])).rejects.toThrow(
+        "no entry for key 'acct-none' in store balances (live state)",
+      );
     } finally {
       await running.stop();
     }
+    expect((await getStateEntry(settings, BALANCES_STORE, expected[1].key, [def], () => env.open())).rows).toEqual([expected[1]]);
+    await expect(getStateEntry(settings, BALANCES_STORE, 'acct-none', [def], () => env.open())).rejects.toThrow(
+      new NoEntryError(BALANCES_STORE, 'acct-none', 'checkpointed'),
+    );
     const checkpointed = await queryState(settings, BALANCES_STORE, { type: 'range', from: expected[2].key }, [def], () => env.open());
     expect(checkpointed).toEqual({ rows: expected.slice(2), partitions: [0, 1], source: 'checkpointed' });
     const logDown = () => Promise.reject(new Error('unreachable'));

@@ -39,6 +39,22 @@ export interface StateAnswer {
   partitions: number[];
 }
 
+/** The store's pipeline never ran on this data dir: no changelog and no local copy to read. */
+export class NothingToQueryError extends Error {
+  constructor(readonly pipeline: string) {
+    super(`nothing to query yet: ${pipeline} has not run on this data dir (run \`riskstream run ${pipeline}\` first)`);
+    this.name = 'NothingToQueryError';
+  }
+}
+
+/** `state get` of a key the store does not hold. */
+export class NoEntryError extends Error {
+  constructor(store: string, key: string, source: StateAnswer['source']) {
+    super(`no entry for key '${key}' in store ${store} (${source} state)`);
+    this.name = 'NoEntryError';
+  }
+}
+
 export interface Located {
   def: PipelineDefinition;
   topology: Topology;
@@ -116,7 +132,26 @@ export async function queryState(
 ): Promise<StateAnswer> {
   const located = locateStore(store, pipelines);
   const live = await queryLiveState(settings, store, q, queryableSpecs(located.topology).get(store)!.mergeQueryResults);
-  return live ?? (await queryCheckpointedState(settings, store, q, located, openLog));
+  return live ?? nonEmptyState(await queryCheckpointedState(settings, store, q, located, openLog), located.def.name);
+}
+
+/** A checkpointed answer covering no partition means the pipeline never ran here, which an empty answer would hide. */
+export function nonEmptyState<A extends Pick<StateAnswer, 'source' | 'partitions'>>(answer: A, pipeline: string): A {
+  if (answer.source === 'checkpointed' && answer.partitions.length === 0) throw new NothingToQueryError(pipeline);
+  return answer;
+}
+
+/** The entry of one key; NoEntryError when the store holds none. */
+export async function getStateEntry(
+  settings: Settings,
+  store: string,
+  key: string,
+  pipelines?: readonly PipelineDefinition[],
+  openLog?: () => Promise<Backend>,
+): Promise<StateAnswer> {
+  const answer = await queryState(settings, store, { type: 'get', key }, pipelines, openLog);
+  if (answer.rows.length === 0) throw new NoEntryError(store, key, answer.source);
+  return answer;
 }
 
 /** Rows as `--format` prints them: key, then the value's fields (or one `value` column). */

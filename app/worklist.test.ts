@@ -86,3 +86,54 @@ describe('worklist queries (embedded)', () => {
     );
   });
 });
+
+describe('formatWorklist', () => {
+  const row = {
+    tenant_id: 'acme-lending',
+    debtor_id: 'dbt-55',
+    customer_id: 'cust-000003',
+    partner_id: 'partner-ace',
+    debt_amount_cents: 2269056,
+    days_past_due: 38,
+    status: 'ACTIVE' as const,
+    default_probability: 0.3447915407605811,
+    priority_score: 12927.86683206921,
+    on_worklist: true,
+  };
+
+  it('rounds the doubles of a table only: json and csv keep full precision', () => {
+    const table = formatWorklist(
+      [row, { ...row, debtor_id: 'dbt-5', default_probability: null, priority_score: 7439.061138815229 }],
+      'table',
+    );
+    const lines = table.split('\n');
+    expect(lines[2].split(/ +/)).toEqual([
+      'acme-lending',
+      'dbt-55',
+      'cust-000003',
+      'partner-ace',
+      '2269056',
+      '38',
+      'ACTIVE',
+      '0.345',
+      '12927.87',
+      'true',
+    ]);
+    expect(lines[3].split(/ +/)).toEqual([
+      'acme-lending',
+      'dbt-5',
+      'cust-000003',
+      'partner-ace',
+      '2269056',
+      '38',
+      'ACTIVE',
+      'NULL',
+      '7439.06',
+      'true',
+    ]);
+    expect(JSON.parse(formatWorklist([row], 'json'))).toEqual(row);
+    expect(formatWorklist([row], 'csv').split('\n')[1]).toBe(
+      '"acme-lending","dbt-55","cust-000003","partner-ace",2269056,38,"ACTIVE",0.3447915407605811,12927.86683206921,"true"',
+    );
+  });
+});

@@ -11,7 +11,7 @@ import { formatRows } from '../warehouse/format-rows.ts';
 import type { QueryFormat, WarehouseRow } from '../warehouse/warehouse.ts';
 import { PIPELINES, type PipelineDefinition } from './catalog.ts';
 import type { Settings } from './settings.ts';
-import { locateStore, queryCheckpointedState, queryLiveState, type Located } from './state-queries.ts';
+import { locateStore, nonEmptyState, queryCheckpointedState, queryLiveState, type Located } from './state-queries.ts';
 
 export const WORKLIST_PIPELINE = 'debtor-priority';
 export const DEFAULT_WORKLIST_TOP = 50;
@@ -45,13 +45,6 @@ export interface WorklistAnswer {
   partitions: number[];
 }
 
-export class NothingToQueryError extends Error {
-  constructor() {
-    super(`nothing to query yet: ${WORKLIST_PIPELINE} has not run on this data dir (run \`riskstream run ${WORKLIST_PIPELINE}\` first)`);
-    this.name = 'NothingToQueryError';
-  }
-}
-
 export async function queryWorklist(
   settings: Settings,
   options: WorklistOptions = {},
@@ -77,12 +70,28 @@ export async function queryWorklist(
     }
     answer = await queryCheckpointedState(settings, WORKLIST_STORE, q, located, openLog);
   }
-  // No changelog and no local copy: the pipeline never ran here.
-  if (answer.source === 'checkpointed' && answer.partitions.length === 0) throw new NothingToQueryError();
+  nonEmptyState(answer, WORKLIST_PIPELINE);
   return { rows: answer.rows.map((r) => r.value as WorklistRow), source: answer.source, partitions: answer.partitions };
+}
+
+/** Decimal places of the table's doubles (as the demo shows them); json and csv keep full precision. */
+export const WORKLIST_TABLE_DECIMALS = { default_probability: 3, priority_score: 2 } as const;
+
+function rounded(value: number, places: number): number {
+  const scale = 10 ** places;
+  return Math.round(value * scale) / scale;
 }
 
 /** Rows as `--format` prints them (json: one object per line). */
 export function formatWorklist(rows: readonly WorklistRow[], format: QueryFormat): string {
-  return formatRows(rows as unknown as WarehouseRow[], format, [...WORKLIST_COLUMNS]);
+  const shown =
+    format === 'table'
+      ? rows.map((r) => ({
+          ...r,
+          default_probability:
+            r.default_probability === null ? null : rounded(r.default_probability, WORKLIST_TABLE_DECIMALS.default_probability),
+          priority_score: rounded(r.priority_score, WORKLIST_TABLE_DECIMALS.priority_score),
+        }))
+      : rows;
+  return formatRows(shown as unknown as WarehouseRow[], format, [...WORKLIST_COLUMNS]);
 }

@@ -1,6 +1,6 @@
 // Bad input on the command line: one line on stderr naming what is wrong, a non-zero exit, and
 // nothing started. Run as a user does, through bin/riskstream.js.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,6 +53,14 @@ describe('riskstream refuses bad input in one line', () => {
       expect(cliOutcome(typo, ['--backend', 'embedded', ...args]), args.join(' ')).toEqual(refusal(reason));
     }
     expect(existsSync(typo)).toBe(false);
+  });
+
+  it('names the values of the label when --positive is none of them', () => {
+    const csv = join(root, 'loans.csv');
+    writeFileSync(csv, 'amount,class\n100,Good\n200,Bad\n300,Good\n');
+    expect(cliOutcome(dataDir, ['models', 'evaluate', '--data', csv, '--label', 'class', '--positive', 'bad'])).toEqual(
+      refusal(`${csv}: no row has label 'class' = 'bad' (its values: Good, Bad)`),
+    );
   });
 
   it('refuses a query of two statements or with a FORMAT clause', () => {

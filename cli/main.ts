@@ -1,6 +1,7 @@
 // The riskstream command: parses options and hands over to the modules. Results go to stdout,
 // logs and progress to stderr; a failure prints one line and exits non-zero.
 import { Command, Option } from 'commander';
+import packageJson from '../package.json' with { type: 'json' };
 import { exitQuietlyWhenStdoutCloses } from './closed-stdout.ts';
 import { fail } from './fail.ts';
 import { oneLineUsageErrors } from './usage-errors.ts';
@@ -9,6 +10,7 @@ exitQuietlyWhenStdoutCloses();
 
 const program = new Command('riskstream')
   .description('Stream processing for lending risk: windowed risk features per customer, landed in a warehouse and a Parquet lake')
+  .version(packageJson.version, '-V, --version', 'print the version of riskstream')
   .addOption(new Option('--data-dir <dir>', 'where the embedded log, state, warehouse and lake live').env('RISKSTREAM_DATA_DIR'))
   .addOption(new Option('--backend <kind>', 'embedded (no servers) or kafka').choices(['embedded', 'kafka']).env('RISKSTREAM_BACKEND'))
   .addOption(new Option('--config <file>', 'JSON or YAML settings; environment variables override it').env('RISKSTREAM_CONFIG'))
@@ -177,6 +179,7 @@ const topics = program.command('topics').description('list or create topics');
 topics
   .command('list')
   .description('topics with partitions and record counts')
+  .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
   .action(action(() => import('./commands/topics-list.ts')));
 topics
   .command('create')

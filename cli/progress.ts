@@ -1,28 +1,53 @@
-// Progress on stderr: a line redrawn in place on a terminal, a plain line every few seconds otherwise.
+// Progress on stderr: a line redrawn in place on a terminal; otherwise a plain line when the counts
+// changed (at most every few seconds) and, while they stay the same, a heartbeat marked idle now and then.
 import type { SinkProgress } from '../connectors/sinks/sink-runner.ts';
 
+export interface ProgressLineOptions {
+  /** Least time between two plain lines of changed counts. */
+  plainEveryMs?: number;
+  /** Time between two plain lines while the counts stay the same. */
+  idleEveryMs?: number;
+  tty?: boolean;
+  now?: () => number;
+  write?: (text: string) => void;
+}
+
 export class ProgressLine {
-  private last = 0;
+  private last = -Infinity;
+  private lastCounts: string | undefined;
   private drawn = false;
-  private readonly tty = process.stderr.isTTY === true;
+  private readonly plainEveryMs: number;
+  private readonly idleEveryMs: number;
+  private readonly tty: boolean;
+  private readonly now: () => number;
+  private readonly write: (text: string) => void;
 
-  constructor(private readonly plainEveryMs = 5_000) {}
+  constructor(plainEveryMs = 5_000, opts: Omit<ProgressLineOptions, 'plainEveryMs'> = {}) {
+    this.plainEveryMs = plainEveryMs;
+    this.idleEveryMs = opts.idleEveryMs ?? 60_000;
+    this.tty = opts.tty ?? process.stderr.isTTY === true;
+    this.now = opts.now ?? Date.now;
+    this.write = opts.write ?? ((text) => process.stderr.write(text));
+  }
 
-  update(text: string): void {
+  /** `counts`: what must change for a plain line to be news (default: the text; leave rates out of it). */
+  update(text: string, counts = text): void {
     if (this.tty) {
-      process.stderr.write(`\r\x1b[2K${text}`);
+      this.write(`\r\x1b[2K${text}`);
       this.drawn = true;
       return;
     }
-    const now = Date.now();
-    if (now - this.last < this.plainEveryMs) return;
+    const now = this.now();
+    const changed = counts !== this.lastCounts;
+    if (now - this.last < (changed ? this.plainEveryMs : this.idleEveryMs)) return;
     this.last = now;
-    process.stderr.write(`${text}\n`);
+    this.lastCounts = counts;
+    this.write(changed ? `${text}\n` : `idle: ${text}\n`);
   }
 
   done(text?: string): void {
-    if (this.tty && this.drawn) process.stderr.write('\r\x1b[2K');
-    if (text) process.stderr.write(`${text}\n`);
+    if (this.tty && this.drawn) this.write('\r\x1b[2K');
+    if (text) this.write(`${text}\n`);
     this.drawn = false;
   }
 }

@@ -1,5 +1,5 @@
-// `riskstream state` as a user runs it: one line for an unknown store (naming the queryable ones)
-// and for a bad --limit, exit 1, nothing on stdout.
+// `riskstream state` as a user runs it: one line for an unknown store (naming the queryable ones),
+// for a store whose pipeline never ran and for a bad --limit, exit 1, nothing on stdout.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,13 @@ describe('riskstream state', () => {
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/^riskstream: unknown state store 'nope' \(queryable: [^\n]+\)\n$/);
       expect(r.stdout).toBe('');
+    }
+  });
+
+  it("says there is nothing to query yet before the store's pipeline ran, as worklist does", () => {
+    const reason = 'nothing to query yet: debtor-priority has not run on this data dir (run `riskstream run debtor-priority` first)';
+    for (const args of [['state', 'get', 'worklist', 'dbt-1'], ['state', 'range', 'worklist'], ['worklist']]) {
+      expect(cli(['--backend', 'embedded', ...args]), args.join(' ')).toEqual(refusal(reason));
     }
   });
 

@@ -33,7 +33,22 @@ export function datasetFromCsv(table: CsvTable, spec: LabelSpec, source: string)
     rows.push(row);
     labels.push(label === spec.positive ? 1 : 0);
   }
+  if (rows.length > 0 && !labels.includes(1)) {
+    throw new Error(`${source}: no row has label '${spec.label}' = '${spec.positive}' (its values: ${labelValuesText(table, labelAt)})`);
+  }
   return checkedDataset({ features, rows, labels }, source, spec);
+}
+
+/** The label's distinct values, most frequent first, so a mistyped --positive shows what to type. */
+function labelValuesText(table: CsvTable, labelAt: number, shown = 10): string {
+  const counts = new Map<string, number>();
+  for (const cells of table.rows) {
+    const value = cells[labelAt].trim();
+    if (value !== '') counts.set(value, (counts.get(value) ?? 0) + 1);
+  }
+  const values = [...counts].sort((a, b) => b[1] - a[1]).map(([value]) => value);
+  const more = values.length > shown ? `, ... ${values.length - shown} more` : '';
+  return values.slice(0, shown).join(', ') + more;
 }
 
 /** Both classes present and at least one feature: otherwise nothing can be learned. */

@@ -42,6 +42,18 @@ describe('CSV data sets', () => {
     expect(() => datasetFromCsv(table, { label: 'c', positive: 'x' }, file)).toThrow("no column 'c'");
     expect(() => datasetFromCsv(table, { label: 'b', positive: 'x' }, file)).toThrow('no negative class');
   });
+
+  it("lists the label's values when no row has the positive one", async () => {
+    const file = csvFile('a,class\n1,Good\n2,Bad\n3,Good\n4,\n');
+    const table = await readCsvTable(file);
+    expect(() => datasetFromCsv(table, { label: 'class', positive: 'bad' }, file)).toThrow(
+      new Error(`${file}: no row has label 'class' = 'bad' (its values: Good, Bad)`),
+    );
+    const many = await readCsvTable(csvFile(`a,y\n${Array.from({ length: 12 }, (_, i) => `${i},v${i}`).join('\n')}\n`));
+    expect(() => datasetFromCsv(many, { label: 'y', positive: 'w' }, 'many.csv')).toThrow(
+      new Error("many.csv: no row has label 'y' = 'w' (its values: v0, v1, v2, v3, v4, v5, v6, v7, v8, v9, ... 2 more)"),
+    );
+  });
 });
 
 describe('encoding', () => {

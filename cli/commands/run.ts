@@ -139,6 +139,8 @@ export function showProgress(line: ProgressLine): (p: RunProgress) => void {
         `${name}: ${formatCount(s.recordsIn)} in (${formatCount(s.recordsInPerSecond)}/s), ${formatCount(s.recordsOut)} out`,
     );
     for (const s of p.sinks) parts.push(sinkProgressText(s));
-    line.update(parts.join(' | '));
+    // The rates left out: a rate decaying to 0 is not news.
+    const counts = [...p.pipelines.map(({ progress: s }) => `${s.recordsIn}/${s.recordsOut}`), ...p.sinks.map(sinkProgressText)];
+    line.update(parts.join(' | '), counts.join(' | '));
   };
 }

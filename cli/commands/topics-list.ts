@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
+import { formatTopicRecords, listTopicRecords } from '../../app/topics.ts';
+import type { QueryFormat } from '../../warehouse/warehouse.ts';
 import { readerSettingsOf } from '../context.ts';
-import { print, withEnvironment } from '../session.ts';
+import { withEnvironment } from '../session.ts';
 
-export default async function topicsList(program: Command): Promise<void> {
+export default async function topicsList(program: Command, opts: { format: QueryFormat }): Promise<void> {
   readerSettingsOf(program);
   await withEnvironment(program, async (env) => {
-    const admin = env.backend.admin();
-    try {
-      const topics = (await admin.listTopics()).sort((a, b) => a.name.localeCompare(b.name));
-      print(['topic', 'partitions', 'records'].join('\t'));
-      for (const t of topics) print([t.name, t.partitions, t.endOffsets.reduce((a, b) => a + b, 0)].join('\t'));
-    } finally {
-      await admin.close();
-    }
+    process.stdout.write(formatTopicRecords(await listTopicRecords(env.backend), opts.format));
   });
 }

@@ -16,7 +16,7 @@ import {
   worklistRowsTopic,
   worklistTestTopology,
 } from '../../pipelines/debtor-priority/testing/worklist-test-topology.ts';
-import { cliOutcome, refusal, runCli } from '../../pipelines/testing/cli-process.ts';
+import { cliOutcome, refusal, runCli, startCli } from '../../pipelines/testing/cli-process.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'rs-worklist-cli-'));
 const liveDir = join(root, 'live');
@@ -84,6 +84,27 @@ describe('riskstream worklist', () => {
     for (const r of all.slice(0, 50)) expect(table.stdout).toContain(r.debtor_id);
     expect(table.stdout).toContain('priority_score');
   });
+
+  it(
+    'state get answers a debtor of the live worklist store, and refuses a key it does not hold in one line',
+    { timeout: 60_000 },
+    async () => {
+      // Asynchronous: the app answering lives in this process, which spawnSync would block.
+      const [best] = expectedWorklist(rows);
+      const hit = await runCli(liveDir, ['state', 'get', 'worklist', best.debtor_id, '--format', 'json']);
+      expect(JSON.parse(hit.stdout)).toMatchObject({
+        key: best.debtor_id,
+        value: { debtor_id: best.debtor_id, priority_score: best.priority_score },
+      });
+      const child = startCli(liveDir, ['state', 'get', 'worklist', 'dbt-none']);
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      const status = await new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+      expect({ status, stdout, stderr }).toEqual(refusal("no entry for key 'dbt-none' in store worklist (live state)"));
+    },
+  );
 
   it('refuses a bad --top in one line', () => {
     for (const top of ['0', '2.5', 'ten']) {

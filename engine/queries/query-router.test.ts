@@ -60,6 +60,8 @@ describe('query router', () => {
       partitions: [elsewhere],
     });
     expect(answerQuery(topology, owned, 'scores', { type: 'get', key: 'd7' }, 3).rows).toEqual([]);
+    expect(answerQuery(byCustomer, owned, 'scores', { type: 'get', key: 'd8' }, 3)).toEqual({ rows: [], partitions: [0, 1, 2] });
+    expect(answerQuery(byCustomer, [], 'scores', { type: 'get', key: 'd8' }, 3)).toEqual({ rows: [], partitions: [] });
   });
 
   it('refuses a store not declared queryable, naming the queryable ones', () => {

@@ -63,7 +63,10 @@ export function answerQuery(
     // partition keys: ask every task.
     if (partitionCount === undefined || spec.routeKeyQueries === false) {
       const hit = owned.find((o) => ask(o.store).length > 0);
-      return hit ? { rows: ask(hit.store), partitions: [hit.partition] } : { rows: [], partitions: [] };
+      // A miss asked every task, so it covers their partitions (an empty list would read as "no task").
+      return hit
+        ? { rows: ask(hit.store), partitions: [hit.partition] }
+        : { rows: [], partitions: owned.map((o) => o.partition).sort((a, b) => a - b) };
     }
     const p = partitionOfKey(q.key, partitionCount);
     const task = owned.find((o) => o.partition === p);
