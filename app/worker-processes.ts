@@ -7,6 +7,19 @@ import { RunFailedError } from './run-pipelines.ts';
 
 /** Set on the extra processes of `run --workers N`: they process, the first process runs the sinks. */
 export const EXTRA_WORKER_ENV = 'RISKSTREAM_EXTRA_WORKER';
+/** Which worker of `run --workers N` a forked process is (2..N; the first process is 1). */
+const WORKER_INDEX_ENV = 'RISKSTREAM_WORKER_INDEX';
+
+/** This process's worker number: 1 unless forked as an extra worker. */
+export function workerIndex(): number {
+  const n = Number(process.env[WORKER_INDEX_ENV]);
+  return process.env[EXTRA_WORKER_ENV] === '1' && Number.isSafeInteger(n) && n > 1 ? n : 1;
+}
+
+/** Worker k serves its metrics on `port` + k - 1 (0 stays any free port): the workers share the flags. */
+export function metricsPortOfWorker(port: number, index: number): number {
+  return port === 0 ? 0 : port + index - 1;
+}
 
 export interface WorkerProcesses {
   readonly pids: readonly number[];
@@ -25,8 +38,8 @@ export interface WorkerProcesses {
  * `bin args`. `cleanExitOk`: a worker may end by itself with exit 0 (--until-idle).
  */
 export function forkWorkers(bin: string, args: readonly string[], count: number, cleanExitOk: boolean): WorkerProcesses {
-  const children: ChildProcess[] = Array.from({ length: count }, () =>
-    fork(bin, args, { env: { ...process.env, [EXTRA_WORKER_ENV]: '1' }, stdio: 'inherit' }),
+  const children: ChildProcess[] = Array.from({ length: count }, (_, i) =>
+    fork(bin, args, { env: { ...process.env, [EXTRA_WORKER_ENV]: '1', [WORKER_INDEX_ENV]: String(i + 2) }, stdio: 'inherit' }),
   );
   let stopping = false;
   let failure: RunFailedError | undefined;

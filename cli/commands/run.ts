@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { pipelinesNamed } from '../../app/catalog.ts';
 import { RunFailedError, startPipelines, type RunProgress } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
-import { EXTRA_WORKER_ENV, firstProcessGone, forkWorkers, type WorkerProcesses } from '../../app/worker-processes.ts';
+import {
+  EXTRA_WORKER_ENV,
+  firstProcessGone,
+  forkWorkers,
+  metricsPortOfWorker,
+  workerIndex,
+  type WorkerProcesses,
+} from '../../app/worker-processes.ts';
 import { formatCount, ProgressLine, sinkProgressText } from '../progress.ts';
 import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
 
@@ -22,7 +29,8 @@ export default async function run(program: Command, names: string[], opts: RunFl
   const pipelines = pipelinesNamed(names);
   const workers = positiveInt(opts.workers, '--workers');
   const threads = opts.threads === undefined ? undefined : positiveInt(opts.threads, '--threads');
-  const metricsPort = opts.metricsPort === undefined ? undefined : nonNegativeInt(opts.metricsPort, '--metrics-port');
+  const metricsPort =
+    opts.metricsPort === undefined ? undefined : metricsPortOfWorker(nonNegativeInt(opts.metricsPort, '--metrics-port'), workerIndex());
   const extraWorker = process.env[EXTRA_WORKER_ENV] === '1';
   // Extra workers share the flags: they take any free port and are found through the data dir.
   const queryPort = opts.queryPort === undefined || extraWorker ? undefined : nonNegativeInt(opts.queryPort, '--query-port');
