@@ -16,6 +16,10 @@ describe('riskstream refuses bad input in one line', () => {
     [['run', 'all', '--until-idle', '--threads', '0'], "--threads must be a positive integer, got '0'"],
     [['run', 'all', '--until-idle', '--workers', '0'], "--workers must be a positive integer, got '0'"],
     [['run', 'all', '--until-idle', '--workers', '1.5'], "--workers must be a positive integer, got '1.5'"],
+    [
+      ['run', 'all', '--until-idle', '--workers', '2'],
+      '--workers > 1 needs --backend kafka (the embedded log serves one worker process per data dir; use --threads N for more cores)',
+    ],
     [['generate', '--events', '-3'], "--events must be a positive integer, got '-3'"],
     [['generate', '--seed', 'x'], "--seed must be a non-negative integer, got 'x'"],
   ])('%j', (args, message) => {

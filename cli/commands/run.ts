@@ -1,14 +1,19 @@
-import { fork, type ChildProcess } from 'node:child_process';
 import type { Command } from 'commander';
 import { fileURLToPath } from 'node:url';
 import { pipelinesNamed } from '../../app/catalog.ts';
 import { RunFailedError, startPipelines, type RunProgress } from '../../app/run-pipelines.ts';
 import { formatSummary, summarize } from '../../app/summary.ts';
+import {
+  EXTRA_WORKER_ENV,
+  firstProcessGone,
+  forkWorkers,
+  metricsPortOfWorker,
+  workerIndex,
+  type WorkerProcesses,
+} from '../../app/worker-processes.ts';
 import { formatCount, ProgressLine, sinkProgressText } from '../progress.ts';
 import { nonNegativeInt, positiveInt, print, withEnvironment } from '../session.ts';
 
-/** Set on the extra processes of `run --workers N`: they process, the first process runs the sinks. */
-const WORKER_ENV = 'RISKSTREAM_EXTRA_WORKER';
 /** How long Ctrl-C waits for commit, flush and close before exiting anyway. */
 const STOP_DEADLINE_ENV = 'RISKSTREAM_STOP_DEADLINE_MS';
 
@@ -24,8 +29,9 @@ export default async function run(program: Command, names: string[], opts: RunFl
   const pipelines = pipelinesNamed(names);
   const workers = positiveInt(opts.workers, '--workers');
   const threads = opts.threads === undefined ? undefined : positiveInt(opts.threads, '--threads');
-  const metricsPort = opts.metricsPort === undefined ? undefined : nonNegativeInt(opts.metricsPort, '--metrics-port');
-  const extraWorker = process.env[WORKER_ENV] === '1';
+  const metricsPort =
+    opts.metricsPort === undefined ? undefined : metricsPortOfWorker(nonNegativeInt(opts.metricsPort, '--metrics-port'), workerIndex());
+  const extraWorker = process.env[EXTRA_WORKER_ENV] === '1';
   // Extra workers share the flags: they take any free port and are found through the data dir.
   const queryPort = opts.queryPort === undefined || extraWorker ? undefined : nonNegativeInt(opts.queryPort, '--query-port');
   await withEnvironment(
@@ -37,8 +43,8 @@ export default async function run(program: Command, names: string[], opts: RunFl
         );
       }
       // From before the start: a Ctrl-C while the pipelines start stops them once started.
-      const signalled = stopSignal();
-      const children = extraWorker ? [] : forkWorkers(workers - 1);
+      const signalled = extraWorker ? Promise.race([stopSignal(), firstProcessGone()]) : stopSignal();
+      const children = extraWorker || workers === 1 ? undefined : forkExtraWorkers(workers - 1, opts.untilIdle === true);
       const running = await startPipelines(env, {
         pipelines,
         allInputs: names.includes('all'),
@@ -47,32 +53,37 @@ export default async function run(program: Command, names: string[], opts: RunFl
         queryPort,
         withSinks: !extraWorker,
         onProgress: showProgress(new ProgressLine()),
+      }).catch(async (err: unknown) => {
+        await children?.stop();
+        throw err;
       });
       const stop = onceStopped(running.stop, children);
+      const failed = Promise.race([running.whenFailed(), ...(children ? [children.whenFailed()] : [])]);
       if (opts.untilIdle) {
-        const idle = running.untilIdle().then(() => 'idle' as const);
+        const idle = Promise.race([running.untilIdle(), failed.then((err) => Promise.reject(err))]).then(() => 'idle' as const);
         const outcome = await Promise.race([idle, signalled.then(() => 'interrupted' as const)]).catch((err: unknown) => {
           if (err instanceof RunFailedError) return err;
           throw err;
         });
-        if (outcome instanceof RunFailedError) return stopAfterFailure(stop, outcome);
+        if (outcome instanceof RunFailedError) return stopAfterFailure(stop, outcome, children);
         if (outcome === 'interrupted') {
           // Interrupted: what is done is committed like on a plain run's Ctrl-C; the next run goes on from there.
           idle.catch(() => undefined);
-          await stopWithinDeadline(stop, 'stopping before idle: commit, flush, close (the next run goes on from here)');
+          await stopWithinDeadline(stop, 'stopping before idle: commit, flush, close (the next run goes on from here)', children);
           process.exitCode = INTERRUPTED_EXIT;
           return;
         }
-        await Promise.all(children.map(exited));
+        const workersDone = await children?.allExited().catch((err: unknown) => err);
+        if (workersDone instanceof RunFailedError) return stopAfterFailure(stop, workersDone, children);
         const summary = extraWorker ? undefined : await summarize(env, running.warehouse);
         await stop();
         if (summary) print(formatSummary(summary));
         return;
       }
       process.stderr.write(`running ${pipelines.map((p) => p.name).join(', ')}; Ctrl-C to stop\n`);
-      const failure = await Promise.race([signalled.then(() => undefined), running.whenFailed()]);
-      if (failure) return stopAfterFailure(stop, failure);
-      await stopWithinDeadline(stop, 'stopping: commit, flush, close');
+      const failure = await Promise.race([signalled.then(() => undefined), failed]);
+      if (failure) return stopAfterFailure(stop, failure, children);
+      await stopWithinDeadline(stop, 'stopping: commit, flush, close', children);
     },
     threads === undefined ? {} : { streamThreads: threads },
   );
@@ -94,19 +105,26 @@ function stopSignal(): Promise<void> {
  * stays committed; the next run goes on from there), as Kafka Streams' default SHUTDOWN_CLIENT does,
  * rather than running on with a part silently missing.
  */
-async function stopAfterFailure(stop: () => Promise<void>, failure: RunFailedError): Promise<void> {
+async function stopAfterFailure(stop: () => Promise<void>, failure: RunFailedError, children: WorkerProcesses | undefined): Promise<void> {
   const line = `riskstream: ${failure.message}`;
   // Named again if the stop overruns its deadline: the last line says why the run ended.
-  await stopWithinDeadline(stop, `${line}; stopping the run (commit, flush, close)`, `${line}; `);
+  await stopWithinDeadline(stop, `${line}; stopping the run (commit, flush, close)`, children, `${line}; `);
   process.exitCode = 1;
 }
 
-async function stopWithinDeadline(stop: () => Promise<void>, message: string, overrunPrefix = 'riskstream: '): Promise<void> {
+async function stopWithinDeadline(
+  stop: () => Promise<void>,
+  message: string,
+  children: WorkerProcesses | undefined,
+  overrunPrefix = 'riskstream: ',
+): Promise<void> {
   const deadlineEnv = process.env[STOP_DEADLINE_ENV];
   const ms = deadlineEnv === undefined ? 10_000 : positiveInt(deadlineEnv, STOP_DEADLINE_ENV);
   process.stderr.write(`${message}\n`);
   const deadline = setTimeout(() => {
     process.stderr.write(`${overrunPrefix}shutdown took longer than ${ms / 1000} s; exiting (uncommitted work is re-read next run)\n`);
+    // No worker outlives the run.
+    children?.kill();
     process.exit(1);
   }, ms);
   deadline.unref();
@@ -114,21 +132,14 @@ async function stopWithinDeadline(stop: () => Promise<void>, message: string, ov
   clearTimeout(deadline);
 }
 
-function forkWorkers(n: number): ChildProcess[] {
+function forkExtraWorkers(n: number, untilIdle: boolean): WorkerProcesses {
   const bin = fileURLToPath(new URL('../../bin/riskstream.js', import.meta.url));
-  return Array.from({ length: n }, () =>
-    fork(bin, process.argv.slice(2), { env: { ...process.env, [WORKER_ENV]: '1' }, stdio: 'inherit' }),
-  );
+  return forkWorkers(bin, process.argv.slice(2), n, untilIdle);
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
-}
-
-function onceStopped(stop: () => Promise<void>, children: ChildProcess[]): () => Promise<void> {
+function onceStopped(stop: () => Promise<void>, children: WorkerProcesses | undefined): () => Promise<void> {
   return async () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    await Promise.all([stop(), ...children.map(exited)]);
+    await Promise.all([stop(), children?.stop()]);
   };
 }
 
