@@ -3,6 +3,7 @@
 // or any exit of a plain run) is a RunFailedError naming it, so the run stops as a whole, as it does
 // when one of its pipelines fails, rather than running on with part of the group silently missing.
 import { fork, type ChildProcess } from 'node:child_process';
+import { settledOnce } from '../engine/index.ts';
 import { RunFailedError } from './run-pipelines.ts';
 
 /** Set on the extra processes of `run --workers N`: they process, the first process runs the sinks. */
@@ -43,8 +44,7 @@ export function forkWorkers(bin: string, args: readonly string[], count: number,
   );
   let stopping = false;
   let failure: RunFailedError | undefined;
-  let onFailure: (err: RunFailedError) => void = () => undefined;
-  const failed = new Promise<RunFailedError>((resolve) => (onFailure = resolve));
+  const failed = settledOnce<RunFailedError>();
   const exits = children.map(
     (c, i) =>
       new Promise<void>((resolve) =>
@@ -52,7 +52,7 @@ export function forkWorkers(bin: string, args: readonly string[], count: number,
           if (!stopping && !(cleanExitOk && code === 0) && failure === undefined) {
             const how = signal !== null ? `killed by ${signal}` : `exited with code ${code}`;
             failure = new RunFailedError(`worker ${i + 2} of ${count + 1} (pid ${c.pid})`, new Error(how));
-            onFailure(failure);
+            failed.resolve(failure);
           }
           resolve();
         }),
@@ -61,7 +61,7 @@ export function forkWorkers(bin: string, args: readonly string[], count: number,
   let stopped: Promise<void> | undefined;
   return {
     pids: children.map((c) => c.pid ?? -1),
-    whenFailed: () => failed,
+    whenFailed: () => failed.promise,
     allExited: async () => {
       await Promise.all(exits);
       if (failure) throw failure;

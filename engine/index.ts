@@ -71,6 +71,7 @@ export { queryLocalState, localTasksOf } from './queries/local-state-reader.ts';
 export { queryCommittedState, committedTasksOf } from './queries/committed-state-reader.ts';
 
 // Running a topology
+export { settledOnce } from './streams/settled-once.ts';
 export { StreamsApp, StreamsAppError, type StreamsAppOptions, type StreamsProgress, type AppState } from './streams/streams-app.ts';
 export { StreamThreads, type StreamThreadFactory, type StreamThreadsOptions } from './streams/stream-threads.ts';
 export type { StreamThreadApp, StreamThreadAppFactory } from './streams/stream-thread-worker.ts';

@@ -19,6 +19,7 @@ import {
   type Logger,
   deadLetterOf,
   dlqTopicOf,
+  settledOnce,
 } from '../../engine/index.ts';
 import type { AvroSerde } from '../../schemas/serde.ts';
 import type { TopicName } from '../../schemas/types.ts';
@@ -101,7 +102,7 @@ class SinkLoop implements RunningSink {
   private deadLettered = 0;
   private idle = false;
   private failure: Error | undefined;
-  private readonly failed: { promise: Promise<Error>; resolve: (err: Error) => void };
+  private readonly failed = settledOnce<Error>();
   private idleWaiters: { resolve: () => void; reject: (err: Error) => void; asked: number }[] = [];
   /** Counts untilIdle() calls: only a caught-up check begun after a call may answer it. */
   private idleAsks = 0;
@@ -114,8 +115,6 @@ class SinkLoop implements RunningSink {
     private producer: TransactionalProducer,
   ) {
     this.groupId = sinkGroupId(opts.sink.name);
-    let resolve!: (err: Error) => void;
-    this.failed = { promise: new Promise<Error>((r) => (resolve = r)), resolve };
     this.deadLetterTopics = new Set(deadLetterTopicsOf(opts));
     this.topics = [...opts.topics, ...this.deadLetterTopics];
   }
